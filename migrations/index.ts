@@ -1,0 +1,3 @@
+/** Every migration, in order. `npm run migration:generate -- Name` appends here. */
+import { InitialSchema1795308167230 } from './1795308167230-InitialSchema.js';
+export const MIGRATIONS: Function[] = [InitialSchema1795308167230];

@@ -1,0 +1,51 @@
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { CommonModule } from './common/common.module.js';
+import { ProblemFilter } from './common/errors/problem.filter.js';
+import { LoggingModule } from './common/logging/logging.module.js';
+import { NOTIFICATION_JOB_OPTIONS } from './common/queue/queues.js';
+import { RedisModule } from './common/redis/redis.module.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { IdentityModule } from './modules/identity/identity.module.js';
+import { JobsModule } from './modules/jobs/jobs.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
+import { PatientAccessModule } from './modules/patient-access/patient-access.module.js';
+import { PcpUpdatesModule } from './modules/pcp-updates/pcp-updates.module.js';
+import { SponsorshipModule } from './modules/sponsorship/sponsorship.module.js';
+import { TokensModule } from './modules/tokens/tokens.module.js';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    CommonModule,
+    RedisModule,
+    DatabaseModule,
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        redis: config.redisUrl,
+        prefix: config.redisPrefix,
+        defaultJobOptions: NOTIFICATION_JOB_OPTIONS,
+      }),
+    }),
+    ScheduleModule.forRoot(),
+    HealthModule,
+    AuditModule,
+    NotificationsModule,
+    JobsModule,
+    IdentityModule,
+    PatientAccessModule,
+    TokensModule,
+    PcpUpdatesModule,
+    SponsorshipModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+})
+export class AppModule {}

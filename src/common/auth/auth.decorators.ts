@@ -1,0 +1,36 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { UserKind } from '../../modules/identity/entities/user.entity.js';
+import type { ApiKeyScope, AuthUser } from './principal.js';
+
+export const IS_PUBLIC = 'auth:public';
+export const ALLOWED_KINDS = 'auth:kinds';
+export const API_KEY_SCOPE = 'auth:api-key';
+export const ALLOW_LOCKED_SPONSOR = 'auth:allow-locked-sponsor';
+
+/** No authentication (registration, sign-in, health). Every other route needs a caller. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Only these kinds of signed-in user. */
+export const Kinds = (...kinds: UserKind[]) => applyDecorators(SetMetadata(ALLOWED_KINDS, kinds), ApiBearerAuth());
+
+export const StaffOnly = () => Kinds('staff');
+
+/** Integration route: `X-Api-Key` of this scope only, never a user token. */
+export const ApiKeyAuth = (scope: ApiKeyScope) =>
+  applyDecorators(SetMetadata(API_KEY_SCOPE, scope), ApiSecurity(scope === 'ehr' ? 'ehr-key' : 'portal-key'));
+
+/** A sponsor locked for `validation_overdue` may still use this route (to complete validation). */
+export const AllowLockedSponsor = () => SetMetadata(ALLOW_LOCKED_SPONSOR, true);
+
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
+  const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+  return req.user as AuthUser;
+});
+
+/** The client's address (Express honours `trust proxy` when set). */
+export const ClientIp = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+});

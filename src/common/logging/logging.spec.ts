@@ -1,0 +1,29 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { REDACTED_PATHS, redactUrl } from './logging.module.js';
+
+describe('log redaction', () => {
+  it('keeps query keys but drops their values (MRNs, names, dates of birth)', () => {
+    expect(redactUrl('/api/v1/patients?lastName=Smith&firstName=Ann&dob=2015-01-02')).toBe(
+      '/api/v1/patients?lastName=[Redacted]&firstName=[Redacted]&dob=[Redacted]',
+    );
+    expect(redactUrl('/api/v1/health')).toBe('/api/v1/health');
+  });
+
+  it('never writes passwords, tokens or patient fields', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const logger = pino({ redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } }, sink);
+    logger.info({ body: { password: 'hunter2-secret', token: 'tok123', mrn: 'MRN998877', dob: '2015-01-02' } }, 'x');
+    logger.info({ req: { headers: { authorization: 'Bearer abc.def.ghi' } } }, 'y');
+    const out = lines.join('');
+    for (const secret of ['hunter2-secret', 'tok123', 'MRN998877', '2015-01-02', 'abc.def.ghi']) {
+      expect(out).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,54 @@
+/** The hospital's time zone: validation periods, token expiry and business days are reckoned in it. */
+export const HOSPITAL_TIME_ZONE = 'America/New_York';
+
+/** The calendar date (YYYY-MM-DD) an instant falls on in hospital time. */
+export function hospitalDate(instant: Date): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: HOSPITAL_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+}
+
+/** Offset of hospital time from UTC at an instant, in minutes (e.g. -300 for EST, -240 for EDT). */
+export function hospitalOffsetMinutes(instant: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: HOSPITAL_TIME_ZONE,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+}
+
+/** The instant at which a hospital-time wall clock reads `date` `time` (e.g. midnight that day). */
+export function hospitalInstant(date: string, time = '00:00:00'): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  const [hh, mm, ss] = time.split(':').map(Number);
+  const wallAsUtc = Date.UTC(y, m - 1, d, hh, mm, ss ?? 0);
+  // Two passes settle the offset across a daylight-saving change.
+  let guess = new Date(wallAsUtc - hospitalOffsetMinutes(new Date(wallAsUtc)) * 60000);
+  guess = new Date(wallAsUtc - hospitalOffsetMinutes(guess) * 60000);
+  return guess;
+}
+
+/** Adds calendar days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}

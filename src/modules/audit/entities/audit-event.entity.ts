@@ -1,0 +1,42 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Append-only audit trail; each row's hash chains it to the previous row. */
+@Entity('audit_events')
+@Index('idx_audit_events_patient_at', ['patientId', 'at'])
+@Index('idx_audit_events_actor_at', ['actorId', 'at'])
+export class AuditEvent {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'timestamptz' })
+  at: Date;
+
+  @Column({ type: 'uuid', nullable: true })
+  actorId: string | null;
+
+  /** `provider`, `sponsored`, `staff`, `ehr`, `portal`, `system` or `anonymous`. */
+  @Column({ type: 'varchar', length: 20 })
+  actorKind: string;
+
+  @Column({ type: 'varchar', length: 60 })
+  action: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  patientId: string | null;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  basis: string | null;
+
+  /** `success`, `denied` or `failure`. */
+  @Column({ type: 'varchar', length: 20 })
+  outcome: string;
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  details: Record<string, unknown>;
+
+  @Column({ type: 'char', length: 64, nullable: true })
+  prevHash: string | null;
+
+  @Column({ type: 'char', length: 64 })
+  hash: string;
+}

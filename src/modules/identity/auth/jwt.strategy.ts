@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import type { AuthUser } from '../../../common/auth/principal.js';
+import { unauthenticated } from '../../../common/errors/problem.js';
+import { Clock } from '../../../common/time/clock.js';
+
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  kind: string;
+}
+
+/**
+ * Verifies the bearer JWT (HS256 pinned, issuer and audience checked), then loads the user and
+ * their session in one query so a revoked session or a changed status takes effect at once.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
+    if (typeof claims?.sub !== 'string' || typeof claims?.sid !== 'string') throw unauthenticated();
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT u.id, u.kind, u.status, u.lock_reason, u.email, u.first_name, u.last_name, u.npi,
+              u.practice_id, u.sponsor_id, u.is_sponsor, u.hospital_id, s.revoked_at, s.expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1::uuid AND u.id = $2::uuid`,
+      [claims.sid, claims.sub],
+    ).catch(() => []);
+    const row = rows[0];
+    if (!row || row.revoked_at || (row.expires_at as Date) <= this.clock.now()) throw unauthenticated();
+    return {
+      id: row.id as string,
+      sessionId: claims.sid,
+      kind: row.kind as AuthUser['kind'],
+      status: row.status as AuthUser['status'],
+      lockReason: row.lock_reason as AuthUser['lockReason'],
+      email: row.email as string,
+      firstName: row.first_name as string,
+      lastName: row.last_name as string,
+      npi: row.npi as string | null,
+      practiceId: row.practice_id as string | null,
+      sponsorId: row.sponsor_id as string | null,
+      isSponsor: row.is_sponsor as boolean,
+      hospitalId: row.hospital_id as string | null,
+    };
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Practice } from './practice.entity.js';
+
+export const USER_KINDS = ['provider', 'sponsored', 'staff'] as const;
+export type UserKind = (typeof USER_KINDS)[number];
+
+export const USER_STATUSES = [
+  'pending_email',
+  'pending_approval',
+  'invited',
+  'active',
+  'locked',
+  'deactivated',
+  'rejected',
+] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const LOCK_REASONS = ['validation_overdue', 'failed_logins', 'staff'] as const;
+export type LockReason = (typeof LOCK_REASONS)[number];
+
+export const SPONSORED_ROLES = [
+  'registered_nurse',
+  'referral_coordinator',
+  'social_worker',
+  'office_manager',
+  'other',
+] as const;
+export type SponsoredRole = (typeof SPONSORED_ROLES)[number];
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  kind: UserKind;
+
+  /** Stored lower-cased; unique across every account. */
+  @Index('uq_users_email', { unique: true })
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  /** argon2id; null for hospital-credentialed accounts (SSO only) and invited accounts. */
+  @Column({ type: 'text', nullable: true })
+  passwordHash: string | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  firstName: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  lastName: string;
+
+  /** One account per NPI. */
+  @Index('uq_users_npi', { unique: true })
+  @Column({ type: 'char', length: 10, nullable: true })
+  npi: string | null;
+
+  @Index('idx_users_practice_id')
+  @Column({ type: 'uuid', nullable: true })
+  practiceId: string | null;
+
+  @ManyToOne(() => Practice, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'practice_id', foreignKeyConstraintName: 'fk_users_practice' })
+  practice?: Practice | null;
+
+  /** For sponsored users: the provider who created and answers for the account. */
+  @Index('idx_users_sponsor_id')
+  @Column({ type: 'uuid', nullable: true })
+  sponsorId: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'sponsor_id', foreignKeyConstraintName: 'fk_users_sponsor' })
+  sponsor?: User | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  sponsoredRole: SponsoredRole | null;
+
+  @Column({ type: 'boolean', default: false })
+  isSponsor: boolean;
+
+  /** CH ID of a hospital-credentialed provider (signs in through the hospital's OIDC provider). */
+  @Index('uq_users_hospital_id', { unique: true })
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  hospitalId: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  status: UserStatus;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  lockReason: LockReason | null;
+
+  /** End of a temporary (failed sign-ins) lock. */
+  @Column({ type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  failedLoginCount: number;
+
+  /** TOTP secret, encrypted at rest (AES-256-GCM). */
+  @Column({ type: 'text', nullable: true })
+  totpSecret: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  totpEnrolledAt: Date | null;
+
+  /** Last accepted TOTP time step: each step is accepted once. */
+  @Column({ type: 'bigint', nullable: true })
+  totpLastStep: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  approvedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  approvedBy: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  rejectionReason: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

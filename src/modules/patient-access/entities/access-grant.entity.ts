@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '../../identity/entities/user.entity.js';
+import { Patient } from './patient.entity.js';
+
+export const GRANT_BASES = ['approved_request', 'token'] as const;
+export type GrantBasis = (typeof GRANT_BASES)[number];
+
+/** A personal grant of one user to one patient (approved non-PCP request or validated token). */
+@Entity('access_grants')
+@Index('idx_access_grants_user_patient', ['userId', 'patientId'])
+export class AccessGrant {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_access_grants_user' })
+  user?: User;
+
+  @Index('idx_access_grants_patient_id')
+  @Column({ type: 'uuid' })
+  patientId: string;
+
+  @ManyToOne(() => Patient, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'patient_id', foreignKeyConstraintName: 'fk_access_grants_patient' })
+  patient?: Patient;
+
+  @Column({ type: 'varchar', length: 20 })
+  basis: GrantBasis;
+
+  /** The access request or invitation the grant came from. */
+  @Column({ type: 'uuid', nullable: true })
+  sourceId: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  revokedBy: string | null;
+}

@@ -1,0 +1,23 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Practice } from '../../identity/entities/practice.entity.js';
+
+/** A physician NPI that staff added to a practice's roster (besides its provider members). */
+@Entity('practice_roster')
+export class RosterEntry {
+  @PrimaryColumn({ type: 'uuid' })
+  practiceId: string;
+
+  @Index('idx_practice_roster_npi')
+  @PrimaryColumn({ type: 'char', length: 10 })
+  npi: string;
+
+  @ManyToOne(() => Practice, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'practice_id', foreignKeyConstraintName: 'fk_practice_roster_practice' })
+  practice?: Practice;
+
+  @Column({ type: 'uuid', nullable: true })
+  addedBy: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
