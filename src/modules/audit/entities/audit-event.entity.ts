@@ -31,7 +31,7 @@ export class AuditEvent {
   @Column({ type: 'varchar', length: 20 })
   outcome: string;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb' })
   details: Record<string, unknown>;
 
   @Column({ type: 'char', length: 64, nullable: true })
