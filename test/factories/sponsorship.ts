@@ -58,3 +58,31 @@ export function renderNotification(row: Pick<NotificationRow, 'template' | 'data
   };
   return { subject: part('subject'), text: part('text'), html: part('html') };
 }
+
+/**
+ * Set-based: `sponsors` active sponsors, each with `usersEach` active sponsored users, in one new
+ * practice. Returns the sponsor ids in id order (the order the jobs work in).
+ */
+export async function seedSponsors(ds: DataSource, sponsors: number, usersEach: number): Promise<string[]> {
+  const tag = Math.random().toString(36).slice(2, 10);
+  const [practice] = await ds.query(
+    `INSERT INTO practices (name, search_name, address, city, phone, fax)
+     VALUES ($1::varchar, lower($1::varchar), '1 Main St', 'Boston', '617-555-0100', '617-555-0101') RETURNING id`,
+    [`Seed ${tag}`],
+  );
+  const rows: Array<{ id: string }> = await ds.query(
+    `INSERT INTO users (kind, email, first_name, last_name, npi, practice_id, is_sponsor, status)
+     SELECT 'provider', 'sponsor-' || $2 || '-' || g || '@seed.test', 'Sponsor', 'N' || g,
+            lpad(($4::bigint + g)::text, 9, '0') || '0', $1, true, 'active'
+       FROM generate_series(1, $3::int) g
+     RETURNING id`,
+    [practice.id, tag, sponsors, Math.floor(Math.random() * 8e8)],
+  );
+  await ds.query(
+    `INSERT INTO users (kind, email, first_name, last_name, practice_id, sponsor_id, sponsored_role, status)
+     SELECT 'sponsored', 'su-' || s.id || '-' || g || '@seed.test', 'Member', 'M' || g, $1, s.id, 'other', 'active'
+       FROM unnest($2::uuid[]) AS s(id), generate_series(1, $3::int) g`,
+    [practice.id, rows.map((r) => r.id), usersEach],
+  );
+  return rows.map((r) => r.id).sort();
+}
