@@ -8,7 +8,8 @@ export type PcpUpdateEventType = (typeof PCP_UPDATE_EVENT_TYPES)[number];
 @Entity('pcp_update_events')
 @Index('idx_pcp_update_events_request_at', ['requestId', 'at'])
 export class PcpUpdateEvent {
-  @PrimaryGeneratedColumn('uuid')
+  /** Increasing: orders events that share a clock instant. */
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;
 
   @Column({ type: 'uuid' })
