@@ -204,6 +204,14 @@ describe('identity: registration, email verification, staff review, practices', 
     expect(login.body.code).toBe('invalid_credentials');
   });
 
+  it('answers 404 sso_not_configured on the SSO routes when OIDC is not configured', async () => {
+    for (const path of ['/api/v1/auth/sso/login', '/api/v1/auth/sso/callback?code=a&state=b']) {
+      const res = await t.http().get(path);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('sso_not_configured');
+    }
+  });
+
   it('searches practices publicly by name, returning id, name and city', async () => {
     const p = await createPractice(t.dataSource, { name: 'Zebrafish Pediatric Associates', city: 'Quincy' });
     await createPractice(t.dataSource, { name: 'Unrelated Clinic' });
