@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import Provider, { type KoaContextWithOidc } from 'oidc-provider';
 import { createTestApp, type TestContext } from './support/test-app.js';
 import { createPractice, makeNpi, createUser, tokenFor } from './factories/index.js';
 import { auditActions } from './factories/identity.js';
@@ -40,7 +40,7 @@ async function startIdp() {
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
     // Consent is implied for this one first-party client.
-    loadExistingGrant: async (ctx: any) => {
+    loadExistingGrant: async (ctx: KoaContextWithOidc) => {
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
@@ -48,7 +48,7 @@ async function startIdp() {
       await grant.save();
       return grant;
     },
-  } as never);
+  });
   console.warn = warn;
   const callback = provider.callback();
   server.on('request', async (req, res) => {
