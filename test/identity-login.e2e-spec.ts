@@ -302,4 +302,13 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     // Other accounts from the same address are not affected.
     expect((await post('/auth/login', { email: user.email, password: TEST_PASSWORD })).status).toBe(200);
   });
+
+  it('lets one address (a practice NAT) make well over 100 sign-in route requests a minute', async () => {
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 150; i++) {
+      const res = await post('/auth/verify-email', { token: `not-a-token-${i}` });
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+    expect(statuses.get(400)).toBe(150);
+  });
 });
