@@ -133,7 +133,7 @@ describe('identity: /me, email change, practice change, support requests', () =>
     const plain = await post('/support-requests', { description: 'I cannot find the Validate a Token page.' }, token);
     expect(plain.status).toBe(201);
     // Tue 2026-11-24 → Wed 25 (1), Thu 26 Thanksgiving, Fri 27 (2): end of Friday in Boston.
-    expect(plain.body).toEqual({ id: expect.any(String), dueAt: '2026-11-28T04:59:59.000Z' });
+    expect(plain.body).toEqual({ id: expect.any(String), dueAt: '2026-11-28T04:59:59.999Z' });
     const mail = await lastNotification(t.dataSource, 'team-support-request', t.config.teamEmail);
     expect(mail.data).toMatchObject({ requestId: plain.body.id, loginEmail: user.email, firstName: 'Sam', hasScreenshot: false });
     expect(JSON.stringify(mail.data)).not.toContain('Validate a Token');

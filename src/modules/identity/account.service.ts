@@ -4,13 +4,13 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { sha256Hex } from '../../common/crypto/tokens.js';
 import { badRequest, conflict, forbidden, notFound } from '../../common/errors/problem.js';
+import { BusinessCalendar } from '../../common/time/business-calendar.js';
 import { Clock } from '../../common/time/clock.js';
 import { AuditService } from '../audit/audit.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { ActionTokensService } from './action-tokens.service.js';
 import { AUTH_LIMITS, AuthThrottle } from './auth-throttle.service.js';
 import { SessionService } from './auth/session.service.js';
-import { businessDaysDue } from './business-days.js';
 import type { ListDto, PracticeChangeRequestDto, SupportRequestDto } from './dto/auth.dto.js';
 import { conflictFromUniqueViolation } from './registration.service.js';
 import { decodeCursor, DEFAULT_LIMIT, page } from './pagination.js';
@@ -51,6 +51,7 @@ export class AccountService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly throttle: AuthThrottle,
+    private readonly calendar: BusinessCalendar,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -158,7 +159,7 @@ export class AccountService {
     if (!description) throw badRequest('validation_failed', 'The request is not valid.', { errors: [{ field: 'description', message: 'description should not be empty' }] });
     await this.throttle.account(AUTH_LIMITS.supportUser, user.id);
     const now = this.clock.now();
-    const dueAt = businessDaysDue(now, SUPPORT_DUE_BUSINESS_DAYS, this.config.hospitalClosures);
+    const dueAt = this.calendar.addBusinessDays(now, SUPPORT_DUE_BUSINESS_DAYS);
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(
         `INSERT INTO support_requests (user_id, login_email, name, description, screenshot, screenshot_type, due_at, status, created_at)
