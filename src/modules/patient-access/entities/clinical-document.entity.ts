@@ -6,7 +6,8 @@ export type DocumentCategory = (typeof DOCUMENT_CATEGORIES)[number];
 
 @Check('ck_clinical_documents_category', `"category" IN ('encounter', 'appointment', 'result', 'note', 'medication', 'allergy', 'problem')`)
 @Entity('clinical_documents')
-@Index('idx_clinical_documents_patient_occurred', ['patientId', 'occurredAt'])
+@Index('idx_clinical_documents_patient_occurred', ['patientId', 'occurredAt', 'id'])
+@Index('idx_clinical_documents_patient_category_occurred', ['patientId', 'category', 'occurredAt', 'id'])
 export class ClinicalDocument {
   @PrimaryGeneratedColumn('uuid')
   id: string;
