@@ -71,6 +71,8 @@ export class AuditAppendOnlyChain1795308500000 implements MigrationInterface {
     await queryRunner.query(`DROP TRIGGER audit_events_chain ON audit_events`);
     await queryRunner.query(`DROP FUNCTION audit_events_refuse_change()`);
     await queryRunner.query(`DROP FUNCTION audit_events_chain()`);
-    await queryRunner.query(`DROP FUNCTION audit_event_canonical(bigint, timestamptz, uuid, text, text, uuid, text, text, jsonb)`);
+    await queryRunner.query(
+      `DROP FUNCTION audit_event_canonical(bigint, timestamptz, uuid, text, text, uuid, text, text, jsonb)`,
+    );
   }
 }

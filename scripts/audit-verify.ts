@@ -17,15 +17,20 @@ try {
     const [id, hash] = (process.argv[expectIdx + 1] ?? '').split(':');
     const { rows } = await client.query('SELECT hash FROM audit_events WHERE id = $1::bigint', [id]);
     if (!rows.length || rows[0].hash !== hash) {
-      console.error(`BROKEN: the noted head ${id} is missing or changed (the tail was removed or rewritten).`);
+      console.error(
+        `BROKEN: the noted head ${id} is missing or changed (the tail was removed or rewritten).`,
+      );
       process.exitCode = 1;
     }
   }
   if (report.ok) {
     console.log(`OK: ${report.checked} audit entries, chain intact.`);
-    if (report.head) console.log(`Head: ${report.head.id}:${report.head.hash} (note it; check later with --expect-head)`);
+    if (report.head)
+      console.log(`Head: ${report.head.id}:${report.head.hash} (note it; check later with --expect-head)`);
   } else {
-    console.error(`BROKEN at audit entry ${report.firstBreak!.id} (${report.firstBreak!.reason}): ${report.firstBreak!.detail}`);
+    console.error(
+      `BROKEN at audit entry ${report.firstBreak!.id} (${report.firstBreak!.reason}): ${report.firstBreak!.detail}`,
+    );
     console.error(`${report.checked} entries before it are intact.`);
     process.exitCode = 1;
   }

@@ -17,7 +17,13 @@ describe('audit trail: append-only and hash-chained (e2e)', () => {
     t = await createTestApp();
     audit = t.app.get(AuditService);
     for (let i = 0; i < 5; i++) {
-      await audit.record({ actorId: null, actorKind: 'system', action: 'test.event', outcome: 'success', details: { i, note: 'ünïcödé' } });
+      await audit.record({
+        actorId: null,
+        actorKind: 'system',
+        action: 'test.event',
+        outcome: 'success',
+        details: { i, note: 'ünïcödé' },
+      });
     }
   });
   afterAll(() => t.close());
@@ -36,7 +42,18 @@ describe('audit trail: append-only and hash-chained (e2e)', () => {
   it('keeps the chain linear under concurrent writers', async () => {
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        t.dataSource.transaction((m) => audit.record({ actorId: null, actorKind: 'system', action: 'test.concurrent', outcome: 'success', details: { i } }, m)),
+        t.dataSource.transaction((m) =>
+          audit.record(
+            {
+              actorId: null,
+              actorKind: 'system',
+              action: 'test.concurrent',
+              outcome: 'success',
+              details: { i },
+            },
+            m,
+          ),
+        ),
       ),
     );
     expect((await verify()).ok).toBe(true);
@@ -46,20 +63,27 @@ describe('audit trail: append-only and hash-chained (e2e)', () => {
     ['UPDATE', `UPDATE audit_events SET outcome = 'denied'`],
     ['DELETE', `DELETE FROM audit_events`],
     ['TRUNCATE', `TRUNCATE audit_events`],
-    ['UPDATE of the hash', `UPDATE audit_events SET hash = repeat('0', 64) WHERE id = (SELECT max(id) FROM audit_events)`],
+    [
+      'UPDATE of the hash',
+      `UPDATE audit_events SET hash = repeat('0', 64) WHERE id = (SELECT max(id) FROM audit_events)`,
+    ],
   ])('refuses %s, even for a superuser', async (_label, sql) => {
     await expect(t.dataSource.query(sql)).rejects.toThrow(/append-only/);
   });
 
   it('refuses to chain inside a REPEATABLE READ transaction rather than fork the chain', async () => {
     await expect(
-      t.dataSource.transaction('REPEATABLE READ', (m) => audit.record({ actorId: null, actorKind: 'system', action: 'test.rr', outcome: 'success' }, m)),
+      t.dataSource.transaction('REPEATABLE READ', (m) =>
+        audit.record({ actorId: null, actorKind: 'system', action: 'test.rr', outcome: 'success' }, m),
+      ),
     ).rejects.toThrow(/READ COMMITTED/);
   });
 
   it('reports an intact chain from the CLI with exit code 0', async () => {
     await run('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
-    const cli = await run('node', ['dist/scripts/audit-verify.js'], { env: { ...process.env, DATABASE_URL: databaseUrl(t.databaseName) } });
+    const cli = await run('node', ['dist/scripts/audit-verify.js'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl(t.databaseName) },
+    });
     expect(cli.stdout).toMatch(/OK: \d+ audit entries, chain intact/);
   }, 60_000);
 
@@ -76,15 +100,18 @@ describe('audit trail: append-only and hash-chained (e2e)', () => {
       expect(report.ok).toBe(false);
       expect(report.firstBreak).toMatchObject({ id: String(target), reason: 'hash_mismatch' });
 
-      // The CLI reports it too (exit code 1), through the freshly compiled script.
-      await run('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
-      const cli = await run('node', ['dist/scripts/audit-verify.js'], { env: { ...process.env, DATABASE_URL: databaseUrl(t.databaseName) } }).catch((e) => e);
+      // The CLI reports it too (exit code 1), through the script compiled by the test above.
+      const cli = await run('node', ['dist/scripts/audit-verify.js'], {
+        env: { ...process.env, DATABASE_URL: databaseUrl(t.databaseName) },
+      }).catch((e) => e);
       expect(cli.code).toBe(1);
       expect(cli.stderr).toContain(`BROKEN at audit entry ${target}`);
 
       // Deleting a row (trigger disabled) breaks the next link.
       await client.query('ALTER TABLE audit_events DISABLE TRIGGER USER');
-      await client.query(`UPDATE audit_events SET details = '{"i": 1, "note": "ünïcödé"}' WHERE id = $1`, [target]);
+      await client.query(`UPDATE audit_events SET details = '{"i": 1, "note": "ünïcödé"}' WHERE id = $1`, [
+        target,
+      ]);
       await client.query(`DELETE FROM audit_events WHERE id = $1`, [target]);
       await client.query('ALTER TABLE audit_events ENABLE TRIGGER USER');
       const after = await verify();

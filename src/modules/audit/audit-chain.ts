@@ -39,7 +39,12 @@ export async function verifyAuditChain(query: Query): Promise<ChainReport> {
   let checked = 0;
   let head: ChainReport['head'] = null;
   for (;;) {
-    const rows = (await query(RECOMPUTE_SQL, [after])) as Array<{ id: string; prevHash: string | null; hash: string; recomputed: string }>;
+    const rows = (await query(RECOMPUTE_SQL, [after])) as Array<{
+      id: string;
+      prevHash: string | null;
+      hash: string;
+      recomputed: string;
+    }>;
     if (!rows.length) break;
     for (const row of rows) {
       if ((row.prevHash ?? null) !== previousHash) {
@@ -59,7 +64,11 @@ export async function verifyAuditChain(query: Query): Promise<ChainReport> {
           ok: false,
           checked,
           head,
-          firstBreak: { id: row.id, reason: 'hash_mismatch', detail: `row ${row.id} does not match its hash (its content was changed)` },
+          firstBreak: {
+            id: row.id,
+            reason: 'hash_mismatch',
+            detail: `row ${row.id} does not match its hash (its content was changed)`,
+          },
         };
       }
       previousHash = row.hash;

@@ -12,7 +12,9 @@ export const MRN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 export function checkMrn(mrn: string): void {
   if (!MRN_PATTERN.test(mrn)) {
-    throw new ValidationProblem([{ field: 'mrn', message: 'mrn must be 1 to 32 letters, digits, dots, dashes or underscores' }]);
+    throw new ValidationProblem([
+      { field: 'mrn', message: 'mrn must be 1 to 32 letters, digits, dots, dashes or underscores' },
+    ]);
   }
 }
 
@@ -26,11 +28,16 @@ export class EhrFeedService {
     private readonly patients: PatientsService,
   ) {}
 
-  async upsertPatient(mrn: string, body: UpsertPatientDto): Promise<{ patientId: string; mrn: string; created: boolean }> {
+  async upsertPatient(
+    mrn: string,
+    body: UpsertPatientDto,
+  ): Promise<{ patientId: string; mrn: string; created: boolean }> {
     checkMrn(mrn);
     const today = hospitalDate(this.clock.now());
     if (!isIsoDate(body.dob) || body.dob < '1900-01-01' || body.dob > today) {
-      throw new ValidationProblem([{ field: 'dob', message: 'dob must be a real date between 1900-01-01 and today' }]);
+      throw new ValidationProblem([
+        { field: 'dob', message: 'dob must be a real date between 1900-01-01 and today' },
+      ]);
     }
     const firstName = body.firstName.trim();
     const lastName = body.lastName.trim();
@@ -47,7 +54,17 @@ export class EhrFeedService {
            dob = EXCLUDED.dob, pcp_npi = EXCLUDED.pcp_npi, has_portal_account = EXCLUDED.has_portal_account,
            updated_at = EXCLUDED.updated_at
          RETURNING id, (xmax = 0) AS created, (SELECT pcp_npi FROM old) AS old_pcp`,
-        [mrn, firstName, lastName, foldName(firstName), foldName(lastName), body.dob, body.pcpNpi ?? null, body.hasPortalAccount, now],
+        [
+          mrn,
+          firstName,
+          lastName,
+          foldName(firstName),
+          foldName(lastName),
+          body.dob,
+          body.pcpNpi ?? null,
+          body.hasPortalAccount,
+          now,
+        ],
       );
       await this.patients.replaceCareTeam(manager, row.id, body.careTeamNpis);
       await this.audit.record(
@@ -57,7 +74,10 @@ export class EhrFeedService {
           action: row.created ? 'ehr.patient_create' : 'ehr.patient_update',
           patientId: row.id,
           outcome: 'success',
-          details: { pcpChanged: !row.created && row.old_pcp !== (body.pcpNpi ?? null), careTeamSize: new Set(body.careTeamNpis).size },
+          details: {
+            pcpChanged: !row.created && row.old_pcp !== (body.pcpNpi ?? null),
+            careTeamSize: new Set(body.careTeamNpis).size,
+          },
         },
         manager,
       );
@@ -70,9 +90,14 @@ export class EhrFeedService {
     const seen = new Set<string>();
     const errors: Array<{ field: string; message: string }> = [];
     body.documents.forEach((d, i) => {
-      if (seen.has(d.externalId)) errors.push({ field: `documents.${i}.externalId`, message: 'externalId appears twice in this batch' });
+      if (seen.has(d.externalId))
+        errors.push({
+          field: `documents.${i}.externalId`,
+          message: 'externalId appears twice in this batch',
+        });
       seen.add(d.externalId);
-      if (Number.isNaN(Date.parse(d.occurredAt))) errors.push({ field: `documents.${i}.occurredAt`, message: 'occurredAt is not a real instant' });
+      if (Number.isNaN(Date.parse(d.occurredAt)))
+        errors.push({ field: `documents.${i}.occurredAt`, message: 'occurredAt is not a real instant' });
     });
     if (errors.length) throw new ValidationProblem(errors);
     const patient = await this.patients.findByMrn(mrn);
@@ -86,9 +111,13 @@ export class EhrFeedService {
         [docs.map((d) => d.externalId), patient.id],
       );
       if (foreign.length) {
-        throw conflict('document_belongs_to_other_patient', 'Some externalIds are filed under another patient.', {
-          externalIds: foreign.map((r) => r.external_id),
-        });
+        throw conflict(
+          'document_belongs_to_other_patient',
+          'Some externalIds are filed under another patient.',
+          {
+            externalIds: foreign.map((r) => r.external_id),
+          },
+        );
       }
       const rows: Array<{ id: string }> = await manager.query(
         `INSERT INTO clinical_documents (patient_id, external_id, category, occurred_at, title, body, created_at, updated_at)
@@ -112,10 +141,20 @@ export class EhrFeedService {
       );
       if (rows.length !== docs.length) {
         // A concurrent feed filed one of them under another patient between our check and the insert.
-        throw conflict('document_belongs_to_other_patient', 'Some externalIds are filed under another patient.');
+        throw conflict(
+          'document_belongs_to_other_patient',
+          'Some externalIds are filed under another patient.',
+        );
       }
       await this.audit.record(
-        { actorId: null, actorKind: 'ehr', action: 'ehr.documents_upsert', patientId: patient.id, outcome: 'success', details: { count: rows.length } },
+        {
+          actorId: null,
+          actorKind: 'ehr',
+          action: 'ehr.documents_upsert',
+          patientId: patient.id,
+          outcome: 'success',
+          details: { count: rows.length },
+        },
         manager,
       );
       return { upserted: rows.length };

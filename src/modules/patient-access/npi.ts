@@ -22,7 +22,10 @@ export function IsNpi(options?: ValidationOptions) {
       name: 'isNpi',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a valid NPI (10 digits with a correct check digit)`, ...options },
+      options: {
+        message: `${propertyName} must be a valid NPI (10 digits with a correct check digit)`,
+        ...options,
+      },
       validator: { validate: (value: unknown) => isValidNpi(value) },
     });
 }

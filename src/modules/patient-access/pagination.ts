@@ -23,4 +23,5 @@ export function decodeCursor(raw: string | undefined, idPattern: RegExp): { at: 
 }
 
 /** `to_char` of a timestamptz column in the cursor's format (UTC, microseconds). */
-export const cursorAtSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const cursorAtSql = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

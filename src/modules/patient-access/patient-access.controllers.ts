@@ -21,20 +21,32 @@ export class PatientsController {
   constructor(private readonly records: PatientRecordsService) {}
 
   @Get()
-  @ApiOkResponse({ description: '`{items}`: granted items with demographics and basis; not_authorized items with actions only' })
+  @ApiOkResponse({
+    description:
+      '`{items}`: granted items with demographics and basis; not_authorized items with actions only',
+  })
   search(@CurrentUser() user: AuthUser, @Query() query: SearchPatientsQuery) {
     return this.records.search(user, query);
   }
 
   @Get(':patientId')
-  @ApiOkResponse({ description: '`{patientId, mrn, firstName, lastName, dob, pcp:{npi,name}, careTeam, basis}`; 403 not_authorized with actions' })
+  @ApiOkResponse({
+    description:
+      '`{patientId, mrn, firstName, lastName, dob, pcp:{npi,name}, careTeam, basis}`; 403 not_authorized with actions',
+  })
   summary(@CurrentUser() user: AuthUser, @Param('patientId') patientId: string) {
     return this.records.summary(user, patientId);
   }
 
   @Get(':patientId/documents')
-  @ApiOkResponse({ description: '`{items:[{id, category, occurredAt, title, body}], nextCursor}`, newest first' })
-  documents(@CurrentUser() user: AuthUser, @Param('patientId') patientId: string, @Query() query: DocumentsQuery) {
+  @ApiOkResponse({
+    description: '`{items:[{id, category, occurredAt, title, body}], nextCursor}`, newest first',
+  })
+  documents(
+    @CurrentUser() user: AuthUser,
+    @Param('patientId') patientId: string,
+    @Query() query: DocumentsQuery,
+  ) {
     return this.records.documents(user, patientId, query);
   }
 }
@@ -48,7 +60,11 @@ export class EhrFeedController {
   @Put(':mrn')
   @ApiOkResponse({ description: 'Updated: `{patientId, mrn, created:false}`' })
   @ApiCreatedResponse({ description: 'Created: `{patientId, mrn, created:true}`' })
-  async upsertPatient(@Param('mrn') mrn: string, @Body() body: UpsertPatientDto, @Res({ passthrough: true }) res: Response) {
+  async upsertPatient(
+    @Param('mrn') mrn: string,
+    @Body() body: UpsertPatientDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const result = await this.feed.upsertPatient(mrn, body);
     res.status(result.created ? 201 : 200);
     return result;
@@ -73,19 +89,40 @@ export class PatientAccessStaffController {
   ) {}
 
   @Post('practices/:practiceId/roster')
-  @ApiCreatedResponse({ description: '`{practiceId, npi, added}` (idempotent: added false when already there)' })
-  addToRoster(@CurrentUser() user: AuthUser, @Param('practiceId') practiceId: string, @Body() body: RosterEntryDto) {
+  @ApiCreatedResponse({
+    description: '`{practiceId, npi, added}` (idempotent: added false when already there)',
+  })
+  addToRoster(
+    @CurrentUser() user: AuthUser,
+    @Param('practiceId') practiceId: string,
+    @Body() body: RosterEntryDto,
+  ) {
     return this.roster.add(user, practiceId, body.npi);
   }
 
   @Get('patients/:patientId/access-log')
-  @ApiOkResponse({ description: '`{items:[{at, userId, userName, action, basis, outcome}], nextCursor}`, newest first' })
-  async accessLog(@CurrentUser() user: AuthUser, @Param('patientId') patientId: string, @Query() query: PageQuery) {
+  @ApiOkResponse({
+    description: '`{items:[{at, userId, userName, action, basis, outcome}], nextCursor}`, newest first',
+  })
+  async accessLog(
+    @CurrentUser() user: AuthUser,
+    @Param('patientId') patientId: string,
+    @Query() query: PageQuery,
+  ) {
     const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, /^\d{1,19}$/);
     if (!isUuid(patientId) || !(await this.patients.findById(patientId))) throw notFound('No such patient.');
     const page = await this.audit.listForPatient(patientId, { limit, after });
-    await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'staff.access_log_view', patientId, outcome: 'success' });
-    return { items: page.items, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor.at, page.nextCursor.id) : null };
+    await this.audit.record({
+      actorId: user.id,
+      actorKind: user.kind,
+      action: 'staff.access_log_view',
+      patientId,
+      outcome: 'success',
+    });
+    return {
+      items: page.items,
+      nextCursor: page.nextCursor ? encodeCursor(page.nextCursor.at, page.nextCursor.id) : null,
+    };
   }
 }

@@ -8,7 +8,11 @@ import { CareTeamMember } from './entities/care-team-member.entity.js';
 import { ClinicalDocument } from './entities/clinical-document.entity.js';
 import { Patient } from './entities/patient.entity.js';
 import { RosterEntry } from './entities/roster-entry.entity.js';
-import { EhrFeedController, PatientAccessStaffController, PatientsController } from './patient-access.controllers.js';
+import {
+  EhrFeedController,
+  PatientAccessStaffController,
+  PatientsController,
+} from './patient-access.controllers.js';
 import { PatientRecordsService } from './patient-records.service.js';
 import { PatientsService } from './patients.service.js';
 import { PracticeRosterService } from './practice-roster.service.js';
@@ -16,7 +20,14 @@ import { PracticeRosterService } from './practice-roster.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant])],
   controllers: [PatientsController, EhrFeedController, PatientAccessStaffController],
-  providers: [AccessDecisionService, AccessGrantsService, PatientsService, EhrFeedService, PatientRecordsService, PracticeRosterService],
+  providers: [
+    AccessDecisionService,
+    AccessGrantsService,
+    PatientsService,
+    EhrFeedService,
+    PatientRecordsService,
+    PracticeRosterService,
+  ],
   exports: [AccessDecisionService, AccessGrantsService, PatientsService],
 })
 export class PatientAccessModule {}

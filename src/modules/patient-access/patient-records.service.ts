@@ -34,7 +34,11 @@ export const NO_PORTAL_NOTICE =
   'This patient has no patient-portal account, so a non-PCP access request cannot be sent. You can ask the MyPatients team to update the PCP.';
 
 /** What an unauthorized caller may learn: the actions open to them, nothing about the patient. */
-export function notAuthorizedInfo(portalAccount: boolean): { actions: AccessAction[]; portalAccount: boolean; notice?: string } {
+export function notAuthorizedInfo(portalAccount: boolean): {
+  actions: AccessAction[];
+  portalAccount: boolean;
+  notice?: string;
+} {
   return portalAccount
     ? { actions: ['request_pcp_access', 'request_non_pcp_access'], portalAccount }
     : { actions: ['request_pcp_access'], portalAccount, notice: NO_PORTAL_NOTICE };
@@ -67,9 +71,16 @@ export class PatientRecordsService {
     private readonly audit: AuditService,
   ) {}
 
-  async search(user: AuthUser, q: SearchPatientsQuery): Promise<{ items: Array<GrantedItem | NotAuthorizedItem> }> {
+  async search(
+    user: AuthUser,
+    q: SearchPatientsQuery,
+  ): Promise<{ items: Array<GrantedItem | NotAuthorizedItem> }> {
     const mrn = q.mrn?.trim();
-    const names = { lastName: q.lastName ? foldName(q.lastName) : '', firstName: q.firstName ? foldName(q.firstName) : '', dob: q.dob ?? '' };
+    const names = {
+      lastName: q.lastName ? foldName(q.lastName) : '',
+      firstName: q.firstName ? foldName(q.firstName) : '',
+      dob: q.dob ?? '',
+    };
     let where: string;
     let params: unknown[];
     let by: 'mrn' | 'name';
@@ -78,7 +89,8 @@ export class PatientRecordsService {
       params = [user.id, mrn];
       by = 'mrn';
     } else if (names.lastName && names.firstName && names.dob) {
-      if (!isIsoDate(names.dob)) throw new ValidationProblem([{ field: 'dob', message: 'dob must be a real date YYYY-MM-DD' }]);
+      if (!isIsoDate(names.dob))
+        throw new ValidationProblem([{ field: 'dob', message: 'dob must be a real date YYYY-MM-DD' }]);
       where = 'p.search_last_name = $2 AND p.search_first_name = $3 AND p.dob = $4::date';
       params = [user.id, names.lastName, names.firstName, names.dob];
       by = 'name';
@@ -101,7 +113,16 @@ export class PatientRecordsService {
     );
     await this.dataSource.transaction(async (manager) => {
       if (!rows.length) {
-        await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'patient.search', outcome: 'success', details: { by, results: 0 } }, manager);
+        await this.audit.record(
+          {
+            actorId: user.id,
+            actorKind: user.kind,
+            action: 'patient.search',
+            outcome: 'success',
+            details: { by, results: 0 },
+          },
+          manager,
+        );
       }
       for (const row of rows) {
         await this.audit.record(
@@ -121,14 +142,27 @@ export class PatientRecordsService {
     return {
       items: rows.map((row) =>
         row.basis
-          ? { patientId: row.id, access: 'granted', mrn: row.mrn, firstName: row.firstName, lastName: row.lastName, dob: row.dob, basis: row.basis }
+          ? {
+              patientId: row.id,
+              access: 'granted',
+              mrn: row.mrn,
+              firstName: row.firstName,
+              lastName: row.lastName,
+              dob: row.dob,
+              basis: row.basis,
+            }
           : { patientId: row.id, access: 'not_authorized', ...notAuthorizedInfo(row.hasPortalAccount) },
       ),
     };
   }
 
   /** The patient and the caller's basis in one round trip; 404 unknown, 403 (audited) without basis. */
-  private async authorize(user: AuthUser, patientId: string, action: string, details: Record<string, unknown> = {}): Promise<PatientRow> {
+  private async authorize(
+    user: AuthUser,
+    patientId: string,
+    action: string,
+    details: Record<string, unknown> = {},
+  ): Promise<PatientRow> {
     if (!isUuid(patientId)) throw notFound('No such patient.');
     const [row]: PatientRow[] = await this.dataSource.query(
       `WITH v AS (${viewerCte('$1')})
@@ -148,24 +182,33 @@ export class PatientRecordsService {
       details,
     });
     if (!row.basis) {
-      throw forbidden('not_authorized', 'You are not authorized to view this patient.', notAuthorizedInfo(row.hasPortalAccount));
+      throw forbidden(
+        'not_authorized',
+        'You are not authorized to view this patient.',
+        notAuthorizedInfo(row.hasPortalAccount),
+      );
     }
     return row;
   }
 
   async summary(user: AuthUser, patientId: string) {
     const row = await this.authorize(user, patientId, 'patient.view');
-    const people: Array<{ npi: string; role: 'pcp' | 'care_team'; firstName: string | null; lastName: string | null }> =
-      await this.dataSource.query(
-        `SELECT x.npi, x.role, u.first_name AS "firstName", u.last_name AS "lastName"
+    const people: Array<{
+      npi: string;
+      role: 'pcp' | 'care_team';
+      firstName: string | null;
+      lastName: string | null;
+    }> = await this.dataSource.query(
+      `SELECT x.npi, x.role, u.first_name AS "firstName", u.last_name AS "lastName"
            FROM (SELECT pcp_npi AS npi, 'pcp' AS role FROM patients WHERE id = $1 AND pcp_npi IS NOT NULL
                  UNION ALL
                  SELECT npi, 'care_team' FROM care_team_members WHERE patient_id = $1) x
            LEFT JOIN users u ON u.npi = x.npi AND u.kind = 'provider'
           ORDER BY x.role DESC, u.last_name NULLS LAST, x.npi`,
-        [row.id],
-      );
-    const name = (p: { firstName: string | null; lastName: string | null }) => (p.lastName ? `${p.firstName} ${p.lastName}` : null);
+      [row.id],
+    );
+    const name = (p: { firstName: string | null; lastName: string | null }) =>
+      p.lastName ? `${p.firstName} ${p.lastName}` : null;
     const pcp = people.find((p) => p.role === 'pcp');
     return {
       patientId: row.id,
@@ -183,7 +226,12 @@ export class PatientRecordsService {
   async documents(user: AuthUser, patientId: string, q: DocumentsQuery) {
     const limit = pageLimit(q.limit);
     const after = decodeCursor(q.cursor, UUID_ANY);
-    const row = await this.authorize(user, patientId, 'patient.documents', q.category ? { category: q.category } : {});
+    const row = await this.authorize(
+      user,
+      patientId,
+      'patient.documents',
+      q.category ? { category: q.category } : {},
+    );
     const params: unknown[] = [row.id];
     let filter = '';
     if (q.category) {
@@ -194,19 +242,31 @@ export class PatientRecordsService {
       params.push(after.at, after.id);
       filter += ` AND (d.occurred_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
-    const docs: Array<{ id: string; category: DocumentCategory; occurredAt: Date; title: string; body: string; cursorAt: string }> =
-      await this.dataSource.query(
-        `SELECT d.id, d.category, d.occurred_at AS "occurredAt", d.title, d.body, ${cursorAtSql('d.occurred_at')} AS "cursorAt"
+    const docs: Array<{
+      id: string;
+      category: DocumentCategory;
+      occurredAt: Date;
+      title: string;
+      body: string;
+      cursorAt: string;
+    }> = await this.dataSource.query(
+      `SELECT d.id, d.category, d.occurred_at AS "occurredAt", d.title, d.body, ${cursorAtSql('d.occurred_at')} AS "cursorAt"
            FROM clinical_documents d
           WHERE d.patient_id = $1${filter}
           ORDER BY d.occurred_at DESC, d.id DESC
           LIMIT ${limit + 1}`,
-        params,
-      );
+      params,
+    );
     const page = docs.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((d) => ({ id: d.id, category: d.category, occurredAt: new Date(d.occurredAt).toISOString(), title: d.title, body: d.body })),
+      items: page.map((d) => ({
+        id: d.id,
+        category: d.category,
+        occurredAt: new Date(d.occurredAt).toISOString(),
+        title: d.title,
+        body: d.body,
+      })),
       nextCursor: docs.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null,
     };
   }

@@ -16,8 +16,15 @@ export class PracticeRosterService {
     private readonly audit: AuditService,
   ) {}
 
-  async add(staff: AuthUser, practiceId: string, npi: unknown): Promise<{ practiceId: string; npi: string; added: boolean }> {
-    if (!isValidNpi(npi)) throw new ValidationProblem([{ field: 'npi', message: 'npi must be a valid NPI (10 digits with a correct check digit)' }]);
+  async add(
+    staff: AuthUser,
+    practiceId: string,
+    npi: unknown,
+  ): Promise<{ practiceId: string; npi: string; added: boolean }> {
+    if (!isValidNpi(npi))
+      throw new ValidationProblem([
+        { field: 'npi', message: 'npi must be a valid NPI (10 digits with a correct check digit)' },
+      ]);
     if (!isUuid(practiceId)) throw notFound('No such practice.');
     return this.dataSource.transaction(async (manager) => {
       const [practice] = await manager.query(`SELECT id FROM practices WHERE id = $1`, [practiceId]);

@@ -41,7 +41,11 @@ export class UpsertPatientDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dob must be a date YYYY-MM-DD' })
   dob: string;
 
-  @ApiPropertyOptional({ example: '1234567893', nullable: true, description: 'PCP NPI; null or absent: no PCP' })
+  @ApiPropertyOptional({
+    example: '1234567893',
+    nullable: true,
+    description: 'PCP NPI; null or absent: no PCP',
+  })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @IsNpi()
@@ -54,7 +58,10 @@ export class UpsertPatientDto {
   @ApiProperty({ type: [String], example: ['1234567893'] })
   @IsArray()
   @ArrayMaxSize(MAX_CARE_TEAM)
-  @IsNpi({ each: true, message: 'careTeamNpis must contain valid NPIs (10 digits with a correct check digit)' })
+  @IsNpi({
+    each: true,
+    message: 'careTeamNpis must contain valid NPIs (10 digits with a correct check digit)',
+  })
   careTeamNpis: string[];
 }
 
