@@ -27,8 +27,7 @@ const STATUSES = [
   'rejected',
 ] as const;
 type Status = (typeof STATUSES)[number];
-const KINDS = ['provider', 'sponsored', 'staff'] as const;
-type Kind = (typeof KINDS)[number];
+type Kind = 'provider' | 'sponsored' | 'staff';
 
 interface WUser {
   kind: Kind;
