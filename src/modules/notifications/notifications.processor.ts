@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '../../common/queue/queues.js';
 import { Clock } from '../../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { Batcher } from './batcher.js';
 import { MAIL_TRANSPORT, messageIdFor, type MailTransport } from './mail-transport.js';
 import type { SendNotificationJob } from './notifications.relay.js';
 import { NotificationsService } from './notifications.service.js';
@@ -18,6 +19,14 @@ export const DELIVERY_FAILED_TEMPLATE = 'delivery-failed';
 
 export type SendOutcome = 'sent' | 'already-sent' | 'gone';
 
+interface OutboxRow {
+  id: string;
+  template: string;
+  recipient: string;
+  data: Record<string, unknown>;
+  status: string;
+}
+
 /**
  * Sends one notification: render, send over SMTP with a Message-ID derived from its id, mark it
  * `sent`. A failed attempt is counted with its error and rethrown, so Bull retries it with
@@ -29,6 +38,21 @@ export type SendOutcome = 'sent' | 'already-sent' | 'gone';
 @Processor(QUEUES.notifications)
 export class NotificationsProcessor {
   private readonly logger = new Logger('NotificationsProcessor');
+  /** Jobs running together read their rows in one query and are marked sent in one statement. */
+  private readonly rows = new Batcher<string, OutboxRow | undefined>(async (ids) => {
+    const found: OutboxRow[] = await this.dataSource.query(
+      `SELECT id, template, recipient, data, status FROM notifications WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(found.map((r) => [r.id, r]));
+  });
+  private readonly sent = new Batcher<string, void>(async (ids) => {
+    await this.dataSource.query(
+      `UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = $2, failed_at = NULL
+        WHERE id = ANY($1::uuid[])`,
+      [ids, this.clock.now()],
+    );
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,8 +66,7 @@ export class NotificationsProcessor {
   @Process({ name: JOBS.sendNotification, concurrency: SEND_CONCURRENCY })
   async send(job: Job<SendNotificationJob>): Promise<SendOutcome> {
     const { id } = job.data;
-    const [row]: Array<{ template: string; recipient: string; data: Record<string, unknown>; status: string }> =
-      await this.dataSource.query(`SELECT template, recipient, data, status FROM notifications WHERE id = $1`, [id]);
+    const row = await this.rows.load(id);
     if (!row) return 'gone';
     if (row.status === 'sent') return 'already-sent';
 
@@ -66,10 +89,7 @@ export class NotificationsProcessor {
       throw error;
     }
 
-    await this.dataSource.query(
-      `UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = $2, failed_at = NULL WHERE id = $1`,
-      [id, this.clock.now()],
-    );
+    await this.sent.load(id);
     return 'sent';
   }
 

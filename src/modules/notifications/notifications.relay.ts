@@ -12,6 +12,8 @@ export const OUTBOX_CHANNEL = 'notifications_outbox';
 export const RELAY_BATCH = 500;
 /** A row `queued` this long whose job Redis no longer has (Redis lost its data) is queued again. */
 export const STALE_QUEUED_MS = 15 * 60 * 1000;
+/** A wake-up waits this long so the rows of many commits go in one batch. */
+const WAKE_DELAY_MS = 15;
 /** How long one Redis round trip of the relay may take before the batch is given up (rows stay pending). */
 const REDIS_TIMEOUT_MS = 5_000;
 
@@ -52,6 +54,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   private listener?: pg.Client;
   private sweepTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
+  private wakeTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
@@ -80,6 +83,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
     this.stopped = true;
     clearInterval(this.sweepTimer);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.wakeTimer);
     const listener = this.listener;
     this.listener = undefined;
     if (listener) await listener.end().catch(() => undefined);
@@ -195,7 +199,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
 
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'mypatients-outbox-relay' });
-    client.on('notification', () => void this.kick());
+    client.on('notification', () => this.wake());
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'outbox LISTEN connection lost');
       if (this.listener === client) this.listener = undefined;
@@ -216,6 +220,15 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
     this.listener = client;
     // Anything committed while we were not listening is picked up now rather than at the next sweep.
     void this.kick();
+  }
+
+  /** A commit's wake-up: a pass shortly, shared with the other commits of that moment. */
+  private wake(): void {
+    if (this.stopped || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      void this.kick();
+    }, WAKE_DELAY_MS);
   }
 
   private scheduleReconnect(): void {

@@ -70,17 +70,17 @@ export class NotificationsService {
    * when one with this idempotency key already exists.
    */
   async record(manager: EntityManager, request: NotificationRequest): Promise<string | null> {
+    // One round trip: insert, and notify the relay (delivered to listeners only when the
+    // transaction commits: its prompt wake-up).
     const rows: Array<{ id: string }> = await manager.query(
-      `INSERT INTO notifications (template, recipient, data, idempotency_key, status, created_at)
-       VALUES ($1, $2, $3::jsonb, $4, 'pending', $5)
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO notifications (template, recipient, data, idempotency_key, status, created_at)
+         VALUES ($1, $2, $3::jsonb, $4, 'pending', $5)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id)
+       SELECT id, pg_notify('notifications_outbox', id::text) FROM inserted`,
       [request.template, request.to.toLowerCase(), JSON.stringify(request.data), request.idempotencyKey, this.clock.now()],
     );
-    if (rows[0]) {
-      // Delivered to listeners only when the transaction commits: the relay's prompt wake-up.
-      await manager.query(`SELECT pg_notify('notifications_outbox', $1)`, [rows[0].id]);
-    }
     return rows[0]?.id ?? null;
   }
 
