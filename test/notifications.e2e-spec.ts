@@ -61,6 +61,20 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     expect(row.queuedAt).not.toBeNull();
   });
 
+  it('forgets the one-time token a notification carried once the email is sent', async () => {
+    const token = 'Zm9vYmFyEXAMPLEtokenAbCdEfGhIjKlMnOpQrStUv';
+    const id = await recordNotification(t.app, {
+      template: 'password-reset',
+      to: 'reset@example.test',
+      data: { firstName: 'Jane', token, expiresInMinutes: 60 },
+    });
+    const mail = await t.smtp.waitForTo('reset@example.test', undefined, 5000);
+    expect(mail.text).toContain(`https://portal.test/reset-password?token=${token}`);
+    await waitForStatus(t.app, id, 'sent');
+    const [row] = await t.dataSource.query('SELECT data FROM notifications WHERE id = $1', [id]);
+    expect(row.data).toEqual({ firstName: 'Jane', expiresInMinutes: 60 });
+  });
+
   it('never sends a notification whose transaction rolled back', async () => {
     const ds = t.app.get(DataSource);
     const service = t.app.get(NotificationsService);

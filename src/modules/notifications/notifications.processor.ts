@@ -48,7 +48,8 @@ export class NotificationsProcessor {
   });
   private readonly sent = new Batcher<string, void>(async (ids) => {
     await this.dataSource.query(
-      `UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = $2, failed_at = NULL
+      `UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = $2, failed_at = NULL,
+              data = data - 'token'
         WHERE id = ANY($1::uuid[])`,
       [ids, this.clock.now()],
     );
