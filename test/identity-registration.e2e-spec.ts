@@ -1,3 +1,4 @@
+import { linkToken } from './support/smtp-sink.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
 import { createPractice, createUser, makeNpi, tokenFor } from './factories/index.js';
 import { auditActions, lastNotification, notifications, registrationBody, STRONG_PASSWORD } from './factories/identity.js';
@@ -124,7 +125,8 @@ describe('identity: registration, email verification, staff review, practices', 
     const ra = await post('/auth/register', a);
     const rb = await post('/auth/register', b);
     for (const email of [a.email, b.email]) {
-      const token = (await lastNotification(t.dataSource, 'verify-email', email)).data.token;
+      // The outbox row's token is removed once the email is sent; read it from the email itself.
+      const token = linkToken(await t.smtp.waitForTo(email), 'verify-email');
       expect((await post('/auth/verify-email', { token })).status).toBe(200);
     }
 
