@@ -1,3 +1,4 @@
+import { emailedToken } from './support/smtp-sink.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
 import { createUser, TEST_PASSWORD, tokenFor } from './factories/index.js';
 import { auditActions, lastNotification, notifications, signIn } from './factories/identity.js';
@@ -60,7 +61,7 @@ describe('identity: /me, email change, practice change, support requests', () =>
 
     const res = await post('/me/email', { newEmail: 'New.Address@example.test', password: TEST_PASSWORD }, a.accessToken);
     expect(res.status).toBe(202);
-    const token = (await lastNotification(t.dataSource, 'email-change-confirm', 'new.address@example.test')).data.token as string;
+    const token = await emailedToken(t.smtp, (await lastNotification(t.dataSource, 'email-change-confirm', 'new.address@example.test')).id);
     expect(await notifications(t.dataSource, { template: 'email-change-confirm', to: user.email })).toHaveLength(0);
 
     // Another account cannot use this link (and trying does not spend it).

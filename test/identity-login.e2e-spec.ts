@@ -1,3 +1,4 @@
+import { emailedToken } from './support/smtp-sink.js';
 import { ActionTokensService } from '../src/modules/identity/action-tokens.service.js';
 import { TotpService } from '../src/modules/identity/totp.service.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
@@ -246,7 +247,7 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     expect(unknown.status).toBe(202);
     expect(unknown.body).toEqual(forgot.body);
     expect(await notifications(t.dataSource, { to: 'nobody-here@example.test' })).toHaveLength(0);
-    const token = (await lastNotification(t.dataSource, 'password-reset', user.email)).data.token as string;
+    const token = await emailedToken(t.smtp, (await lastNotification(t.dataSource, 'password-reset', user.email)).id);
 
     const weak = await post('/auth/password/reset', { token, password: 'short' });
     expect(weak.status).toBe(400);
@@ -264,7 +265,7 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
 
     // Links expire after an hour.
     await post('/auth/password/forgot', { email: user.email });
-    const late = (await lastNotification(t.dataSource, 'password-reset', user.email)).data.token as string;
+    const late = await emailedToken(t.smtp, (await lastNotification(t.dataSource, 'password-reset', user.email)).id);
     t.clock.advance(60 * 60_000 + 1000);
     expect((await post('/auth/password/reset', { token: late, password: 'another fine passphrase 55' })).body.code).toBe('invalid_token');
     expect((await auditActions(t.dataSource, user.id)).map((a) => a.action)).toEqual(expect.arrayContaining(['auth.password_reset_requested', 'auth.password_reset']));

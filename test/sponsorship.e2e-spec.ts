@@ -1,3 +1,4 @@
+import { emailedToken } from './support/smtp-sink.js';
 import { createHash } from 'node:crypto';
 import { createTestApp, type TestContext } from './support/test-app.js';
 import { createUser, tokenFor } from './factories/index.js';
@@ -71,7 +72,7 @@ describe('sponsorship: enrollment and sponsored users', () => {
       });
       const [mail] = (await notifications(t.dataSource, 'sponsored-user-activation')).filter((n) => n.recipient === 'nurse.jones@practice.example');
       expect(mail.data).toMatchObject({ firstName: 'Jamie', sponsorName: 'Alex Rivera' });
-      const token = mail.data.token as string;
+      const token = await emailedToken(t.smtp, mail.id);
       expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
       const [stored] = await t.dataSource.query(
         `SELECT purpose, used_at FROM action_tokens WHERE user_id = $1 AND token_hash = $2`,

@@ -1,3 +1,4 @@
+import { emailedToken, type SmtpSink } from '../support/smtp-sink.js';
 import type { DataSource } from 'typeorm';
 
 export interface NotificationRow {
@@ -17,13 +18,11 @@ export async function notificationsTo(ds: DataSource, recipient: string, templat
   );
 }
 
-/** The token an invitation emailed (read from its outbox row: the only place the plain token exists). */
-export async function invitationToken(ds: DataSource, invitationId: string): Promise<string> {
-  const [row] = await ds.query(`SELECT data->>'token' AS token FROM notifications WHERE idempotency_key = $1`, [
-    `invitation-token:${invitationId}`,
-  ]);
+/** The token an invitation emailed (the email is the only place the plain token stays). */
+export async function invitationToken(t: { dataSource: DataSource; smtp: SmtpSink }, invitationId: string): Promise<string> {
+  const [row] = await t.dataSource.query(`SELECT id FROM notifications WHERE idempotency_key = $1`, [`invitation-token:${invitationId}`]);
   if (!row) throw new Error(`no invitation email for ${invitationId}`);
-  return row.token;
+  return emailedToken(t.smtp, row.id);
 }
 
 export async function auditActions(ds: DataSource, patientId: string): Promise<Array<{ action: string; outcome: string; actorKind: string; basis: string | null; details: Record<string, unknown> }>> {

@@ -113,3 +113,15 @@ export function linkToken(mail: ReceivedMail, action: string): string {
   if (!match) throw new Error(`no ${action} link in email "${mail.subject}"`);
   return match[1];
 }
+
+/**
+ * The one-time token an outbox notification carried, read from the email it became (the outbox
+ * row forgets the token once sent, so the email is the only place a test can find it). The email
+ * is matched by its Message-ID, derived from the notification id.
+ */
+export async function emailedToken(smtp: SmtpSink, notificationId: string, timeoutMs = 15000): Promise<string> {
+  const mail = await smtp.waitFor((m) => m.messageId === `<${notificationId}@mypatients>`, timeoutMs);
+  const match = /\?token=([A-Za-z0-9_-]+)/.exec(mail.text) ?? /^Token: ([A-Za-z0-9_-]+)/m.exec(mail.text);
+  if (!match) throw new Error(`no token in email "${mail.subject}"`);
+  return match[1];
+}
