@@ -1,0 +1,165 @@
+/**
+ * Authorization matrix (ASVS V4.1/V4.2 access control; HIPAA 164.312(a)(1) access control,
+ * 164.312(d) person or entity authentication).
+ *
+ * Every route the running application registers × every kind of caller → the expected class of
+ * answer. "Allowed" means the request got past authorization: neither 401 nor 403 (it may still
+ * be 200, 201, 204, 400, 404 or 409). Every caller not allowed must get 401 (no or bad
+ * credentials) or 403 (authenticated but not permitted), as problem+json with the right code.
+ */
+import { randomUUID } from 'node:crypto';
+import { createTestApp, type TestContext } from './support/test-app.js';
+import { buildSecurityWorld, CALLERS, type Caller, type SecurityWorld } from './support/security-world.js';
+import { discoverRoutes, fillPath, type RouteInfo } from './support/routes.js';
+import { sampleObject, sampleValue, type SampleContext } from './support/samples.js';
+
+type Allow = readonly Caller[] | 'public';
+interface Rule {
+  allow: Allow;
+  /** Path parameter values (default: the world's patient id / MRN, a random uuid for other ids). */
+  params?: (w: SecurityWorld) => Record<string, string>;
+  /** Query string (default: required query parameters filled with sample values). */
+  query?: (w: SecurityWorld) => Record<string, string>;
+  /** Body (default: a valid sample from the route's OpenAPI schema). */
+  body?: (w: SecurityWorld, ctx: SampleContext) => unknown;
+}
+
+// ── caller groups ────────────────────────────────────────────────────────────────────────────
+/** Providers and sponsored users, with or without a relationship to the patient. */
+const CLINICIANS: Allow = ['provider', 'otherProvider', 'sponsored'];
+/** Clinicians with a relationship to the world's patient (PCP practice, care team). */
+const RELATED: Allow = ['provider', 'sponsored'];
+const STAFF: Allow = ['staff'];
+const ACTIVE_USERS: Allow = ['provider', 'otherProvider', 'sponsored', 'staff'];
+/** `@AllowLockedSponsor()` routes: every active user plus the sponsor locked for validation_overdue. */
+const ACTIVE_OR_LOCKED_SPONSOR: Allow = [...ACTIVE_USERS, 'lockedSponsor'];
+const PROVIDERS: Allow = ['provider', 'otherProvider'];
+const EHR: Allow = ['ehrKey'];
+const PORTAL: Allow = ['portalKey'];
+/** No authentication at all: every caller, forged and expired tokens included, gets through. */
+const PUBLIC: Allow = 'public';
+void RELATED, ACTIVE_OR_LOCKED_SPONSOR, PROVIDERS, EHR;
+
+// ── the matrix: route → who is allowed ───────────────────────────────────────────────────────
+const MATRIX: Record<string, Rule> = {
+  // service
+  'GET /health':                                               { allow: PUBLIC },
+
+  // access requests and invitation tokens
+  'POST /patients/{patientId}/access-requests':                { allow: CLINICIANS },
+  'GET /access-requests':                                      { allow: CLINICIANS },
+  'POST /tokens/validate':                                     { allow: CLINICIANS },
+  'POST /staff/invitations':                                   { allow: STAFF },
+  'GET /staff/patients/{patientId}/access-grants':             { allow: STAFF },
+  'DELETE /staff/access-grants/{id}':                          { allow: STAFF },
+  'POST /staff/jobs/{name}/run':                               { allow: STAFF, params: () => ({ name: 'access-request-expiry' }) },
+
+  // integration: patient portal
+  'GET /integration/portal/patients/{mrn}/access-requests':    { allow: PORTAL },
+  'POST /integration/portal/access-requests/{id}/decision':    { allow: PORTAL },
+  'PUT /integration/portal/patients/{mrn}/care-team':          { allow: PORTAL },
+  'POST /integration/portal/patients/{mrn}/invitations':       { allow: PORTAL },
+};
+
+// ── expected denials ─────────────────────────────────────────────────────────────────────────
+const NO_USER: Caller[] = ['anonymous', 'ehrKey', 'portalKey', 'forgedJwt', 'expiredJwt'];
+const STATUS_CODES: Partial<Record<Caller, string>> = {
+  lockedSponsor: 'account_locked',
+  lockedFailedLogins: 'account_locked',
+  lockedByStaff: 'account_locked',
+  deactivated: 'account_deactivated',
+  pending: 'account_pending',
+};
+
+/** The status (and code, where it is fixed) a caller who is not allowed must get. */
+function expectedDenial(route: RouteInfo, caller: Caller): { status: 401 | 403; code?: string } {
+  const keyScope = route.security.includes('ehr-key') ? 'ehrKey' : route.security.includes('portal-key') ? 'portalKey' : undefined;
+  if (keyScope) {
+    if (caller === 'ehrKey' || caller === 'portalKey') return { status: 403, code: 'forbidden' }; // the other system's key
+    return { status: 401, code: 'unauthenticated' }; // no API key at all (user tokens never count)
+  }
+  if (NO_USER.includes(caller)) return { status: 401, code: 'unauthenticated' };
+  return { status: 403, code: STATUS_CODES[caller] };
+}
+
+describe('authorization matrix: every route × every caller', () => {
+  let t: TestContext;
+  let w: SecurityWorld;
+  let routes: RouteInfo[];
+  let undocumented: string[];
+  const checked: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await buildSecurityWorld(t);
+    ({ routes, undocumented } = await discoverRoutes(t.app));
+  });
+  afterAll(async () => {
+    console.log(`authorization matrix: ${routes?.length ?? 0} routes × ${CALLERS.length} callers = ${checked.length} requests checked`);
+    await t.close();
+  });
+
+  it('reads the routes from the running application, and every route is in the OpenAPI document', () => {
+    expect(routes.length).toBeGreaterThan(5);
+    expect(undocumented).toEqual([]);
+  });
+
+  it('has a row for every route the application registers, and no row for a route it lacks', () => {
+    const keys = routes.map((r) => r.key);
+    expect(keys.filter((k) => !MATRIX[k])).toEqual([]);
+    expect(Object.keys(MATRIX).filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('answers every caller on every route with the expected class of status', async () => {
+    const mismatches: string[] = [];
+    for (const route of routes) {
+      const rule = MATRIX[route.key];
+      if (!rule) continue; // reported by the test above
+      await Promise.all(
+        CALLERS.map(async (caller) => {
+          const res = await send(route, rule, caller);
+          checked.push(`${route.key} ${caller}`);
+          const allowed = rule.allow === 'public' || rule.allow.includes(caller);
+          const problem = /application\/problem\+json/.test(String(res.headers['content-type'] ?? ''));
+          if (res.status >= 500) {
+            mismatches.push(`${route.key} as ${caller}: ${res.status} ${res.body?.code ?? ''}`);
+          } else if (allowed) {
+            if (res.status === 401 || res.status === 403) mismatches.push(`${route.key} as ${caller}: expected allowed, got ${res.status} ${res.body?.code}`);
+          } else {
+            const want = expectedDenial(route, caller);
+            if (res.status !== want.status) mismatches.push(`${route.key} as ${caller}: expected ${want.status}${want.code ? ` ${want.code}` : ''}, got ${res.status} ${res.body?.code ?? ''}`);
+            else if (want.code && res.body?.code !== want.code) mismatches.push(`${route.key} as ${caller}: expected code ${want.code}, got ${res.body?.code}`);
+            else if (!problem) mismatches.push(`${route.key} as ${caller}: ${res.status} without application/problem+json`);
+          }
+        }),
+      );
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked.length).toBe(routes.length * CALLERS.length);
+  });
+
+  async function send(route: RouteInfo, rule: Rule, caller: Caller) {
+    const ctx: SampleContext = {
+      mrn: w.patient.mrn,
+      patientId: w.patient.id,
+      practiceId: w.practice.id,
+      userId: w.targets.pendingApproval.id,
+      npi: w.users.provider.npi!,
+    };
+    const params: Record<string, string> = {};
+    for (const p of route.params.filter((p) => p.in === 'path')) {
+      params[p.name] = p.name === 'mrn' ? w.patient.mrn : p.name === 'patientId' ? w.patient.id : p.name === 'userId' ? ctx.userId : randomUUID();
+    }
+    Object.assign(params, rule.params?.(w));
+    const query: Record<string, string> = {};
+    for (const p of route.params.filter((p) => p.in === 'query' && p.required)) query[p.name] = String(sampleValue(p.name, p.schema, ctx));
+    Object.assign(query, rule.query?.(w));
+    const body = rule.body ? rule.body(w, ctx) : route.body ? sampleObject(route.body, ctx) : undefined;
+
+    let req = t.http()[route.method.toLowerCase() as 'get'](fillPath(route.path, params)).query(query);
+    for (const [k, v] of Object.entries(await w.headers(caller))) req = req.set(k, v);
+    req = req.set('x-forwarded-for', `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`);
+    if (body !== undefined) req = req.send(body as object);
+    return req.timeout(10000);
+  }
+});
