@@ -120,5 +120,18 @@ interface ExpressLayer {
 
 /** Fills `{name}` placeholders of a path. */
 export function fillPath(path: string, values: Record<string, string>): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(values[name] ?? ''));
+}
+
+/**
+ * Percent-encodes a path segment. Values starting with `RAW:` go as they are (broken escapes on
+ * purpose); lone surrogates, which encodeURIComponent refuses, go as the UTF-8 bytes Node makes.
+ */
+export function encodeSegment(value: string): string {
+  if (value.startsWith('RAW:')) return value.slice(4);
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return [...Buffer.from(value, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  }
 }

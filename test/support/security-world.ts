@@ -48,6 +48,9 @@ export interface SecurityWorld {
   targets: { pendingApproval: UserRow; locked: UserRow; sponsoredOfSponsor: UserRow };
   /** Fresh request headers for a caller (a new session per call, so logout and revocations cannot leak between requests). */
   headers(caller: Caller): Promise<Record<string, string>>;
+  /** Same, but reuses one session per caller until `forget(caller)` (for high request volumes). */
+  cachedHeaders(caller: Caller): Promise<Record<string, string>>;
+  forget(caller: Caller): void;
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -105,5 +108,11 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
         return { authorization: `Bearer ${await tokenFor(t.app, users[caller])}` };
     }
   };
-  return { users, practice, otherPractice, patient, targets, headers };
+  const cache = new Map<Caller, Record<string, string>>();
+  const cachedHeaders = async (caller: Caller) => {
+    let h = cache.get(caller);
+    if (!h) cache.set(caller, (h = await headers(caller)));
+    return h;
+  };
+  return { users, practice, otherPractice, patient, targets, headers, cachedHeaders, forget: (caller) => cache.delete(caller) };
 }
