@@ -38,7 +38,7 @@ const EHR: Allow = ['ehrKey'];
 const PORTAL: Allow = ['portalKey'];
 /** No authentication at all: every caller, forged and expired tokens included, gets through. */
 const PUBLIC: Allow = 'public';
-void RELATED, ACTIVE_OR_LOCKED_SPONSOR, PROVIDERS, EHR;
+void RELATED, ACTIVE_OR_LOCKED_SPONSOR, EHR;
 
 // ── the matrix: route → who is allowed ───────────────────────────────────────────────────────
 const MATRIX: Record<string, Rule> = {
@@ -53,6 +53,25 @@ const MATRIX: Record<string, Rule> = {
   'GET /staff/patients/{patientId}/access-grants':             { allow: STAFF },
   'DELETE /staff/access-grants/{id}':                          { allow: STAFF },
   'POST /staff/jobs/{name}/run':                               { allow: STAFF, params: () => ({ name: 'access-request-expiry' }) },
+
+  // PCP updates
+  'POST /patients/{patientId}/pcp-access-requests':            { allow: CLINICIANS },
+  'GET /staff/pcp-updates':                                    { allow: STAFF },
+  'GET /staff/pcp-updates/{id}':                               { allow: STAFF },
+  'POST /staff/pcp-updates/{id}/claim':                        { allow: STAFF },
+  'POST /staff/pcp-updates/{id}/release':                      { allow: STAFF },
+  'POST /staff/pcp-updates/{id}/confirmation':                 { allow: STAFF },
+  'POST /staff/pcp-updates/{id}/complete':                     { allow: STAFF },
+  'POST /staff/pcp-updates/{id}/reject':                       { allow: STAFF },
+
+  // sponsorship (both world providers are local accounts enrolled as sponsors)
+  'POST /sponsorship/enroll':                                  { allow: PROVIDERS },
+  'POST /sponsorship/sponsored-users':                         { allow: PROVIDERS },
+  'GET /sponsorship/sponsored-users':                          { allow: PROVIDERS },
+  'DELETE /sponsorship/sponsored-users/{id}':                  { allow: PROVIDERS },
+  'POST /sponsorship/sponsored-users/{id}/replace-email':      { allow: PROVIDERS },
+  'GET /sponsorship/validation':                               { allow: [...PROVIDERS, 'lockedSponsor'] },
+  'POST /sponsorship/validation/{id}/complete':                { allow: [...PROVIDERS, 'lockedSponsor'] },
 
   // integration: patient portal
   'GET /integration/portal/patients/{mrn}/access-requests':    { allow: PORTAL },
@@ -136,7 +155,7 @@ describe('authorization matrix: every route × every caller', () => {
     }
     expect(mismatches).toEqual([]);
     expect(checked.length).toBe(routes.length * CALLERS.length);
-  });
+  }, 120_000);
 
   async function send(route: RouteInfo, rule: Rule, caller: Caller) {
     const ctx: SampleContext = {

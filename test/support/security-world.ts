@@ -69,7 +69,7 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
     createUser(t.app, kind, { password: null, ...o });
   const users = {
     provider,
-    otherProvider: await mk('provider', { practiceId: otherPractice.id }),
+    otherProvider: await mk('provider', { practiceId: otherPractice.id, isSponsor: true }),
     sponsored: await mk('sponsored', { sponsorId: provider.id, practiceId: practice.id }),
     lockedSponsor: await mk('provider', { practiceId: practice.id, isSponsor: true, status: 'locked', lockReason: 'validation_overdue' }),
     lockedFailedLogins: await mk('provider', { practiceId: practice.id, status: 'locked', lockReason: 'failed_logins' }),
