@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { TestContext } from './test-app.js';
+import { SessionService } from '../../src/modules/identity/auth/session.service.js';
 import { createPatient, createPractice, createUser, makeNpi, tokenFor, type UserRow } from '../factories/index.js';
 
 /**
@@ -51,6 +53,8 @@ export interface SecurityWorld {
   /** Same, but reuses one session per caller until `forget(caller)` (for high request volumes). */
   cachedHeaders(caller: Caller): Promise<Record<string, string>>;
   forget(caller: Caller): void;
+  /** A fresh, unspent refresh token of a new session of the related provider. */
+  refreshToken(): Promise<string>;
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -63,7 +67,7 @@ export function signJwt(header: Record<string, unknown>, claims: Record<string, 
 export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld> {
   const practice = await createPractice(t.dataSource, { name: `Security Pediatrics ${Date.now()}` });
   const otherPractice = await createPractice(t.dataSource);
-  const provider = await createUser(t.app, 'provider', { practiceId: practice.id, password: null, isSponsor: true });
+  const provider = await createUser(t.app, 'provider', { practiceId: practice.id, isSponsor: true, password: null });
   const patient = await createPatient(t.dataSource, { pcpNpi: provider.npi, careTeamNpis: [provider.npi!], hasPortalAccount: true });
   const mk = (kind: 'provider' | 'sponsored' | 'staff', o: Parameters<typeof createUser>[2] = {}) =>
     createUser(t.app, kind, { password: null, ...o });
@@ -114,5 +118,21 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
     if (!h) cache.set(caller, (h = await headers(caller)));
     return h;
   };
-  return { users, practice, otherPractice, patient, targets, headers, cachedHeaders, forget: (caller) => cache.delete(caller) };
+  const refreshToken = async () => (await t.app.get(SessionService).open(t.dataSource.manager, provider, 'password_totp')).refreshToken;
+  return { users, practice, otherPractice, patient, targets, headers, cachedHeaders, forget: (caller) => cache.delete(caller), refreshToken };
+}
+
+/** Deletes the throttling counters of this test app's Redis prefix. */
+export async function clearThrottles(t: TestContext): Promise<void> {
+  const redis = new Redis(t.config.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${t.config.redisPrefix}:rl:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
