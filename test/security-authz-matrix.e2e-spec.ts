@@ -34,18 +34,14 @@ interface Rule {
 // ── caller groups ────────────────────────────────────────────────────────────────────────────
 /** Providers and sponsored users, with or without a relationship to the patient. */
 const CLINICIANS: Allow = ['provider', 'otherProvider', 'sponsored'];
-/** Clinicians with a relationship to the world's patient (PCP practice, care team). */
-const RELATED: Allow = ['provider', 'sponsored'];
 const STAFF: Allow = ['staff'];
 const ACTIVE_USERS: Allow = ['provider', 'otherProvider', 'sponsored', 'staff'];
 /** `@AllowLockedSponsor()` routes: every active user plus the sponsor locked for validation_overdue. */
 const ACTIVE_OR_LOCKED_SPONSOR: Allow = [...ACTIVE_USERS, 'lockedSponsor'];
 const PROVIDERS: Allow = ['provider', 'otherProvider'];
-const EHR: Allow = ['ehrKey'];
 const PORTAL: Allow = ['portalKey'];
 /** No authentication at all: every caller, forged and expired tokens included, gets through. */
 const PUBLIC: Allow = 'public';
-void RELATED, ACTIVE_OR_LOCKED_SPONSOR, EHR;
 
 // ── the matrix: route → who is allowed ───────────────────────────────────────────────────────
 const MATRIX: Record<string, Rule> = {

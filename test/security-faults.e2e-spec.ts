@@ -85,7 +85,7 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     faults.push('redis stopped mid-flow');
     const health = await app.fetch(`${api}/health`, { signal: AbortSignal.timeout(5000) });
     expect(health.status).toBe(503);
-    expect((await health.json()).checks).toEqual({ database: 'up', redis: 'down' });
+    expect(((await health.json()) as { checks: unknown }).checks).toEqual({ database: 'up', redis: 'down' });
 
     // Work that records notifications (outbox in PostgreSQL) and throttled routes still answer.
     const created = await app.fetch(`${api}/patients/${patients[0]}/access-requests`, { ...json(provider.token, { reason: 'Redis is down' }), signal: AbortSignal.timeout(10000) });
@@ -139,7 +139,7 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     const first = await app.fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf }));
     expect(first.status).toBe(200);
     const second = await app.fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf }));
-    expect((await second.json()).affected).toBe(0);
+    expect(((await second.json()) as { affected: number }).affected).toBe(0);
 
     expect(await count(`SELECT count(*) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`, [ids])).toBe(SPONSORS);
     expect(await count(`SELECT count(DISTINCT sponsor_id) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`, [ids])).toBe(SPONSORS);

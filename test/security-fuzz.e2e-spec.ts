@@ -113,7 +113,7 @@ describe('OpenAPI-driven input fuzzing', () => {
       if (result.failed) {
         const example = result.counterexample?.[0] as FuzzRequest | undefined;
         failures.push(
-          `${route.key} as ${caller}: ${(result.errorInstance as Error)?.message ?? result.error}\n    ${example?.label}; params ${JSON.stringify(example?.params)}; query ${JSON.stringify(example?.query)}; body ${String(example?.body).slice(0, 300)}`,
+          `${route.key} as ${caller}: ${(result.errorInstance as Error)?.message ?? String(result.errorInstance)}\n    ${example?.label}; params ${JSON.stringify(example?.params)}; query ${JSON.stringify(example?.query)}; body ${String(example?.body).slice(0, 300)}`,
         );
       }
     }

@@ -187,7 +187,9 @@ export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Re
   }
   const body = fc.oneof(...bodies.map((b) => ({ weight: Math.max(1, Math.round(b.weight * 5)), arbitrary: b.arbitrary })));
 
-  return fc.record({ params, query, body }).map(({ params, query, body }) => ({ params: { ...validParams, ...params }, query, ...body }));
+  return fc
+    .record({ params, query, body })
+    .map(({ params, query, body }) => ({ params: { ...validParams, ...params }, query: query as Record<string, string | string[]>, ...body }));
 }
 
 /** Text that must never appear in a response: stack frames, source paths, SQL and driver errors. */
