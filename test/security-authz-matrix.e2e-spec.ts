@@ -29,6 +29,8 @@ interface Rule {
    * answer to the body (the same for every caller), not an authorization decision about the caller.
    */
   bodyCredentialCode?: string;
+  /** Served on purpose without an OpenAPI description (e.g. the queue dashboard's pages). */
+  undocumented?: true;
 }
 
 // ── caller groups ────────────────────────────────────────────────────────────────────────────
@@ -162,9 +164,10 @@ describe('authorization matrix: every route × every caller', () => {
     await t.close();
   });
 
-  it('reads the routes from the running application, and every route is in the OpenAPI document', () => {
+  it('reads the routes from the running application, and every route is in the OpenAPI document unless the table says why not', () => {
     expect(routes.length).toBeGreaterThan(5);
-    expect(undocumented).toEqual([]);
+    const declared = Object.entries(MATRIX).filter(([, rule]) => rule.undocumented).map(([key]) => key);
+    expect(undocumented.sort()).toEqual(declared.sort());
   });
 
   it('has a row for every route the application registers, and no row for a route it lacks', () => {
@@ -221,7 +224,8 @@ describe('authorization matrix: every route × every caller', () => {
     Object.assign(query, rule.query?.(w));
     const body = rule.body ? await rule.body(w, ctx) : route.body ? sampleObject(route.body, ctx) : undefined;
 
-    let req = t.http()[route.method.toLowerCase() as 'get'](fillPath(route.path, params)).query(query);
+    const method = route.method === 'ALL' ? 'get' : (route.method.toLowerCase() as 'get');
+    let req = t.http()[method](fillPath(route.path, params)).query(query);
     for (const [k, v] of Object.entries(await w.headers(caller))) req = req.set(k, v);
     req = req.set('x-forwarded-for', `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`);
     if (body !== undefined) req = req.send(body as object);

@@ -60,7 +60,8 @@ describe('OpenAPI-driven input fuzzing', () => {
   };
 
   async function send(route: RouteInfo, caller: Caller, r: FuzzRequest) {
-    let req = request(baseUrl)[route.method.toLowerCase() as 'get'](fillPath(route.path, r.params)).query(r.query);
+    const method = route.method === 'ALL' ? 'get' : (route.method.toLowerCase() as 'get');
+    let req = request(baseUrl)[method](fillPath(route.path, r.params)).query(r.query);
     for (const [k, v] of Object.entries(await w.cachedHeaders(caller))) req = req.set(k, v);
     req = req.set('x-forwarded-for', `10.${(sent >> 16) & 255}.${(sent >> 8) & 255}.${sent & 255}`);
     if (r.body !== undefined) req = req.set('content-type', r.contentType ?? 'application/json').send(r.body);

@@ -33,7 +33,7 @@ export interface RouteInfo {
   method: string;
   /** Full OpenAPI path, e.g. `/api/v1/patients/{patientId}`. */
   path: string;
-  /** The matrix key: method and path without the API prefix, e.g. `GET /patients/{patientId}`. */
+  /** The matrix key: method and path without the API prefix, e.g. `GET /patients/{patientId}` (`ALL` for `@All` handlers). */
   key: string;
   params: RouteParam[];
   body?: Schema;
@@ -83,13 +83,15 @@ export async function discoverRoutes(app: INestApplication): Promise<{ routes: R
 
   const express = app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] }; _router?: { stack: ExpressLayer[] } };
   const stack = (express.router ?? express._router)?.stack ?? [];
-  const registered = new Set<string>();
+  const registered = new Map<string, { method: string; path: string }>();
   for (const layer of stack) {
     if (!layer.route) continue;
+    // Middleware mounted for every path under the prefix (request logging) is not a route.
+    if (/^(\/api\/v1)?\{\/\*\w+\}$/.test(layer.route.path)) continue;
     const methods = Object.keys(layer.route.methods).filter((m) => layer.route!.methods[m]);
-    if (methods.length > 5) continue; // `all` handlers (middleware mounted for every method)
     const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
-    for (const method of methods) registered.add(`${method.toUpperCase()} ${path}`);
+    // A handler for every method (`@All`) is one route: method ALL.
+    for (const method of methods.length > 5 ? ['ALL'] : methods.map((m) => m.toUpperCase())) registered.set(`${method} ${path}`, { method, path });
   }
 
   const routes: RouteInfo[] = [];
@@ -109,8 +111,14 @@ export async function discoverRoutes(app: INestApplication): Promise<{ routes: R
       });
     }
   }
-  // Swagger's own pages are served outside the API and are not operations of the document.
-  const undocumented = [...registered].filter((r) => !documented.has(r) && !/^GET \/docs/.test(r));
+  // Routes the application serves but the OpenAPI document leaves out (Swagger's own pages are
+  // served outside the API): still routes, so the matrix must cover them; requested with GET.
+  const undocumented: string[] = [];
+  for (const [key, { method, path }] of registered) {
+    if (documented.has(key) || /^\/docs/.test(path)) continue;
+    undocumented.push(toKey(method, path));
+    routes.push({ method, path, key: toKey(method, path), params: [], security: [] });
+  }
   return { routes: routes.sort((a, b) => a.key.localeCompare(b.key)), undocumented, doc };
 }
 
