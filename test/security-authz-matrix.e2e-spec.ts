@@ -12,7 +12,7 @@ import { createTestApp, type TestContext } from './support/test-app.js';
 import { buildSecurityWorld, CALLERS, type Caller, type SecurityWorld } from './support/security-world.js';
 import { discoverRoutes, fillPath, type RouteInfo } from './support/routes.js';
 import { sampleObject, sampleValue, type SampleContext } from './support/samples.js';
-import { createUser, TEST_PASSWORD } from './factories/index.js';
+import { createUser, makeNpi, TEST_PASSWORD } from './factories/index.js';
 import { clearThrottles } from './support/security-world.js';
 
 type Allow = readonly Caller[] | 'public';
@@ -29,6 +29,8 @@ interface Rule {
    * answer to the body (the same for every caller), not an authorization decision about the caller.
    */
   bodyCredentialCode?: string;
+  /** The code a denied caller must get where the route decides it (default: the guard's codes). */
+  codes?: Partial<Record<Caller, string>>;
   /** Served on purpose without an OpenAPI description (e.g. the queue dashboard's pages). */
   undocumented?: true;
 }
@@ -36,11 +38,14 @@ interface Rule {
 // ── caller groups ────────────────────────────────────────────────────────────────────────────
 /** Providers and sponsored users, with or without a relationship to the patient. */
 const CLINICIANS: Allow = ['provider', 'otherProvider', 'sponsored'];
+/** Clinicians with a relationship to the world's patient (PCP practice, care team). */
+const RELATED: Allow = ['provider', 'sponsored'];
 const STAFF: Allow = ['staff'];
 const ACTIVE_USERS: Allow = ['provider', 'otherProvider', 'sponsored', 'staff'];
 /** `@AllowLockedSponsor()` routes: every active user plus the sponsor locked for validation_overdue. */
 const ACTIVE_OR_LOCKED_SPONSOR: Allow = [...ACTIVE_USERS, 'lockedSponsor'];
 const PROVIDERS: Allow = ['provider', 'otherProvider'];
+const EHR: Allow = ['ehrKey'];
 const PORTAL: Allow = ['portalKey'];
 /** No authentication at all: every caller, forged and expired tokens included, gets through. */
 const PUBLIC: Allow = 'public';
@@ -87,6 +92,18 @@ const MATRIX: Record<string, Rule> = {
   'GET /staff/patients/{patientId}/access-grants':             { allow: STAFF },
   'DELETE /staff/access-grants/{id}':                          { allow: STAFF },
   'POST /staff/jobs/{name}/run':                               { allow: STAFF, params: () => ({ name: 'access-request-expiry' }) },
+
+  // patients: search answers every clinician (not_authorized items carry no demographics);
+  // the record and its documents only with a basis — otherProvider has none: 403 not_authorized
+  'GET /patients':                                             { allow: CLINICIANS, query: (w) => ({ mrn: w.patient.mrn }) },
+  'GET /patients/{patientId}':                                 { allow: RELATED, codes: { otherProvider: 'not_authorized' } },
+  'GET /patients/{patientId}/documents':                       { allow: RELATED, codes: { otherProvider: 'not_authorized' } },
+  'POST /staff/practices/{practiceId}/roster':                 { allow: STAFF, params: (w) => ({ practiceId: w.otherPractice.id }), body: () => ({ npi: makeNpi() }) },
+  'GET /staff/patients/{patientId}/access-log':                { allow: STAFF },
+
+  // integration: EHR feed (a patient of its own, so the world's patient keeps its PCP)
+  'PUT /integration/ehr/patients/{mrn}':                       { allow: EHR, params: () => ({ mrn: 'MRN-MATRIX-EHR' }) },
+  'POST /integration/ehr/patients/{mrn}/documents':            { allow: EHR },
 
   // PCP updates
   'POST /patients/{patientId}/pcp-access-requests':            { allow: CLINICIANS },
@@ -195,6 +212,7 @@ describe('authorization matrix: every route × every caller', () => {
             if ((res.status === 401 || res.status === 403) && !ownAnswer) mismatches.push(`${route.key} as ${caller}: expected allowed, got ${res.status} ${res.body?.code}`);
           } else {
             const want = expectedDenial(route, caller);
+            if (rule.codes?.[caller]) want.code = rule.codes[caller];
             if (res.status !== want.status) mismatches.push(`${route.key} as ${caller}: expected ${want.status}${want.code ? ` ${want.code}` : ''}, got ${res.status} ${res.body?.code ?? ''}`);
             else if (want.code && res.body?.code !== want.code) mismatches.push(`${route.key} as ${caller}: expected code ${want.code}, got ${res.body?.code}`);
             else if (!problem) mismatches.push(`${route.key} as ${caller}: ${res.status} without application/problem+json`);

@@ -54,7 +54,7 @@ describe('OpenAPI-driven input fuzzing', () => {
   const validParams = (route: RouteInfo): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const p of route.params.filter((p) => p.in === 'path')) {
-      out[p.name] = p.name === 'mrn' ? w.patient.mrn : p.name === 'patientId' ? w.patient.id : p.name === 'name' ? 'access-request-expiry' : p.name === 'userId' ? ctx.userId : '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
+      out[p.name] = p.name === 'mrn' ? w.patient.mrn : p.name === 'patientId' ? w.patient.id : p.name === 'name' ? 'access-request-expiry' : p.name === 'userId' ? ctx.userId : p.name === 'practiceId' ? w.otherPractice.id : '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
     }
     return out;
   };
