@@ -122,4 +122,30 @@ describe('OpenAPI-driven input fuzzing', () => {
     expect(failures).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(routes.length * runs);
   }, TEST_TIMEOUT);
+
+  it('answers any malformed Authorization or X-Api-Key header with a clean 401, never a 5xx', async () => {
+    const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
+    const segment = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_='.split('')), maxLength: 60 });
+    const authorization = fc.oneof(
+      printable,
+      printable.map((v) => `Bearer ${v}`),
+      fc.tuple(segment, segment, segment).map(([a, b, c]) => `Bearer ${a}.${b}.${c}`),
+      fc.constantFrom('Bearer', 'Bearer ', 'bearer x.y.z', 'Bearer a.b', 'Bearer ....', 'Bearer eyJhbGciOiJub25lIn0.e30.', `Bearer ${'A'.repeat(8000)}`),
+    );
+    const runs = Math.max(100, Math.ceil(TOTAL_RUNS / 15));
+    const staffRoute = `/api/v1/staff/registrations`;
+    const keyRoute = `/api/v1/integration/portal/patients/${encodeURIComponent(w.patient.mrn)}/access-requests`;
+    await fc.assert(
+      fc.asyncProperty(authorization, printable, async (auth, key) => {
+        sent += 2;
+        const res = await request(baseUrl).get(staffRoute).set('authorization', auth).timeout(TIMEOUT_MS);
+        expect(res.status).toBe(401);
+        expect(check(res)).toBeUndefined();
+        const keyed = await request(baseUrl).get(keyRoute).set('x-api-key', key).timeout(TIMEOUT_MS);
+        expect(keyed.status).toBe(key.trim() === t.config.portalApiKey ? 200 : key.trim() === t.config.ehrApiKey ? 403 : 401);
+        expect(check(keyed)).toBeUndefined();
+      }),
+      { seed: SEED, numRuns: runs },
+    );
+  }, TEST_TIMEOUT);
 });
