@@ -88,4 +88,10 @@ describe('HTTP hardening', () => {
     expect((await t.http().get(route).set('x-api-key', t.config.portalApiKey.slice(0, -1))).status).toBe(401);
     expect((await t.http().get(route).set('x-api-key', t.config.portalApiKey)).status).toBe(404); // past authentication: no such MRN
   });
+
+  it.each(['9999-12-31', '0000-01-01', '1899-12-31', '2026-02-30'])('answers a job run for the date %s with 400, not a server error', async (asOf) => {
+    const res = await t.http().post(`${api}/staff/jobs/access-request-expiry/run`).set('authorization', `Bearer ${token}`).send({ asOf });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+  });
 });
