@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { ActionTokensService } from './action-tokens.service.js';
 import type { HospitalAccountDto, ListRegistrationsDto, NewPracticeDto, RegisterDto } from './dto/auth.dto.js';
-import { isValidNpi } from './npi.js';
+import { isValidNpi } from '../../common/validation/npi.js';
 import { decodeCursor, DEFAULT_LIMIT, page } from './pagination.js';
 import { PasswordService } from './password.service.js';
 import { assertStrongPassword } from './password-policy.js';
