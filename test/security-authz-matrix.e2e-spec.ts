@@ -124,6 +124,12 @@ const MATRIX: Record<string, Rule> = {
   'GET /sponsorship/validation':                               { allow: [...PROVIDERS, 'lockedSponsor'] },
   'POST /sponsorship/validation/{id}/complete':                { allow: [...PROVIDERS, 'lockedSponsor'] },
 
+  // notifications (staff) and the queue dashboard (bull-board pages, outside the OpenAPI document)
+  'GET /staff/notifications':                                  { allow: STAFF },
+  'POST /staff/notifications/{id}/retry':                      { allow: STAFF },
+  'ALL /staff/queues':                                         { allow: STAFF, undocumented: true },
+  'ALL /staff/queues/*path':                                   { allow: STAFF, undocumented: true },
+
   // integration: patient portal
   'GET /integration/portal/patients/{mrn}/access-requests':    { allow: PORTAL },
   'POST /integration/portal/access-requests/{id}/decision':    { allow: PORTAL },
