@@ -94,4 +94,12 @@ describe('HTTP hardening', () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('validation_failed');
   });
+
+  it('answers a page the queue dashboard does not have with problem+json, not an HTML error page', async () => {
+    const res = await t.http().get(`${api}/staff/queues/no/such/page`).set('authorization', `Bearer ${token}`);
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.code).toBe('not_found');
+    expect((await t.http().get(`${api}/staff/queues`).set('authorization', `Bearer ${token}`)).status).toBe(200);
+  });
 });
