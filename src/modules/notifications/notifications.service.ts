@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { badRequest, conflict, notFound } from '../../common/errors/problem.js';
+import { conflict, notFound } from '../../common/errors/problem.js';
+import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
 import { Clock } from '../../common/time/clock.js';
 import { NOTIFICATION_STATUSES, Notification, type NotificationStatus } from './entities/notification.entity.js';
 
@@ -34,29 +35,6 @@ export interface NotificationPage {
   counts: Record<NotificationStatus, number>;
 }
 
-export const DEFAULT_PAGE_SIZE = 50;
-
-const encodeCursor = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    /* fall through */
-  }
-  throw badRequest('validation_failed', 'The cursor is not valid.', { errors: [{ field: 'cursor', message: 'cursor is not a cursor this API returned' }] });
-}
-
 @Injectable()
 export class NotificationsService {
   constructor(
@@ -86,34 +64,32 @@ export class NotificationsService {
 
   /** Newest first, `limit` per page, optionally of one status; with the counts by status. */
   async list(options: { status?: NotificationStatus; limit?: number; cursor?: string }): Promise<NotificationPage> {
-    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    const limit = pageLimit(options.limit);
+    const cursor = decodeCursor(options.cursor, ['instant', 'uuid']);
     const params: unknown[] = [limit + 1];
     const where: string[] = [];
     if (options.status) {
       params.push(options.status);
       where.push(`status = $${params.length}`);
     }
-    if (options.cursor) {
-      const [at, id] = decodeCursor(options.cursor);
-      params.push(at, id);
+    if (cursor) {
+      params.push(cursor[0], cursor[1]);
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     const rows: Array<NotificationSummary & { cursorAt: string }> = await this.dataSource.query(
       `SELECT id, template, recipient, status, attempts, last_error AS "lastError", created_at AS "createdAt",
               queued_at AS "queuedAt", sent_at AS "sentAt", failed_at AS "failedAt",
-              to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+              ${cursorAtSql('created_at')} AS "cursorAt"
          FROM notifications
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, id DESC
         LIMIT $1`,
       params,
     );
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
     return {
-      items: page.map(({ cursorAt: _, ...item }) => item),
-      nextCursor: more && last ? encodeCursor(last.cursorAt, last.id) : null,
+      items: page.items.map(({ cursorAt: _, ...item }) => item),
+      nextCursor: page.nextCursor,
       counts: await this.counts(),
     };
   }
