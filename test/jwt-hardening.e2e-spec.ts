@@ -69,4 +69,32 @@ describe('access-token hardening', () => {
     const res = await call(forge({ alg: 'HS256' }, { ...claims, sid: "x' OR 1=1 --" }, t.config.jwtSecret));
     expect(res.status).toBe(401);
   });
+
+  it('refuses alg NONE in any spelling and an empty signature', async () => {
+    for (const alg of ['NONE', 'None', 'nOnE']) expect((await call(forge({ alg, typ: 'JWT' }, claims))).status).toBe(401);
+    const [h, p] = forge({ alg: 'HS256', typ: 'JWT' }, claims, t.config.jwtSecret).split('.');
+    expect((await call(`${h}.${p}.`)).status).toBe(401);
+    expect((await call(`${h}.${p}`)).status).toBe(401);
+  });
+
+  it('decides the caller kind from the database, not from the kind claim of the token', async () => {
+    const provider = await createUser(t.app, 'provider', { password: null });
+    const own = JSON.parse(Buffer.from((await tokenFor(t.app, provider)).split('.')[1], 'base64url').toString());
+    const res = await call(forge({ alg: 'HS256', typ: 'JWT' }, { ...own, kind: 'staff' }, t.config.jwtSecret));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('forbidden');
+  });
+
+  it('stops a valid token at once when its session is revoked or its account deactivated', async () => {
+    const staff = await createUser(t.app, 'staff', { password: null });
+    const token = await tokenFor(t.app, staff);
+    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`)).status).toBe(200);
+    await t.dataSource.query(`UPDATE users SET status = 'deactivated' WHERE id = $1`, [staff.id]);
+    const deactivated = await t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`);
+    expect(deactivated.status).toBe(403);
+    expect(deactivated.body.code).toBe('account_deactivated');
+    await t.dataSource.query(`UPDATE users SET status = 'active' WHERE id = $1`, [staff.id]);
+    await t.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1`, [staff.id]);
+    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`)).status).toBe(401);
+  });
 });

@@ -54,6 +54,8 @@ export class SmtpSink {
         });
       },
     });
+    // A client that dies mid-session (a killed app process) resets its socket: not the sink's error.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server!.server.address() as AddressInfo).port;
     return this;

@@ -35,7 +35,7 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const { body, headers } = this.toProblem(exception, req);
     if (body.status >= 500) {
-      this.logger.error({ err: exception, path: req?.path }, 'unhandled error');
+      this.logger.error({ err: loggableError(exception), path: req?.path }, 'unhandled error');
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -104,3 +104,18 @@ function detailOf(exception: HttpException): string {
 }
 
 export { HttpStatus };
+
+/**
+ * What of an unexpected error goes to the log. A database error carries the SQL, its parameters
+ * and PostgreSQL's detail ("Key (mrn)=(…) already exists") — patient data — so only its class,
+ * SQLSTATE, constraint, table and stack frames are kept; other errors keep message and stack.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n');
+  if (error instanceof QueryFailedError) {
+    const pg = error as QueryFailedError & { code?: string; constraint?: string; table?: string; routine?: string };
+    return { type: error.name, sqlState: pg.code, constraint: pg.constraint, table: pg.table, routine: pg.routine, stack: frames };
+  }
+  return { type: error.name, message: error.message, stack: error.stack };
+}

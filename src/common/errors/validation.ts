@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, HttpException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationProblem } from './problem.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -13,9 +13,44 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return out;
 }
 
+/** A lone UTF-16 surrogate: text no client can mean, and which some validators throw on (URIError). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path of the first string (value or key) in `value` that is not well-formed Unicode. */
+export function illFormedText(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
+  if (!value || typeof value !== 'object' || depth > 32) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (LONE_SURROGATE.test(key)) return childPath;
+    const found = illFormedText(child, childPath, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The global pipe. Before class-validator sees a value, text that is not well-formed Unicode is
+ * refused (validator.js's isEmail and friends throw on it); anything a validator still throws is
+ * the client's bad input, answered as `validation_failed`, never as a 500.
+ */
+class ProblemValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'custom') return value;
+    const field = illFormedText(value, metadata.type === 'body' ? '' : (metadata.data ?? metadata.type));
+    if (field !== undefined) throw new ValidationProblem([{ field: field || metadata.type, message: 'must be well-formed Unicode text' }]);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      throw new ValidationProblem([{ field: metadata.data ?? metadata.type, message: 'is not valid' }]);
+    }
+  }
+}
+
 /** Whitelisting, unknown fields refused, and every failure as a `validation_failed` problem. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ProblemValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -27,13 +27,21 @@ export const REDACTED_PATHS = [
   ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
-/** Drops query-string values from logged URLs: searches carry MRNs, names and dates of birth. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Drops query-string values from logged URLs (searches carry MRNs, names and dates of birth) and
+ * the MRN of integration paths (`/patients/:mrn/...`): a patient segment that is not a UUID is an MRN.
+ */
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
   const q = url.indexOf('?');
-  if (q < 0) return url;
+  const path = (q < 0 ? url : url.slice(0, q)).replace(/(\/patients\/)([^/]+)/gi, (whole, prefix: string, segment: string) =>
+    UUID.test(segment) ? whole : `${prefix}[Redacted]`,
+  );
+  if (q < 0) return path;
   const params = new URLSearchParams(url.slice(q + 1));
-  return `${url.slice(0, q)}?${[...params.keys()].map((k) => `${k}=[Redacted]`).join('&')}`;
+  return `${path}?${[...params.keys()].map((k) => `${k}=[Redacted]`).join('&')}`;
 }
 
 @Module({

@@ -10,6 +10,15 @@ describe('log redaction', () => {
     expect(redactUrl('/api/v1/health')).toBe('/api/v1/health');
   });
 
+  it('drops the MRN from integration paths but keeps patient UUIDs', () => {
+    expect(redactUrl('/api/v1/integration/portal/patients/MRN0012345/access-requests?status=pending')).toBe(
+      '/api/v1/integration/portal/patients/[Redacted]/access-requests?status=[Redacted]',
+    );
+    expect(redactUrl('/api/v1/integration/ehr/patients/MRN0012345')).toBe('/api/v1/integration/ehr/patients/[Redacted]');
+    const id = '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
+    expect(redactUrl(`/api/v1/patients/${id}/documents`)).toBe(`/api/v1/patients/${id}/documents`);
+  });
+
   it('never writes passwords, tokens or patient fields', () => {
     const lines: string[] = [];
     const sink = new Writable({

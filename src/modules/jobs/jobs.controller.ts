@@ -10,6 +10,9 @@ import { AuditService } from '../audit/audit.service.js';
 import { RunJobDto } from './dto/run-job.dto.js';
 import { JobsService } from './jobs.service.js';
 
+const ASOF_MIN = '2000-01-01';
+const ASOF_MAX = '2199-12-31';
+
 @ApiTags('staff')
 @Controller('staff/jobs')
 @StaffOnly()
@@ -26,6 +29,10 @@ export class JobsController {
   async run(@Param('name') name: string, @Body() body: RunJobDto, @CurrentUser() user: AuthUser) {
     const asOf = body.asOf ?? hospitalDate(this.clock.now());
     if (!isIsoDate(asOf)) throw badRequest('validation_failed', 'asOf is not a calendar date.', { errors: [{ field: 'asOf', message: 'asOf must be a real calendar date' }] });
+    // Job date arithmetic (and PostgreSQL timestamps) need a sane year: 9999-12-31 plus a day broke it (500).
+    if (asOf < ASOF_MIN || asOf > ASOF_MAX) {
+      throw badRequest('validation_failed', 'asOf is out of range.', { errors: [{ field: 'asOf', message: `asOf must be between ${ASOF_MIN} and ${ASOF_MAX}` }] });
+    }
     const result = await this.jobs.run(name, asOf);
     await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'staff.job_run', outcome: 'success', details: { ...result } });
     return result;

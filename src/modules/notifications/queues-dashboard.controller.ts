@@ -9,7 +9,11 @@ import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import { StaffOnly } from '../../common/auth/auth.decorators.js';
 import { QUEUES } from '../../common/queue/queues.js';
+import { notFound } from '../../common/errors/problem.js';
+import { ProblemFilter } from '../../common/errors/problem.filter.js';
 import { API_PREFIX } from '../../configure-app.js';
+
+const PROBLEMS = new ProblemFilter();
 
 export const QUEUES_DASHBOARD_PATH = `/${API_PREFIX}/staff/queues`;
 
@@ -48,6 +52,13 @@ export class QueuesDashboardController {
     req.url = req.url.slice(QUEUES_DASHBOARD_PATH.length) || '/';
     if (!req.url.startsWith('/')) req.url = `/${req.url}`;
     req.baseUrl = QUEUES_DASHBOARD_PATH;
-    this.router(req, res, next);
+    // What bull-board does not serve (or fails on) is answered like every other route: problem+json,
+    // not Express's HTML "Cannot GET" page.
+    this.router(req, res, (err?: unknown) => {
+      if (res.headersSent) return next(err);
+      const { body, headers } = PROBLEMS.toProblem(err ?? notFound(`No dashboard page ${req.method} ${req.baseUrl}${req.path}.`), req);
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    });
   }
 }

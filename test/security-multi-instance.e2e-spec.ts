@@ -1,0 +1,135 @@
+/**
+ * Two application instances on one database and one Redis (ASVS V2.2 anti-automation, V11.1
+ * business logic limits; HIPAA 164.312(a)(1), 164.312(d)): lockout, throttles and scheduled jobs
+ * must hold across instances, not per process.
+ */
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { JobsService } from '../src/modules/jobs/jobs.service.js';
+import { QUEUES, scheduledJobId } from '../src/common/queue/queues.js';
+import { createTestApp, type TestContext } from './support/test-app.js';
+import { createPatient, createUser, TEST_PASSWORD, tokenFor } from './factories/index.js';
+import { insertAccessRequest } from './factories/access-requests.js';
+
+const api = '/api/v1';
+type Http = TestContext['http'];
+
+describe('two instances, one database and Redis', () => {
+  let t: TestContext;
+  let a: Http;
+  let b: Http;
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-11-16T15:00:00Z' });
+    a = t.http;
+    b = (await t.startAnotherInstance()).http;
+  });
+  // The other instance is closed by t.close() (passport's strategy is process-global).
+  afterAll(() => t.close());
+
+  it('locks an account after five failed sign-ins spread over both instances, and both then refuse the right password', async () => {
+    const user = await createUser(t.app, 'provider');
+    const ip = '10.1.0.1';
+    for (let i = 0; i < 5; i++) {
+      const res = await (i % 2 ? b : a)().post(`${api}/auth/login`).set('x-forwarded-for', ip).send({ email: user.email, password: `wrong-${i}` });
+      expect(res.status).toBe(401);
+    }
+    for (const http of [a, b]) {
+      const res = await http().post(`${api}/auth/login`).set('x-forwarded-for', ip).send({ email: user.email, password: TEST_PASSWORD });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('account_locked');
+    }
+    const [row] = await t.dataSource.query(`SELECT status, lock_reason FROM users WHERE id = $1`, [user.id]);
+    expect(row).toEqual({ status: 'locked', lock_reason: 'failed_logins' });
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient = $1 AND template = 'account-locked-failed-logins'`, [user.email]);
+    expect(n).toBe(1);
+  });
+
+  it('counts concurrent failures on both instances without losing any (no lockout bypass by racing)', async () => {
+    const user = await createUser(t.app, 'provider');
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 ? b : a)().post(`${api}/auth/login`).set('x-forwarded-for', `10.1.1.${i}`).send({ email: user.email, password: `bad-${i}` })),
+    );
+    expect(results.every((r) => [401, 403].includes(r.status))).toBe(true);
+    const [row] = await t.dataSource.query(`SELECT status, failed_login_count FROM users WHERE id = $1`, [user.id]);
+    expect(row.status).toBe('locked');
+    expect(row.failed_login_count).toBeGreaterThanOrEqual(5);
+    expect((await b().post(`${api}/auth/login`).send({ email: user.email, password: TEST_PASSWORD })).status).toBe(403);
+  });
+
+  it('shares the per-account sign-in throttle: the 11th attempt in a minute is refused on either instance', async () => {
+    const email = `nobody-${Date.now()}@example.test`;
+    for (let i = 0; i < 10; i++) {
+      const res = await (i % 2 ? b : a)().post(`${api}/auth/login`).set('x-forwarded-for', `10.2.0.${i}`).send({ email, password: 'whatever-it-is' });
+      expect(res.status).toBe(401);
+    }
+    for (const http of [a, b]) {
+      const res = await http().post(`${api}/auth/login`).set('x-forwarded-for', '10.2.1.1').send({ email, password: 'whatever-it-is' });
+      expect(res.status).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+  });
+
+  it('shares the per-address throttle of the practice search (120 a minute) across instances', async () => {
+    const ip = '10.3.0.7';
+    const statuses: number[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      const res = await Promise.all(Array.from({ length: 20 }, (_, i) => ((batch * 20 + i) % 2 ? b : a)().get(`${api}/practices`).query({ q: 'ped' }).set('x-forwarded-for', ip)));
+      statuses.push(...res.map((r) => r.status));
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(120);
+    for (const http of [a, b]) {
+      const res = await http().get(`${api}/practices`).query({ q: 'ped' }).set('x-forwarded-for', ip);
+      expect(res.status).toBe(429);
+    }
+    // Another address of the same practice network is not affected.
+    expect((await b().get(`${api}/practices`).query({ q: 'ped' }).set('x-forwarded-for', '10.3.0.8')).status).toBe(200);
+  });
+
+  it('shares the token-validation failure limit per account across instances', async () => {
+    const provider = await createUser(t.app, 'provider', { password: null });
+    const token = await tokenFor(t.app, provider);
+    for (let i = 0; i < 5; i++) {
+      const res = await (i % 2 ? b : a)().post(`${api}/tokens/validate`).set('authorization', `Bearer ${token}`).set('x-forwarded-for', `10.4.0.${i}`).send({ token: `wrong-token-${i}`, mrn: 'MRN-NOPE' });
+      expect(res.status).toBe(400);
+    }
+    for (const http of [a, b]) {
+      const res = await http().post(`${api}/tokens/validate`).set('authorization', `Bearer ${token}`).set('x-forwarded-for', '10.4.1.1').send({ token: 'wrong-again', mrn: 'MRN-NOPE' });
+      expect(res.status).toBe(429);
+    }
+  });
+
+  it('a scheduled job that both instances enqueue (as their crons do) runs once and takes effect once', async () => {
+    const requester = await createUser(t.app, 'provider', { password: null });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const patient = await createPatient(t.dataSource, { hasPortalAccount: true });
+      ids.push(await insertAccessRequest(t.dataSource, { requesterId: requester.id, patientId: patient.id, createdAt: new Date('2026-09-01T12:00:00Z') }));
+    }
+    const asOf = '2026-11-16';
+    const jobsA = t.app.get(JobsService);
+    const [, other] = [null, (await t.startAnotherInstance()).app];
+    const jobsB = other.get(JobsService);
+    await Promise.all([jobsA.enqueue('access-request-expiry', asOf), jobsB.enqueue('access-request-expiry', asOf), jobsA.enqueue('access-request-expiry', asOf)]);
+
+    const queue = t.app.get<Queue>(getQueueToken(QUEUES.jobs));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const job = await queue.getJob(scheduledJobId('access-request-expiry', asOf));
+      if (job && (await job.isCompleted())) break;
+      if (Date.now() > deadline) throw new Error('the enqueued job did not complete');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const counts = await queue.getJobCounts();
+    expect(counts.waiting + counts.active + counts.delayed).toBe(0);
+    const rows = await t.dataSource.query(`SELECT status FROM access_requests WHERE id = ANY($1::uuid[])`, [ids]);
+    expect(rows.map((r: { status: string }) => r.status)).toEqual(Array(6).fill('expired'));
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM notifications WHERE recipient = $1`,
+      [requester.email],
+    );
+    expect(n).toBe(6); // one "request expired" email per request, none twice
+    // Running it again (a second cron tick, a staff re-run) changes nothing.
+    expect((await jobsB.run('access-request-expiry', asOf)).affected).toBe(0);
+  });
+});

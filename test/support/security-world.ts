@@ -1,0 +1,138 @@
+import { createHmac } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { TestContext } from './test-app.js';
+import { SessionService } from '../../src/modules/identity/auth/session.service.js';
+import { createPatient, createPractice, createUser, makeNpi, tokenFor, type UserRow } from '../factories/index.js';
+
+/**
+ * Every kind of caller the security suites send requests as. "provider" has a relationship to
+ * the world's patient (the patient's PCP is a physician of the provider's practice; the provider
+ * is also on the care team); "otherProvider" has none. "sponsored" is a sponsored user of the
+ * related provider (same practice, so the PCP-practice basis applies).
+ */
+export const CALLERS = [
+  'anonymous',
+  'provider',
+  'otherProvider',
+  'sponsored',
+  'lockedSponsor',
+  'lockedFailedLogins',
+  'lockedByStaff',
+  'deactivated',
+  'pending',
+  'staff',
+  'ehrKey',
+  'portalKey',
+  'forgedJwt',
+  'expiredJwt',
+] as const;
+export type Caller = (typeof CALLERS)[number];
+
+/** Callers that present a user's bearer token of a real account (any status). */
+export const BEARER_ACCOUNTS: readonly Caller[] = [
+  'provider',
+  'otherProvider',
+  'sponsored',
+  'lockedSponsor',
+  'lockedFailedLogins',
+  'lockedByStaff',
+  'deactivated',
+  'pending',
+  'staff',
+];
+
+export interface SecurityWorld {
+  users: Record<Exclude<Caller, 'anonymous' | 'ehrKey' | 'portalKey' | 'forgedJwt' | 'expiredJwt'>, UserRow>;
+  practice: { id: string; name: string };
+  otherPractice: { id: string; name: string };
+  patient: { id: string; mrn: string; firstName: string; lastName: string; dob: string };
+  /** Accounts that routes acting on another user (approve, unlock, deactivate) may point at. */
+  targets: { pendingApproval: UserRow; locked: UserRow; sponsoredOfSponsor: UserRow };
+  /** Fresh request headers for a caller (a new session per call, so logout and revocations cannot leak between requests). */
+  headers(caller: Caller): Promise<Record<string, string>>;
+  /** Same, but reuses one session per caller until `forget(caller)` (for high request volumes). */
+  cachedHeaders(caller: Caller): Promise<Record<string, string>>;
+  forget(caller: Caller): void;
+  /** A fresh, unspent refresh token of a new session of the related provider. */
+  refreshToken(): Promise<string>;
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+export function signJwt(header: Record<string, unknown>, claims: Record<string, unknown>, secret: string): string {
+  const unsigned = `${b64(header)}.${b64(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld> {
+  const practice = await createPractice(t.dataSource, { name: `Security Pediatrics ${Date.now()}` });
+  const otherPractice = await createPractice(t.dataSource);
+  const provider = await createUser(t.app, 'provider', { practiceId: practice.id, isSponsor: true, password: null });
+  const patient = await createPatient(t.dataSource, { pcpNpi: provider.npi, careTeamNpis: [provider.npi!], hasPortalAccount: true });
+  const mk = (kind: 'provider' | 'sponsored' | 'staff', o: Parameters<typeof createUser>[2] = {}) =>
+    createUser(t.app, kind, { password: null, ...o });
+  const users = {
+    provider,
+    otherProvider: await mk('provider', { practiceId: otherPractice.id, isSponsor: true }),
+    sponsored: await mk('sponsored', { sponsorId: provider.id, practiceId: practice.id }),
+    lockedSponsor: await mk('provider', { practiceId: practice.id, isSponsor: true, status: 'locked', lockReason: 'validation_overdue' }),
+    lockedFailedLogins: await mk('provider', { practiceId: practice.id, status: 'locked', lockReason: 'failed_logins' }),
+    lockedByStaff: await mk('provider', { practiceId: practice.id, status: 'locked', lockReason: 'staff' }),
+    deactivated: await mk('provider', { practiceId: practice.id, status: 'deactivated' }),
+    pending: await mk('provider', { practiceId: otherPractice.id, status: 'pending_approval' }),
+    staff: await mk('staff'),
+  };
+  const targets = {
+    pendingApproval: await mk('provider', { status: 'pending_approval', npi: makeNpi() }),
+    locked: await mk('provider', { status: 'locked', lockReason: 'failed_logins' }),
+    sponsoredOfSponsor: await mk('sponsored', { sponsorId: provider.id, practiceId: practice.id }),
+  };
+
+  // Claims of a genuine staff token: the forged one carries them signed with another key, the
+  // expired one is signed with the right key but ran out an hour ago.
+  const staffToken = await tokenFor(t.app, users.staff);
+  const claims = JSON.parse(Buffer.from(staffToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+  const past = Math.floor(Date.now() / 1000) - 3600;
+  const forged = signJwt({ alg: 'HS256', typ: 'JWT' }, claims, 'an-attacker-secret-of-32-characters!!');
+  const expired = signJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: past - 900, exp: past }, t.config.jwtSecret);
+
+  const headers = async (caller: Caller): Promise<Record<string, string>> => {
+    switch (caller) {
+      case 'anonymous':
+        return {};
+      case 'ehrKey':
+        return { 'x-api-key': t.config.ehrApiKey };
+      case 'portalKey':
+        return { 'x-api-key': t.config.portalApiKey };
+      case 'forgedJwt':
+        return { authorization: `Bearer ${forged}` };
+      case 'expiredJwt':
+        return { authorization: `Bearer ${expired}` };
+      default:
+        return { authorization: `Bearer ${await tokenFor(t.app, users[caller])}` };
+    }
+  };
+  const cache = new Map<Caller, Record<string, string>>();
+  const cachedHeaders = async (caller: Caller) => {
+    let h = cache.get(caller);
+    if (!h) cache.set(caller, (h = await headers(caller)));
+    return h;
+  };
+  const refreshToken = async () => (await t.app.get(SessionService).open(t.dataSource.manager, provider, 'password_totp')).refreshToken;
+  return { users, practice, otherPractice, patient, targets, headers, cachedHeaders, forget: (caller) => cache.delete(caller), refreshToken };
+}
+
+/** Deletes the throttling counters of this test app's Redis prefix. */
+export async function clearThrottles(t: TestContext): Promise<void> {
+  const redis = new Redis(t.config.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${t.config.redisPrefix}:rl:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
