@@ -44,6 +44,9 @@ const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'García', 'Mill
   'Kim', 'Cohen', 'Rossi'];
 const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 
+/** jsonb reorders keys: compare parameter sets by sorted keys. */
+const canonical = (o) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+
 export function datasetDbName(quick) {
   return process.env.BENCH_DB ?? (quick ? 'mypatients_bench_quick' : 'mypatients_bench');
 }
@@ -106,7 +109,7 @@ export async function ensureDataset({ quick = false, force = false } = {}) {
   const { prepareDatabase } = await importDist('src/database/prepare-database.js');
 
   const marker = force ? null : await readMarker(url);
-  if (marker && JSON.stringify(marker.params) === JSON.stringify(params)) {
+  if (marker && canonical(marker.params) === canonical(params)) {
     // New migrations (merged since the load) apply to the existing dataset.
     const applied = await prepareDatabase({ databaseUrl: url });
     if (applied.length) log(`dataset ${name}: applied new migrations ${applied.join(', ')}`);
