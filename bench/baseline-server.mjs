@@ -5,6 +5,7 @@
 // env: PORT, DATABASE_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadHotPathSql } from './hot-path-sql.mjs';
 
@@ -14,6 +15,16 @@ const issuer = process.env.JWT_ISSUER ?? 'mypatients';
 const audience = process.env.JWT_AUDIENCE ?? 'mypatients-api';
 // Same pool size as the app (src/database/database-options.ts: extra.max 20).
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20, application_name: 'mypatients-bench-baseline' });
+
+// Same limiter keys and commands as RateLimiterService.check (rate-limiter-flexible's get: GET + PTTL in a MULTI).
+const redisClient = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 1 });
+const redisPrefix = process.env.REDIS_PREFIX ?? 'mypatients';
+const redis = {
+  async checkLimit(name, key) {
+    const [[, consumed]] = await redisClient.multi().get(`${redisPrefix}:rl:${name}:${key}`).pttl(`${redisPrefix}:rl:${name}:${key}`).exec();
+    if (consumed !== null && Number(consumed) >= 5) throw new HttpError(429, 'rate_limited');
+  },
+};
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -112,7 +123,7 @@ const server = http.createServer(async (req, res) => {
       out = await routes.documents({ pool, user, patientId: id, query: url.searchParams, audit, HttpError });
     } else if (req.method === 'POST' && path === 'tokens/validate') {
       const body = await readBody(req);
-      out = await routes.validateToken({ pool, user, body, audit, HttpError });
+      out = await routes.validateToken({ pool, user, body, audit, HttpError, redis, ip: req.socket.remoteAddress });
     } else {
       throw new HttpError(404, 'not_found');
     }
@@ -126,6 +137,6 @@ const server = http.createServer(async (req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT ?? 3901), '127.0.0.1');
 
-const shutdown = () => server.close(() => pool.end().then(() => process.exit(0)));
+const shutdown = () => server.close(() => Promise.all([pool.end(), redisClient.quit()]).then(() => process.exit(0)));
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
