@@ -9,7 +9,7 @@
 // into bench/profiles/), --duration=SECONDS, --keep-db.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDataset } from './dataset.mjs';
@@ -144,8 +144,11 @@ async function main() {
         const feed = prepared.feed(target);
         await runLoad({ url, next: feed, connections: CONNECTIONS, duration: WARMUP, title: `${scenario.name} warmup` });
         const stopRss = sampleRss(server.pid);
+        const loadBefore = loadavg()[0];
         const figures = await runLoad({ url, next: feed, connections: CONNECTIONS, duration: DURATION, title: scenario.name });
         figures.rss = stopRss();
+        // 1-minute load average of the machine around the run (2 cores: above ~3 means other work competed).
+        figures.loadAverage = { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0] * 100) / 100 };
         peaks[target].push(figures.rss.peakMb);
         entry[target] = figures;
         log(
@@ -204,7 +207,7 @@ async function main() {
       startedAt: startedAt.toISOString(),
       totalSeconds: Math.round((performance.now() - t0) / 1000),
       mode: QUICK ? 'quick' : 'full',
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
       node: process.version,
       postgres: await withClient(PG_HOST_URL, async (c) => (await c.query('SHOW server_version')).rows[0].server_version),
       load: { tool: 'autocannon', connections: CONNECTIONS, pipelining: 1, warmupSeconds: WARMUP, durationSeconds: DURATION },
