@@ -63,9 +63,10 @@ async function scratchCopy(templateName) {
   return { name, url: dbUrl(name), seconds };
 }
 
-function runScript(file, extraEnv) {
+function runScript(file, args, extraEnv) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file, ...(QUICK ? ['--quick'] : [])], {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [file, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -81,7 +82,8 @@ function runScript(file, extraEnv) {
       } catch {
         json = null;
       }
-      resolve({ exitCode: code, result: json, rawTail: json ? undefined : out.slice(-2000) });
+      const wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
+      resolve({ script: file.replace(`${ROOT}/`, ''), args, exitCode: code, wallSeconds, result: json, rawTail: json ? undefined : out.slice(-2000) });
     });
   });
 }
@@ -184,9 +186,10 @@ async function main() {
 
   if (!flag('skip-jobs')) {
     const scriptEnv = { BENCH_PG_URL: PG_HOST_URL, BENCH_QUICK: QUICK ? '1' : '', BENCH_REDIS_PREFIX: `benchjobs${process.pid}` };
-    for (const [key, file] of [
-      ['jobs', 'sponsorship-jobs.mjs'],
-      ['notifications', 'notifications.mjs'],
+    // Scale of each script: the issue's figures for the full run, a tenth for --quick.
+    for (const [key, file, args] of [
+      ['jobs', 'sponsorship-jobs.mjs', QUICK ? ['--sponsors', '5000', '--users-each', '10'] : ['--sponsors', '50000', '--users-each', '10']],
+      ['notifications', 'notifications.mjs', QUICK ? ['--quick'] : []],
     ]) {
       const path = join(BENCH_DIR, file);
       if (!existsSync(path)) {
@@ -195,7 +198,7 @@ async function main() {
         continue;
       }
       log(`running bench/${file}`);
-      results[key] = await runScript(path, scriptEnv);
+      results[key] = await runScript(path, args, scriptEnv);
     }
   }
   await smtp.close();
