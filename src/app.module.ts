@@ -19,6 +19,7 @@ import { PatientAccessModule } from './modules/patient-access/patient-access.mod
 import { PcpUpdatesModule } from './modules/pcp-updates/pcp-updates.module.js';
 import { SponsorshipModule } from './modules/sponsorship/sponsorship.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
+import { AccessRequestsModule } from './modules/access-requests/access-requests.module.js';
 
 @Module({
   imports: [
@@ -43,6 +44,7 @@ import { TokensModule } from './modules/tokens/tokens.module.js';
     IdentityModule,
     PatientAccessModule,
     TokensModule,
+    AccessRequestsModule,
     PcpUpdatesModule,
     SponsorshipModule,
   ],

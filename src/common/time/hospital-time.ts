@@ -52,3 +52,14 @@ export function isIsoDate(value: string): boolean {
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
+
+/** Day of the week of a YYYY-MM-DD date: 0 = Sunday … 6 = Saturday (a calendar date has no time zone). */
+export function dayOfWeek(date: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/** The last instant (…:59.999) of a hospital-time calendar date, whatever its length (23, 24 or 25 hours). */
+export function endOfHospitalDay(date: string): Date {
+  return new Date(hospitalInstant(addDays(date, 1)).getTime() - 1);
+}

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from '../../identity/entities/user.entity.js';
 import { Patient } from './patient.entity.js';
 
@@ -6,8 +6,11 @@ export const GRANT_BASES = ['approved_request', 'token'] as const;
 export type GrantBasis = (typeof GRANT_BASES)[number];
 
 /** A personal grant of one user to one patient (approved non-PCP request or validated token). */
+@Check('ck_access_grants_basis', `"basis" IN ('approved_request', 'token')`)
 @Entity('access_grants')
 @Index('idx_access_grants_user_patient', ['userId', 'patientId'])
+/** At most one active grant per user, patient and basis (partial; hand-written migration). */
+@Index('uq_access_grants_active', { synchronize: false })
 export class AccessGrant {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,6 +1,7 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Patient } from './patient.entity.js';
 
+@Check('ck_care_team_members_npi', `"npi" ~ '^[0-9]{10}$'`)
 @Entity('care_team_members')
 export class CareTeamMember {
   @PrimaryColumn({ type: 'uuid' })

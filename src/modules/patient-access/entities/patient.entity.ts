@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+@Check('ck_patients_pcp_npi', `"pcp_npi" ~ '^[0-9]{10}$'`)
 @Entity('patients')
 @Index('idx_patients_name_dob', ['searchLastName', 'searchFirstName', 'dob'])
 export class Patient {

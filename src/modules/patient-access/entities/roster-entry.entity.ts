@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Practice } from '../../identity/entities/practice.entity.js';
 
 /** A physician NPI that staff added to a practice's roster (besides its provider members). */
+@Check('ck_practice_roster_npi', `"npi" ~ '^[0-9]{10}$'`)
 @Entity('practice_roster')
 export class RosterEntry {
   @PrimaryColumn({ type: 'uuid' })

@@ -1,0 +1,15 @@
+import { isValidNpi } from './npi.js';
+
+describe('NPI check digit', () => {
+  it('accepts valid NPIs', () => {
+    expect(isValidNpi('1234567893')).toBe(true);
+    expect(isValidNpi('1245319599')).toBe(true);
+  });
+  it('refuses a wrong check digit, wrong length or non-digits', () => {
+    expect(isValidNpi('1234567890')).toBe(false);
+    expect(isValidNpi('123456789')).toBe(false);
+    expect(isValidNpi('12345678934')).toBe(false);
+    expect(isValidNpi('12345a7893')).toBe(false);
+    expect(isValidNpi(1234567893)).toBe(false);
+  });
+});

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth } from '../../common/auth/auth.decorators.js';
+import { AccessRequestsService } from './access-requests.service.js';
+import { PortalCareTeamService } from './care-team.service.js';
+import { AccessRequestDecisionDto, AccessRequestListQueryDto, CareTeamDto } from './dto/access-request.dto.js';
+import { UuidOr404 } from './params.js';
+
+/** The patient portal (MyChildren's): sees and decides access requests, manages the care team. */
+@ApiTags('integration')
+@Controller('integration/portal')
+@ApiKeyAuth('portal')
+export class PortalAccessController {
+  constructor(
+    private readonly requests: AccessRequestsService,
+    private readonly careTeam: PortalCareTeamService,
+  ) {}
+
+  @Get('patients/:mrn/access-requests')
+  @ApiOkResponse({ description: '`{items:[{id, requester:{name, npi, practice, kind}, reason, createdAt, expiresAt, decidedAt, status}], nextCursor}`' })
+  @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
+  async list(@Param('mrn') mrn: string, @Query() q: AccessRequestListQueryDto) {
+    return this.requests.listForPortal(mrn, q);
+  }
+
+  @Post('access-requests/:id/decision')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '`{id, status:"approved"|"denied", decidedAt, grantId}`' })
+  @ApiConflictResponse({ description: '`request_not_pending` (already decided or expired)' })
+  async decide(@Param('id', UuidOr404()) id: string, @Body() body: AccessRequestDecisionDto) {
+    return this.requests.decide(id, body.decision, body.decidedBy);
+  }
+
+  @Put('patients/:mrn/care-team')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '`{patientId, npis}` — the care team now.' })
+  @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
+  async replaceCareTeam(@Param('mrn') mrn: string, @Body() body: CareTeamDto) {
+    const { npis } = await this.careTeam.replace(mrn, body.npis);
+    return { mrn, npis };
+  }
+}

@@ -1,0 +1,38 @@
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
+import type { AuthUser } from '../../common/auth/principal.js';
+import { PageQueryDto } from './pagination.js';
+import { UuidOr404 } from './params.js';
+import { StaffGrantsService } from './staff-grants.service.js';
+
+export class GrantListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only grants not revoked' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'active must be true or false' })
+  active?: string;
+}
+
+/** Addition to API.md: staff see and revoke personal grants (approved requests, tokens). */
+@ApiTags('staff')
+@Controller('staff')
+@StaffOnly()
+export class StaffGrantsController {
+  constructor(private readonly grants: StaffGrantsService) {}
+
+  @Get('patients/:patientId/access-grants')
+  @ApiOkResponse({ description: '`{items:[{id, userId, userName, userEmail, basis, sourceId, createdAt, revokedAt, revokedBy}], nextCursor}`' })
+  @ApiNotFoundResponse()
+  async list(@Param('patientId', UuidOr404()) patientId: string, @Query() q: GrantListQueryDto) {
+    return this.grants.list(patientId, q);
+  }
+
+  @Delete('access-grants/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Revoked; the user loses this basis of access at once.' })
+  @ApiNotFoundResponse({ description: 'No active grant with this id.' })
+  async revoke(@Param('id', UuidOr404()) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.grants.revoke(user, id);
+  }
+}

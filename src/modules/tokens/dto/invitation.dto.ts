@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+export class PortalInvitationDto {
+  @ApiProperty({ example: 'dr.lee@clinic.example', description: 'Where the token is emailed.' })
+  @Transform(trimLower)
+  @IsEmail({}, { message: 'recipientEmail must be an email address' })
+  @MaxLength(254)
+  recipientEmail: string;
+}
+
+export class StaffInvitationDto extends PortalInvitationDto {
+  @ApiProperty({ example: 'MRN0012345', description: 'The patient the token is bound to.' })
+  @IsString()
+  @Transform(trim)
+  @MinLength(1)
+  @MaxLength(32)
+  mrn: string;
+}
+
+export class ValidateTokenDto {
+  @ApiProperty({ description: 'The token from the invitation email.' })
+  @IsString()
+  @Transform(trim)
+  @MinLength(1)
+  @MaxLength(256)
+  token: string;
+
+  @ApiProperty({ description: "The patient's MRN, given to the provider separately." })
+  @IsString()
+  @Transform(trim)
+  @MinLength(1)
+  @MaxLength(64)
+  mrn: string;
+}
