@@ -18,7 +18,7 @@ import { loadHotPathSql } from './hot-path-sql.mjs';
 import { runLoad } from './load.mjs';
 import { BENCH_DIR, dbUrl, log, PG_HOST_URL, QUICK, randomToken, requireBuild, ROOT } from './lib.mjs';
 import { SCENARIOS } from './scenarios.mjs';
-import { sampleRss, startApp, startBaseline } from './servers.mjs';
+import { cpuSeconds, sampleRss, startApp, startBaseline } from './servers.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
 
 const opt = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -147,19 +147,24 @@ async function main() {
         await runLoad({ url, next: feed, connections: CONNECTIONS, duration: WARMUP, title: `${scenario.name} warmup` });
         const stopRss = sampleRss(server.pid);
         const loadBefore = loadavg()[0];
+        const cpuBefore = cpuSeconds(server.pid);
         const figures = await runLoad({ url, next: feed, connections: CONNECTIONS, duration: DURATION, title: scenario.name });
         figures.rss = stopRss();
+        // CPU the server process spent per request: robust to a machine shared with other work.
+        figures.serverCpuMsPerRequest = Math.round(((cpuSeconds(server.pid) - cpuBefore) * 1000 * 100) / Math.max(1, figures.requests)) / 100;
         // 1-minute load average of the machine around the run (2 cores: above ~3 means other work competed).
         figures.loadAverage = { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0] * 100) / 100 };
         peaks[target].push(figures.rss.peakMb);
         entry[target] = figures;
         log(
           `  ${target.padEnd(8)} ${String(figures.rps).padStart(8)} req/s  p50 ${figures.latencyMs.p50} p95 ${figures.latencyMs.p95} p99 ${figures.latencyMs.p99} ms` +
-            `  non2xx ${figures.non2xx} errors ${figures.errors} mismatches ${figures.mismatches}  rss ${figures.rss.peakMb} MB`,
+            `  cpu ${figures.serverCpuMsPerRequest} ms/req  non2xx ${figures.non2xx} errors ${figures.errors} mismatches ${figures.mismatches}  rss ${figures.rss.peakMb} MB  load ${figures.loadAverage.before}`,
         );
         if (figures.mismatches) log(`  mismatch samples: ${JSON.stringify(figures.mismatchSamples)}`);
       }
       entry.ratio = Math.round((entry.app.rps / entry.baseline.rps) * 1000) / 1000;
+      // The same ratio from CPU per request (baseline / app): what the framework costs, load-independent.
+      entry.cpuRatio = Math.round((entry.baseline.serverCpuMsPerRequest / entry.app.serverCpuMsPerRequest) * 1000) / 1000;
       entry.targets = {
         ratio: { target: `>= ${TARGETS.ratioToBaseline}`, measured: entry.ratio, pass: entry.ratio >= TARGETS.ratioToBaseline },
         p99: { target: `<= ${TARGETS.p99Ms} ms`, measured: entry.app.latencyMs.p99, pass: entry.app.latencyMs.p99 <= TARGETS.p99Ms },
@@ -171,7 +176,7 @@ async function main() {
       };
       if (prepared.after) entry.after = await prepared.after();
       results.scenarios[scenario.name] = entry;
-      log(`  ratio app/baseline ${entry.ratio}`);
+      log(`  ratio app/baseline ${entry.ratio} (throughput), ${entry.cpuRatio} (CPU per request)`);
     }
     await db.end();
   } finally {

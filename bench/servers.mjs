@@ -15,6 +15,17 @@ export function rssMb(pid) {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far (Linux /proc; clock ticks of 1/100 s). */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Samples a pid's RSS every `everyMs` until stopped; returns { peak, mean, samples }. */
 export function sampleRss(pid, everyMs = 200) {
   const values = [];
