@@ -1,6 +1,11 @@
 /** Every migration, in order. `npm run migration:generate -- Name` appends here. */
-import { AccessRequestsAndInvitations1795308487433 } from './1795308487433-AccessRequestsAndInvitations.js';
-import { AccessRequestsConstraints1795308488433 } from './1795308488433-AccessRequestsConstraints.js';
 import { InitialSchema1795308167230 } from './1795308167230-InitialSchema.js';
 import { PatientAccessConstraints1795308400000 } from './1795308400000-PatientAccessConstraints.js';
-export const MIGRATIONS: Function[] = [InitialSchema1795308167230, PatientAccessConstraints1795308400000, AccessRequestsAndInvitations1795308487433, AccessRequestsConstraints1795308488433];
+import { AccessRequestsAndInvitations1795308487433 } from './1795308487433-AccessRequestsAndInvitations.js';
+import { AccessRequestsConstraints1795308488433 } from './1795308488433-AccessRequestsConstraints.js';
+import { SponsorValidations1795308541733 } from './1795308541733-SponsorValidations.js';
+import { SponsorValidationConstraints1795308541734 } from './1795308541734-SponsorValidationConstraints.js';
+import { IdentityRequests1795308649333 } from './1795308649333-IdentityRequests.js';
+import { PcpUpdates1795308709838 } from './1795308709838-PcpUpdates.js';
+import { PcpUpdatesConstraints1795308709839 } from './1795308709839-PcpUpdatesConstraints.js';
+export const MIGRATIONS: Function[] = [InitialSchema1795308167230, PatientAccessConstraints1795308400000, AccessRequestsAndInvitations1795308487433, AccessRequestsConstraints1795308488433, SponsorValidations1795308541733, SponsorValidationConstraints1795308541734, IdentityRequests1795308649333, PcpUpdates1795308709838, PcpUpdatesConstraints1795308709839];

@@ -23,7 +23,7 @@ export interface AppConfig {
   portalApiKey: string;
   bootstrapStaffEmail?: string;
   bootstrapStaffPassword?: string;
-  oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri: string };
+  oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; hospitalIdClaim?: string };
   cronEnabled: boolean;
   corsOrigins: string[];
   /** Hospital closure dates (YYYY-MM-DD) that are not business days, on top of US federal holidays. */
@@ -95,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clientId: env.OIDC_CLIENT_ID ?? '',
       clientSecret: env.OIDC_CLIENT_SECRET ?? '',
       redirectUri: env.OIDC_REDIRECT_URI || `${env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`}/api/v1/auth/sso/callback`,
+      /** ID-token claim that carries the CH ID (hospital_id); `sub` by default. */
+      hospitalIdClaim: env.OIDC_HOSPITAL_ID_CLAIM || 'sub',
     };
   }
 

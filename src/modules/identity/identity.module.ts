@@ -15,11 +15,23 @@ import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import { User } from './entities/user.entity.js';
 import { PasswordService } from './password.service.js';
+import { AccountService } from './account.service.js';
+import { AuthThrottle } from './auth-throttle.service.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { PracticeChangeRequest } from './entities/practice-change-request.entity.js';
+import { SupportRequest } from './entities/support-request.entity.js';
+import { MeController } from './me.controller.js';
+import { PracticesController } from './practices.controller.js';
+import { RegistrationService } from './registration.service.js';
+import { SsoService } from './sso/sso.service.js';
+import { StaffAccountsController } from './staff-accounts.controller.js';
+import { TotpService } from './totp.service.js';
 
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, Practice, Session, RefreshToken, ActionToken]),
+    TypeOrmModule.forFeature([User, Practice, Session, RefreshToken, ActionToken, PracticeChangeRequest, SupportRequest]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -37,7 +49,14 @@ import { PasswordService } from './password.service.js';
     PasswordService,
     ActionTokensService,
     BootstrapStaffService,
+    TotpService,
+    AuthThrottle,
+    AuthService,
+    RegistrationService,
+    AccountService,
+    SsoService,
   ],
-  exports: [SessionService, PasswordService, ActionTokensService],
+  controllers: [AuthController, MeController, PracticesController, StaffAccountsController],
+  exports: [SessionService, PasswordService, ActionTokensService, AuthService],
 })
 export class IdentityModule {}

@@ -1,4 +1,19 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SponsorValidationReminder } from './entities/sponsor-validation-reminder.entity.js';
+import { SponsorValidationUser } from './entities/sponsor-validation-user.entity.js';
+import { SponsorValidation } from './entities/sponsor-validation.entity.js';
+import { SponsorshipController } from './sponsorship.controller.js';
+import { SponsorshipService } from './sponsorship.service.js';
+import { ValidationJobsService } from './validation-jobs.service.js';
+import { ValidationScheduler } from './validation.scheduler.js';
+import { ValidationService } from './validation.service.js';
 
-@Module({})
+/** Sponsors, their sponsored users, and the semiannual validation (SPEC §2). */
+@Module({
+  imports: [TypeOrmModule.forFeature([SponsorValidation, SponsorValidationUser, SponsorValidationReminder])],
+  controllers: [SponsorshipController],
+  providers: [SponsorshipService, ValidationService, ValidationJobsService, ValidationScheduler],
+  exports: [SponsorshipService, ValidationJobsService],
+})
 export class SponsorshipModule {}

@@ -41,11 +41,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(claims: AccessTokenClaims): Promise<AuthUser> {
     if (typeof claims?.sub !== 'string' || typeof claims?.sid !== 'string') throw unauthenticated();
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT u.id, u.kind, u.status, u.lock_reason, u.email, u.first_name, u.last_name, u.npi,
+      // A failed-sign-in lock whose time is up counts as lifted (it ends by itself).
+      `SELECT u.id, u.kind,
+              CASE WHEN u.status = 'locked' AND u.lock_reason = 'failed_logins' AND u.locked_until <= $3 THEN 'active' ELSE u.status END AS status,
+              CASE WHEN u.status = 'locked' AND u.lock_reason = 'failed_logins' AND u.locked_until <= $3 THEN NULL ELSE u.lock_reason END AS lock_reason,
+              u.email, u.first_name, u.last_name, u.npi,
               u.practice_id, u.sponsor_id, u.is_sponsor, u.hospital_id, s.revoked_at, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1::uuid AND u.id = $2::uuid`,
-      [claims.sid, claims.sub],
+      [claims.sid, claims.sub, this.clock.now()],
     ).catch(() => []);
     const row = rows[0];
     if (!row || row.revoked_at || (row.expires_at as Date) <= this.clock.now()) throw unauthenticated();

@@ -1,0 +1,51 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Practice } from './practice.entity.js';
+import { User } from './user.entity.js';
+
+/** A user's request to move to another practice; staff carry it out by hand. */
+@Entity('practice_change_requests')
+export class PracticeChangeRequest {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index('idx_practice_change_requests_user_id')
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_practice_change_requests_user' })
+  user?: User;
+
+  @Column({ type: 'uuid', nullable: true })
+  oldPracticeId: string | null;
+
+  @ManyToOne(() => Practice, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'old_practice_id', foreignKeyConstraintName: 'fk_practice_change_requests_old_practice' })
+  oldPractice?: Practice | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  newPracticeName: string;
+
+  @Column({ type: 'text' })
+  address: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  phone: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  fax: string;
+
+  /** New email address, when it changes with the move. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  @Column({ type: 'boolean' })
+  wasSponsor: boolean;
+
+  @Column({ type: 'varchar', length: 20, default: 'open' })
+  status: string;
+
+  @Index('idx_practice_change_requests_created_at')
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,16 @@
+import { isValidNpi } from './npi.js';
+
+describe('isValidNpi', () => {
+  it('accepts the CMS example 1234567893', () => {
+    expect(isValidNpi('1234567893')).toBe(true);
+  });
+  it('refuses a wrong check digit', () => {
+    for (const d of '012456789') expect(isValidNpi(`123456789${d}`)).toBe(false);
+  });
+  it('refuses wrong lengths and non-digits', () => {
+    expect(isValidNpi('123456789')).toBe(false);
+    expect(isValidNpi('12345678930')).toBe(false);
+    expect(isValidNpi('12345678a3')).toBe(false);
+    expect(isValidNpi(1234567893)).toBe(false);
+  });
+});

@@ -1,0 +1,94 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  CONFIRMATION_METHODS,
+  CONFIRMATION_RELATIONSHIPS,
+  PCP_UPDATE_STATUSES,
+  type ConfirmationMethod,
+  type ConfirmationRelationship,
+} from '../entities/pcp-update-request.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreatePcpAccessRequestDto {
+  @ApiPropertyOptional({ maxLength: 1000, description: 'Context for the team (e.g. "new patient, first visit 12/3").' })
+  @IsOptional()
+  @IsString()
+  @Transform(trim)
+  @MaxLength(1000)
+  note?: string;
+}
+
+export class RecordConfirmationDto {
+  @ApiProperty({ example: 'Jordan Rivera', maxLength: 200, description: 'Who confirmed (the family member spoken to).' })
+  @IsString()
+  @Transform(trim)
+  @IsNotEmpty()
+  @MaxLength(200)
+  confirmedByName: string;
+
+  @ApiProperty({ enum: CONFIRMATION_RELATIONSHIPS, description: 'Relationship of the confirming person to the patient.' })
+  @IsIn(CONFIRMATION_RELATIONSHIPS)
+  relationship: ConfirmationRelationship;
+
+  @ApiProperty({ enum: CONFIRMATION_METHODS, description: 'How the family confirmed.' })
+  @IsIn(CONFIRMATION_METHODS)
+  method: ConfirmationMethod;
+
+  @ApiProperty({ example: '2026-11-17T10:15:00-05:00', description: 'Instant with offset; not in the future, not before the request.' })
+  @IsString()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, { message: 'confirmedAt must be an instant with a time and an offset' })
+  confirmedAt: string;
+}
+
+export class RejectPcpUpdateDto {
+  @ApiProperty({ maxLength: 1000, description: 'Why the request is rejected (kept with the request; not emailed).' })
+  @IsString()
+  @Transform(trim)
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason: string;
+}
+
+export const QUEUE_STATUS_FILTERS = [...PCP_UPDATE_STATUSES, 'active'] as const;
+
+export class ListPcpUpdatesQuery {
+  @ApiPropertyOptional({
+    description: 'Comma-separated statuses: open, in_progress, completed, rejected, or active (= open,in_progress). Default: all.',
+    example: 'active',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(open|in_progress|completed|rejected|active)(,(open|in_progress|completed|rejected|active))*$/, {
+    message: 'status must be a comma-separated list of open, in_progress, completed, rejected, active',
+  })
+  status?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only late (true) or only not late (false) requests.' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'A staff user id, `me` or `none` (unassigned).' })
+  @IsOptional()
+  @Matches(/^(me|none|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, {
+    message: 'assignee must be a user id, me or none',
+  })
+  assignee?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}

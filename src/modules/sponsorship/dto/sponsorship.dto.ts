@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SPONSORED_ROLES, type SponsoredRole, USER_STATUSES, type UserStatus } from '../../identity/entities/user.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+export class CreateSponsoredUserDto {
+  @ApiProperty({ example: 'nurse.jones@practice.example' })
+  @Transform(lower)
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email must be an email address' })
+  email: string;
+
+  @ApiProperty({ example: 'Jamie' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  firstName: string;
+
+  @ApiProperty({ example: 'Jones' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  lastName: string;
+
+  @ApiProperty({ enum: SPONSORED_ROLES })
+  @IsIn(SPONSORED_ROLES, { message: `role must be one of ${SPONSORED_ROLES.join(', ')}` })
+  role: SponsoredRole;
+}
+
+export class ReplaceEmailDto {
+  @ApiProperty({ example: 'jamie.jones@new-address.example' })
+  @Transform(lower)
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'newEmail must be an email address' })
+  newEmail: string;
+}
+
+export class ListSponsoredUsersQuery {
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not valid' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: USER_STATUSES, description: 'Only accounts in this status' })
+  @IsOptional()
+  @IsIn(USER_STATUSES)
+  status?: UserStatus;
+}
+
+export class ValidationDecisionDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'userId must be a UUID' })
+  userId: string;
+
+  @ApiProperty({ description: 'true to keep the account, false to deactivate it' })
+  @IsBoolean({ message: 'keep must be true or false' })
+  keep: boolean;
+}
+
+export class CompleteValidationDto {
+  @ApiProperty({ type: [ValidationDecisionDto] })
+  @IsArray()
+  @ArrayMinSize(0)
+  @ArrayMaxSize(10000)
+  @ValidateNested({ each: true })
+  @Type(() => ValidationDecisionDto)
+  decisions: ValidationDecisionDto[];
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AllowLockedSponsor, CurrentUser } from '../../common/auth/auth.decorators.js';
+import type { AuthUser } from '../../common/auth/principal.js';
+import { UuidParam } from './uuid-param.pipe.js';
+import { CompleteValidationDto, CreateSponsoredUserDto, ListSponsoredUsersQuery, ReplaceEmailDto } from './dto/sponsorship.dto.js';
+import { SponsorshipService } from './sponsorship.service.js';
+import { ValidationService } from './validation.service.js';
+
+@ApiTags('sponsorship')
+@ApiBearerAuth()
+@Controller('sponsorship')
+export class SponsorshipController {
+  constructor(
+    private readonly sponsorship: SponsorshipService,
+    private readonly validations: ValidationService,
+  ) {}
+
+  @Post('enroll')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '`{isSponsor:true}`; 403 `not_eligible` (no NPI, hospital credentials)' })
+  enroll(@CurrentUser() user: AuthUser) {
+    return this.sponsorship.enroll(user);
+  }
+
+  @Post('sponsored-users')
+  @ApiCreatedResponse({ description: '`{id, status:"invited"}`; 403 `not_a_sponsor`; 409 `email_taken`' })
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateSponsoredUserDto) {
+    return this.sponsorship.createSponsoredUser(user, body);
+  }
+
+  @Get('sponsored-users')
+  @ApiOkResponse({ description: '`{items:[{id, email, firstName, lastName, role, status, lockReason, createdAt}], nextCursor}`' })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListSponsoredUsersQuery) {
+    return this.sponsorship.list(user, query);
+  }
+
+  @Delete('sponsored-users/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deactivated; 404 when not one of yours' })
+  async deactivate(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string): Promise<void> {
+    await this.sponsorship.deactivate(user, id);
+  }
+
+  @Post('sponsored-users/:id/replace-email')
+  @ApiCreatedResponse({ description: '`{id}` of the new invited account; the old one is deactivated' })
+  replaceEmail(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: ReplaceEmailDto) {
+    return this.sponsorship.replaceEmail(user, id, body.newEmail);
+  }
+
+  @Get('validation')
+  @AllowLockedSponsor()
+  @ApiOkResponse({ description: '`{id, period, dueAt, status, users:[{id, firstName, lastName, email, role}]}`; 404 when none is open' })
+  validation(@CurrentUser() user: AuthUser) {
+    return this.validations.current(user);
+  }
+
+  @Post('validation/:id/complete')
+  @HttpCode(200)
+  @AllowLockedSponsor()
+  @ApiOkResponse({ description: '`{status:"completed"}`; 400 `incomplete_decisions`' })
+  complete(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: CompleteValidationDto) {
+    return this.validations.complete(user, id, body.decisions);
+  }
+}

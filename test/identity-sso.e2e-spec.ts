@@ -1,0 +1,181 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type KoaContextWithOidc } from 'oidc-provider';
+import { createTestApp, type TestContext } from './support/test-app.js';
+import { createPractice, makeNpi, createUser, tokenFor } from './factories/index.js';
+import { auditActions } from './factories/identity.js';
+
+const CLIENT_ID = 'mypatients-test';
+const CLIENT_SECRET = 'a-long-client-secret-for-the-test-idp-0123456789';
+const REDIRECT_URI = 'http://portal.example.test/api/v1/auth/sso/callback';
+
+/**
+ * A real OpenID Connect provider (oidc-provider) on a free port. Its login interaction signs in
+ * whoever `nextAccount` names (the hospital identity, CH ID), standing in for the hospital's
+ * login page and Duo.
+ */
+async function startIdp() {
+  const state = { nextAccount: 'CH000001' };
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Its development-mode warnings (in-memory adapter, generated keys) are expected in a test.
+  const warn = console.warn;
+  console.warn = () => undefined;
+  const provider = new Provider(issuer, {
+    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
+    pkce: { required: () => true },
+    features: { devInteractions: { enabled: false } },
+    cookies: { keys: ['test-cookie-key-0123456789'] },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    // Consent is implied for this one first-party client.
+    loadExistingGrant: async (ctx: KoaContextWithOidc) => {
+      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+      grant.addOIDCScope('openid profile email');
+      await grant.save();
+      return grant;
+    },
+  });
+  console.warn = warn;
+  const callback = provider.callback();
+  server.on('request', async (req, res) => {
+    if (req.url?.startsWith('/interaction/')) {
+      try {
+        await provider.interactionDetails(req, res);
+        await provider.interactionFinished(req, res, { login: { accountId: state.nextAccount } }, { mergeWithLastSubmission: false });
+      } catch (error) {
+        res.statusCode = 500;
+        res.end(String(error));
+      }
+      return;
+    }
+    callback(req, res);
+  });
+  return { issuer, state, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Follows the browser's redirects through the IdP (keeping its cookies) until it points back at our callback. */
+async function browseToCallback(start: string): Promise<URL> {
+  const jar = new Map<string, string>();
+  let url = start;
+  for (let hop = 0; hop < 10; hop++) {
+    if (url.startsWith(REDIRECT_URI)) return new URL(url);
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair.indexOf('=');
+      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`IdP answered ${res.status} without a redirect: ${await res.text()}`);
+    url = new URL(location, url).toString();
+  }
+  throw new Error('too many redirects');
+}
+
+describe('identity: hospital SSO (OIDC code flow with PKCE against a real provider)', () => {
+  let t: TestContext;
+  let idp: Awaited<ReturnType<typeof startIdp>>;
+  beforeAll(async () => {
+    idp = await startIdp();
+    t = await createTestApp({
+      env: { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, OIDC_REDIRECT_URI: REDIRECT_URI },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await idp.close();
+  });
+
+  async function startLogin(): Promise<URL> {
+    const res = await t.http().get('/api/v1/auth/sso/login');
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.location);
+    expect(location.origin).toBe(idp.issuer);
+    expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(location.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(location.searchParams.get('state')).toBeTruthy();
+    expect(location.searchParams.get('nonce')).toBeTruthy();
+    expect(location.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+    return location;
+  }
+
+  const callback = (url: URL) => t.http().get(`/api/v1/auth/sso/callback${url.search}`);
+
+  it('signs a hospital-credentialed provider in and returns tokens for that account', async () => {
+    const staffToken = await tokenFor(t.app, await createUser(t.app, 'staff'));
+    const practice = await createPractice(t.dataSource);
+    const created = await t
+      .http()
+      .post('/api/v1/staff/hospital-accounts')
+      .set('authorization', `Bearer ${staffToken}`)
+      .send({ hospitalId: 'CH777001', email: 'sso.doc@childrens.example', firstName: 'Sol', lastName: 'Obi', npi: makeNpi(), practiceId: practice.id });
+    expect(created.status).toBe(201);
+
+    idp.state.nextAccount = 'CH777001';
+    const back = await browseToCallback((await startLogin()).toString());
+    expect(back.searchParams.get('code')).toBeTruthy();
+    const res = await callback(back);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
+    expect(res.body.user).toMatchObject({ id: created.body.userId, kind: 'provider', email: 'sso.doc@childrens.example', practice: { id: practice.id } });
+    const me = await t.http().get('/api/v1/me').set('authorization', `Bearer ${res.body.accessToken}`);
+    expect(me.status).toBe(200);
+    const [session] = await t.dataSource.query('SELECT method FROM sessions WHERE user_id = $1', [created.body.userId]);
+    expect(session.method).toBe('sso');
+    expect((await auditActions(t.dataSource, created.body.userId)).map((a) => `${a.action}:${a.outcome}`)).toContain('auth.sso:success');
+
+    // The state is spent: the same callback cannot be replayed.
+    const replay = await callback(back);
+    expect(replay.status).toBe(400);
+    expect(replay.body.code).toBe('invalid_state');
+  });
+
+  it('answers 403 account_not_found for a hospital identity without an account', async () => {
+    idp.state.nextAccount = 'CH-UNKNOWN-9';
+    const res = await callback(await browseToCallback((await startLogin()).toString()));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('account_not_found');
+  });
+
+  it('refuses a deactivated hospital account and callbacks with a forged or missing state', async () => {
+    await createUser(t.app, 'provider', { hospitalId: 'CH777002', password: null, status: 'deactivated' });
+    idp.state.nextAccount = 'CH777002';
+    const res = await callback(await browseToCallback((await startLogin()).toString()));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('account_deactivated');
+
+    expect((await t.http().get('/api/v1/auth/sso/callback?code=abc&state=forged')).body.code).toBe('invalid_state');
+    expect((await t.http().get('/api/v1/auth/sso/callback?code=abc')).body.code).toBe('invalid_state');
+
+    // A real state with a code that is not the IdP's: the exchange fails cleanly.
+    const login = await startLogin();
+    const forged = new URL(REDIRECT_URI);
+    forged.searchParams.set('code', 'not-a-real-code');
+    forged.searchParams.set('state', login.searchParams.get('state')!);
+    forged.searchParams.set('iss', idp.issuer);
+    const bad = await callback(forged);
+    expect(bad.status).toBe(401);
+    expect(bad.body.code).toBe('sso_failed');
+  });
+
+  it('cannot sign in to a hospital account with a password', async () => {
+    const u = await createUser(t.app, 'provider', { hospitalId: 'CH777003', password: null });
+    const res = await t.http().post('/api/v1/auth/login').send({ email: u.email, password: 'anything goes here 123' });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('invalid_credentials');
+  });
+});
