@@ -29,6 +29,11 @@ const DURATION = Number(opt('duration') ?? (QUICK ? 8 : 30));
 const WARMUP = QUICK ? 3 : 8;
 const ONLY = opt('only')?.split(',');
 const PROFILE = flag('profile');
+/**
+ * What-if experiments on the scratch copy only (never the dataset): `--what-if=no-audit-chain`
+ * disables the audit hash-chain trigger to measure what its lock costs. Results go to bench/out/.
+ */
+const WHAT_IF = opt('what-if');
 
 export const TARGETS = {
   ratioToBaseline: 0.6,
@@ -94,6 +99,12 @@ async function main() {
   const t0 = performance.now();
   const dataset = await ensureDataset({ quick: QUICK });
   const scratch = await scratchCopy(dataset.name);
+  if (WHAT_IF === 'no-audit-chain') {
+    await withClient(scratch.url, (c) => c.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_chain'));
+    log('what-if: audit hash-chain trigger disabled on the scratch copy');
+  } else if (WHAT_IF) {
+    throw new Error(`unknown --what-if=${WHAT_IF}`);
+  }
   const sql = await loadHotPathSql();
 
   const secrets = {
@@ -215,6 +226,8 @@ async function main() {
       startedAt: startedAt.toISOString(),
       totalSeconds: Math.round((performance.now() - t0) / 1000),
       mode: QUICK ? 'quick' : 'full',
+      whatIf: WHAT_IF ?? null,
+      only: ONLY ?? null,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
       node: process.version,
       postgres: await withClient(PG_HOST_URL, async (c) => (await c.query('SHOW server_version')).rows[0].server_version),
@@ -227,7 +240,13 @@ async function main() {
     ...results,
   };
   output.summary = summarize(output);
-  const file = join(ROOT, QUICK ? 'bench-results.local.json' : 'bench-results.json');
+  // Only a complete full run replaces the committed results.
+  const partial = WHAT_IF || ONLY || flag('skip-jobs') || flag('duration') || opt('duration');
+  let file = join(ROOT, QUICK ? 'bench-results.local.json' : 'bench-results.json');
+  if (partial && !QUICK) {
+    mkdirSync(join(BENCH_DIR, 'out'), { recursive: true });
+    file = join(BENCH_DIR, 'out', `bench-results${WHAT_IF ? `.${WHAT_IF}` : ''}.${Date.now()}.json`);
+  }
   writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
   log(`results written to ${file}`);
   for (const line of output.summary) log(`${line.pass === null ? '  ?  ' : line.pass ? ' PASS' : ' MISS'}  ${line.name}: ${line.measured} (target ${line.target})`);
