@@ -9,6 +9,23 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadHotPathSql } from './hot-path-sql.mjs';
 
+// What-if (BENCH_PREPARED=1, `npm run bench -- --what-if=prepared`): every statement but
+// BEGIN/COMMIT/ROLLBACK as a named prepared statement, planned once per connection.
+if (process.env.BENCH_PREPARED === '1') {
+  const original = pg.Client.prototype.query;
+  const names = new Map();
+  pg.Client.prototype.query = function (config, values, callback) {
+    if (typeof config === 'string' && !/^(BEGIN|COMMIT|ROLLBACK)/.test(config)) {
+      let name = names.get(config);
+      if (!name) names.set(config, (name = `q${names.size}`));
+      const cb = typeof values === 'function' ? values : callback;
+      const vals = typeof values === 'function' ? undefined : values;
+      return original.call(this, { name, text: config, values: vals }, cb);
+    }
+    return original.call(this, config, values, callback);
+  };
+}
+
 const SQL = await loadHotPathSql();
 const secret = process.env.JWT_SECRET;
 const issuer = process.env.JWT_ISSUER ?? 'mypatients';

@@ -31,7 +31,9 @@ const ONLY = opt('only')?.split(',');
 const PROFILE = flag('profile');
 /**
  * What-if experiments on the scratch copy only (never the dataset): `--what-if=no-audit-chain`
- * disables the audit hash-chain trigger to measure what its lock costs. Results go to bench/out/.
+ * disables the audit hash-chain trigger to measure what its lock costs; `--what-if=prepared` has the
+ * baseline use named prepared statements (what planning the decision query per request costs).
+ * Results go to bench/out/ (or bench-results.local.json with --quick).
  */
 const WHAT_IF = opt('what-if');
 
@@ -99,7 +101,9 @@ async function main() {
   const t0 = performance.now();
   const dataset = await ensureDataset({ quick: QUICK });
   const scratch = await scratchCopy(dataset.name);
-  if (WHAT_IF === 'no-audit-chain') {
+  if (WHAT_IF === 'prepared') {
+    log('what-if: the baseline runs every statement as a named prepared statement (the app is unchanged)');
+  } else if (WHAT_IF === 'no-audit-chain') {
     await withClient(scratch.url, (c) => c.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_chain'));
     log('what-if: audit hash-chain trigger disabled on the scratch copy');
   } else if (WHAT_IF) {
@@ -134,7 +138,7 @@ async function main() {
   const appPort = Number(process.env.BENCH_APP_PORT ?? 3910);
   const basePort = Number(process.env.BENCH_BASELINE_PORT ?? 3911);
   log('starting baseline and app');
-  const baseline = await startBaseline({ port: basePort, env, cpuProfDir: profDir });
+  const baseline = await startBaseline({ port: basePort, env: { ...env, BENCH_PREPARED: WHAT_IF === 'prepared' ? '1' : '' }, cpuProfDir: profDir });
   const app = await startApp({ port: appPort, env, cpuProfDir: profDir });
   const servers = { baseline: { server: baseline, url: `http://127.0.0.1:${basePort}` }, app: { server: app, url: `http://127.0.0.1:${appPort}` } };
   const idleRss = { app: sampleRss(app.pid)(), baseline: sampleRss(baseline.pid)() };
