@@ -42,4 +42,55 @@ export class AuditService {
       ],
     );
   }
+
+  /**
+   * Who did what with one patient's record, newest first: entries by signed-in users (views,
+   * document lists, searches that matched the patient, denials, grants), keyset-paginated.
+   */
+  async listForPatient(
+    patientId: string,
+    page: { limit: number; after: { at: string; id: string } | null },
+  ): Promise<{ items: AccessLogItem[]; nextCursor: { at: string; id: string } | null }> {
+    const params: unknown[] = [patientId];
+    let filter = '';
+    if (page.after) {
+      params.push(page.after.at, page.after.id);
+      filter = ` AND (e.at, e.id) < ($2::timestamptz, $3::bigint)`;
+    }
+    const rows: Array<AccessLogItem & { id: string; cursorAt: string }> = await this.dataSource.query(
+      `SELECT e.id::text AS id, e.at, e.actor_id AS "userId", u.first_name || ' ' || u.last_name AS "userName",
+              e.actor_kind AS "userKind", e.action, e.basis, e.outcome,
+              to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+         FROM audit_events e
+         JOIN users u ON u.id = e.actor_id
+        WHERE e.patient_id = $1${filter}
+        ORDER BY e.at DESC, e.id DESC
+        LIMIT ${page.limit + 1}`,
+      params,
+    );
+    const items = rows.slice(0, page.limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(({ at, userId, userName, userKind, action, basis, outcome }) => ({
+        at: new Date(at).toISOString(),
+        userId,
+        userName,
+        userKind,
+        action,
+        basis,
+        outcome,
+      })),
+      nextCursor: rows.length > page.limit && last ? { at: last.cursorAt, id: last.id } : null,
+    };
+  }
+}
+
+export interface AccessLogItem {
+  at: string;
+  userId: string;
+  userName: string;
+  userKind: string;
+  action: string;
+  basis: string | null;
+  outcome: string;
 }

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 export type AccessBasis = 'pcp_practice' | 'care_team' | 'approved_request' | 'token';
-export const ACCESS_BASES: readonly AccessBasis[] = ['pcp_practice', 'care_team', 'approved_request', 'token'];
+export const ACCESS_BASES: readonly AccessBasis[] = [
+  'pcp_practice',
+  'care_team',
+  'approved_request',
+  'token',
+];
 
 export interface AccessDecision {
   allowed: boolean;
@@ -83,12 +88,18 @@ export class AccessDecisionService {
   }
 
   /** The set-based variant: one query for many patients (search results, lists). */
-  async decideMany(userId: string, patientIds: string[], manager?: EntityManager): Promise<Map<string, AccessDecision>> {
+  async decideMany(
+    userId: string,
+    patientIds: string[],
+    manager?: EntityManager,
+  ): Promise<Map<string, AccessDecision>> {
     const ids = patientIds.filter(isUuid);
     const out = new Map<string, AccessDecision>();
     for (const id of patientIds) out.set(id, toDecision(null));
     if (!ids.length || !isUuid(userId)) return out;
-    const rows: Array<{ id: string; basis: AccessBasis | null }> = await (manager ?? this.dataSource.manager).query(
+    const rows: Array<{ id: string; basis: AccessBasis | null }> = await (
+      manager ?? this.dataSource.manager
+    ).query(
       `WITH v AS (${viewerCte('$1')})
        SELECT p.id, ${basisSql('v', 'p')} AS basis
          FROM patients p LEFT JOIN v ON true

@@ -58,12 +58,13 @@ export class AccessGrantsService {
   async revoke(manager: EntityManager, grantId: string, revokedBy: string): Promise<boolean> {
     if (!isUuid(grantId)) return false;
     // UPDATE … RETURNING through TypeORM's postgres driver answers [rows, rowCount].
-    const [list]: [Array<{ patient_id: string; basis: string; user_id: string }>, number] = await manager.query(
-      `UPDATE access_grants SET revoked_at = $2, revoked_by = $3
+    const [list]: [Array<{ patient_id: string; basis: string; user_id: string }>, number] =
+      await manager.query(
+        `UPDATE access_grants SET revoked_at = $2, revoked_by = $3
         WHERE id = $1 AND revoked_at IS NULL
         RETURNING patient_id, basis, user_id`,
-      [grantId, this.clock.now(), revokedBy],
-    );
+        [grantId, this.clock.now(), revokedBy],
+      );
     if (!list.length) return false;
     await this.audit.record(
       {

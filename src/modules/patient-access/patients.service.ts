@@ -23,13 +23,19 @@ export class PatientsService {
 
   async findByMrn(mrn: string): Promise<PatientRef | null> {
     if (typeof mrn !== 'string' || !mrn || mrn.length > 32) return null;
-    const rows: PatientRef[] = await this.dataSource.query(`SELECT ${REF_COLUMNS} FROM patients WHERE mrn = $1`, [mrn]);
+    const rows: PatientRef[] = await this.dataSource.query(
+      `SELECT ${REF_COLUMNS} FROM patients WHERE mrn = $1`,
+      [mrn],
+    );
     return rows[0] ?? null;
   }
 
   async findById(id: string): Promise<PatientRef | null> {
     if (typeof id !== 'string' || !isUuid(id)) return null;
-    const rows: PatientRef[] = await this.dataSource.query(`SELECT ${REF_COLUMNS} FROM patients WHERE id = $1`, [id]);
+    const rows: PatientRef[] = await this.dataSource.query(
+      `SELECT ${REF_COLUMNS} FROM patients WHERE id = $1`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
@@ -49,7 +55,10 @@ export class PatientsService {
     const [patient] = await manager.query(`SELECT id FROM patients WHERE id = $1 FOR UPDATE`, [patientId]);
     if (!patient) throw notFound('No such patient.');
     const unique = [...new Set(npis)];
-    await manager.query(`DELETE FROM care_team_members WHERE patient_id = $1 AND NOT (npi = ANY($2::char(10)[]))`, [patientId, unique]);
+    await manager.query(
+      `DELETE FROM care_team_members WHERE patient_id = $1 AND NOT (npi = ANY($2::char(10)[]))`,
+      [patientId, unique],
+    );
     if (unique.length) {
       await manager.query(
         `INSERT INTO care_team_members (patient_id, npi) SELECT $1, unnest($2::char(10)[]) ON CONFLICT DO NOTHING`,

@@ -1,12 +1,34 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Patient } from './patient.entity.js';
 
-export const DOCUMENT_CATEGORIES = ['encounter', 'appointment', 'result', 'note', 'medication', 'allergy', 'problem'] as const;
+export const DOCUMENT_CATEGORIES = [
+  'encounter',
+  'appointment',
+  'result',
+  'note',
+  'medication',
+  'allergy',
+  'problem',
+] as const;
 export type DocumentCategory = (typeof DOCUMENT_CATEGORIES)[number];
 
-@Check('ck_clinical_documents_category', `"category" IN ('encounter', 'appointment', 'result', 'note', 'medication', 'allergy', 'problem')`)
+@Check(
+  'ck_clinical_documents_category',
+  `"category" IN ('encounter', 'appointment', 'result', 'note', 'medication', 'allergy', 'problem')`,
+)
 @Entity('clinical_documents')
-@Index('idx_clinical_documents_patient_occurred', ['patientId', 'occurredAt'])
+@Index('idx_clinical_documents_patient_occurred', ['patientId', 'occurredAt', 'id'])
+@Index('idx_clinical_documents_patient_category_occurred', ['patientId', 'category', 'occurredAt', 'id'])
 export class ClinicalDocument {
   @PrimaryGeneratedColumn('uuid')
   id: string;

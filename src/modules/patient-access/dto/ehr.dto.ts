@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical-document.entity.js';
+import { IsNpi } from '../npi.js';
+
+export const MAX_CARE_TEAM = 100;
+export const MAX_DOCUMENTS_PER_BATCH = 500;
+
+export class UpsertPatientDto {
+  @ApiProperty({ example: 'Zoë' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/\S/, { message: 'firstName must not be blank' })
+  firstName: string;
+
+  @ApiProperty({ example: 'Martínez' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/\S/, { message: 'lastName must not be blank' })
+  lastName: string;
+
+  @ApiProperty({ example: '2016-03-14', description: 'YYYY-MM-DD, a real date, not in the future' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dob must be a date YYYY-MM-DD' })
+  dob: string;
+
+  @ApiPropertyOptional({
+    example: '1234567893',
+    nullable: true,
+    description: 'PCP NPI; null or absent: no PCP',
+  })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsNpi()
+  pcpNpi?: string | null;
+
+  @ApiProperty()
+  @IsBoolean()
+  hasPortalAccount: boolean;
+
+  @ApiProperty({ type: [String], example: ['1234567893'] })
+  @IsArray()
+  @ArrayMaxSize(MAX_CARE_TEAM)
+  @IsNpi({
+    each: true,
+    message: 'careTeamNpis must contain valid NPIs (10 digits with a correct check digit)',
+  })
+  careTeamNpis: string[];
+}
+
+export class DocumentDto {
+  @ApiProperty({ example: 'EHR-DOC-000123' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  externalId: string;
+
+  @ApiProperty({ enum: DOCUMENT_CATEGORIES })
+  @IsIn(DOCUMENT_CATEGORIES)
+  category: DocumentCategory;
+
+  @ApiProperty({ example: '2026-11-02T14:30:00-05:00', description: 'ISO 8601 instant with offset' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message: 'occurredAt must be an instant with a time and an offset' })
+  occurredAt: string;
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  title: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(200_000)
+  body: string;
+}
+
+export class UpsertDocumentsDto {
+  @ApiProperty({ type: [DocumentDto], description: `1 to ${MAX_DOCUMENTS_PER_BATCH} documents` })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DOCUMENTS_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents: DocumentDto[];
+}
