@@ -87,7 +87,7 @@ async function authenticate(req) {
   const m = /^Bearer (.+)$/i.exec(auth);
   const claims = m ? verifyJwt(m[1]) : null;
   if (!claims || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new HttpError(401, 'unauthenticated');
-  const { rows } = await pool.query(SQL.sessionUser, [claims.sid, claims.sub]);
+  const { rows } = await pool.query(SQL.sessionUser, [claims.sid, claims.sub, new Date()]);
   const row = rows[0];
   if (!row || row.revoked_at || row.expires_at <= new Date()) throw new HttpError(401, 'unauthenticated');
   if (row.status !== 'active') throw new HttpError(403, 'account_locked');

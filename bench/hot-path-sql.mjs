@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto';
 import { importDistIfPresent } from './lib.mjs';
 
 /** JwtStrategy.validate (src/modules/identity/auth/jwt.strategy.ts) — copied: not exported. */
-export const SESSION_USER_SQL = `SELECT u.id, u.kind, u.status, u.lock_reason, u.email, u.first_name, u.last_name, u.npi,
+export const SESSION_USER_SQL = `SELECT u.id, u.kind,
+              CASE WHEN u.status = 'locked' AND u.lock_reason = 'failed_logins' AND u.locked_until <= $3 THEN 'active' ELSE u.status END AS status,
+              CASE WHEN u.status = 'locked' AND u.lock_reason = 'failed_logins' AND u.locked_until <= $3 THEN NULL ELSE u.lock_reason END AS lock_reason,
+              u.email, u.first_name, u.last_name, u.npi,
               u.practice_id, u.sponsor_id, u.is_sponsor, u.hospital_id, s.revoked_at, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1::uuid AND u.id = $2::uuid`;
