@@ -105,7 +105,9 @@ export function startApp({ port, env, cpuProfDir }) {
   const args = [];
   if (cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   args.push(join(DIST, 'src', 'main.js'));
-  return startChild('app', args, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/api/v1/health`).ready();
+  // BENCH_APP_NODE_OPTIONS: Node flags for the app only (e.g. --max-old-space-size=192 --trace-gc).
+  const nodeOptions = process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {};
+  return startChild('app', args, { ...env, ...nodeOptions, PORT: String(port) }, `http://127.0.0.1:${port}/api/v1/health`).ready();
 }
 
 /** The bare node:http + pg server running the same SQL (bench/baseline-server.mjs). */
