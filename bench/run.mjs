@@ -46,6 +46,15 @@ export const TARGETS = {
   serverRssMb: 300,
 };
 
+/** application_name of each server's database connections. */
+const APP_NAMES = { app: 'mypatients', baseline: 'mypatients-bench-baseline' };
+
+/** CPU seconds used so far by each PostgreSQL backend of one application_name (pid -> seconds). */
+async function backendCpu(db, applicationName) {
+  const { rows } = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [applicationName]);
+  return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid) ?? 0]));
+}
+
 async function withClient(url, fn) {
   const c = new pg.Client({ connectionString: url, application_name: 'mypatients-bench' });
   await c.connect();
@@ -163,17 +172,23 @@ async function main() {
         const stopRss = sampleRss(server.pid);
         const loadBefore = loadavg()[0];
         const cpuBefore = cpuSeconds(server.pid);
+        const dbBefore = await backendCpu(ctx.db, APP_NAMES[target]);
         const figures = await runLoad({ url, next: feed, connections: CONNECTIONS, duration: DURATION, title: scenario.name });
+        const dbAfter = await backendCpu(ctx.db, APP_NAMES[target]);
         figures.rss = stopRss();
         // CPU the server process spent per request: robust to a machine shared with other work.
         figures.serverCpuMsPerRequest = Math.round(((cpuSeconds(server.pid) - cpuBefore) * 1000 * 100) / Math.max(1, figures.requests)) / 100;
+        // CPU of the server's PostgreSQL backends (same host) per request: planning + execution + commit.
+        let dbCpu = 0;
+        for (const [pid, after] of dbAfter) dbCpu += after - (dbBefore.get(pid) ?? 0);
+        figures.databaseCpuMsPerRequest = Math.round((dbCpu * 1000 * 100) / Math.max(1, figures.requests)) / 100;
         // 1-minute load average of the machine around the run (2 cores: above ~3 means other work competed).
         figures.loadAverage = { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0] * 100) / 100 };
         peaks[target].push(figures.rss.peakMb);
         entry[target] = figures;
         log(
           `  ${target.padEnd(8)} ${String(figures.rps).padStart(8)} req/s  p50 ${figures.latencyMs.p50} p95 ${figures.latencyMs.p95} p99 ${figures.latencyMs.p99} ms` +
-            `  cpu ${figures.serverCpuMsPerRequest} ms/req  non2xx ${figures.non2xx} errors ${figures.errors} mismatches ${figures.mismatches}  rss ${figures.rss.peakMb} MB  load ${figures.loadAverage.before}`,
+            `  cpu ${figures.serverCpuMsPerRequest} ms/req (db ${figures.databaseCpuMsPerRequest})  non2xx ${figures.non2xx} errors ${figures.errors} mismatches ${figures.mismatches}  rss ${figures.rss.peakMb} MB  load ${figures.loadAverage.before}`,
         );
         if (figures.mismatches) log(`  mismatch samples: ${JSON.stringify(figures.mismatchSamples)}`);
       }
