@@ -80,7 +80,7 @@ export async function loadHotPathSql() {
   sources.accessDecision = 'imported from dist/src/modules/patient-access/access-decision.service.js (viewerCte, basisSql)';
   sources.session = 'copied from jwt.strategy.ts (JwtStrategy.validate)';
   sources.audit = 'copied from audit.service.ts (AuditService.record)';
-  sources.patientReads = 'copied from patient-records.service.ts (search, authorize, summary, documents)';
+  sources.patientReads = 'copied from patient-records.service.ts (search, authorize, summary, documents); search and authorize as named prepared statements, as the service runs them (src/database/prepared-query.ts)';
   sources.tokens = 'copied from invitations.service.ts (validate) and access-grants.service.ts (grant)';
 
   const decideOne = `WITH v AS (${viewerCte('$1')})
@@ -102,7 +102,7 @@ export async function loadHotPathSql() {
 
   /** Mirrors PatientRecordsService.authorize: one decision+read query, one audit insert, then 403/404. */
   async function authorize({ pool, user, patientId, audit, HttpError }, action) {
-    const { rows } = await pool.query(decideOne, [user.id, patientId]);
+    const { rows } = await pool.query({ name: 'patient-authorize', text: decideOne, values: [user.id, patientId] });
     const row = rows[0];
     if (!row) throw new HttpError(404, 'not_found');
     await audit(user, action, patientId, row.basis, row.basis ? 'success' : 'denied');
@@ -115,7 +115,7 @@ export async function loadHotPathSql() {
     async search({ pool, user, query, HttpError }) {
       const mrn = query.get('mrn')?.trim();
       if (!mrn || mrn.length > 32) throw new HttpError(400, 'validation_failed');
-      const { rows } = await pool.query(searchByMrn, [user.id, mrn]);
+      const { rows } = await pool.query({ name: 'patient-search-mrn', text: searchByMrn, values: [user.id, mrn] });
       await transaction(pool, async (client) => {
         const details = (n) => JSON.stringify({ by: 'mrn', results: n });
         if (!rows.length) {
