@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { npiFromNineDigits as npi } from '../src/common/validation/npi.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
 import { PasswordService } from '../src/modules/identity/password.service.js';
@@ -11,20 +12,6 @@ import { foldName } from '../src/modules/patient-access/name-folding.js';
  * entries, patients with PCPs, care teams and documents of every category — and prints how to
  * sign in. Refuses when the database already has patients. Migrates first.
  */
-
-function npi(nine: string): string {
-  const digits = `80840${nine}`.split('').map(Number);
-  let sum = 0;
-  for (let i = digits.length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = digits[i];
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return `${nine}${(10 - (sum % 10)) % 10}`;
-}
 
 const config = loadConfig();
 await prepareDatabase(config);

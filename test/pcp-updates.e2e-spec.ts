@@ -396,6 +396,29 @@ describe('PCP update process', () => {
       expect(seen).toEqual([ids[0], ids[1], ids[2], ids[3]]);
     });
 
+    it('pages requests due within the same millisecond by their full-precision due time, without repeats', async () => {
+      const saved: Array<{ id: string; due_at: Date }> = await t.dataSource.query(`SELECT id, due_at FROM pcp_update_requests`);
+      try {
+        // Due 999001..999004 µs into the same millisecond, in the reverse of the creation order.
+        for (const [k, id] of ids.entries()) {
+          await t.dataSource.query(`UPDATE pcp_update_requests SET due_at = $2::timestamptz WHERE id = $1`, [id, `2026-11-24T04:59:59.99900${4 - k}Z`]);
+        }
+        t.clock.set('2026-11-23T15:00:00Z'); // none late yet: the order is by due time alone
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        for (let pages = 0; pages < 10; pages++) {
+          const res = await get(staff, `/staff/pcp-updates?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(res.status).toBe(200);
+          seen.push(...res.body.items.map((i: { id: string }) => i.id));
+          cursor = res.body.nextCursor;
+          if (!cursor) break;
+        }
+        expect(seen).toEqual([ids[3], ids[2], ids[1], ids[0]]);
+      } finally {
+        for (const row of saved) await t.dataSource.query(`UPDATE pcp_update_requests SET due_at = $2 WHERE id = $1`, [row.id, row.due_at]);
+      }
+    });
+
     it('shows one request with its history', async () => {
       const res = await get(staff, `/staff/pcp-updates/${ids[1]}`);
       expect(res.status).toBe(200);

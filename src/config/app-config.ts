@@ -31,6 +31,21 @@ export interface AppConfig {
   logLevel: string;
   /** Key that encrypts TOTP secrets at rest (derived from JWT_SECRET when unset outside production). */
   totpEncryptionKey: string;
+  /** Email delivery (src/modules/notifications; docs/notifications.md). */
+  notifications: {
+    /** Folder of the email templates (`<name>.subject.hbs|.text.hbs|.html.hbs`, layouts/, partials/). */
+    templatesDir: string;
+    /** Team phone shown in every email's footer. */
+    teamPhone: string;
+    /** Send attempts per email before it is `failed` (NOTIFICATION_ATTEMPTS, default 10). */
+    attempts: number;
+    /** First retry delay in ms, doubling each attempt (NOTIFICATION_BACKOFF_MS, default 60000). */
+    backoffMs: number;
+    /** Period of the outbox sweep in ms (NOTIFICATION_SWEEP_MS, default 5000). */
+    sweepMs: number;
+    /** Bull job lock in ms: a crashed worker's job is taken over after this (NOTIFICATION_LOCK_MS, default 30000). */
+    lockMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -138,6 +153,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hospitalClosures,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     totpEncryptionKey: secret('TOTP_ENCRYPTION_KEY', `${jwtSecret}:totp`, 32),
+    notifications: {
+      templatesDir: env.TEMPLATES_DIR || `${process.cwd()}/templates`,
+      teamPhone: env.TEAM_PHONE || '617 919 2284',
+      attempts: Math.max(1, intFrom(env, 'NOTIFICATION_ATTEMPTS', 10, problems)),
+      backoffMs: intFrom(env, 'NOTIFICATION_BACKOFF_MS', 60_000, problems),
+      sweepMs: Math.max(100, intFrom(env, 'NOTIFICATION_SWEEP_MS', 5_000, problems)),
+      lockMs: Math.max(1_000, intFrom(env, 'NOTIFICATION_LOCK_MS', 30_000, problems)),
+    },
   };
   if (production && config.ehrApiKey === config.portalApiKey) {
     problems.push('EHR_API_KEY and PORTAL_API_KEY must differ');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { npiFromNineDigits } from '../../src/common/validation/npi.js';
 import type { INestApplication } from '@nestjs/common';
 import { SessionService } from '../../src/modules/identity/auth/session.service.js';
 import { PasswordService } from '../../src/modules/identity/password.service.js';
@@ -10,18 +11,7 @@ const next = () => `${Date.now().toString(36)}${(++sequence).toString(36)}${rand
 
 /** A valid NPI: 9 digits + the Luhn check digit computed with the 80840 prefix. */
 export function makeNpi(base?: string): string {
-  const nine = base ?? String(100000000 + Math.floor(Math.random() * 899999999)).slice(0, 9);
-  const digits = `80840${nine}`.split('').map(Number);
-  let sum = 0;
-  for (let i = digits.length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = digits[i];
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return `${nine}${(10 - (sum % 10)) % 10}`;
+  return npiFromNineDigits(base ?? String(100000000 + Math.floor(Math.random() * 899999999)).slice(0, 9));
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple 42';

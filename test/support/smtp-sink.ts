@@ -20,6 +20,7 @@ export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   private server?: SMTPServer;
   private refusals = 0;
+  private refusalCode = 451;
   private waiters: Array<() => void> = [];
   port = 0;
 
@@ -35,7 +36,7 @@ export class SmtpSink {
           if (this.refusals > 0) {
             this.refusals--;
             const error = new Error('Try again later') as Error & { responseCode: number };
-            error.responseCode = 451;
+            error.responseCode = this.refusalCode;
             return callback(error);
           }
           const parsed = await simpleParser(Buffer.concat(chunks));
@@ -62,8 +63,10 @@ export class SmtpSink {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  refuse(count: number): void {
+  /** Answers the next `count` messages with `code` (451: transient, retried; 550: permanent). */
+  refuse(count: number, code = 451): void {
     this.refusals = count;
+    this.refusalCode = code;
   }
 
   to(address: string): ReceivedMail[] {

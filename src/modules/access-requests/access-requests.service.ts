@@ -10,7 +10,8 @@ import { AccessDecisionService } from '../patient-access/access-decision.service
 import { AccessGrantsService } from '../patient-access/access-grants.service.js';
 import { PatientsService } from '../patient-access/patients.service.js';
 import { ACCESS_REQUEST_TTL_DAYS, type AccessRequestStatus } from './entities/access-request.entity.js';
-import { decodeCursor, type Page, pageLimit, type PageQueryDto, toPage } from './pagination.js';
+import { cursorAtSql, decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
+import type { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 
 const DAY_MS = 86_400_000;
 
@@ -97,14 +98,14 @@ export class AccessRequestsService {
 
   /** GET /access-requests: the caller's own requests, newest first. */
   async listMine(userId: string, q: PageQueryDto & { status?: AccessRequestStatus }): Promise<Page<MyAccessRequest>> {
-    const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor);
+    const limit = pageLimit(q.limit);
+    const cursor = decodeCursor(q.cursor, ['instant', 'uuid']);
     const rows: Array<MyAccessRequest & { cursorAt: string }> = await this.dataSource.query(
       `SELECT * FROM (
          SELECT r.id, r.patient_id AS "patientId", ${EFFECTIVE_STATUS('r', '$2')} AS status, r.reason,
                 r.created_at AS "createdAt", r.expires_at AS "expiresAt",
                 CASE WHEN r.status = 'pending' AND r.expires_at <= $2 THEN r.expires_at ELSE r.decided_at END AS "decidedAt",
-                to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+                ${cursorAtSql('r.created_at')} AS "cursorAt"
            FROM access_requests r
           WHERE r.requester_id = $1
             AND ($4::timestamptz IS NULL OR (r.created_at, r.id) < ($4::timestamptz, $5::uuid))
@@ -112,17 +113,18 @@ export class AccessRequestsService {
        WHERE ($3::text IS NULL OR x.status = $3)
        ORDER BY x."createdAt" DESC, x.id DESC
        LIMIT $6`,
-      [userId, this.clock.now(), q.status ?? null, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+      [userId, this.clock.now(), q.status ?? null, cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
     );
-    return toPage(rows, limit, ({ cursorAt: _c, ...r }) => r);
+    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
+    return { items: page.items.map(({ cursorAt: _c, ...r }) => r), nextCursor: page.nextCursor };
   }
 
   /** GET /integration/portal/patients/:mrn/access-requests */
   async listForPortal(mrn: string, q: PageQueryDto & { status?: AccessRequestStatus }): Promise<Page<PortalAccessRequest>> {
     const patient = await this.patients.findByMrn(mrn);
     if (!patient) throw notFound('No patient with this MRN.');
-    const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor);
+    const limit = pageLimit(q.limit);
+    const cursor = decodeCursor(q.cursor, ['instant', 'uuid']);
     const rows: Array<{
       id: string;
       firstName: string;
@@ -142,7 +144,7 @@ export class AccessRequestsService {
                 pr.name AS practice, r.reason, r.created_at AS "createdAt", r.expires_at AS "expiresAt",
                 CASE WHEN r.status = 'pending' AND r.expires_at <= $2 THEN r.expires_at ELSE r.decided_at END AS "decidedAt",
                 ${EFFECTIVE_STATUS('r', '$2')} AS status,
-                to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+                ${cursorAtSql('r.created_at')} AS "cursorAt"
            FROM access_requests r
            JOIN users u ON u.id = r.requester_id
            LEFT JOIN users s ON u.kind = 'sponsored' AND s.id = u.sponsor_id
@@ -153,17 +155,21 @@ export class AccessRequestsService {
        WHERE ($3::text IS NULL OR x.status = $3)
        ORDER BY x."createdAt" DESC, x.id DESC
        LIMIT $6`,
-      [patient.id, this.clock.now(), q.status ?? null, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+      [patient.id, this.clock.now(), q.status ?? null, cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
     );
-    return toPage(rows, limit, (r) => ({
-      id: r.id,
-      requester: { name: `${r.firstName} ${r.lastName}`, npi: r.npi, practice: r.practice, kind: r.kind },
-      reason: r.reason,
-      createdAt: new Date(r.createdAt).toISOString(),
-      expiresAt: new Date(r.expiresAt).toISOString(),
-      decidedAt: r.decidedAt ? new Date(r.decidedAt).toISOString() : null,
-      status: r.status,
-    }));
+    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
+    return {
+      items: page.items.map((r) => ({
+        id: r.id,
+        requester: { name: `${r.firstName} ${r.lastName}`, npi: r.npi, practice: r.practice, kind: r.kind },
+        reason: r.reason,
+        createdAt: new Date(r.createdAt).toISOString(),
+        expiresAt: new Date(r.expiresAt).toISOString(),
+        decidedAt: r.decidedAt ? new Date(r.decidedAt).toISOString() : null,
+        status: r.status,
+      })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /** POST /integration/portal/access-requests/:id/decision */

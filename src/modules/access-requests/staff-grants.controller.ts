@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOp
 import { IsIn, IsOptional } from 'class-validator';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { PageQueryDto } from './pagination.js';
+import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { UuidOr404 } from './params.js';
 import { StaffGrantsService } from './staff-grants.service.js';
 

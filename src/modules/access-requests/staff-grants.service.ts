@@ -5,7 +5,8 @@ import { notFound } from '../../common/errors/problem.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AccessGrantsService } from '../patient-access/access-grants.service.js';
 import { PatientsService } from '../patient-access/patients.service.js';
-import { decodeCursor, type Page, pageLimit, type PageQueryDto, toPage } from './pagination.js';
+import { cursorAtSql, decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
+import type { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 
 export interface GrantView {
   id: string;
@@ -32,22 +33,23 @@ export class StaffGrantsService {
   async list(patientId: string, q: PageQueryDto & { active?: string }): Promise<Page<GrantView>> {
     const patient = await this.patients.findById(patientId);
     if (!patient) throw notFound('No such patient.');
-    const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor);
+    const limit = pageLimit(q.limit);
+    const cursor = decodeCursor(q.cursor, ['instant', 'uuid']);
     const rows: Array<GrantView & { cursorAt: string }> = await this.dataSource.query(
       `SELECT g.id, g.user_id AS "userId", u.first_name || ' ' || u.last_name AS "userName", u.email AS "userEmail",
               g.basis, g.source_id AS "sourceId", g.created_at AS "createdAt", g.revoked_at AS "revokedAt",
               g.revoked_by AS "revokedBy",
-              to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+              ${cursorAtSql('g.created_at')} AS "cursorAt"
          FROM access_grants g JOIN users u ON u.id = g.user_id
         WHERE g.patient_id = $1
           AND ($2::boolean IS NOT TRUE OR g.revoked_at IS NULL)
           AND ($3::timestamptz IS NULL OR (g.created_at, g.id) < ($3::timestamptz, $4::uuid))
         ORDER BY g.created_at DESC, g.id DESC
         LIMIT $5`,
-      [patient.id, q.active === 'true', cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+      [patient.id, q.active === 'true', cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
     );
-    return toPage(rows, limit, ({ cursorAt: _c, ...r }) => r);
+    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
+    return { items: page.items.map(({ cursorAt: _c, ...r }) => r), nextCursor: page.nextCursor };
   }
 
   /** DELETE /staff/access-grants/:id — 404 when there is no active grant with this id. */

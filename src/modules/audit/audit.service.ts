@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { cursorAtSql } from '../../common/pagination/cursor.js';
 import { Clock } from '../../common/time/clock.js';
 
 export interface AuditEntry {
@@ -60,7 +61,7 @@ export class AuditService {
     const rows: Array<AccessLogItem & { id: string; cursorAt: string }> = await this.dataSource.query(
       `SELECT e.id::text AS id, e.at, e.actor_id AS "userId", u.first_name || ' ' || u.last_name AS "userName",
               e.actor_kind AS "userKind", e.action, e.basis, e.outcome,
-              to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+              ${cursorAtSql('e.at')} AS "cursorAt"
          FROM audit_events e
          JOIN users u ON u.id = e.actor_id
         WHERE e.patient_id = $1${filter}

@@ -13,7 +13,7 @@ import { AUTH_LIMITS, AuthThrottle } from './auth-throttle.service.js';
 import { SessionService } from './auth/session.service.js';
 import type { ListDto, PracticeChangeRequestDto, SupportRequestDto } from './dto/auth.dto.js';
 import { conflictFromUniqueViolation } from './registration.service.js';
-import { decodeCursor, DEFAULT_LIMIT, page } from './pagination.js';
+import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
 import { PasswordService } from './password.service.js';
 import { updateReturning } from './sql.js';
 import { loadUserView, type UserView } from './user-view.js';
@@ -190,16 +190,17 @@ export class AccountService {
   }
 
   async listPracticeChangeRequests(query: ListDto) {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const cursor = decodeCursor(query.cursor);
+    const limit = pageLimit(query.limit);
+    const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT r.*, u.email AS login_email, u.first_name, u.last_name, u.npi, u.kind, p.name AS old_practice_name
+      `SELECT r.*, u.email AS login_email, u.first_name, u.last_name, u.npi, u.kind, p.name AS old_practice_name,
+              ${cursorAtSql('r.created_at')} AS cursor_at
          FROM practice_change_requests r JOIN users u ON u.id = r.user_id LEFT JOIN practices p ON p.id = r.old_practice_id
         WHERE ($1::timestamptz IS NULL OR (r.created_at, r.id) < ($1::timestamptz, $2::uuid))
         ORDER BY r.created_at DESC, r.id DESC LIMIT $3`,
-      [cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+      [cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
     );
-    const { items, nextCursor } = page(rows, limit, (r) => ({ at: r.created_at as Date, id: r.id as string }));
+    const { items, nextCursor } = toPage(rows, limit, (r) => [r.cursor_at as string, r.id as string]);
     return {
       items: items.map((r) => ({
         id: r.id,
@@ -219,17 +220,18 @@ export class AccountService {
   }
 
   async listSupportRequests(query: ListDto) {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const cursor = decodeCursor(query.cursor);
+    const limit = pageLimit(query.limit);
+    const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
     const now = this.clock.now();
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT id, user_id, login_email, name, description, screenshot_type, due_at, status, created_at
+      `SELECT id, user_id, login_email, name, description, screenshot_type, due_at, status, created_at,
+              ${cursorAtSql('created_at')} AS cursor_at
          FROM support_requests
         WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+      [cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
     );
-    const { items, nextCursor } = page(rows, limit, (r) => ({ at: r.created_at as Date, id: r.id as string }));
+    const { items, nextCursor } = toPage(rows, limit, (r) => [r.cursor_at as string, r.id as string]);
     return {
       items: items.map((r) => ({
         id: r.id,

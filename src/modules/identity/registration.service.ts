@@ -8,8 +8,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { ActionTokensService } from './action-tokens.service.js';
 import type { HospitalAccountDto, ListRegistrationsDto, NewPracticeDto, RegisterDto } from './dto/auth.dto.js';
-import { isValidNpi } from './npi.js';
-import { decodeCursor, DEFAULT_LIMIT, page } from './pagination.js';
+import { isValidNpi } from '../../common/validation/npi.js';
+import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
 import { PasswordService } from './password.service.js';
 import { assertStrongPassword } from './password-policy.js';
 import { updateReturning } from './sql.js';
@@ -121,20 +121,21 @@ export class RegistrationService {
 
   async list(query: ListRegistrationsDto) {
     const status = query.status ?? 'pending_approval';
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const cursor = decodeCursor(query.cursor);
+    const limit = pageLimit(query.limit);
+    const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT u.id, u.email, u.first_name, u.last_name, u.npi, u.status, u.created_at, u.email_verified_at, u.approved_at,
               u.rejection_reason, p.id AS practice_id, p.name AS practice_name, p.address, p.city, p.phone, p.fax,
-              (SELECT count(*)::int FROM users o WHERE o.practice_id = p.id AND o.id <> u.id AND o.status = 'active') AS practice_active_members
+              (SELECT count(*)::int FROM users o WHERE o.practice_id = p.id AND o.id <> u.id AND o.status = 'active') AS practice_active_members,
+              ${cursorAtSql('u.created_at')} AS cursor_at
          FROM users u LEFT JOIN practices p ON p.id = u.practice_id
         WHERE u.kind = 'provider' AND u.hospital_id IS NULL AND u.status = $1
           AND ($2::timestamptz IS NULL OR (u.created_at, u.id) < ($2::timestamptz, $3::uuid))
         ORDER BY u.created_at DESC, u.id DESC
         LIMIT $4`,
-      [status, cursor?.at ?? null, cursor?.id ?? null, limit + 1],
+      [status, cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
     );
-    const { items, nextCursor } = page(rows, limit, (r) => ({ at: r.created_at as Date, id: r.id as string }));
+    const { items, nextCursor } = toPage(rows, limit, (r) => [r.cursor_at as string, r.id as string]);
     return {
       items: items.map((r) => ({
         userId: r.id,

@@ -4,12 +4,13 @@ import type { Response } from 'express';
 import { ApiKeyAuth, CurrentUser, Kinds, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { notFound } from '../../common/errors/problem.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../../common/pagination/cursor.js';
+import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { AuditService } from '../audit/audit.service.js';
 import { isUuid } from './access-decision.service.js';
 import { UpsertDocumentsDto, UpsertPatientDto } from './dto/ehr.dto.js';
-import { DocumentsQuery, PageQuery, RosterEntryDto, SearchPatientsQuery } from './dto/patients-query.dto.js';
+import { DocumentsQuery, RosterEntryDto, SearchPatientsQuery } from './dto/patients-query.dto.js';
 import { EhrFeedService } from './ehr-feed.service.js';
-import { decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 import { PatientRecordsService } from './patient-records.service.js';
 import { PatientsService } from './patients.service.js';
 import { PracticeRosterService } from './practice-roster.service.js';
@@ -107,12 +108,12 @@ export class PatientAccessStaffController {
   async accessLog(
     @CurrentUser() user: AuthUser,
     @Param('patientId') patientId: string,
-    @Query() query: PageQuery,
+    @Query() query: PageQueryDto,
   ) {
     const limit = pageLimit(query.limit);
-    const after = decodeCursor(query.cursor, /^\d{1,19}$/);
+    const after = decodeCursor(query.cursor, ['instant', 'bigint']);
     if (!isUuid(patientId) || !(await this.patients.findById(patientId))) throw notFound('No such patient.');
-    const page = await this.audit.listForPatient(patientId, { limit, after });
+    const page = await this.audit.listForPatient(patientId, { limit, after: after && { at: after[0], id: after[1] } });
     await this.audit.record({
       actorId: user.id,
       actorKind: user.kind,
@@ -122,7 +123,7 @@ export class PatientAccessStaffController {
     });
     return {
       items: page.items,
-      nextCursor: page.nextCursor ? encodeCursor(page.nextCursor.at, page.nextCursor.id) : null,
+      nextCursor: page.nextCursor ? encodeCursor([page.nextCursor.at, page.nextCursor.id]) : null,
     };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { forbidden, notFound, ValidationProblem } from '../../common/errors/problem.js';
+import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
 import { isIsoDate } from '../../common/time/hospital-time.js';
 import { AuditService } from '../audit/audit.service.js';
 import { preparedQuery } from '../../database/prepared-query.js';
@@ -9,7 +10,6 @@ import { type AccessBasis, basisSql, isUuid, viewerCte } from './access-decision
 import type { DocumentsQuery, SearchPatientsQuery } from './dto/patients-query.dto.js';
 import type { DocumentCategory } from './entities/clinical-document.entity.js';
 import { foldName } from './name-folding.js';
-import { cursorAtSql, decodeCursor, encodeCursor, pageLimit } from './pagination.js';
 
 export type AccessAction = 'request_pcp_access' | 'request_non_pcp_access';
 
@@ -61,8 +61,6 @@ interface PatientRow {
 
 const PATIENT_COLUMNS = `p.id, p.mrn, p.first_name AS "firstName", p.last_name AS "lastName",
   to_char(p.dob, 'YYYY-MM-DD') AS dob, p.pcp_npi AS "pcpNpi", p.has_portal_account AS "hasPortalAccount"`;
-
-const UUID_ANY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Search, summary and documents for clinical viewers, each decided by AccessDecision's SQL. */
 @Injectable()
@@ -231,7 +229,7 @@ export class PatientRecordsService {
 
   async documents(user: AuthUser, patientId: string, q: DocumentsQuery) {
     const limit = pageLimit(q.limit);
-    const after = decodeCursor(q.cursor, UUID_ANY);
+    const after = decodeCursor(q.cursor, ['instant', 'uuid']);
     const row = await this.authorize(
       user,
       patientId,
@@ -245,7 +243,7 @@ export class PatientRecordsService {
       filter += ` AND d.category = $${params.length}`;
     }
     if (after) {
-      params.push(after.at, after.id);
+      params.push(after[0], after[1]);
       filter += ` AND (d.occurred_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
     const docs: Array<{
@@ -263,17 +261,16 @@ export class PatientRecordsService {
           LIMIT ${limit + 1}`,
       params,
     );
-    const page = docs.slice(0, limit);
-    const last = page[page.length - 1];
+    const page = toPage(docs, limit, (d) => [d.cursorAt, d.id]);
     return {
-      items: page.map((d) => ({
+      items: page.items.map((d) => ({
         id: d.id,
         category: d.category,
         occurredAt: new Date(d.occurredAt).toISOString(),
         title: d.title,
         body: d.body,
       })),
-      nextCursor: docs.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null,
+      nextCursor: page.nextCursor,
     };
   }
 }

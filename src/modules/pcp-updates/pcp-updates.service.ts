@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { badRequest, conflict, notFound, ProblemException } from '../../common/errors/problem.js';
+import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
 import { BusinessCalendar } from '../../common/time/business-calendar.js';
 import { Clock } from '../../common/time/clock.js';
 import { HOSPITAL_TIME_ZONE, hospitalDate, hospitalInstant } from '../../common/time/hospital-time.js';
@@ -303,13 +304,15 @@ export class PcpUpdatesService {
     const statuses = q.status
       ? [...new Set(q.status.split(',').flatMap((s) => (s === 'active' ? ['open', 'in_progress'] : [s])))]
       : undefined;
-    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const limit = pageLimit(q.limit);
+    const parts = decodeCursor(q.cursor, ['instant', 'boolean', 'instant', 'uuid']);
+    const cursor = parts ? { now: parts[0], late: parts[1], dueAt: parts[2], id: parts[3] } : undefined;
     const assignee = q.assignee === 'me' ? staff.id : q.assignee;
     return this.queryItems({
       statuses,
       overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
       assignee,
-      limit: q.limit ?? 50,
+      limit,
       cursor,
     });
   }
@@ -340,7 +343,7 @@ export class PcpUpdatesService {
     if (f.assignee === 'none') where.push('r.assignee_id IS NULL');
     else if (f.assignee) add((p) => `r.assignee_id = ${p}::uuid`, f.assignee);
     if (f.cursor) {
-      params.push(f.cursor.late ? 0 : 1, new Date(f.cursor.dueAt), f.cursor.id);
+      params.push(f.cursor.late ? 0 : 1, f.cursor.dueAt, f.cursor.id);
       const n = params.length;
       where.push(`(CASE WHEN ${late} THEN 0 ELSE 1 END, r.due_at, r.id) > ($${n - 2}::int, $${n - 1}::timestamptz, $${n}::uuid)`);
     }
@@ -348,7 +351,7 @@ export class PcpUpdatesService {
     params.push(limit + 1);
     const rows: ItemRow[] = await this.dataSource.query(
       `SELECT r.id, r.status, r.note, r.created_at, r.due_at, r.claimed_at, r.closed_at, r.closed_by, r.rejection_reason,
-              r.applied_pcp_npi, r.previous_pcp_npi, ${late} AS late,
+              r.applied_pcp_npi, r.previous_pcp_npi, ${late} AS late, ${cursorAtSql('r.due_at')} AS due_at_cursor,
               r.confirmed_by_name, r.confirmation_relationship, r.confirmation_method, r.confirmed_at,
               r.confirmation_recorded_by, r.confirmation_recorded_at,
               p.id AS patient_id, p.mrn, p.first_name AS patient_first_name, p.last_name AS patient_last_name,
@@ -370,11 +373,10 @@ export class PcpUpdatesService {
        LIMIT $${params.length}`,
       params,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const nextCursor =
-      rows.length > limit && last ? encodeCursor({ now: now.toISOString(), late: last.late, dueAt: last.due_at.toISOString(), id: last.id }) : null;
-    return { items: page.map((r) => this.toItem(r, now)), nextCursor };
+    // The cursor keeps the first page's `now` (a Clock instant, milliseconds) and the due date at
+    // full precision, so requests due within the same millisecond are neither skipped nor repeated.
+    const page = toPage(rows, limit, (r) => [f.cursor?.now ?? now.toISOString(), r.late, r.due_at_cursor, r.id]);
+    return { items: page.items.map((r) => this.toItem(r, now)), nextCursor: page.nextCursor };
   }
 
   private toItem(r: ItemRow, now: Date) {
@@ -552,6 +554,8 @@ interface ItemRow {
   note: string | null;
   created_at: Date;
   due_at: Date;
+  /** due_at as the cursor's full-precision text. */
+  due_at_cursor: string;
   claimed_at: Date | null;
   closed_at: Date | null;
   closed_by: string | null;
@@ -589,31 +593,11 @@ interface ItemRow {
 }
 
 interface Cursor {
+  /** The first page's `now`, so "late" does not shift between pages. */
   now: string;
   late: boolean;
   dueAt: string;
   id: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.now, c.late ? 1 : 0, c.dueAt, c.id])).toString('base64url');
-}
-
-function decodeCursor(raw: string): Cursor {
-  const invalid = () => badRequest('invalid_cursor', 'The cursor is not valid; start again from the first page.');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 4) throw invalid();
-  const [now, late, dueAt, id] = parsed as unknown[];
-  const isInstant = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v);
-  if (!isInstant(now) || !isInstant(dueAt) || (late !== 0 && late !== 1) || typeof id !== 'string' || !UUID.test(id)) throw invalid();
-  return { now: now as string, late: late === 1, dueAt: dueAt as string, id };
 }
 
 const invalidTransition = (status: string, what: string) =>

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { badRequest, conflict, forbidden, notFound } from '../../common/errors/problem.js';
+import { conflict, forbidden, notFound } from '../../common/errors/problem.js';
+import { cursorAtSql, decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
 import { Clock } from '../../common/time/clock.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ActionTokensService } from '../identity/action-tokens.service.js';
@@ -19,11 +20,6 @@ export interface SponsoredUserView {
   status: UserStatus;
   lockReason: string | null;
   createdAt: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 interface SponsoredRow {
@@ -92,24 +88,21 @@ export class SponsorshipService {
 
   async list(caller: AuthUser, query: { limit?: number; cursor?: string; status?: UserStatus }): Promise<Page<SponsoredUserView>> {
     this.assertSponsor(caller);
-    const limit = query.limit ?? 50;
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
-    const rows: SponsoredRow[] = await this.dataSource.query(
-      `SELECT id, email, first_name, last_name, sponsored_role, status, lock_reason, created_at
+    const limit = pageLimit(query.limit);
+    const after = decodeCursor(query.cursor, ['instant', 'uuid']);
+    const rows: Array<SponsoredRow & { cursor_at: string }> = await this.dataSource.query(
+      `SELECT id, email, first_name, last_name, sponsored_role, status, lock_reason, created_at,
+              ${cursorAtSql('created_at')} AS cursor_at
          FROM users
         WHERE sponsor_id = $1 AND kind = 'sponsored'
           AND ($2::varchar IS NULL OR status = $2)
           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
         ORDER BY created_at DESC, id DESC
         LIMIT $5`,
-      [caller.id, query.status ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+      [caller.id, query.status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toView),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
-    };
+    const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
+    return { items: page.items.map(toView), nextCursor: page.nextCursor };
   }
 
   /** Deactivates one of the caller's sponsored users and ends their sessions. Idempotent. */
@@ -170,7 +163,8 @@ export class SponsorshipService {
 
   private async lockOwn(manager: EntityManager, caller: AuthUser, userId: string): Promise<SponsoredRow> {
     const rows: SponsoredRow[] = await manager.query(
-      `SELECT id, email, first_name, last_name, sponsored_role, status, lock_reason, created_at
+      `SELECT id, email, first_name, last_name, sponsored_role, status, lock_reason, created_at,
+              ${cursorAtSql('created_at')} AS cursor_at
          FROM users WHERE id = $1 AND sponsor_id = $2 AND kind = 'sponsored' FOR UPDATE`,
       [userId, caller.id],
     );
@@ -238,27 +232,6 @@ function toView(row: SponsoredRow): SponsoredUserView {
     lockReason: row.lock_reason,
     createdAt: row.created_at.toISOString(),
   };
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (
-      typeof createdAt === 'string' &&
-      !Number.isNaN(Date.parse(createdAt)) &&
-      typeof id === 'string' &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-    ) {
-      return { createdAt, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw badRequest('validation_failed', 'The cursor is not valid.', { errors: [{ field: 'cursor', message: 'cursor is not valid' }] });
 }
 
 function rethrowEmailTaken(error: unknown): never {

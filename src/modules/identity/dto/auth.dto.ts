@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 
 export class NewPracticeDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name: string;
@@ -99,19 +100,14 @@ export class PracticeSearchDto {
 
 export const REGISTRATION_STATUSES = ['pending_email', 'pending_approval', 'active', 'rejected'] as const;
 
-export class ListRegistrationsDto {
+export class ListRegistrationsDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REGISTRATION_STATUSES, default: 'pending_approval' })
   @IsOptional()
   @IsIn(REGISTRATION_STATUSES)
   status?: (typeof REGISTRATION_STATUSES)[number];
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
 }
 
-export class ListDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-}
+export class ListDto extends PageQueryDto {}
 
 export class RejectRegistrationDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;

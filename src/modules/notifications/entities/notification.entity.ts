@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const NOTIFICATION_STATUSES = ['pending', 'queued', 'sent', 'failed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
@@ -6,6 +6,10 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 /** The outbox: one row per email, written in the transaction of the change that caused it. */
 @Entity('notifications')
 @Index('idx_notifications_status_created', ['status', 'createdAt'])
+/** The staff list: newest first, keyset pagination on (created_at, id). */
+@Index('idx_notifications_created_id', ['createdAt', 'id'])
+@Check('chk_notifications_status', `"status" IN ('pending', 'queued', 'sent', 'failed')`)
+@Check('chk_notifications_attempts', `"attempts" >= 0`)
 export class Notification {
   @PrimaryGeneratedColumn('uuid')
   id: string;

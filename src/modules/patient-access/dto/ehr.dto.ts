@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical-document.entity.js';
-import { IsNpi } from '../npi.js';
+import { IsNpi } from '../../../common/validation/npi.js';
 
 export const MAX_CARE_TEAM = 100;
 export const MAX_DOCUMENTS_PER_BATCH = 500;

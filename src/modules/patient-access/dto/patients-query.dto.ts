@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical-document.entity.js';
 
 export class SearchPatientsQuery {
@@ -28,21 +29,7 @@ export class SearchPatientsQuery {
   dob?: string;
 }
 
-export class PageQuery {
-  @ApiPropertyOptional({ description: '1 to 200, default 50' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^(?:[1-9]\d?|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200' })
-  limit?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
-
-export class DocumentsQuery extends PageQuery {
+export class DocumentsQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: DOCUMENT_CATEGORIES })
   @IsOptional()
   @IsIn(DOCUMENT_CATEGORIES)

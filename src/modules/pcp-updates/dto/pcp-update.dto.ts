@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import {
   CONFIRMATION_METHODS,
   CONFIRMATION_RELATIONSHIPS,
@@ -54,7 +55,7 @@ export class RejectPcpUpdateDto {
 
 export const QUEUE_STATUS_FILTERS = [...PCP_UPDATE_STATUSES, 'active'] as const;
 
-export class ListPcpUpdatesQuery {
+export class ListPcpUpdatesQuery extends PageQueryDto {
   @ApiPropertyOptional({
     description: 'Comma-separated statuses: open, in_progress, completed, rejected, or active (= open,in_progress). Default: all.',
     example: 'active',
@@ -77,18 +78,4 @@ export class ListPcpUpdatesQuery {
     message: 'assignee must be a user id, me or none',
   })
   assignee?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

@@ -7,17 +7,14 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { SPONSORED_ROLES, type SponsoredRole, USER_STATUSES, type UserStatus } from '../../identity/entities/user.entity.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -59,22 +56,7 @@ export class ReplaceEmailDto {
   newEmail: string;
 }
 
-export class ListSponsoredUsersQuery {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not valid' })
-  cursor?: string;
-
+export class ListSponsoredUsersQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: USER_STATUSES, description: 'Only accounts in this status' })
   @IsOptional()
   @IsIn(USER_STATUSES)

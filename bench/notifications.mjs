@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+/**
+ * Notifications benchmark: N notifications recorded (each in its own transaction, as capabilities
+ * do) → relay → Bull → render → SMTP, until a local SMTP sink has received all N. Reports emails/s
+ * end to end and the ratio to nodemailer alone sending the same rendered emails to the same sink
+ * with the same pool and concurrency. Runs against the compiled app: `npm run build` first.
+ *
+ *   node bench/notifications.mjs            # N=2000
+ *   BENCH_NOTIFICATIONS=5000 node bench/notifications.mjs
+ *
+ * Needs PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
+ * Redis (TEST_REDIS_URL, default redis://127.0.0.1:6379). Creates and drops its own database and
+ * Redis key prefix. Prints one JSON object.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
+
+const N = Number(process.env.BENCH_NOTIFICATIONS ?? 2000);
+const RECORD_CONCURRENCY = 16;
+const TARGET = 300;
+const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * A local SMTP sink in a worker thread (its own core, as a real mail server would be), counting
+ * accepted messages by Message-ID.
+ */
+const SINK_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { SMTPServer } = require(${JSON.stringify(createRequire(import.meta.url).resolve('smtp-server'))});
+const received = new Map();
+let total = 0;
+const server = new SMTPServer({
+  authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+  onData(stream, _session, callback) {
+    let head = '';
+    stream.on('data', (chunk) => { if (head.length < 4096) head += chunk.toString('latin1'); });
+    stream.on('end', () => {
+      const id = /^message-id:\\s*(\\S+)/im.exec(head)?.[1] ?? 'anon-' + total;
+      received.set(id, (received.get(id) ?? 0) + 1);
+      total++;
+      callback();
+    });
+  },
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.server.address().port }));
+parentPort.on('message', (msg) => {
+  if (msg === 'stats') parentPort.postMessage({ total, unique: received.size });
+  if (msg === 'reset') { received.clear(); total = 0; parentPort.postMessage({ total, unique: 0 }); }
+  if (msg === 'stop') server.close(() => process.exit(0));
+});
+`;
+
+async function startSink() {
+  const worker = new Worker(SINK_SOURCE, { eval: true });
+  const ask = (msg) => new Promise((resolve) => { worker.once('message', resolve); worker.postMessage(msg); });
+  const { port } = await new Promise((resolve) => worker.once('message', resolve));
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    stats: () => ask('stats'),
+    reset: () => ask('reset'),
+    async waitUntil(until, timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const stats = await ask('stats');
+        if (until(stats)) return stats;
+        if (performance.now() > deadline) throw new Error(`sink: timed out after ${timeoutMs} ms (${JSON.stringify(stats)})`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    stop: () => new Promise((resolve) => { worker.once('exit', resolve); worker.postMessage('stop'); }),
+  };
+}
+
+async function pool(items, concurrency, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+function sampleFor(i) {
+  return {
+    template: 'delivery-failed',
+    to: `bench-${i}@example.test`,
+    data: { template: 'access-request-approved', attempts: 10, lastError: `421 4.7.0 try again later (${i})` },
+    idempotencyKey: `bench:${i}`,
+  };
+}
+
+async function main() {
+  const sink = await startSink();
+  const dbName = `mp_bench_${randomBytes(5).toString('hex')}`;
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const redisPrefix = `bench:${randomBytes(4).toString('hex')}`;
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: redisPrefix,
+    SMTP_URL: sink.url,
+    TEMPLATES_DIR: `${root}templates`,
+    CRON_ENABLED: 'false',
+    LOG_LEVEL: 'silent',
+  });
+
+  const { loadConfig } = await import(dist('src/config/app-config.js'));
+  const { prepareDatabase } = await import(dist('src/database/prepare-database.js'));
+  const { AppModule } = await import(dist('src/app.module.js'));
+  const { NotificationsService } = await import(dist('src/modules/notifications/notifications.service.js'));
+  const { TemplateRenderer } = await import(dist('src/modules/notifications/template-renderer.js'));
+  const { createMailTransport, messageIdFor } = await import(dist('src/modules/notifications/mail-transport.js'));
+  const { SEND_CONCURRENCY } = await import(dist('src/modules/notifications/notifications.processor.js'));
+  const { DataSource } = await import('typeorm');
+
+  const config = loadConfig();
+  await prepareDatabase(config);
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  await app.init();
+  const dataSource = app.get(DataSource);
+  const notifications = app.get(NotificationsService);
+
+  try {
+    // Warm-up (JIT, connections, template cache) — not counted.
+    const warm = 50;
+    await pool(Array.from({ length: warm }, (_, i) => i), RECORD_CONCURRENCY, (i) =>
+      dataSource.transaction((m) => notifications.record(m, { ...sampleFor(i), idempotencyKey: `warm:${i}` })),
+    );
+    await sink.waitUntil((s) => s.total >= warm, 60_000);
+    await sink.reset();
+
+    // End to end: record → delivered.
+    const started = performance.now();
+    let recordedAt = 0;
+    await pool(Array.from({ length: N }, (_, i) => i), RECORD_CONCURRENCY, (i) =>
+      dataSource.transaction((m) => notifications.record(m, sampleFor(i))),
+    );
+    recordedAt = performance.now() - started;
+    const atRecordEnd = await sink.stats();
+    const stats = await sink.waitUntil((s) => s.unique >= N, 300_000);
+    const endToEndMs = performance.now() - started;
+    const duplicates = stats.total - stats.unique;
+    // Rows are marked sent right after the server accepted them: wait for the last marks.
+    let sent = 0;
+    for (const deadline = performance.now() + 30_000; sent < N && performance.now() < deadline; ) {
+      [{ sent }] = await dataSource.query(`SELECT count(*)::int AS sent FROM notifications WHERE status = 'sent' AND idempotency_key LIKE 'bench:%'`);
+      if (sent < N) await new Promise((r) => setTimeout(r, 50));
+    }
+
+    // Baseline: nodemailer alone, same rendered emails, same pool and concurrency.
+    const renderer = new TemplateRenderer(config.notifications.templatesDir, {
+      portalUrl: config.portalUrl,
+      teamEmail: config.teamEmail,
+      teamPhone: config.notifications.teamPhone,
+    });
+    const rendered = Array.from({ length: N }, (_, i) => {
+      const s = sampleFor(i);
+      return { to: s.to, ...renderer.render(s.template, s.data), messageId: messageIdFor(`baseline-${i}`) };
+    });
+    await sink.reset();
+    const transport = createMailTransport(config);
+    const baseStarted = performance.now();
+    await pool(rendered, SEND_CONCURRENCY, (email) => transport.sendMail({ from: config.mailFrom, ...email }));
+    await sink.waitUntil((s) => s.total >= N, 300_000);
+    const baselineMs = performance.now() - baseStarted;
+    transport.close();
+
+    const emailsPerSecond = (N / endToEndMs) * 1000;
+    const baselinePerSecond = (N / baselineMs) * 1000;
+    const result = {
+      scenario: 'notifications',
+      notifications: N,
+      endToEnd: {
+        ms: Math.round(endToEndMs),
+        emailsPerSecond: Math.round(emailsPerSecond),
+        recordMs: Math.round(recordedAt),
+        deliveredWhileRecording: atRecordEnd.unique,
+        // Delivery rate once recording is over: the sender alone, without the recorders' load.
+        drainEmailsPerSecond: Math.round(((N - atRecordEnd.unique) / Math.max(1, endToEndMs - recordedAt)) * 1000),
+      },
+      nodemailerAlone: { ms: Math.round(baselineMs), emailsPerSecond: Math.round(baselinePerSecond) },
+      ratioToNodemailer: Number((emailsPerSecond / baselinePerSecond).toFixed(2)),
+      delivered: sent,
+      duplicates,
+      target: TARGET,
+      meetsTarget: emailsPerSecond >= TARGET && sent === N,
+    };
+    console.log(JSON.stringify(result, null, 2));
+    if (sent !== N) process.exitCode = 1;
+  } finally {
+    await app.close();
+    await sink.stop();
+    const redis = new Redis(redisUrl);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

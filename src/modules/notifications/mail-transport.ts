@@ -1,0 +1,26 @@
+import nodemailer, { type SendMailOptions, type TransportOptions } from 'nodemailer';
+import type { AppConfig } from '../../config/app-config.js';
+
+/** What the sender needs of nodemailer; a provider so tests can wrap it (e.g. to crash after a send). */
+export interface MailTransport {
+  sendMail(message: SendMailOptions): Promise<{ messageId?: string; response?: string }>;
+  close(): void;
+}
+
+export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');
+
+/** Pooled SMTP over `SMTP_URL`, with timeouts short enough that a dead server fails an attempt rather than hangs it. */
+export function createMailTransport(config: AppConfig): MailTransport {
+  return nodemailer.createTransport({
+    url: config.smtpUrl,
+    pool: true,
+    maxConnections: 5,
+    maxMessages: 500,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  } as TransportOptions) as unknown as MailTransport;
+}
+
+/** `<notification-id@mypatients>`: the same notification always carries the same Message-ID, so a duplicate is recognisable. */
+export const messageIdFor = (notificationId: string) => `<${notificationId}@mypatients>`;
