@@ -5,6 +5,7 @@ import { forbidden, notFound, ValidationProblem } from '../../common/errors/prob
 import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
 import { isIsoDate } from '../../common/time/hospital-time.js';
 import { AuditService } from '../audit/audit.service.js';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { type AccessBasis, basisSql, isUuid, viewerCte } from './access-decision.service.js';
 import type { DocumentsQuery, SearchPatientsQuery } from './dto/patients-query.dto.js';
 import type { DocumentCategory } from './entities/clinical-document.entity.js';
@@ -99,8 +100,11 @@ export class PatientRecordsService {
         ...missing.map((field) => ({ field, message: `${field} is required when searching by name` })),
       ]);
     }
-    // One set-based query: the matches and the caller's basis for each.
-    const rows: PatientRow[] = await this.dataSource.query(
+    // One set-based query: the matches and the caller's basis for each (prepared: planning it costs
+    // more than running it, see src/database/prepared-query.ts).
+    const rows = await preparedQuery<PatientRow>(
+      this.dataSource,
+      `patient-search-${by}`,
       `WITH v AS (${viewerCte('$1')})
        SELECT ${PATIENT_COLUMNS}, ${basisSql('v', 'p')} AS basis
          FROM patients p LEFT JOIN v ON true
@@ -162,7 +166,9 @@ export class PatientRecordsService {
     details: Record<string, unknown> = {},
   ): Promise<PatientRow> {
     if (!isUuid(patientId)) throw notFound('No such patient.');
-    const [row]: PatientRow[] = await this.dataSource.query(
+    const [row] = await preparedQuery<PatientRow>(
+      this.dataSource,
+      'patient-authorize',
       `WITH v AS (${viewerCte('$1')})
        SELECT ${PATIENT_COLUMNS}, ${basisSql('v', 'p')} AS basis
          FROM patients p LEFT JOIN v ON true

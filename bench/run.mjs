@@ -1,0 +1,296 @@
+// The benchmark: `npm run bench` (full) or `npm run bench -- --quick` (sanity run, < 3 minutes).
+// Builds or reuses the scale dataset, copies it into a scratch database for this run, starts the
+// production build (dist/src/main.js) and the bare baseline (bench/baseline-server.mjs) as child
+// processes, drives each HTTP scenario against both with autocannon at a fixed concurrency, runs
+// the jobs and notifications benchmarks when their scripts exist, and writes bench-results.json
+// (bench-results.local.json for --quick) with the figures, ratios and targets.
+//
+// Options: --quick, --only=search,summary,... , --skip-jobs, --profile (CPU profiles of both servers
+// into bench/profiles/), --duration=SECONDS, --keep-db.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ensureDataset } from './dataset.mjs';
+import { createViewers } from './fixtures.mjs';
+import { loadHotPathSql } from './hot-path-sql.mjs';
+import { runLoad } from './load.mjs';
+import { BENCH_DIR, dbUrl, log, PG_HOST_URL, QUICK, randomToken, requireBuild, ROOT } from './lib.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+import { cpuSeconds, sampleRss, startApp, startBaseline } from './servers.mjs';
+import { startSmtpSink } from './smtp-sink.mjs';
+
+const opt = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const flag = (name) => process.argv.includes(`--${name}`);
+
+const CONNECTIONS = 64;
+const DURATION = Number(opt('duration') ?? (QUICK ? 8 : 30));
+const WARMUP = QUICK ? 3 : 8;
+const ONLY = opt('only')?.split(',');
+const PROFILE = flag('profile');
+/**
+ * What-if experiments on the scratch copy only (never the dataset): `--what-if=no-audit-chain`
+ * disables the audit hash-chain trigger to measure what its lock costs; `--what-if=prepared` has the
+ * baseline use named prepared statements (what planning the decision query per request costs).
+ * Results go to bench/out/ (or bench-results.local.json with --quick).
+ */
+const WHAT_IF = opt('what-if');
+
+export const TARGETS = {
+  ratioToBaseline: 0.6,
+  p99Ms: 50,
+  validationOpenSeconds: 60,
+  validationEnforceSeconds: 30,
+  emailsPerSecond: 300,
+  serverRssMb: 300,
+};
+
+/** application_name of each server's database connections. */
+const APP_NAMES = { app: 'mypatients', baseline: 'mypatients-bench-baseline' };
+
+/** CPU seconds used so far by each PostgreSQL backend of one application_name (pid -> seconds). */
+async function backendCpu(db, applicationName) {
+  const { rows } = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [applicationName]);
+  return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid) ?? 0]));
+}
+
+async function withClient(url, fn) {
+  const c = new pg.Client({ connectionString: url, application_name: 'mypatients-bench' });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A scratch copy of the dataset for this run, so runs do not see each other's writes. */
+async function scratchCopy(templateName) {
+  const name = `${templateName}_run`;
+  const t0 = performance.now();
+  await withClient(PG_HOST_URL, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // FILE_COPY: a file-level copy (one checkpoint) instead of WAL-logging every page.
+    await c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName}" STRATEGY FILE_COPY`);
+  });
+  const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  log(`scratch database ${name} copied in ${seconds} s`);
+  return { name, url: dbUrl(name), seconds };
+}
+
+function runScript(file, args, extraEnv) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [file, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => {
+      // The script's result is the last JSON object it prints on stdout.
+      const start = out.lastIndexOf('\n{') >= 0 ? out.lastIndexOf('\n{') + 1 : out.indexOf('{');
+      let json = null;
+      try {
+        json = start >= 0 ? JSON.parse(out.slice(start)) : null;
+      } catch {
+        json = null;
+      }
+      const wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
+      resolve({ script: file.replace(`${ROOT}/`, ''), args, exitCode: code, wallSeconds, result: json, rawTail: json ? undefined : out.slice(-2000) });
+    });
+  });
+}
+
+async function main() {
+  requireBuild();
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const dataset = await ensureDataset({ quick: QUICK });
+  const scratch = await scratchCopy(dataset.name);
+  if (WHAT_IF === 'prepared') {
+    log('what-if: the baseline runs every statement as a named prepared statement (the app is unchanged)');
+  } else if (WHAT_IF === 'no-audit-chain') {
+    await withClient(scratch.url, (c) => c.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_chain'));
+    log('what-if: audit hash-chain trigger disabled on the scratch copy');
+  } else if (WHAT_IF) {
+    throw new Error(`unknown --what-if=${WHAT_IF}`);
+  }
+  const sql = await loadHotPathSql();
+
+  const secrets = {
+    JWT_SECRET: randomToken(48),
+    EHR_API_KEY: randomToken(24),
+    PORTAL_API_KEY: randomToken(24),
+    TOTP_ENCRYPTION_KEY: randomToken(32),
+  };
+  const jwt = { secret: secrets.JWT_SECRET, issuer: 'mypatients-bench', audience: 'mypatients-bench-api', ttlSeconds: 4 * 3600 };
+  const smtp = await startSmtpSink();
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: scratch.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `bench${process.pid}`,
+    SMTP_URL: smtp.url,
+    LOG_LEVEL: 'warn',
+    CRON_ENABLED: 'false',
+    PORTAL_URL: 'http://localhost:8080',
+    JWT_ISSUER: jwt.issuer,
+    JWT_AUDIENCE: jwt.audience,
+    ...secrets,
+  };
+  const profDir = PROFILE ? join(BENCH_DIR, 'profiles') : null;
+  if (profDir) mkdirSync(profDir, { recursive: true });
+
+  const appPort = Number(process.env.BENCH_APP_PORT ?? 3910);
+  const basePort = Number(process.env.BENCH_BASELINE_PORT ?? 3911);
+  log('starting baseline and app');
+  const baseline = await startBaseline({ port: basePort, env: { ...env, BENCH_PREPARED: WHAT_IF === 'prepared' ? '1' : '' }, cpuProfDir: profDir });
+  const app = await startApp({ port: appPort, env, cpuProfDir: profDir });
+  const servers = { baseline: { server: baseline, url: `http://127.0.0.1:${basePort}` }, app: { server: app, url: `http://127.0.0.1:${appPort}` } };
+  const idleRss = { app: sampleRss(app.pid)(), baseline: sampleRss(baseline.pid)() };
+
+  const results = { scenarios: {}, memory: {}, jobs: null, notifications: null };
+  const peaks = { app: [], baseline: [] };
+  try {
+    const db = new pg.Client({ connectionString: scratch.url, application_name: 'mypatients-bench' });
+    await db.connect();
+    const viewers = await createViewers(db, { providers: QUICK ? 200 : 1000, sponsored: QUICK ? 100 : 500, jwt });
+    const ctx = { db, sql, viewers, jwt, quick: QUICK, duration: DURATION, warmup: WARMUP, connections: CONNECTIONS };
+
+    for (const scenario of SCENARIOS) {
+      if (ONLY && !ONLY.includes(scenario.name)) continue;
+      log(`scenario ${scenario.name}: preparing`);
+      const prepared = await scenario.prepare(ctx);
+      const entry = { description: scenario.description };
+      for (const target of ['baseline', 'app']) {
+        const { server, url } = servers[target];
+        const feed = prepared.feed(target);
+        await runLoad({ url, next: feed, connections: CONNECTIONS, duration: WARMUP, title: `${scenario.name} warmup` });
+        const stopRss = sampleRss(server.pid);
+        const loadBefore = loadavg()[0];
+        const cpuBefore = cpuSeconds(server.pid);
+        const dbBefore = await backendCpu(ctx.db, APP_NAMES[target]);
+        const figures = await runLoad({ url, next: feed, connections: CONNECTIONS, duration: DURATION, title: scenario.name });
+        const dbAfter = await backendCpu(ctx.db, APP_NAMES[target]);
+        figures.rss = stopRss();
+        // CPU the server process spent per request: robust to a machine shared with other work.
+        figures.serverCpuMsPerRequest = Math.round(((cpuSeconds(server.pid) - cpuBefore) * 1000 * 100) / Math.max(1, figures.requests)) / 100;
+        // CPU of the server's PostgreSQL backends (same host) per request: planning + execution + commit.
+        let dbCpu = 0;
+        for (const [pid, after] of dbAfter) dbCpu += after - (dbBefore.get(pid) ?? 0);
+        figures.databaseCpuMsPerRequest = Math.round((dbCpu * 1000 * 100) / Math.max(1, figures.requests)) / 100;
+        // 1-minute load average of the machine around the run (2 cores: above ~3 means other work competed).
+        figures.loadAverage = { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0] * 100) / 100 };
+        peaks[target].push(figures.rss.peakMb);
+        entry[target] = figures;
+        log(
+          `  ${target.padEnd(8)} ${String(figures.rps).padStart(8)} req/s  p50 ${figures.latencyMs.p50} p95 ${figures.latencyMs.p95} p99 ${figures.latencyMs.p99} ms` +
+            `  cpu ${figures.serverCpuMsPerRequest} ms/req (db ${figures.databaseCpuMsPerRequest})  non2xx ${figures.non2xx} errors ${figures.errors} mismatches ${figures.mismatches}  rss ${figures.rss.peakMb} MB  load ${figures.loadAverage.before}`,
+        );
+        if (figures.mismatches) log(`  mismatch samples: ${JSON.stringify(figures.mismatchSamples)}`);
+      }
+      entry.ratio = Math.round((entry.app.rps / entry.baseline.rps) * 1000) / 1000;
+      // The same ratio from CPU per request (baseline / app): what the framework costs, load-independent.
+      entry.cpuRatio = Math.round((entry.baseline.serverCpuMsPerRequest / entry.app.serverCpuMsPerRequest) * 1000) / 1000;
+      entry.targets = {
+        ratio: { target: `>= ${TARGETS.ratioToBaseline}`, measured: entry.ratio, pass: entry.ratio >= TARGETS.ratioToBaseline },
+        p99: { target: `<= ${TARGETS.p99Ms} ms`, measured: entry.app.latencyMs.p99, pass: entry.app.latencyMs.p99 <= TARGETS.p99Ms },
+        correctness: {
+          target: 'no errors, no unexpected status or body',
+          measured: entry.app.errors + entry.app.mismatches + entry.app.timeouts,
+          pass: entry.app.errors + entry.app.mismatches + entry.app.timeouts === 0,
+        },
+      };
+      if (prepared.after) entry.after = await prepared.after();
+      results.scenarios[scenario.name] = entry;
+      log(`  ratio app/baseline ${entry.ratio} (throughput), ${entry.cpuRatio} (CPU per request)`);
+    }
+    await db.end();
+  } finally {
+    const peakApp = Math.max(...peaks.app.filter((x) => x !== null), 0) || null;
+    results.memory = {
+      app: { idleMb: idleRss.app.peakMb, peakUnderLoadMb: peakApp, target: `<= ${TARGETS.serverRssMb} MB`, pass: peakApp !== null && peakApp <= TARGETS.serverRssMb },
+      baseline: { idleMb: idleRss.baseline.peakMb, peakUnderLoadMb: Math.max(...peaks.baseline.filter((x) => x !== null), 0) || null },
+    };
+    await app.stop();
+    await baseline.stop();
+  }
+
+  if (!flag('skip-jobs')) {
+    // notifications.mjs: N emails from BENCH_NOTIFICATIONS (its default 2,000 for the full run).
+    const scriptEnv = { BENCH_PG_URL: PG_HOST_URL, BENCH_QUICK: QUICK ? '1' : '', BENCH_NOTIFICATIONS: QUICK ? '1000' : '2000' };
+    // Scale of each script: the issue's figures for the full run, a tenth for --quick.
+    for (const [key, file, args] of [
+      ['jobs', 'sponsorship-jobs.mjs', QUICK ? ['--sponsors', '5000', '--users-each', '10'] : ['--sponsors', '50000', '--users-each', '10']],
+      ['notifications', 'notifications.mjs', []],
+    ]) {
+      const path = join(BENCH_DIR, file);
+      if (!existsSync(path)) {
+        log(`${file}: not present yet (owned by another engineer); skipped`);
+        results[key] = { skipped: `bench/${file} not present` };
+        continue;
+      }
+      log(`running bench/${file}`);
+      results[key] = await runScript(path, args, scriptEnv);
+    }
+  }
+  await smtp.close();
+
+  if (!flag('keep-db')) await withClient(PG_HOST_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${scratch.name}" WITH (FORCE)`));
+
+  const output = {
+    meta: {
+      startedAt: startedAt.toISOString(),
+      totalSeconds: Math.round((performance.now() - t0) / 1000),
+      mode: QUICK ? 'quick' : 'full',
+      whatIf: WHAT_IF ?? null,
+      only: ONLY ?? null,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+      node: process.version,
+      postgres: await withClient(PG_HOST_URL, async (c) => (await c.query('SHOW server_version')).rows[0].server_version),
+      load: { tool: 'autocannon', connections: CONNECTIONS, pipelining: 1, warmupSeconds: WARMUP, durationSeconds: DURATION },
+      dataset: { database: dataset.name, reused: dataset.reused, params: dataset.params, ...dataset.stats },
+      scratchCopySeconds: scratch.seconds,
+      sqlSources: sql.sources,
+      targets: TARGETS,
+    },
+    ...results,
+  };
+  output.summary = summarize(output);
+  // Only a complete full run replaces the committed results.
+  const partial = WHAT_IF || ONLY || flag('skip-jobs') || flag('duration') || opt('duration');
+  let file = join(ROOT, QUICK ? 'bench-results.local.json' : 'bench-results.json');
+  if (partial && !QUICK) {
+    mkdirSync(join(BENCH_DIR, 'out'), { recursive: true });
+    file = join(BENCH_DIR, 'out', `bench-results${WHAT_IF ? `.${WHAT_IF}` : ''}.${Date.now()}.json`);
+  }
+  writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  log(`results written to ${file}`);
+  for (const line of output.summary) log(`${line.pass === null ? '  ?  ' : line.pass ? ' PASS' : ' MISS'}  ${line.name}: ${line.measured} (target ${line.target})`);
+}
+
+function summarize(o) {
+  const lines = [];
+  for (const [name, s] of Object.entries(o.scenarios)) {
+    for (const [k, t] of Object.entries(s.targets)) lines.push({ name: `${name} ${k}`, target: t.target, measured: t.measured, pass: t.pass });
+  }
+  lines.push({ name: 'server RSS under load', target: o.memory.app?.target, measured: o.memory.app?.peakUnderLoadMb, pass: o.memory.app?.pass ?? null });
+  const jobs = o.jobs?.result;
+  const num = (x) => (typeof x === 'number' ? x : null);
+  const openS = num(jobs?.open?.seconds ?? jobs?.openSeconds);
+  const enforceS = num(jobs?.enforce?.seconds ?? jobs?.enforceSeconds);
+  lines.push({ name: 'validation open', target: `<= ${TARGETS.validationOpenSeconds} s`, measured: openS, pass: openS === null ? null : openS <= TARGETS.validationOpenSeconds });
+  lines.push({ name: 'validation enforce', target: `<= ${TARGETS.validationEnforceSeconds} s`, measured: enforceS, pass: enforceS === null ? null : enforceS <= TARGETS.validationEnforceSeconds });
+  const n = o.notifications?.result;
+  const eps = num(n?.endToEnd?.emailsPerSecond ?? n?.emailsPerSecond);
+  lines.push({ name: 'emails/s', target: `>= ${TARGETS.emailsPerSecond}`, measured: eps, pass: eps === null ? null : eps >= TARGETS.emailsPerSecond });
+  return lines;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
