@@ -59,6 +59,22 @@ describe('audit trail: append-only and hash-chained (e2e)', () => {
     expect((await verify()).ok).toBe(true);
   });
 
+  it('records a batch in one statement, in the given order, chained like single entries', async () => {
+    const entries = [3, 1, 2].map((i) => ({
+      actorId: null,
+      actorKind: 'system',
+      action: 'test.batch',
+      outcome: 'success' as const,
+      details: { i },
+    }));
+    await Promise.all([audit.recordMany(entries), audit.recordMany(entries.slice(0, 1))]);
+    const rows = await t.dataSource.query(`SELECT details FROM audit_events WHERE action = 'test.batch' ORDER BY id`);
+    expect(rows).toHaveLength(4);
+    const order = rows.map((r: { details: { i: number } }) => r.details.i).join(',');
+    expect(['3,1,2,3', '3,3,1,2']).toContain(order);
+    expect((await verify()).ok).toBe(true);
+  });
+
   it.each([
     ['UPDATE', `UPDATE audit_events SET outcome = 'denied'`],
     ['DELETE', `DELETE FROM audit_events`],

@@ -48,6 +48,31 @@ export class AuditService {
    * Who did what with one patient's record, newest first: entries by signed-in users (views,
    * document lists, searches that matched the patient, denials, grants), keyset-paginated.
    */
+  /**
+   * Records several entries in one statement: the chain lock is then held for one round trip,
+   * not one per entry (search records one entry per match).
+   */
+  async recordMany(entries: AuditEntry[], manager?: EntityManager): Promise<void> {
+    if (!entries.length) return;
+    await (manager ?? this.dataSource.manager).query(
+      `INSERT INTO audit_events (at, actor_id, actor_kind, action, patient_id, basis, outcome, details, hash)
+       SELECT $1, e.actor_id, e.actor_kind, e.action, e.patient_id, e.basis, e.outcome, e.details, ''
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::jsonb[])
+              WITH ORDINALITY AS e(actor_id, actor_kind, action, patient_id, basis, outcome, details, n)
+        ORDER BY e.n`,
+      [
+        this.clock.now(),
+        entries.map((e) => e.actorId),
+        entries.map((e) => e.actorKind),
+        entries.map((e) => e.action),
+        entries.map((e) => e.patientId ?? null),
+        entries.map((e) => e.basis ?? null),
+        entries.map((e) => e.outcome),
+        entries.map((e) => JSON.stringify(e.details ?? {})),
+      ],
+    );
+  }
+
   async listForPatient(
     patientId: string,
     page: { limit: number; after: { at: string; id: string } | null },

@@ -113,34 +113,20 @@ export class PatientRecordsService {
         LIMIT ${MAX_SEARCH_RESULTS}`,
       params,
     );
-    await this.dataSource.transaction(async (manager) => {
-      if (!rows.length) {
-        await this.audit.record(
-          {
-            actorId: user.id,
-            actorKind: user.kind,
-            action: 'patient.search',
-            outcome: 'success',
-            details: { by, results: 0 },
-          },
-          manager,
-        );
-      }
-      for (const row of rows) {
-        await this.audit.record(
-          {
+    // One statement, so the audit chain's lock is held for a single round trip.
+    await this.audit.recordMany(
+      rows.length
+        ? rows.map((row) => ({
             actorId: user.id,
             actorKind: user.kind,
             action: 'patient.search',
             patientId: row.id,
             basis: row.basis,
-            outcome: row.basis ? 'success' : 'denied',
+            outcome: row.basis ? ('success' as const) : ('denied' as const),
             details: { by, results: rows.length },
-          },
-          manager,
-        );
-      }
-    });
+          }))
+        : [{ actorId: user.id, actorKind: user.kind, action: 'patient.search', outcome: 'success', details: { by, results: 0 } }],
+    );
     return {
       items: rows.map((row) =>
         row.basis
