@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { loggableError, ProblemFilter } from './problem.filter.js';
 
@@ -26,5 +27,16 @@ describe('ProblemFilter', () => {
     expect(JSON.stringify(body)).not.toMatch(/MRN0012345|INSERT|uq_patients_mrn/);
     const unexpected = filter.toProblem(new TypeError("Cannot read properties of undefined (reading 'id')"));
     expect(unexpected.body).toEqual({ status: 500, title: 'Internal Server Error', detail: 'Something went wrong on our side.', code: 'internal_error' });
+  });
+
+  it('treats errors straight from pg (prepared statements) like TypeORM-wrapped ones', () => {
+    const nul = new pg.DatabaseError('invalid byte sequence for encoding "UTF8": 0x00', 0, 'error');
+    nul.code = '22021';
+    expect(filter.toProblem(nul).body).toMatchObject({ status: 400, code: 'invalid_input' });
+    const unique = new pg.DatabaseError('duplicate key value violates unique constraint', 0, 'error');
+    unique.code = '23505';
+    unique.detail = 'Key (mrn)=(MRN0012345) already exists.';
+    expect(filter.toProblem(unique).body).toMatchObject({ status: 409, code: 'conflict' });
+    expect(JSON.stringify(loggableError(unique))).not.toContain('MRN0012345');
   });
 });

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { ProblemBody, ProblemException, ValidationProblem } from './problem.js';
 
@@ -77,8 +78,9 @@ export class ProblemFilter implements ExceptionFilter {
           }
       }
     }
-    if (exception instanceof QueryFailedError) {
-      const code = (exception as QueryFailedError & { code?: string }).code;
+    const dbError = asDatabaseError(exception);
+    if (dbError) {
+      const code = dbError.code;
       if (code && PG_BAD_INPUT.has(code)) {
         return { body: problem(400, 'invalid_input', 'A value in the request is not acceptable.'), headers: {} };
       }
@@ -105,6 +107,13 @@ function detailOf(exception: HttpException): string {
 
 export { HttpStatus };
 
+type DatabaseError = Error & { code?: string; constraint?: string; table?: string; routine?: string };
+
+/** A PostgreSQL error, whether TypeORM wrapped it or it came straight from pg (prepared statements). */
+function asDatabaseError(error: unknown): DatabaseError | null {
+  return error instanceof QueryFailedError || error instanceof pg.DatabaseError ? (error as DatabaseError) : null;
+}
+
 /**
  * What of an unexpected error goes to the log. A database error carries the SQL, its parameters
  * and PostgreSQL's detail ("Key (mrn)=(…) already exists") — patient data — so only its class,
@@ -113,9 +122,9 @@ export { HttpStatus };
 export function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n');
-  if (error instanceof QueryFailedError) {
-    const pg = error as QueryFailedError & { code?: string; constraint?: string; table?: string; routine?: string };
-    return { type: error.name, sqlState: pg.code, constraint: pg.constraint, table: pg.table, routine: pg.routine, stack: frames };
+  const db = asDatabaseError(error);
+  if (db) {
+    return { type: error.name, sqlState: db.code, constraint: db.constraint, table: db.table, routine: db.routine, stack: frames };
   }
   return { type: error.name, message: error.message, stack: error.stack };
 }
