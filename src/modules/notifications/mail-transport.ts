@@ -14,7 +14,7 @@ export function createMailTransport(config: AppConfig): MailTransport {
   return nodemailer.createTransport({
     url: config.smtpUrl,
     pool: true,
-    maxConnections: 5,
+    maxConnections: 10,
     maxMessages: 500,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,

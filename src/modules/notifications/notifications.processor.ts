@@ -12,8 +12,8 @@ import { NotificationsService } from './notifications.service.js';
 import { NotificationRendererService } from './notification-renderer.service.js';
 import { TemplateError } from './template-renderer.js';
 
-/** Emails sent at once by one instance (the SMTP pool has 5 connections). */
-export const SEND_CONCURRENCY = 16;
+/** Emails sent at once by one instance (SMTP pool of 10 connections); 32 measured best (bench/notifications.mjs: 16 → 196/s, 32 → 262/s, 64 → 243/s). */
+export const SEND_CONCURRENCY = 32;
 /** The team is told of final failures at most once an hour (idempotency key per hour). */
 export const DELIVERY_FAILED_TEMPLATE = 'delivery-failed';
 
