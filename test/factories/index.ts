@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { npiFromNineDigits } from '../../src/common/validation/npi.js';
+import { foldName } from '../../src/modules/patient-access/name-folding.js';
 import type { INestApplication } from '@nestjs/common';
 import { SessionService } from '../../src/modules/identity/auth/session.service.js';
 import { PasswordService } from '../../src/modules/identity/password.service.js';
@@ -112,7 +113,6 @@ export interface PatientOverrides {
 export async function createPatient(ds: DataSource, overrides: PatientOverrides = {}) {
   const firstName = overrides.firstName ?? 'Avery';
   const lastName = overrides.lastName ?? `Patient${next()}`;
-  const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
   const [row] = await ds.query(
     `INSERT INTO patients (mrn, first_name, last_name, search_first_name, search_last_name, dob, pcp_npi, has_portal_account)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id, mrn, first_name AS "firstName", last_name AS "lastName", to_char(dob, 'YYYY-MM-DD') AS dob`,
@@ -120,8 +120,8 @@ export async function createPatient(ds: DataSource, overrides: PatientOverrides 
       overrides.mrn ?? `MRN${next()}`.slice(0, 32),
       firstName,
       lastName,
-      fold(firstName),
-      fold(lastName),
+      foldName(firstName),
+      foldName(lastName),
       overrides.dob ?? '2015-06-01',
       overrides.pcpNpi ?? null,
       overrides.hasPortalAccount ?? false,

@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '../validation/uuid.js';
 import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -27,8 +28,6 @@ export const REDACTED_PATHS = [
   ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Drops query-string values from logged URLs (searches carry MRNs, names and dates of birth) and
  * the MRN of integration paths (`/patients/:mrn/...`): a patient segment that is not a UUID is an MRN.
@@ -36,8 +35,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
   const q = url.indexOf('?');
-  const path = (q < 0 ? url : url.slice(0, q)).replace(/(\/patients\/)([^/]+)/gi, (whole, prefix: string, segment: string) =>
-    UUID.test(segment) ? whole : `${prefix}[Redacted]`,
+  const path = (q < 0 ? url : url.slice(0, q)).replace(
+    /(\/patients\/)([^/]+)/gi,
+    (whole, prefix: string, segment: string) => (UUID_PATTERN.test(segment) ? whole : `${prefix}[Redacted]`),
   );
   if (q < 0) return path;
   const params = new URLSearchParams(url.slice(q + 1));

@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '../validation/uuid.js';
 import { ValidationProblem } from '../errors/problem.js';
 
 /**
@@ -38,7 +39,6 @@ export interface Page<T> {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z$/;
 const BIGINT_MAX = 9223372036854775807n;
 
@@ -61,7 +61,7 @@ function partMatches(kind: CursorPartKind, value: unknown): boolean {
     case 'instant':
       return isCursorInstant(value);
     case 'uuid':
-      return typeof value === 'string' && UUID.test(value);
+      return typeof value === 'string' && UUID_PATTERN.test(value);
     case 'boolean':
       return typeof value === 'boolean';
     case 'integer':
@@ -86,7 +86,8 @@ export function decodeCursor<const S extends readonly CursorPartKind[]>(
   shape: S,
 ): DecodedCursor<S> | null {
   if (raw === undefined || raw === null || raw === '') return null;
-  if (typeof raw !== 'string' || raw.length > MAX_CURSOR_LENGTH || !BASE64URL.test(raw)) throw invalidCursor();
+  if (typeof raw !== 'string' || raw.length > MAX_CURSOR_LENGTH || !BASE64URL.test(raw))
+    throw invalidCursor();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
@@ -110,14 +111,22 @@ export function pageLimit(limit: number | null | undefined): number {
  * Cuts rows fetched with `LIMIT limit + 1` (in the list's order) to a page; `nextCursor` is the
  * cursor of the page's last row when there is a further row, else null.
  */
-export function toPage<R>(rows: readonly R[], limit: number, cursorOf: (row: R) => readonly CursorPart[]): Page<R> {
+export function toPage<R>(
+  rows: readonly R[],
+  limit: number,
+  cursorOf: (row: R) => readonly CursorPart[],
+): Page<R> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+  return {
+    items,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
 }
 
 /**
  * SQL for a timestamptz column as the cursor's full-precision text (UTC, microseconds), e.g.
  * `SELECT …, ${cursorAtSql('r.created_at')} AS "cursorAt"`. Compare it back as `$n::timestamptz`.
  */
-export const cursorAtSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const cursorAtSql = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -1,10 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, Kinds } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { AccessRequestsService } from './access-requests.service.js';
 import { AccessRequestListQueryDto, CreateAccessRequestDto } from './dto/access-request.dto.js';
-import { UuidOr404 } from './params.js';
+import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 
 /** Non-PCP access requests, as the requester (a provider or sponsored user) sees them. */
 @ApiTags('patients')
@@ -15,11 +21,14 @@ export class AccessRequestsController {
 
   @Post('patients/:patientId/access-requests')
   @HttpCode(201)
-  @ApiCreatedResponse({ description: '`{id, status:"pending", expiresAt}` — sent to the patient portal for the patient or guardian to decide.' })
+  @ApiCreatedResponse({
+    description:
+      '`{id, status:"pending", expiresAt}` — sent to the patient portal for the patient or guardian to decide.',
+  })
   @ApiConflictResponse({ description: '`no_portal_account`, `already_authorized`, `request_pending`' })
   @ApiNotFoundResponse({ description: 'No such patient.' })
   async create(
-    @Param('patientId', UuidOr404()) patientId: string,
+    @Param('patientId', UuidParam) patientId: string,
     @Body() body: CreateAccessRequestDto,
     @CurrentUser() user: AuthUser,
   ) {
@@ -27,7 +36,10 @@ export class AccessRequestsController {
   }
 
   @Get('access-requests')
-  @ApiOkResponse({ description: "`{items:[{id, patientId, status, reason, createdAt, expiresAt, decidedAt}], nextCursor}` — the caller's requests, newest first." })
+  @ApiOkResponse({
+    description:
+      "`{items:[{id, patientId, status, reason, createdAt, expiresAt, decidedAt}], nextCursor}` — the caller's requests, newest first.",
+  })
   async listMine(@Query() q: AccessRequestListQueryDto, @CurrentUser() user: AuthUser) {
     return this.requests.listMine(user.id, q);
   }

@@ -3,8 +3,12 @@ import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from
 import { ApiKeyAuth } from '../../common/auth/auth.decorators.js';
 import { AccessRequestsService } from './access-requests.service.js';
 import { PortalCareTeamService } from './care-team.service.js';
-import { AccessRequestDecisionDto, AccessRequestListQueryDto, CareTeamDto } from './dto/access-request.dto.js';
-import { UuidOr404 } from './params.js';
+import {
+  AccessRequestDecisionDto,
+  AccessRequestListQueryDto,
+  CareTeamDto,
+} from './dto/access-request.dto.js';
+import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 
 /** The patient portal (MyChildren's): sees and decides access requests, manages the care team. */
 @ApiTags('integration')
@@ -17,7 +21,10 @@ export class PortalAccessController {
   ) {}
 
   @Get('patients/:mrn/access-requests')
-  @ApiOkResponse({ description: '`{items:[{id, requester:{name, npi, practice, kind}, reason, createdAt, expiresAt, decidedAt, status}], nextCursor}`' })
+  @ApiOkResponse({
+    description:
+      '`{items:[{id, requester:{name, npi, practice, kind}, reason, createdAt, expiresAt, decidedAt, status}], nextCursor}`',
+  })
   @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
   async list(@Param('mrn') mrn: string, @Query() q: AccessRequestListQueryDto) {
     return this.requests.listForPortal(mrn, q);
@@ -27,7 +34,7 @@ export class PortalAccessController {
   @HttpCode(200)
   @ApiOkResponse({ description: '`{id, status:"approved"|"denied", decidedAt, grantId}`' })
   @ApiConflictResponse({ description: '`request_not_pending` (already decided or expired)' })
-  async decide(@Param('id', UuidOr404()) id: string, @Body() body: AccessRequestDecisionDto) {
+  async decide(@Param('id', UuidParam) id: string, @Body() body: AccessRequestDecisionDto) {
     return this.requests.decide(id, body.decision, body.decidedBy);
   }
 

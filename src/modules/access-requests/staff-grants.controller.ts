@@ -1,10 +1,16 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
-import { UuidOr404 } from './params.js';
+import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 import { StaffGrantsService } from './staff-grants.service.js';
 
 export class GrantListQueryDto extends PageQueryDto {
@@ -22,9 +28,12 @@ export class StaffGrantsController {
   constructor(private readonly grants: StaffGrantsService) {}
 
   @Get('patients/:patientId/access-grants')
-  @ApiOkResponse({ description: '`{items:[{id, userId, userName, userEmail, basis, sourceId, createdAt, revokedAt, revokedBy}], nextCursor}`' })
+  @ApiOkResponse({
+    description:
+      '`{items:[{id, userId, userName, userEmail, basis, sourceId, createdAt, revokedAt, revokedBy}], nextCursor}`',
+  })
   @ApiNotFoundResponse()
-  async list(@Param('patientId', UuidOr404()) patientId: string, @Query() q: GrantListQueryDto) {
+  async list(@Param('patientId', UuidParam) patientId: string, @Query() q: GrantListQueryDto) {
     return this.grants.list(patientId, q);
   }
 
@@ -32,7 +41,7 @@ export class StaffGrantsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked; the user loses this basis of access at once.' })
   @ApiNotFoundResponse({ description: 'No active grant with this id.' })
-  async revoke(@Param('id', UuidOr404()) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+  async revoke(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser): Promise<void> {
     await this.grants.revoke(user, id);
   }
 }

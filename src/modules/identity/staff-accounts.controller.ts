@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { UuidParam } from '../../common/http/uuid-param.pipe.js';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { notFound } from '../../common/errors/problem.js';
 import { AccountService } from './account.service.js';
 import { HospitalAccountDto, ListDto, ListRegistrationsDto, RejectRegistrationDto } from './dto/auth.dto.js';
 import { RegistrationService } from './registration.service.js';
-
-const IdParam = new ParseUUIDPipe({ exceptionFactory: () => notFound() });
 
 @ApiTags('staff')
 @StaffOnly()
@@ -26,13 +24,17 @@ export class StaffAccountsController {
 
   @Post('registrations/:userId/approve')
   @HttpCode(200)
-  approve(@CurrentUser() staff: AuthUser, @Param('userId', IdParam) userId: string) {
+  approve(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string) {
     return this.registration.approve(staff, userId);
   }
 
   @Post('registrations/:userId/reject')
   @HttpCode(200)
-  reject(@CurrentUser() staff: AuthUser, @Param('userId', IdParam) userId: string, @Body() dto: RejectRegistrationDto) {
+  reject(
+    @CurrentUser() staff: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+    @Body() dto: RejectRegistrationDto,
+  ) {
     return this.registration.reject(staff, userId, dto.reason);
   }
 
@@ -43,7 +45,7 @@ export class StaffAccountsController {
 
   @Post('users/:userId/unlock')
   @HttpCode(200)
-  unlock(@CurrentUser() staff: AuthUser, @Param('userId', IdParam) userId: string) {
+  unlock(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string) {
     return this.accounts.unlock(staff, userId);
   }
 
@@ -58,7 +60,7 @@ export class StaffAccountsController {
   }
 
   @Get('support-requests/:id/screenshot')
-  async screenshot(@Param('id', IdParam) id: string, @Res() res: Response): Promise<void> {
+  async screenshot(@Param('id', UuidParam) id: string, @Res() res: Response): Promise<void> {
     const { bytes, type } = await this.accounts.screenshot(id);
     res.setHeader('content-type', type);
     res.setHeader('content-disposition', 'inline');

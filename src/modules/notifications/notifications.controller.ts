@@ -1,9 +1,9 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { UuidParam } from '../../common/http/uuid-param.pipe.js';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { notFound } from '../../common/errors/problem.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ListNotificationsQuery } from './dto/list-notifications.dto.js';
 import { NotificationsService } from './notifications.service.js';
@@ -20,7 +20,9 @@ export class NotificationsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: '`{items, nextCursor, counts: {pending, queued, sent, failed}}`, newest first' })
+  @ApiOkResponse({
+    description: '`{items, nextCursor, counts: {pending, queued, sent, failed}}`, newest first',
+  })
   list(@Query() query: ListNotificationsQuery) {
     return this.notifications.list(query);
   }
@@ -28,10 +30,7 @@ export class NotificationsController {
   @Post(':id/retry')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The failed notification is pending again and will be sent shortly.' })
-  async retry(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound('No notification with this id.') })) id: string,
-    @CurrentUser() user: AuthUser,
-  ) {
+  async retry(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser) {
     return this.dataSource.transaction(async (manager) => {
       const notification = await this.notifications.retry(manager, id);
       await this.audit.record(

@@ -1,3 +1,4 @@
+import { isUuid } from '../../common/validation/uuid.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -61,9 +62,6 @@ export function basisSql(v: string, p: string): string {
       THEN 'token'
   END`;
 }
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string): boolean => UUID_RE.test(s);
 
 const toDecision = (basis: AccessBasis | null): AccessDecision => ({ allowed: basis !== null, basis });
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/time/clock.js';
 import { AuditService } from '../audit/audit.service.js';
-import { isUuid } from './access-decision.service.js';
+import { isUuid } from '../../common/validation/uuid.js';
 
 export interface GrantInput {
   userId: string;

@@ -7,7 +7,7 @@ import { notFound } from '../../common/errors/problem.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { AuditService } from '../audit/audit.service.js';
-import { isUuid } from './access-decision.service.js';
+import { isUuid } from '../../common/validation/uuid.js';
 import { UpsertDocumentsDto, UpsertPatientDto } from './dto/ehr.dto.js';
 import { DocumentsQuery, RosterEntryDto, SearchPatientsQuery } from './dto/patients-query.dto.js';
 import { EhrFeedService } from './ehr-feed.service.js';
@@ -113,7 +113,10 @@ export class PatientAccessStaffController {
     const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, ['instant', 'bigint']);
     if (!isUuid(patientId) || !(await this.patients.findById(patientId))) throw notFound('No such patient.');
-    const page = await this.audit.listForPatient(patientId, { limit, after: after && { at: after[0], id: after[1] } });
+    const page = await this.audit.listForPatient(patientId, {
+      limit,
+      after: after && { at: after[0], id: after[1] },
+    });
     await this.audit.record({
       actorId: user.id,
       actorKind: user.kind,

@@ -6,7 +6,8 @@ import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagin
 import { isIsoDate } from '../../common/time/hospital-time.js';
 import { AuditService } from '../audit/audit.service.js';
 import { preparedQuery } from '../../database/prepared-query.js';
-import { type AccessBasis, basisSql, isUuid, viewerCte } from './access-decision.service.js';
+import { isUuid } from '../../common/validation/uuid.js';
+import { type AccessBasis, basisSql, viewerCte } from './access-decision.service.js';
 import type { DocumentsQuery, SearchPatientsQuery } from './dto/patients-query.dto.js';
 import type { DocumentCategory } from './entities/clinical-document.entity.js';
 import { foldName } from './name-folding.js';
@@ -125,7 +126,15 @@ export class PatientRecordsService {
             outcome: row.basis ? ('success' as const) : ('denied' as const),
             details: { by, results: rows.length },
           }))
-        : [{ actorId: user.id, actorKind: user.kind, action: 'patient.search', outcome: 'success', details: { by, results: 0 } }],
+        : [
+            {
+              actorId: user.id,
+              actorKind: user.kind,
+              action: 'patient.search',
+              outcome: 'success',
+              details: { by, results: 0 },
+            },
+          ],
     );
     return {
       items: rows.map((row) =>

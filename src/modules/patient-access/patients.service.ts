@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
-import { isUuid } from './access-decision.service.js';
+import { isUuid } from '../../common/validation/uuid.js';
 
 export interface PatientRef {
   id: string;

@@ -4,7 +4,7 @@ import type { AuthUser } from '../../common/auth/principal.js';
 import { notFound, ValidationProblem } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { AuditService } from '../audit/audit.service.js';
-import { isUuid } from './access-decision.service.js';
+import { isUuid } from '../../common/validation/uuid.js';
 import { isValidNpi } from '../../common/validation/npi.js';
 
 /** Staff extend a practice's physicians with NPIs (SPEC §3: provider members ∪ roster). */

@@ -1,9 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AllowLockedSponsor, CurrentUser } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { UuidParam } from './uuid-param.pipe.js';
-import { CompleteValidationDto, CreateSponsoredUserDto, ListSponsoredUsersQuery, ReplaceEmailDto } from './dto/sponsorship.dto.js';
+import { UuidParam } from '../../common/http/uuid-param.pipe.js';
+import {
+  CompleteValidationDto,
+  CreateSponsoredUserDto,
+  ListSponsoredUsersQuery,
+  ReplaceEmailDto,
+} from './dto/sponsorship.dto.js';
 import { SponsorshipService } from './sponsorship.service.js';
 import { ValidationService } from './validation.service.js';
 
@@ -30,7 +41,10 @@ export class SponsorshipController {
   }
 
   @Get('sponsored-users')
-  @ApiOkResponse({ description: '`{items:[{id, email, firstName, lastName, role, status, lockReason, createdAt}], nextCursor}`' })
+  @ApiOkResponse({
+    description:
+      '`{items:[{id, email, firstName, lastName, role, status, lockReason, createdAt}], nextCursor}`',
+  })
   list(@CurrentUser() user: AuthUser, @Query() query: ListSponsoredUsersQuery) {
     return this.sponsorship.list(user, query);
   }
@@ -44,13 +58,20 @@ export class SponsorshipController {
 
   @Post('sponsored-users/:id/replace-email')
   @ApiCreatedResponse({ description: '`{id}` of the new invited account; the old one is deactivated' })
-  replaceEmail(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: ReplaceEmailDto) {
+  replaceEmail(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam) id: string,
+    @Body() body: ReplaceEmailDto,
+  ) {
     return this.sponsorship.replaceEmail(user, id, body.newEmail);
   }
 
   @Get('validation')
   @AllowLockedSponsor()
-  @ApiOkResponse({ description: '`{id, period, dueAt, status, users:[{id, firstName, lastName, email, role}]}`; 404 when none is open' })
+  @ApiOkResponse({
+    description:
+      '`{id, period, dueAt, status, users:[{id, firstName, lastName, email, role}]}`; 404 when none is open',
+  })
   validation(@CurrentUser() user: AuthUser) {
     return this.validations.current(user);
   }
@@ -59,7 +80,11 @@ export class SponsorshipController {
   @HttpCode(200)
   @AllowLockedSponsor()
   @ApiOkResponse({ description: '`{status:"completed"}`; 400 `incomplete_decisions`' })
-  complete(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: CompleteValidationDto) {
+  complete(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam) id: string,
+    @Body() body: CompleteValidationDto,
+  ) {
     return this.validations.complete(user, id, body.decisions);
   }
 }
