@@ -141,7 +141,7 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     // The state is spent: the same callback cannot be replayed.
     const replay = await callback(back);
     expect(replay.status).toBe(400);
-    expect(replay.body.code).toBe('invalid_state');
+    expect(replay.body.code).toBe('sso_state_invalid');
   });
 
   it('answers 403 account_not_found for a hospital identity without an account', async () => {
@@ -158,8 +158,8 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('account_deactivated');
 
-    expect((await t.http().get('/api/v1/auth/sso/callback?code=abc&state=forged')).body.code).toBe('invalid_state');
-    expect((await t.http().get('/api/v1/auth/sso/callback?code=abc')).body.code).toBe('invalid_state');
+    expect((await t.http().get('/api/v1/auth/sso/callback?code=abc&state=forged')).body.code).toBe('sso_state_invalid');
+    expect((await t.http().get('/api/v1/auth/sso/callback?code=abc')).body.code).toBe('sso_state_invalid');
 
     // A real state with a code that is not the IdP's: the exchange fails cleanly.
     const login = await startLogin();

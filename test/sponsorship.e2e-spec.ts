@@ -274,7 +274,7 @@ describe('sponsorship: enrollment and sponsored users', () => {
       expect(r404.status).toBe(404);
       const r409 = await t.http().post(`${api}/sponsored-users/${gone.id}/replace-email`).set('authorization', auth).send({ newEmail: 'n2@example.test' });
       expect(r409.status).toBe(409);
-      expect(r409.body.code).toBe('account_deactivated');
+      expect(r409.body.code).toBe('invalid_state');
       const r400 = await t.http().post(`${api}/sponsored-users/${gone.id}/replace-email`).set('authorization', auth).send({ newEmail: 'nope' });
       expect(r400.status).toBe(400);
       expect(r400.body.code).toBe('validation_failed');

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { ERROR_CATALOGUE, type ErrorCode, type ErrorCodeOfStatus } from './error-catalogue.js';
 
 export interface FieldError {
   field: string;
@@ -22,7 +23,7 @@ export interface ProblemBody {
 export class ProblemException extends HttpException {
   constructor(
     status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     detail: string,
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
@@ -31,20 +32,29 @@ export class ProblemException extends HttpException {
   }
 }
 
-export const badRequest = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new ProblemException(HttpStatus.BAD_REQUEST, code, detail, extra);
-export const unauthenticated = (detail = 'Authentication is required.', code = 'unauthenticated') =>
-  new ProblemException(HttpStatus.UNAUTHORIZED, code, detail);
-export const forbidden = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new ProblemException(HttpStatus.FORBIDDEN, code, detail, extra);
-export const notFound = (detail = 'Not found.') => new ProblemException(HttpStatus.NOT_FOUND, 'not_found', detail);
-export const conflict = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new ProblemException(HttpStatus.CONFLICT, code, detail, extra);
-export const rateLimited = (retryAfterSeconds: number, detail = 'Too many requests; try again later.') =>
+/**
+ * Builds the exception for a catalogued code: its status comes from the catalogue, `detail`
+ * overrides the catalogue's default wording for this occurrence.
+ */
+export function problem(code: ErrorCode, detail?: string, extra?: Record<string, unknown>): ProblemException {
+  const entry = ERROR_CATALOGUE[code];
+  return new ProblemException(entry.status, code, detail ?? entry.detail, extra);
+}
+
+export const badRequest = (code: ErrorCodeOfStatus<400>, detail?: string, extra?: Record<string, unknown>) =>
+  problem(code, detail, extra);
+export const unauthenticated = (detail?: string, code: ErrorCodeOfStatus<401> = 'unauthenticated') =>
+  problem(code, detail ?? ERROR_CATALOGUE[code].detail);
+export const forbidden = (code: ErrorCodeOfStatus<403>, detail?: string, extra?: Record<string, unknown>) =>
+  problem(code, detail, extra);
+export const notFound = (detail?: string) => problem('not_found', detail);
+export const conflict = (code: ErrorCodeOfStatus<409>, detail?: string, extra?: Record<string, unknown>) =>
+  problem(code, detail, extra);
+export const rateLimited = (retryAfterSeconds: number, detail?: string) =>
   new ProblemException(
     HttpStatus.TOO_MANY_REQUESTS,
     'rate_limited',
-    detail,
+    detail ?? ERROR_CATALOGUE.rate_limited.detail,
     {},
     { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   );

@@ -129,7 +129,7 @@ export class SponsorshipService {
       .transaction(async (manager) => {
         const old = await this.lockOwn(manager, caller, userId);
         if (old.status === 'deactivated') {
-          throw conflict('account_deactivated', 'This account is already deactivated; create a new sponsored user instead.');
+          throw conflict('invalid_state', 'This account is already deactivated; create a new sponsored user instead.');
         }
         if (old.email === newEmail) throw conflict('email_taken', 'That is already this account’s email address.');
         await this.deactivateUser(manager, old, { replaced: true });

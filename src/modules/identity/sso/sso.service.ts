@@ -86,9 +86,9 @@ export class SsoService {
     const settings = this.assertEnabled();
     const client = await this.client();
     const state = typeof query.state === 'string' ? query.state : '';
-    if (!state || state.length > 200) throw badRequest('invalid_state', 'The sign-in request is missing its state; start again.');
+    if (!state || state.length > 200) throw badRequest('sso_state_invalid', 'The sign-in request is missing its state; start again.');
     const raw = await this.redis.getdel(this.stateKey(state));
-    if (!raw) throw badRequest('invalid_state', 'This sign-in has expired or was already completed; start again.');
+    if (!raw) throw badRequest('sso_state_invalid', 'This sign-in has expired or was already completed; start again.');
     const pending = JSON.parse(raw) as PendingLogin;
 
     const callbackUrl = new URL(settings.redirectUri);
