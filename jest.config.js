@@ -12,7 +12,10 @@ export default {
   // Per-project testTimeout is ignored by Jest: it must be set here.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/scripts'], testMatch: ['**/*.spec.ts'] },
+    // Architecture checks (test/architecture) read source files only: fast, so they run with the unit tests.
+    { ...common, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/scripts', '<rootDir>/test/architecture'], testMatch: ['**/*.spec.ts'] },
+    // Module tests: real services and repositories on a cloned database, no HTTP (test/support/module-test.ts).
+    { ...common, displayName: 'module', roots: ['<rootDir>/test/modules'], testMatch: ['**/*.module-spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

@@ -11,4 +11,6 @@ import { PcpUpdates1795308709838 } from './1795308709838-PcpUpdates.js';
 import { PcpUpdatesConstraints1795308709839 } from './1795308709839-PcpUpdatesConstraints.js';
 import { NotificationsListIndexAndChecks1795308738769 } from './1795308738769-NotificationsListIndexAndChecks.js';
 import { PatientAccessIndexes1795308793271 } from './1795308793271-PatientAccessIndexes.js';
-export const MIGRATIONS: Function[] = [InitialSchema1795308167230, PatientAccessConstraints1795308400000, AccessRequestsAndInvitations1795308487433, AccessRequestsConstraints1795308488433, AuditAppendOnlyChain1795308500000, SponsorValidations1795308541733, SponsorValidationConstraints1795308541734, IdentityRequests1795308649333, PcpUpdates1795308709838, PcpUpdatesConstraints1795308709839, NotificationsListIndexAndChecks1795308738769, PatientAccessIndexes1795308793271];
+import { AccountDirectoryView1795309000000 } from './1795309000000-AccountDirectoryView.js';
+import { AccessGrantExpiry1795310100000 } from './1795310100000-AccessGrantExpiry.js';
+export const MIGRATIONS: Function[] = [InitialSchema1795308167230, PatientAccessConstraints1795308400000, AccessRequestsAndInvitations1795308487433, AccessRequestsConstraints1795308488433, AuditAppendOnlyChain1795308500000, SponsorValidations1795308541733, SponsorValidationConstraints1795308541734, IdentityRequests1795308649333, PcpUpdates1795308709838, PcpUpdatesConstraints1795308709839, NotificationsListIndexAndChecks1795308738769, PatientAccessIndexes1795308793271, AccountDirectoryView1795309000000, AccessGrantExpiry1795310100000];

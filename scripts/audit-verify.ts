@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { loadConfig } from '../src/config/app-config.js';
-import { verifyAuditChain } from '../src/modules/audit/audit-chain.js';
+import { chainHasHead, verifyAuditChain } from '../src/modules/audit/audit-chain.js';
 
 /**
  * `npm run audit:verify`: walks the audit trail's hash chain and reports the first broken link.
@@ -11,12 +11,12 @@ const config = loadConfig();
 const client = new pg.Client({ connectionString: config.databaseUrl });
 try {
   await client.connect();
-  const report = await verifyAuditChain(async (sql, params) => (await client.query(sql, params)).rows);
+  const query = async (sql: string, params: unknown[]) => (await client.query(sql, params)).rows;
+  const report = await verifyAuditChain(query);
   const expectIdx = process.argv.indexOf('--expect-head');
   if (report.ok && expectIdx > 0) {
     const [id, hash] = (process.argv[expectIdx + 1] ?? '').split(':');
-    const { rows } = await client.query('SELECT hash FROM audit_events WHERE id = $1::bigint', [id]);
-    if (!rows.length || rows[0].hash !== hash) {
+    if (!(await chainHasHead(query, { id, hash }))) {
       console.error(
         `BROKEN: the noted head ${id} is missing or changed (the tail was removed or rewritten).`,
       );

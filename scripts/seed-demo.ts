@@ -1,245 +1,311 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CommonModule } from '../src/common/common.module.js';
+import { Clock } from '../src/common/time/clock.js';
 import { npiFromNineDigits as npi } from '../src/common/validation/npi.js';
 import { loadConfig } from '../src/config/app-config.js';
+import { ConfigModule } from '../src/config/config.module.js';
+import { DatabaseModule } from '../src/database/database.module.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
+import { AuditModule, AuditService } from '../src/modules/audit/index.js';
+import type { SponsoredRole, UserKind } from '../src/modules/identity/index.js';
 import { PasswordService } from '../src/modules/identity/password.service.js';
-import { foldName } from '../src/modules/patient-access/name-folding.js';
+import { PracticesRepository } from '../src/modules/identity/practices.repository.js';
+import { UsersRepository } from '../src/modules/identity/users.repository.js';
+import {
+  ClinicalDocumentsRepository,
+  type DocumentInput,
+} from '../src/modules/patient-access/clinical-documents.repository.js';
+import { foldName, Patient } from '../src/modules/patient-access/index.js';
+import { PatientsRepository } from '../src/modules/patient-access/patients.repository.js';
+import { PracticeRosterRepository } from '../src/modules/patient-access/practice-roster.repository.js';
 
 /**
  * `npm run seed:demo`: fills an EMPTY database with a believable demo world — one pediatric
  * practice with two providers (one a sponsor), a sponsored nurse, a second practice, roster
  * entries, patients with PCPs, care teams and documents of every category — and prints how to
  * sign in. Refuses when the database already has patients. Migrates first.
+ *
+ * The rows are written by the application's own repositories (and the audit entry by AuditService,
+ * so the hash chain stays whole) in one transaction, in a Nest application context of just the
+ * database and those providers: no HTTP server, no Redis, no queues.
  */
+@Module({
+  imports: [ConfigModule, CommonModule, DatabaseModule, AuditModule],
+  providers: [
+    PasswordService,
+    PracticesRepository,
+    UsersRepository,
+    PatientsRepository,
+    PracticeRosterRepository,
+    ClinicalDocumentsRepository,
+  ],
+})
+class SeedModule {}
 
 const config = loadConfig();
 await prepareDatabase(config);
-const client = new pg.Client({ connectionString: config.databaseUrl });
-await client.connect();
+const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
 try {
-  const { rows: existing } = await client.query('SELECT count(*)::int AS n FROM patients');
-  if (existing[0].n > 0) {
+  const dataSource = app.get(DataSource);
+  const existing = await dataSource.getRepository(Patient).count();
+  if (existing > 0) {
     console.error(
-      `Refusing to seed: the database already has ${existing[0].n} patients. seed:demo only fills an empty database.`,
+      `Refusing to seed: the database already has ${existing} patients. seed:demo only fills an empty database.`,
     );
     process.exitCode = 1;
   } else {
     const password = `Demo-${randomBytes(9).toString('base64url')}`;
-    const hash = await new PasswordService().hash(password);
-    await client.query('BEGIN');
-    const practice = async (name: string, city: string, address: string) =>
-      (
-        await client.query(
-          `INSERT INTO practices (name, search_name, address, city, phone, fax) VALUES ($1::varchar, lower($1::varchar), $2, $3, '617-555-0140', '617-555-0141') RETURNING id`,
-          [name, address, city],
-        )
-      ).rows[0].id as string;
-    const riverside = await practice(
-      'Riverside Pediatrics',
-      'Cambridge',
-      '221 Riverside Ave, Cambridge, MA 02139',
-    );
-    const harbor = await practice('Harbor Family Medicine', 'Quincy', '48 Harbor St, Quincy, MA 02169');
-    const user = async (u: {
-      kind: string;
-      email: string;
-      first: string;
-      last: string;
-      npi?: string;
-      practiceId?: string;
-      sponsorId?: string;
-      isSponsor?: boolean;
-      role?: string;
-    }) =>
-      (
-        await client.query(
-          `INSERT INTO users (kind, email, password_hash, first_name, last_name, npi, practice_id, sponsor_id, sponsored_role, is_sponsor, status, email_verified_at, approved_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', now(), now()) RETURNING id`,
-          [
-            u.kind,
-            u.email,
-            hash,
-            u.first,
-            u.last,
-            u.npi ?? null,
-            u.practiceId ?? null,
-            u.sponsorId ?? null,
-            u.role ?? null,
-            u.isSponsor ?? false,
-          ],
-        )
-      ).rows[0].id as string;
-    const chen = { npi: npi('150000001'), email: 'dr.chen@riverside-peds.example' };
-    const patel = { npi: npi('150000002'), email: 'dr.patel@riverside-peds.example' };
-    const okafor = { npi: npi('150000003'), email: 'dr.okafor@harbor-family.example' };
-    const rosterOnly = npi('150000004'); // a part-time physician on Riverside's roster, without an account
-    const specialist = npi('150000005'); // hospital cardiologist, care-team member only
-    const chenId = await user({
-      kind: 'provider',
-      email: chen.email,
-      first: 'Mei',
-      last: 'Chen',
-      npi: chen.npi,
-      practiceId: riverside,
-      isSponsor: true,
-    });
-    await user({
-      kind: 'provider',
-      email: patel.email,
-      first: 'Arjun',
-      last: 'Patel',
-      npi: patel.npi,
-      practiceId: riverside,
-    });
-    await user({
-      kind: 'provider',
-      email: okafor.email,
-      first: 'Grace',
-      last: 'Okafor',
-      npi: okafor.npi,
-      practiceId: harbor,
-    });
-    await user({
-      kind: 'sponsored',
-      email: 'nurse.brooks@riverside-peds.example',
-      first: 'Lena',
-      last: 'Brooks',
-      practiceId: riverside,
-      sponsorId: chenId,
-      role: 'registered_nurse',
-    });
-    await client.query(`INSERT INTO practice_roster (practice_id, npi) VALUES ($1, $2)`, [
-      riverside,
-      rosterOnly,
-    ]);
-
-    const patients = [
-      {
-        mrn: 'CH1000001',
-        first: 'Zoë',
-        last: 'Martínez',
-        dob: '2016-03-14',
-        pcp: chen.npi,
-        team: [specialist],
-        portal: true,
-      },
-      {
-        mrn: 'CH1000002',
-        first: 'Liam',
-        last: "O'Connor",
-        dob: '2019-08-02',
-        pcp: patel.npi,
-        team: [],
-        portal: false,
-      },
-      {
-        mrn: 'CH1000003',
-        first: 'Amara',
-        last: 'Nwosu',
-        dob: '2012-11-23',
-        pcp: rosterOnly,
-        team: [chen.npi],
-        portal: true,
-      },
-      {
-        mrn: 'CH1000004',
-        first: 'Noah',
-        last: 'Lefèvre',
-        dob: '2021-01-30',
-        pcp: okafor.npi,
-        team: [specialist, chen.npi],
-        portal: true,
-      },
-      {
-        mrn: 'CH1000005',
-        first: 'Sofia',
-        last: 'Rossi',
-        dob: '2014-06-09',
-        pcp: okafor.npi,
-        team: [],
-        portal: false,
-      },
-    ];
-    const docs = (name: string): Array<[string, string, string, string]> => [
-      [
-        'encounter',
-        '2026-09-12T09:30:00-04:00',
-        'Emergency department visit',
-        `${name} seen for wheezing after a viral illness; improved with albuterol; discharged home.`,
-      ],
-      [
-        'appointment',
-        '2026-12-03T14:00:00-05:00',
-        'Pulmonology follow-up',
-        'Scheduled follow-up in the pulmonology clinic, 3rd floor.',
-      ],
-      [
-        'result',
-        '2026-09-12T10:05:00-04:00',
-        'Chest X-ray',
-        'No focal consolidation. Mild peribronchial thickening.',
-      ],
-      [
-        'result',
-        '2026-09-12T10:40:00-04:00',
-        'Complete blood count',
-        'WBC 9.8, Hgb 12.6, Plt 310 — within normal limits.',
-      ],
-      [
-        'note',
-        '2026-09-12T12:15:00-04:00',
-        'Discharge summary',
-        'Asthma exacerbation, mild. Continue controller therapy; return precautions given.',
-      ],
-      [
-        'medication',
-        '2026-09-12T12:20:00-04:00',
-        'Fluticasone 44 mcg inhaler',
-        '2 puffs twice daily with spacer.',
-      ],
-      ['allergy', '2025-05-01T08:00:00-04:00', 'Amoxicillin', 'Rash (mild), reported by parent.'],
-      ['problem', '2024-02-10T08:00:00-05:00', 'Mild persistent asthma', 'Active since 2024.'],
-    ];
-    let n = 0;
-    for (const p of patients) {
-      const { rows } = await client.query(
-        `INSERT INTO patients (mrn, first_name, last_name, search_first_name, search_last_name, dob, pcp_npi, has_portal_account)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [p.mrn, p.first, p.last, foldName(p.first), foldName(p.last), p.dob, p.pcp, p.portal],
-      );
-      for (const member of p.team)
-        await client.query(`INSERT INTO care_team_members (patient_id, npi) VALUES ($1, $2)`, [
-          rows[0].id,
-          member,
-        ]);
-      for (const [category, occurredAt, title, body] of docs(p.first)) {
-        await client.query(
-          `INSERT INTO clinical_documents (patient_id, external_id, category, occurred_at, title, body) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [rows[0].id, `DEMO-${p.mrn}-${++n}`, category, occurredAt, title, body],
-        );
-      }
-    }
-    await client.query(
-      `INSERT INTO audit_events (at, actor_id, actor_kind, action, outcome, details, hash) VALUES (now(), NULL, 'system', 'demo.seed', 'success', '{}'::jsonb, '')`,
-    );
-    await client.query('COMMIT');
-    console.log(`Demo data created: 2 practices, 3 providers, 1 sponsored user, ${patients.length} patients, ${n} documents.
+    const hash = await app.get(PasswordService).hash(password);
+    const now = app.get(Clock).now();
+    const summary = await dataSource.transaction((manager) => seed(manager, hash, now));
+    console.log(`Demo data created: 2 practices, 3 providers, 1 sponsored user, ${summary.patients} patients, ${summary.documents} documents.
 
 Sign in (POST /api/v1/auth/login, then enroll TOTP with the returned secret at first sign-in):
-  Dr. Mei Chen (provider, sponsor, Riverside Pediatrics)   ${chen.email}
-  Dr. Arjun Patel (provider, Riverside Pediatrics)         ${patel.email}
-  Dr. Grace Okafor (provider, Harbor Family Medicine)      ${okafor.email}
-  Lena Brooks, RN (sponsored by Dr. Chen)                  nurse.brooks@riverside-peds.example
+  Dr. Mei Chen (provider, sponsor, Riverside Pediatrics)   ${CHEN.email}
+  Dr. Arjun Patel (provider, Riverside Pediatrics)         ${PATEL.email}
+  Dr. Grace Okafor (provider, Harbor Family Medicine)      ${OKAFOR.email}
+  Lena Brooks, RN (sponsored by Dr. Chen)                  ${NURSE_EMAIL}
   Password for all of them: ${password}
 ${config.bootstrapStaffEmail ? `  Staff: ${config.bootstrapStaffEmail} (BOOTSTRAP_STAFF_PASSWORD)\n` : '  Staff: set BOOTSTRAP_STAFF_EMAIL and BOOTSTRAP_STAFF_PASSWORD and start the app.\n'}
 Try: GET /api/v1/patients?mrn=CH1000001 as Dr. Chen (pcp_practice), CH1000003 (roster PCP), CH1000004 (care team),
      and CH1000005 (not authorized: actions only). Search by name: ?lastName=martinez&firstName=zoe&dob=2016-03-14.`);
   }
 } catch (error) {
-  await client.query('ROLLBACK').catch(() => undefined);
   console.error(`seed:demo failed: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
-  await client.end();
+  await app.close();
+}
+
+const CHEN = { npi: npi('150000001'), email: 'dr.chen@riverside-peds.example' };
+const PATEL = { npi: npi('150000002'), email: 'dr.patel@riverside-peds.example' };
+const OKAFOR = { npi: npi('150000003'), email: 'dr.okafor@harbor-family.example' };
+const NURSE_EMAIL = 'nurse.brooks@riverside-peds.example';
+/** A part-time physician on Riverside's roster, without an account. */
+const ROSTER_ONLY = npi('150000004');
+/** A hospital cardiologist, care-team member only. */
+const SPECIALIST = npi('150000005');
+
+const PATIENTS = [
+  {
+    mrn: 'CH1000001',
+    first: 'Zoë',
+    last: 'Martínez',
+    dob: '2016-03-14',
+    pcp: CHEN.npi,
+    team: [SPECIALIST],
+    portal: true,
+  },
+  {
+    mrn: 'CH1000002',
+    first: 'Liam',
+    last: "O'Connor",
+    dob: '2019-08-02',
+    pcp: PATEL.npi,
+    team: [],
+    portal: false,
+  },
+  {
+    mrn: 'CH1000003',
+    first: 'Amara',
+    last: 'Nwosu',
+    dob: '2012-11-23',
+    pcp: ROSTER_ONLY,
+    team: [CHEN.npi],
+    portal: true,
+  },
+  {
+    mrn: 'CH1000004',
+    first: 'Noah',
+    last: 'Lefèvre',
+    dob: '2021-01-30',
+    pcp: OKAFOR.npi,
+    team: [SPECIALIST, CHEN.npi],
+    portal: true,
+  },
+  {
+    mrn: 'CH1000005',
+    first: 'Sofia',
+    last: 'Rossi',
+    dob: '2014-06-09',
+    pcp: OKAFOR.npi,
+    team: [],
+    portal: false,
+  },
+];
+
+function documentsOf(name: string): Array<Omit<DocumentInput, 'externalId'>> {
+  return [
+    {
+      category: 'encounter',
+      occurredAt: '2026-09-12T09:30:00-04:00',
+      title: 'Emergency department visit',
+      body: `${name} seen for wheezing after a viral illness; improved with albuterol; discharged home.`,
+    },
+    {
+      category: 'appointment',
+      occurredAt: '2026-12-03T14:00:00-05:00',
+      title: 'Pulmonology follow-up',
+      body: 'Scheduled follow-up in the pulmonology clinic, 3rd floor.',
+    },
+    {
+      category: 'result',
+      occurredAt: '2026-09-12T10:05:00-04:00',
+      title: 'Chest X-ray',
+      body: 'No focal consolidation. Mild peribronchial thickening.',
+    },
+    {
+      category: 'result',
+      occurredAt: '2026-09-12T10:40:00-04:00',
+      title: 'Complete blood count',
+      body: 'WBC 9.8, Hgb 12.6, Plt 310 — within normal limits.',
+    },
+    {
+      category: 'note',
+      occurredAt: '2026-09-12T12:15:00-04:00',
+      title: 'Discharge summary',
+      body: 'Asthma exacerbation, mild. Continue controller therapy; return precautions given.',
+    },
+    {
+      category: 'medication',
+      occurredAt: '2026-09-12T12:20:00-04:00',
+      title: 'Fluticasone 44 mcg inhaler',
+      body: '2 puffs twice daily with spacer.',
+    },
+    {
+      category: 'allergy',
+      occurredAt: '2025-05-01T08:00:00-04:00',
+      title: 'Amoxicillin',
+      body: 'Rash (mild), reported by parent.',
+    },
+    {
+      category: 'problem',
+      occurredAt: '2024-02-10T08:00:00-05:00',
+      title: 'Mild persistent asthma',
+      body: 'Active since 2024.',
+    },
+  ];
+}
+
+async function seed(
+  manager: EntityManager,
+  passwordHash: string,
+  now: Date,
+): Promise<{ patients: number; documents: number }> {
+  const practices = app.get(PracticesRepository);
+  const users = app.get(UsersRepository);
+  const practice = (name: string, city: string, address: string) =>
+    practices.insert(
+      { name, address, city, phone: '617-555-0140', fax: '617-555-0141', createdAt: now },
+      manager,
+    );
+  const user = async (u: {
+    kind: UserKind;
+    email: string;
+    first: string;
+    last: string;
+    npi?: string;
+    practiceId: string;
+    sponsorId?: string;
+    isSponsor?: boolean;
+    role?: SponsoredRole;
+  }): Promise<string> => {
+    const created = await users.insert(
+      {
+        kind: u.kind,
+        email: u.email,
+        passwordHash,
+        firstName: u.first,
+        lastName: u.last,
+        npi: u.npi ?? null,
+        practiceId: u.practiceId,
+        sponsorId: u.sponsorId ?? null,
+        sponsoredRole: u.role ?? null,
+        isSponsor: u.isSponsor ?? false,
+        status: 'active',
+        emailVerifiedAt: now,
+        approvedAt: now,
+        now,
+      },
+      manager,
+    );
+    if (!created) throw new Error(`${u.email} already has an account`);
+    return created.id;
+  };
+
+  const riverside = await practice(
+    'Riverside Pediatrics',
+    'Cambridge',
+    '221 Riverside Ave, Cambridge, MA 02139',
+  );
+  const harbor = await practice('Harbor Family Medicine', 'Quincy', '48 Harbor St, Quincy, MA 02169');
+  const chenId = await user({
+    kind: 'provider',
+    email: CHEN.email,
+    first: 'Mei',
+    last: 'Chen',
+    npi: CHEN.npi,
+    practiceId: riverside,
+    isSponsor: true,
+  });
+  await user({
+    kind: 'provider',
+    email: PATEL.email,
+    first: 'Arjun',
+    last: 'Patel',
+    npi: PATEL.npi,
+    practiceId: riverside,
+  });
+  await user({
+    kind: 'provider',
+    email: OKAFOR.email,
+    first: 'Grace',
+    last: 'Okafor',
+    npi: OKAFOR.npi,
+    practiceId: harbor,
+  });
+  await user({
+    kind: 'sponsored',
+    email: NURSE_EMAIL,
+    first: 'Lena',
+    last: 'Brooks',
+    practiceId: riverside,
+    sponsorId: chenId,
+    role: 'registered_nurse',
+  });
+  await app.get(PracticeRosterRepository).add(riverside, ROSTER_ONLY, null, now, manager);
+
+  const patients = app.get(PatientsRepository);
+  const documents = app.get(ClinicalDocumentsRepository);
+  let n = 0;
+  for (const p of PATIENTS) {
+    const { id } = await patients.upsert(
+      {
+        mrn: p.mrn,
+        firstName: p.first,
+        lastName: p.last,
+        searchFirstName: foldName(p.first),
+        searchLastName: foldName(p.last),
+        dob: p.dob,
+        pcpNpi: p.pcp,
+        hasPortalAccount: p.portal,
+      },
+      now,
+      manager,
+    );
+    if (p.team.length) await patients.replaceCareTeam(id, p.team, manager);
+    const docs = documentsOf(p.first).map((d) => ({ ...d, externalId: `DEMO-${p.mrn}-${++n}` }));
+    await documents.upsertMany(id, docs, now, manager);
+  }
+  await app
+    .get(AuditService)
+    .record(
+      { actorId: null, actorKind: 'system', action: 'demo.seed', outcome: 'success', details: {} },
+      manager,
+    );
+  return { patients: PATIENTS.length, documents: n };
 }

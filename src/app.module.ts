@@ -20,6 +20,7 @@ import { PcpUpdatesModule } from './modules/pcp-updates/pcp-updates.module.js';
 import { SponsorshipModule } from './modules/sponsorship/sponsorship.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { AccessRequestsModule } from './modules/access-requests/access-requests.module.js';
+import { WebAppModule } from './modules/web-app/web-app.module.js';
 
 @Module({
   imports: [
@@ -47,6 +48,7 @@ import { AccessRequestsModule } from './modules/access-requests/access-requests.
     AccessRequestsModule,
     PcpUpdatesModule,
     SponsorshipModule,
+    WebAppModule.register(),
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
 })

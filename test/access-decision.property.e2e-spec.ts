@@ -12,7 +12,8 @@ import { createTestApp, type TestContext } from './support/test-app.js';
 
 /**
  * Property: for random small worlds, the SQL decision equals a plain in-memory model of SPEC §3
- * for every user × patient pair. Worlds are written in batches (one transaction each) and decided
+ * (with §1's account states and §7's grants) for every user × patient pair, as of one instant `NOW`
+ * (the app's clock). Worlds are written in batches (one transaction each) and decided
  * with the same SQL fragments AccessDecisionService uses, set-based. Every world has its own
  * practices, NPIs, users and patients, so worlds sharing the database cannot see each other.
  */
@@ -28,10 +29,19 @@ const STATUSES = [
 ] as const;
 type Status = (typeof STATUSES)[number];
 type Kind = 'provider' | 'sponsored' | 'staff';
+type LockReason = 'failed_logins' | 'validation_overdue' | 'staff';
+
+/** The instant every world is decided at: the test app's clock, and `$3` of the set-based SQL. */
+const NOW = new Date('2026-11-16T15:00:00Z');
+const MINUTE = 60_000;
 
 interface WUser {
   kind: Kind;
   status: Status;
+  /** set when `status` is `locked` (SPEC §1: every lock has a reason) */
+  lockReason: LockReason | null;
+  /** end of a `failed_logins` lock, in minutes from NOW (negative: the 15 minutes are over) */
+  lockedUntilMin: number | null;
   practice: number | null;
   /** index into the world's NPI pool (providers; staff sometimes carry one too) */
   npi: number | null;
@@ -70,6 +80,8 @@ const worldArb: fc.Arbitrary<World> = fc
       fc.record({
         kind: fc.constantFrom<Kind>('provider', 'provider', 'sponsored', 'staff'),
         status: statusArb,
+        lockReason: fc.constantFrom<LockReason>('failed_logins', 'failed_logins', 'validation_overdue', 'staff'),
+        lockedUntilMin: fc.constantFrom(-24 * 60, -1, 1, 15),
         practice: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 6 }),
         npi: fc.option(fc.integer({ min: 0, max: POOL - 1 }), { freq: 8 }),
         sponsor: fc.option(fc.integer({ min: 0, max: 7 }), { freq: 6 }),
@@ -106,9 +118,12 @@ const worldArb: fc.Arbitrary<World> = fc
       let npi = u.kind === 'sponsored' ? null : u.npi;
       if (npi !== null && usedNpi.has(npi)) npi = null;
       if (npi !== null) usedNpi.add(npi);
+      const lockReason = u.status === 'locked' ? u.lockReason : null;
       return {
         kind: u.kind,
         status: u.status,
+        lockReason,
+        lockedUntilMin: lockReason === 'failed_logins' ? u.lockedUntilMin : null,
         practice: practice(u.practice),
         npi,
         sponsor: u.kind === 'sponsored' && u.sponsor !== null && i > 0 ? u.sponsor % i : null,
@@ -132,13 +147,39 @@ const worldArb: fc.Arbitrary<World> = fc
     return { practices: w.practices, npiPool: POOL, users, patients: w.patients, roster, grants };
   });
 
+/**
+ * Provider accounts that make their NPI one of the practice's physicians (SPEC §3: "its provider
+ * members"): a member until the account ends (deactivated) — a lock, temporary or for an overdue
+ * validation, does not end membership; an account staff have not approved (pending) or rejected
+ * never began it.
+ */
 const MEMBER: ReadonlySet<Status> = new Set(['active', 'locked']);
 
-/** SPEC §3 in plain code (decisions as documented in docs/patient-access.md). */
-export function modelDecide(w: World, ui: number, pi: number): AccessBasis | null {
+/**
+ * The account's status at `now` (SPEC §1): five failed sign-ins lock it "for 15 minutes", so once
+ * `locked_until` has passed it is active again, whether or not anyone has signed in since.
+ */
+export function statusAt(u: WUser, now: Date): Status {
+  if (u.status === 'locked' && u.lockReason === 'failed_logins' && u.lockedUntilMin !== null) {
+    return NOW.getTime() + u.lockedUntilMin * MINUTE <= now.getTime() ? 'active' : 'locked';
+  }
+  return u.status;
+}
+
+/** Every world's grants run to this instant, well after NOW: what `grantInForce` decides is revocation. */
+const GRANT_EXPIRES_AT = new Date(NOW.getTime() + 300 * 24 * 60 * MINUTE);
+
+/** SPEC §7: a personal grant (approved request, validated token) counts while it is in force, i.e. until revoked. */
+function grantInForce(g: WGrant): boolean {
+  return !g.revoked;
+}
+
+/** SPEC §3 in plain code: may user `ui` view patient `pi` at `now`, and on which basis (the first that holds). */
+export function modelDecide(w: World, ui: number, pi: number, now: Date = NOW): AccessBasis | null {
   const u = w.users[ui];
   const p = w.patients[pi];
-  if (u.status !== 'active' || u.kind === 'staff') return null;
+  // Clinical viewers only: providers and their sponsored staff; the hospital's team is not one.
+  if (statusAt(u, now) !== 'active' || u.kind === 'staff') return null;
   let practice: number | null = null;
   if (u.kind === 'provider') practice = u.practice;
   if (u.kind === 'sponsored' && u.sponsor !== null) {
@@ -155,7 +196,7 @@ export function modelDecide(w: World, ui: number, pi: number): AccessBasis | nul
   }
   if (u.kind === 'provider' && u.npi !== null && p.careTeam.includes(u.npi)) return 'care_team';
   const grant = (basis: string) =>
-    w.grants.some((g) => g.user === ui && g.patient === pi && g.basis === basis && !g.revoked);
+    w.grants.some((g) => g.user === ui && g.patient === pi && g.basis === basis && grantInForce(g));
   if (grant('approved_request')) return 'approved_request';
   if (grant('token')) return 'token';
   return null;
@@ -173,11 +214,11 @@ async function insertWorlds(
   worlds: World[],
 ): Promise<Ids[]> {
   const practices: string[] = [];
-  const users: unknown[][] = [[], [], [], [], [], [], [], []];
+  const users: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
   const patients: unknown[][] = [[], [], [], []];
   const care: string[][] = [[], []];
   const roster: string[][] = [[], []];
-  const grants: unknown[][] = [[], [], [], [], []];
+  const grants: unknown[][] = [[], [], [], [], [], []];
   const out: Ids[] = [];
   const sponsoredRows: number[] = [];
   for (const w of worlds) {
@@ -195,6 +236,8 @@ async function insertWorlds(
         u.sponsor === null ? null : userIds[u.sponsor],
         u.status,
         u.kind === 'sponsored' ? 'registered_nurse' : null,
+        u.lockReason,
+        u.lockedUntilMin === null ? null : new Date(NOW.getTime() + u.lockedUntilMin * MINUTE),
       ];
       row.forEach((v, c) => users[c].push(v));
       if (u.sponsor !== null) sponsoredRows.push(users[0].length - 1);
@@ -220,6 +263,7 @@ async function insertWorlds(
       grants[2].push(g.basis);
       grants[3].push(g.revoked ? new Date() : null);
       grants[4].push(null);
+      grants[5].push(GRANT_EXPIRES_AT);
     }
     out.push({ users: userIds, patients: patientIds });
   }
@@ -229,11 +273,11 @@ async function insertWorlds(
   );
   // Sponsors first (the sponsor FK), then everyone: insert without sponsor, then set it.
   await q(
-    `INSERT INTO users (id, kind, email, first_name, last_name, npi, practice_id, status, sponsored_role)
-     SELECT id, kind, email, 'F', 'L', npi, practice_id, status, role
-       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::char(10)[], $5::uuid[], $6::varchar[], $7::varchar[])
-            AS t(id, kind, email, npi, practice_id, status, role)`,
-    [users[0], users[1], users[2], users[3], users[4], users[6], users[7]],
+    `INSERT INTO users (id, kind, email, first_name, last_name, npi, practice_id, status, sponsored_role, lock_reason, locked_until)
+     SELECT id, kind, email, 'F', 'L', npi, practice_id, status, role, lock_reason, locked_until
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::char(10)[], $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::timestamptz[])
+            AS t(id, kind, email, npi, practice_id, status, role, lock_reason, locked_until)`,
+    [users[0], users[1], users[2], users[3], users[4], users[6], users[7], users[8], users[9]],
   );
   const withSponsor = sponsoredRows.map((r) => [users[0][r], users[5][r]]);
   if (withSponsor.length) {
@@ -256,8 +300,8 @@ async function insertWorlds(
     roster,
   );
   await q(
-    `INSERT INTO access_grants (user_id, patient_id, basis, revoked_at, source_id)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::timestamptz[], $5::uuid[])`,
+    `INSERT INTO access_grants (user_id, patient_id, basis, revoked_at, source_id, expires_at)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::timestamptz[], $5::uuid[], $6::timestamptz[])`,
     grants,
   );
   return out;
@@ -268,10 +312,12 @@ const PAIRS_SQL = `
   SELECT uu.id AS "userId", p.id AS "patientId", ${basisSql('v', 'p')} AS basis
     FROM unnest($1::uuid[]) AS uu(id)
    CROSS JOIN patients p
-    LEFT JOIN LATERAL (${viewerCte('uu.id')}) v ON true
+    LEFT JOIN LATERAL (${viewerCte('uu.id', '$3')}) v ON true
    WHERE p.id = ANY($2::uuid[])`;
 
 let batches = 0;
+/** Pairs where a user whose stored status is `locked` (an expired failed-sign-in lock) may view: the generator must produce them. */
+let viewersWithExpiredLock = 0;
 
 async function checkBatch(ds: DataSource, worlds: World[]): Promise<void> {
   let mismatch: string | null = null;
@@ -286,7 +332,7 @@ async function checkBatch(ds: DataSource, worlds: World[]): Promise<void> {
     const t1 = Date.now();
     const rows: Array<{ userId: string; patientId: string; basis: AccessBasis | null }> = await m.query(
       PAIRS_SQL,
-      [ids.flatMap((x) => x.users), ids.flatMap((x) => x.patients)],
+      [ids.flatMap((x) => x.users), ids.flatMap((x) => x.patients), NOW],
     );
     if (process.env.PROP_TIMING) process.stderr.write(`insert ${t1 - t0} ms, decide ${Date.now() - t1} ms\n`);
     const got = new Map(rows.map((r) => [`${r.userId}/${r.patientId}`, r.basis]));
@@ -294,6 +340,7 @@ async function checkBatch(ds: DataSource, worlds: World[]): Promise<void> {
       w.users.forEach((_u, ui) =>
         w.patients.forEach((_p, pi) => {
           const expected = modelDecide(w, ui, pi);
+          if (expected !== null && w.users[ui].status === 'locked') viewersWithExpiredLock++;
           const actual = got.get(`${ids[wi].users[ui]}/${ids[wi].patients[pi]}`);
           if (actual !== expected && !mismatch) {
             mismatch = `user ${ui} × patient ${pi}: SQL ${actual}, model ${expected} in ${JSON.stringify(w)}`;
@@ -308,7 +355,7 @@ async function checkBatch(ds: DataSource, worlds: World[]): Promise<void> {
 describe('access decision: SQL equals the SPEC §3 model (property)', () => {
   let t: TestContext;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ now: NOW.toISOString() });
   });
   afterAll(() => t.close());
 
@@ -319,6 +366,7 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
       ),
       { numRuns: Number(process.env.PROP_RUNS ?? 50), endOnFailure: true },
     );
+    expect(viewersWithExpiredLock).toBeGreaterThan(0);
   }, 120_000);
 
   it('decide() (one round trip per pair) agrees with the model on 150 random worlds', async () => {
@@ -351,11 +399,13 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
       practices: 2,
       npiPool: POOL,
       users: [
-        { kind: 'provider', status: 'active', practice: 0, npi: 0, sponsor: null },
-        { kind: 'sponsored', status: 'active', practice: null, npi: null, sponsor: 0 },
-        { kind: 'provider', status: 'active', practice: 1, npi: 1, sponsor: null },
-        { kind: 'staff', status: 'active', practice: 0, npi: 2, sponsor: null },
-        { kind: 'provider', status: 'locked', practice: 0, npi: 3, sponsor: null },
+        { kind: 'provider', status: 'active', lockReason: null, lockedUntilMin: null, practice: 0, npi: 0, sponsor: null },
+        { kind: 'sponsored', status: 'active', lockReason: null, lockedUntilMin: null, practice: null, npi: null, sponsor: 0 },
+        { kind: 'provider', status: 'active', lockReason: null, lockedUntilMin: null, practice: 1, npi: 1, sponsor: null },
+        { kind: 'staff', status: 'active', lockReason: null, lockedUntilMin: null, practice: 0, npi: 2, sponsor: null },
+        { kind: 'provider', status: 'locked', lockReason: 'staff', lockedUntilMin: null, practice: 0, npi: 3, sponsor: null },
+        { kind: 'provider', status: 'locked', lockReason: 'failed_logins', lockedUntilMin: -1, practice: 0, npi: 4, sponsor: null },
+        { kind: 'provider', status: 'locked', lockReason: 'failed_logins', lockedUntilMin: 1, practice: 0, npi: 6, sponsor: null },
       ],
       patients: [
         { pcp: 0, careTeam: [1, 2], portal: false },
@@ -375,5 +425,9 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
     expect(modelDecide(w, 0, 1)).toBe('token');
     expect(modelDecide(w, 1, 1)).toBeNull();
     expect(modelDecide(w, 2, 1)).toBe('pcp_practice');
+    // A failed-sign-in lock whose 15 minutes are over no longer stops anything; one still running does.
+    expect(modelDecide(w, 5, 0)).toBe('pcp_practice');
+    expect(modelDecide(w, 6, 0)).toBeNull();
+    expect(modelDecide(w, 6, 0, new Date(NOW.getTime() + 2 * MINUTE))).toBe('pcp_practice');
   });
 });

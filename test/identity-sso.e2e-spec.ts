@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type KoaContextWithOidc } from 'oidc-provider';
 import { createTestApp, type TestContext } from './support/test-app.js';
-import { createPractice, makeNpi, createUser, tokenFor } from './factories/index.js';
+import { createPractice, makeNpi, createUser, TEST_PASSWORD, tokenFor } from './factories/index.js';
+import { ActionTokensService } from '../src/modules/identity/action-tokens.service.js';
+import { PasswordService } from '../src/modules/identity/password.service.js';
 import { auditActions } from './factories/identity.js';
 
 const CLIENT_ID = 'mypatients-test';
@@ -172,10 +174,37 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     expect(bad.body.code).toBe('sso_failed');
   });
 
-  it('cannot sign in to a hospital account with a password', async () => {
-    const u = await createUser(t.app, 'provider', { hospitalId: 'CH777003', password: null });
-    const res = await t.http().post('/api/v1/auth/login').send({ email: u.email, password: 'anything goes here 123' });
-    expect(res.status).toBe(401);
-    expect(res.body.code).toBe('invalid_credentials');
+  it('cannot sign in to a hospital account with a password, even one whose password hash is set and given right', async () => {
+    const u = await createUser(t.app, 'provider', { hospitalId: 'CH777003', password: TEST_PASSWORD });
+    const [{ password_hash }] = await t.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [u.id]);
+    expect(password_hash).toEqual(expect.any(String));
+    for (const password of [TEST_PASSWORD, 'anything goes here 123']) {
+      const res = await t.http().post('/api/v1/auth/login').send({ email: u.email, password });
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('invalid_credentials');
+    }
+    // Refused before any password check: nothing counts towards a lock.
+    const [{ failed_login_count }] = await t.dataSource.query(`SELECT failed_login_count FROM users WHERE id = $1`, [u.id]);
+    expect(failed_login_count).toBe(0);
+  });
+
+  it('gives a hospital account no password reset (it would bypass the IdP second factor): no email, and a reset link is invalid_token', async () => {
+    const u = await createUser(t.app, 'provider', { hospitalId: 'CH777004', password: TEST_PASSWORD });
+    const forgot = await t.http().post('/api/v1/auth/password/forgot').send({ email: u.email });
+    expect(forgot.status).toBe(202);
+    const other = await createUser(t.app, 'provider');
+    await t.http().post('/api/v1/auth/password/forgot').send({ email: other.email });
+    await t.smtp.waitForTo(other.email, 'Reset your'); // the relay has run: a mail to the hospital account would be there by now
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient = $1`, [u.email]);
+    expect(n).toBe(0);
+    expect(t.smtp.messages.filter((m) => m.to.includes(u.email))).toEqual([]);
+
+    // A reset link issued anyway (say, before the account became hospital-credentialed) does not work.
+    const token = await t.dataSource.transaction((m) => t.app.get(ActionTokensService).issue(m, u.id, 'reset_password'));
+    const res = await t.http().post('/api/v1/auth/password/reset').send({ token, password: 'a brand new passphrase 77' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_token');
+    const [{ password_hash }] = await t.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [u.id]);
+    expect(await t.app.get(PasswordService).verify(password_hash, TEST_PASSWORD)).toBe(true);
   });
 });

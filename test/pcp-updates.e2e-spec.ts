@@ -1,5 +1,6 @@
 import { AccessDecisionService } from '../src/modules/patient-access/access-decision.service.js';
-import { PcpUpdatesScheduler } from '../src/modules/pcp-updates/pcp-updates.scheduler.js';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { JobsService } from '../src/modules/jobs/index.js';
 import { createPatient, createUser, type UserRow } from './factories/index.js';
 import { bearer, notificationsFor, pcpEvents, providerAndPatient, requestPcpAccess } from './factories/pcp-updates.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
@@ -448,7 +449,9 @@ describe('PCP update process', () => {
     });
 
     it('only enqueues from cron when cron is enabled', async () => {
-      expect(await t.app.get(PcpUpdatesScheduler).enqueueDaily()).toBe(false);
+      // CRON_ENABLED=false here: the job is runnable by name, but JobsModule scheduled no cron for it.
+      expect(t.app.get(JobsService).has('pcp-update-overdue')).toBe(true);
+      expect(t.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
     });
   });
 });

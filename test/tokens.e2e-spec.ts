@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createTestApp, type TestContext } from './support/test-app.js';
 import { createPatient, createUser, tokenFor } from './factories/index.js';
-import { auditActions, invitationToken, notificationsTo } from './factories/access-requests.js';
+import { auditActions, createInvitation, invitationToken, notificationsTo } from './factories/access-requests.js';
 import { AccessDecisionService } from '../src/modules/patient-access/access-decision.service.js';
 
 const PORTAL = { 'x-api-key': 'test-portal-key-0123456789' };
@@ -97,8 +97,8 @@ describe('invitation tokens', () => {
   describe('POST /tokens/validate', () => {
     it('grants access (basis token) once: 200 {patientId}; audited; the same token again is invalid_token', async () => {
       const patient = await createPatient(t.dataSource);
-      const { id, token } = await staffInvite(patient.mrn);
-      const provider = await createUser(t.app, 'provider');
+      const { id, token, recipientEmail } = await staffInvite(patient.mrn);
+      const provider = await createUser(t.app, 'provider', { email: recipientEmail });
       const ip = freshIp();
       expect((await decide(provider.id, patient.id)).allowed).toBe(false);
       const res = await validate(provider, { token, mrn: patient.mrn }, ip);
@@ -127,8 +127,8 @@ describe('invitation tokens', () => {
     it('answers one identical invalid_token for a wrong MRN, an unknown token and garbage; a wrong MRN does not spend the token', async () => {
       const patient = await createPatient(t.dataSource);
       const otherPatient = await createPatient(t.dataSource);
-      const { token } = await staffInvite(patient.mrn);
-      const provider = await createUser(t.app, 'provider');
+      const { token, recipientEmail } = await staffInvite(patient.mrn);
+      const provider = await createUser(t.app, 'provider', { email: recipientEmail });
       const ip = freshIp();
       const bodies = [];
       for (const body of [
@@ -155,8 +155,8 @@ describe('invitation tokens', () => {
         const patient = await createPatient(t.dataSource);
         const a = await staffInvite(patient.mrn);
         const b = await staffInvite(patient.mrn);
-        const provider1 = await createUser(t.app, 'provider');
-        const provider2 = await createUser(t.app, 'provider');
+        const provider1 = await createUser(t.app, 'provider', { email: a.recipientEmail });
+        const provider2 = await createUser(t.app, 'provider', { email: b.recipientEmail });
         const ip = freshIp();
         t.clock.set('2027-05-17T03:59:59.000Z'); // 2027-05-16 23:59:59 EDT
         expect((await validate(provider1, { token: a.token, mrn: patient.mrn }, ip)).status).toBe(200);
@@ -173,14 +173,15 @@ describe('invitation tokens', () => {
       }
     });
 
-    it('is single use under concurrency: of simultaneous validations exactly one wins', async () => {
+    it('is single use under concurrency: of simultaneous validations by the recipient exactly one wins', async () => {
       const patient = await createPatient(t.dataSource);
-      const { token } = await staffInvite(patient.mrn);
-      const users = await Promise.all(Array.from({ length: 6 }, () => createUser(t.app, 'provider')));
-      const headers = await Promise.all(users.map((u) => bearer(u)));
+      const { token, recipientEmail } = await staffInvite(patient.mrn);
+      const recipient = await createUser(t.app, 'provider', { email: recipientEmail });
+      // Six sessions of the recipient's account (the only account the token works for), at once.
+      const headers = await Promise.all(Array.from({ length: 6 }, () => bearer(recipient)));
       const results = await Promise.all(
-        users.map((_, i) =>
-          t.http().post('/api/v1/tokens/validate').set(headers[i]).set('x-forwarded-for', freshIp()).send({ token, mrn: patient.mrn }),
+        headers.map((h) =>
+          t.http().post('/api/v1/tokens/validate').set(h).set('x-forwarded-for', freshIp()).send({ token, mrn: patient.mrn }),
         ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400, 400]);
@@ -190,7 +191,7 @@ describe('invitation tokens', () => {
 
     it('throttles failures per account: the 6th attempt in 15 minutes is 429 with Retry-After, even with a good pair', async () => {
       const patient = await createPatient(t.dataSource);
-      const { token } = await staffInvite(patient.mrn);
+      const { token, recipientEmail } = await staffInvite(patient.mrn);
       const provider = await createUser(t.app, 'provider');
       for (let i = 0; i < 5; i++) {
         const res = await validate(provider, { token: `wrong${i}`.padEnd(43, 'x'), mrn: patient.mrn }, freshIp());
@@ -201,13 +202,13 @@ describe('invitation tokens', () => {
       expect(blocked.body).toMatchObject({ status: 429, code: 'rate_limited' });
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(800);
       // Another account from the same address is not affected, and the token was not spent.
-      const colleague = await createUser(t.app, 'provider');
+      const colleague = await createUser(t.app, 'provider', { email: recipientEmail });
       expect((await validate(colleague, { token, mrn: patient.mrn }, freshIp())).status).toBe(200);
     });
 
     it('throttles failures per address across accounts (30 per 15 minutes)', async () => {
       const patient = await createPatient(t.dataSource);
-      const { token } = await staffInvite(patient.mrn);
+      const { token, recipientEmail } = await staffInvite(patient.mrn);
       const ip = freshIp();
       for (let u = 0; u < 6; u++) {
         const user = await createUser(t.app, 'provider');
@@ -217,7 +218,7 @@ describe('invitation tokens', () => {
           expect(res.status).toBe(400);
         }
       }
-      const fresh = await createUser(t.app, 'provider');
+      const fresh = await createUser(t.app, 'provider', { email: recipientEmail });
       const blocked = await validate(fresh, { token, mrn: patient.mrn }, ip);
       expect(blocked.status).toBe(429);
       expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
@@ -226,9 +227,9 @@ describe('invitation tokens', () => {
 
     it('sponsored users may validate; staff may not (403); anonymous 401; bad bodies 400', async () => {
       const patient = await createPatient(t.dataSource);
-      const { token } = await staffInvite(patient.mrn);
+      const { token, recipientEmail } = await staffInvite(patient.mrn);
       const sponsor = await createUser(t.app, 'provider', { isSponsor: true });
-      const nurse = await createUser(t.app, 'sponsored', { sponsorId: sponsor.id });
+      const nurse = await createUser(t.app, 'sponsored', { sponsorId: sponsor.id, email: recipientEmail });
       const staff = await createUser(t.app, 'staff');
       const ip = freshIp();
       expect((await validate(staff, { token, mrn: patient.mrn }, ip)).status).toBe(403);
@@ -243,10 +244,67 @@ describe('invitation tokens', () => {
       expect(await decide(nurse.id, patient.id)).toEqual({ allowed: true, basis: 'token' });
     });
 
+    it('another active provider with the right token and MRN gets invalid_token and the token is not spent', async () => {
+      const patient = await createPatient(t.dataSource);
+      const { id, token, recipientEmail } = await staffInvite(patient.mrn);
+      const other = await createUser(t.app, 'provider');
+      const ip = freshIp();
+      const wrongAccount = await validate(other, { token, mrn: patient.mrn }, ip);
+      expect(wrongAccount.status).toBe(400);
+      const unknown = await validate(other, { token: 'q'.repeat(43), mrn: patient.mrn }, ip);
+      expect(wrongAccount.body).toEqual(unknown.body); // the same answer as any wrong pair
+      expect(wrongAccount.body.code).toBe('invalid_token');
+      expect((await decide(other.id, patient.id)).allowed).toBe(false);
+      const [inv] = await t.dataSource.query(`SELECT used_at, used_by FROM invitations WHERE id = $1`, [id]);
+      expect(inv).toEqual({ used_at: null, used_by: null });
+      const fails = (await auditActions(t.dataSource, patient.id)).filter((a) => a.outcome === 'failure');
+      expect(fails.map((f) => f.details.reason)).toEqual(['wrong_recipient']);
+      // The recipient's account still redeems it.
+      const recipient = await createUser(t.app, 'provider', { email: recipientEmail });
+      expect((await validate(recipient, { token, mrn: patient.mrn }, freshIp())).status).toBe(200);
+      expect(await decide(recipient.id, patient.id)).toEqual({ allowed: true, basis: 'token' });
+    });
+
+    it('a wrong account counts as a failure for throttling: after 5 the account is blocked (429)', async () => {
+      const patient = await createPatient(t.dataSource);
+      const other = await createUser(t.app, 'provider');
+      for (let i = 0; i < 5; i++) {
+        const { token } = await staffInvite(patient.mrn);
+        expect((await validate(other, { token, mrn: patient.mrn }, freshIp())).status).toBe(400);
+      }
+      const { token } = await staffInvite(patient.mrn, other.email);
+      const blocked = await validate(other, { token, mrn: patient.mrn }, freshIp());
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.code).toBe('rate_limited');
+    });
+
+    it('matches the recipient email case-insensitively, also for an invitation stored before v1.1 in mixed case', async () => {
+      const patient = await createPatient(t.dataSource);
+      const { token } = await createInvitation(t.dataSource, {
+        patientId: patient.id,
+        recipientEmail: 'Dr.Mixed.Case@Clinic.Example',
+        createdAt: t.clock.now(),
+      });
+      const recipient = await createUser(t.app, 'provider', { email: 'dr.mixed.case@clinic.example' });
+      const res = await validate(recipient, { token, mrn: patient.mrn }, freshIp());
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ patientId: patient.id });
+    });
+
+    it('follows the account\'s current email: after the email changes the old recipient address no longer matches', async () => {
+      const patient = await createPatient(t.dataSource);
+      const { token, recipientEmail } = await staffInvite(patient.mrn);
+      const provider = await createUser(t.app, 'provider', { email: recipientEmail });
+      await t.dataSource.query(`UPDATE users SET email = $2 WHERE id = $1`, [provider.id, `moved-${provider.id}@elsewhere.test`]);
+      const res = await validate(provider, { token, mrn: patient.mrn }, freshIp());
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('invalid_token');
+    });
+
     it('staff can revoke a token grant; access ends at once', async () => {
       const patient = await createPatient(t.dataSource);
-      const { token } = await staffInvite(patient.mrn);
-      const provider = await createUser(t.app, 'provider');
+      const { token, recipientEmail } = await staffInvite(patient.mrn);
+      const provider = await createUser(t.app, 'provider', { email: recipientEmail });
       expect((await validate(provider, { token, mrn: patient.mrn }, freshIp())).status).toBe(200);
       const staff = await createUser(t.app, 'staff');
       const sh = await bearer(staff);

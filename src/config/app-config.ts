@@ -25,7 +25,11 @@ export interface AppConfig {
   bootstrapStaffPassword?: string;
   oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; hospitalIdClaim?: string };
   cronEnabled: boolean;
+  /** How long a personal grant (approved request, token) lasts, in calendar months (ACCESS_GRANT_MONTHS, default 12). */
+  accessGrantMonths: number;
   corsOrigins: string[];
+  /** Folder of the built web portal (`npm run web:build`), served at `/` (WEB_DIST_DIR). */
+  webDistDir: string;
   /** Hospital closure dates (YYYY-MM-DD) that are not business days, on top of US federal holidays. */
   hospitalClosures: string[];
   logLevel: string;
@@ -149,7 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapStaffPassword,
     oidc,
     cronEnabled: cronRaw === 'true' || cronRaw === '1',
+    accessGrantMonths: Math.max(1, intFrom(env, 'ACCESS_GRANT_MONTHS', 12, problems)),
     corsOrigins: listFrom(env, 'CORS_ORIGINS'),
+    webDistDir: env.WEB_DIST_DIR || `${process.cwd()}/dist/web`,
     hospitalClosures,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     totpEncryptionKey: secret('TOTP_ENCRYPTION_KEY', `${jwtSecret}:totp`, 32),

@@ -1,5 +1,9 @@
-import { emailedToken, type SmtpSink } from '../support/smtp-sink.js';
 import type { DataSource } from 'typeorm';
+import { AccessRequestsRepository } from '../../src/modules/access-requests/access-requests.repository.js';
+import type { AccessRequestStatus } from '../../src/modules/access-requests/entities/access-request.entity.js';
+import { invitationExpiry, issueInvitationToken } from '../../src/modules/tokens/invitation-token.js';
+import { InvitationsRepository } from '../../src/modules/tokens/invitations.repository.js';
+import { emailedToken, type SmtpSink } from '../support/smtp-sink.js';
 
 export interface NotificationRow {
   id: string;
@@ -25,24 +29,48 @@ export async function invitationToken(t: { dataSource: DataSource; smtp: SmtpSin
   return emailedToken(t.smtp, row.id);
 }
 
-export async function auditActions(ds: DataSource, patientId: string): Promise<Array<{ action: string; outcome: string; actorKind: string; basis: string | null; details: Record<string, unknown> }>> {
-  return ds.query(
-    `SELECT action, outcome, actor_kind AS "actorKind", basis, details FROM audit_events WHERE patient_id = $1 ORDER BY id`,
-    [patientId],
-  );
+export async function auditActions(
+  ds: DataSource,
+  patientId: string,
+): Promise<Array<{ action: string; outcome: string; actorKind: string; basis: string | null; details: Record<string, unknown> }>> {
+  return ds.query(`SELECT action, outcome, actor_kind AS "actorKind", basis, details FROM audit_events WHERE patient_id = $1 ORDER BY id`, [
+    patientId,
+  ]);
 }
 
-/** Inserts an access request directly (for list and expiry tests). */
+/** Inserts an access request in any status (for list and expiry tests), through the repository. */
 export async function insertAccessRequest(
   ds: DataSource,
-  r: { requesterId: string; patientId: string; createdAt: Date; status?: string; ttlDays?: number },
+  r: { requesterId: string; patientId: string; createdAt: Date; status?: AccessRequestStatus; ttlDays?: number },
 ): Promise<string> {
   const status = r.status ?? 'pending';
-  const expiresAt = new Date(r.createdAt.getTime() + (r.ttlDays ?? 30) * 86_400_000);
-  const [row] = await ds.query(
-    `INSERT INTO access_requests (requester_id, patient_id, status, created_at, expires_at, decided_at)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [r.requesterId, r.patientId, status, r.createdAt, expiresAt, status === 'pending' ? null : r.createdAt],
-  );
-  return row.id;
+  return new AccessRequestsRepository(ds).insert({
+    requesterId: r.requesterId,
+    patientId: r.patientId,
+    status,
+    createdAt: r.createdAt,
+    expiresAt: new Date(r.createdAt.getTime() + (r.ttlDays ?? 30) * 86_400_000),
+    decidedAt: status === 'pending' ? null : r.createdAt,
+  });
+}
+
+/**
+ * Stores an invitation for the patient through the tokens repository and returns the plain token
+ * (as only the email would carry it), for tests that validate tokens without sending mail.
+ */
+export async function createInvitation(
+  ds: DataSource,
+  i: { patientId: string; recipientEmail?: string; createdAt: Date; expiresAt?: Date },
+): Promise<{ id: string; token: string }> {
+  const { token, hash } = issueInvitationToken();
+  const id = await new InvitationsRepository(ds).insert({
+    patientId: i.patientId,
+    tokenHash: hash,
+    recipientEmail: i.recipientEmail ?? 'dr.invited@clinic.example',
+    issuedByKind: 'portal',
+    issuedBy: null,
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt ?? invitationExpiry(i.createdAt).expiresAt,
+  });
+  return { id, token };
 }

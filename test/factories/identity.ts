@@ -1,7 +1,13 @@
+import type { INestApplication, Type } from '@nestjs/common';
 import { generate } from 'otplib';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { SessionService } from '../../src/modules/identity/auth/session.service.js';
+import type { LockReason, SponsoredRole, UserKind, UserStatus } from '../../src/modules/identity/entities/user.entity.js';
+import { PasswordService } from '../../src/modules/identity/password.service.js';
+import { UsersRepository } from '../../src/modules/identity/users.repository.js';
+import type { ModuleTestContext } from '../support/module-test.js';
 import type { TestContext } from '../support/test-app.js';
-import { makeNpi, TEST_PASSWORD } from './index.js';
+import { createPractice, makeNpi, TEST_PASSWORD, type UserOverrides, type UserRow } from './index.js';
 
 export const STRONG_PASSWORD = 'velvet tractor nebula pickle 93';
 
@@ -64,4 +70,56 @@ export async function signIn(t: TestContext, email: string, password = TEST_PASS
   // The step just used is spent: move past it so the next sign-in in the test gets a fresh code.
   t.clock.advance(30_000);
   return { ...(mfa.body as { accessToken: string; refreshToken: string; expiresIn: number; user: Record<string, unknown> }), secret };
+}
+
+/** The test app or a module test: both resolve providers. */
+type Container = INestApplication | ModuleTestContext;
+const resolve = <T>(app: Container, token: Type<T>): T => (app as { get(token: Type<T>): T }).get(token);
+
+let userSequence = 0;
+const nextTag = () => `${Date.now().toString(36)}${(++userSequence).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/**
+ * Creates an account through identity's repository (bypassing registration), for tests of other
+ * capabilities. A provider gets a new practice unless `practiceId` is given; the password is
+ * TEST_PASSWORD unless `password` says otherwise (null: none, as an invited or SSO account).
+ */
+export async function createUser(app: Container, kind: UserKind, overrides: UserOverrides = {}): Promise<UserRow> {
+  const tag = nextTag();
+  let practiceId = overrides.practiceId;
+  if (practiceId === undefined && kind === 'provider') practiceId = (await createPractice(resolve(app, DataSource))).id;
+  const npi = overrides.npi !== undefined ? overrides.npi : kind === 'provider' ? makeNpi() : null;
+  const password = overrides.password === undefined ? TEST_PASSWORD : overrides.password;
+  const email = (overrides.email ?? `${kind}-${tag}@example.test`).toLowerCase();
+  const firstName = overrides.firstName ?? 'Test';
+  const lastName = overrides.lastName ?? `User${tag}`;
+  // Wall-clock time, as the database default was: rows created in one test keep their creation order.
+  const now = new Date();
+  const created = await resolve(app, UsersRepository).insert({
+    kind,
+    email,
+    passwordHash: password ? await resolve(app, PasswordService).hash(password) : null,
+    firstName,
+    lastName,
+    npi,
+    practiceId: practiceId ?? null,
+    sponsorId: overrides.sponsorId ?? null,
+    sponsoredRole: overrides.sponsoredRole ?? (kind === 'sponsored' ? ('registered_nurse' satisfies SponsoredRole) : null),
+    isSponsor: overrides.isSponsor ?? false,
+    hospitalId: overrides.hospitalId ?? null,
+    status: overrides.status ?? ('active' satisfies UserStatus),
+    lockReason: overrides.lockReason ?? (null as LockReason | null),
+    totpSecret: overrides.totpSecret ?? null,
+    emailVerifiedAt: now,
+    approvedAt: now,
+    now,
+  });
+  if (!created) throw new Error(`createUser: ${email} is already taken`);
+  return { id: created.id, email, kind, npi, practiceId: practiceId ?? null, sponsorId: overrides.sponsorId ?? null, firstName, lastName };
+}
+
+/** Opens a session for the user through SessionService and returns a bearer access token (skips password and TOTP). */
+export async function tokenFor(app: Container, user: { id: string; kind: string }): Promise<string> {
+  const tokens = await resolve(app, SessionService).open(resolve(app, DataSource).manager, user, 'password_totp');
+  return tokens.accessToken;
 }

@@ -1,42 +1,45 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { NotificationsService, type NotificationRequest } from '../../src/modules/notifications/notifications.service.js';
+import { Clock } from '../../src/common/time/clock.js';
+import { NotificationsRepository, type NotificationSummary } from '../../src/modules/notifications/notifications.repository.js';
+
+/**
+ * A notification to record. Untyped on purpose (any template name, any data): tests also record
+ * what a faulty deploy would (an unknown template, data missing a variable). Application code
+ * records through NotificationsService, which checks the data against the template registry.
+ */
+export interface TestNotification {
+  template: string;
+  to: string;
+  data: Record<string, unknown>;
+  idempotencyKey: string;
+}
 
 /** Records a notification in its own committed transaction, as a capability would; returns its id. */
-export async function recordNotification(app: INestApplication, request: Partial<NotificationRequest> = {}): Promise<string> {
-  const ds = app.get(DataSource);
-  const service = app.get(NotificationsService);
-  const id = await ds.transaction((manager) =>
-    service.record(manager, {
-      template: 'delivery-failed',
-      to: `someone-${randomBytes(3).toString('hex')}@example.test`,
-      data: { template: 'access-granted', attempts: 10, lastError: '421 try later' },
-      idempotencyKey: `test:${randomBytes(8).toString('hex')}`,
-      ...request,
-    }),
-  );
+export async function recordNotification(app: INestApplication, request: Partial<TestNotification> = {}): Promise<string> {
+  const repository = app.get(NotificationsRepository);
+  const now = app.get(Clock).now();
+  const n: TestNotification = {
+    template: 'delivery-failed',
+    to: `someone-${randomBytes(3).toString('hex')}@example.test`,
+    data: { template: 'access-granted', attempts: 10, lastError: '421 try later' },
+    idempotencyKey: `test:${randomBytes(8).toString('hex')}`,
+    ...request,
+  };
+  const id = await app
+    .get(DataSource)
+    .transaction((manager) =>
+      repository.insert(manager, n.template, { recipient: n.to, data: n.data, idempotencyKey: n.idempotencyKey }, now),
+    );
   if (!id) throw new Error('notification was not recorded (idempotency key reused?)');
   return id;
 }
 
-export interface NotificationRow {
-  id: string;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  sentAt: Date | null;
-  failedAt: Date | null;
-  queuedAt: Date | null;
-}
+export type NotificationRow = Pick<NotificationSummary, 'id' | 'status' | 'attempts' | 'lastError' | 'sentAt' | 'failedAt' | 'queuedAt'>;
 
 export async function notificationRow(app: INestApplication, id: string): Promise<NotificationRow> {
-  const [row] = await app.get(DataSource).query(
-    `SELECT id, status, attempts, last_error AS "lastError", sent_at AS "sentAt", failed_at AS "failedAt", queued_at AS "queuedAt"
-       FROM notifications WHERE id = $1`,
-    [id],
-  );
-  return row;
+  return (await app.get(NotificationsRepository).findSummary(id)) as NotificationRow;
 }
 
 /** Polls until the notification has the status (the sender works asynchronously). */

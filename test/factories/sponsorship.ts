@@ -2,8 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { createUser, type UserOverrides, type UserRow } from './index.js';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../src/common/time/clock.js';
+import { PracticesRepository } from '../../src/modules/identity/practices.repository.js';
+import { type NewUser, UsersRepository } from '../../src/modules/identity/users.repository.js';
+import { SponsorValidationsRepository } from '../../src/modules/sponsorship/sponsor-validations.repository.js';
+import { validationWindow } from '../../src/modules/sponsorship/validation-period.js';
+import { createUser, makeNpi, type UserOverrides, type UserRow } from './index.js';
 
 /** An active provider enrolled as sponsor (directly in the database). */
 export function createSponsor(app: INestApplication, overrides: UserOverrides = {}): Promise<UserRow> {
@@ -60,29 +65,64 @@ export function renderNotification(row: Pick<NotificationRow, 'template' | 'data
 }
 
 /**
- * Set-based: `sponsors` active sponsors, each with `usersEach` active sponsored users, in one new
- * practice. Returns the sponsor ids in id order (the order the jobs work in).
+ * `sponsors` active sponsors, each with `usersEach` active sponsored users, in one new practice,
+ * through identity's repositories. Takes anything with `query` (a DataSource, or a bare client
+ * wrapper in tests that run the app in another process). Returns the sponsor ids in id order
+ * (the order the jobs work in).
  */
 export async function seedSponsors(ds: DataSource, sponsors: number, usersEach: number): Promise<string[]> {
+  const db = ds as unknown as EntityManager; // the repositories only need `query`
+  const users = new UsersRepository(ds);
   const tag = Math.random().toString(36).slice(2, 10);
-  const [practice] = await ds.query(
-    `INSERT INTO practices (name, search_name, address, city, phone, fax)
-     VALUES ($1::varchar, lower($1::varchar), '1 Main St', 'Boston', '617-555-0100', '617-555-0101') RETURNING id`,
-    [`Seed ${tag}`],
+  const now = new Date();
+  const practiceId = await new PracticesRepository(ds).insert(
+    { name: `Seed ${tag}`, address: '1 Main St', city: 'Boston', phone: '617-555-0100', fax: '617-555-0101', createdAt: now },
+    db,
   );
-  const rows: Array<{ id: string }> = await ds.query(
-    `INSERT INTO users (kind, email, first_name, last_name, npi, practice_id, is_sponsor, status)
-     SELECT 'provider', 'sponsor-' || $2 || '-' || g || '@seed.test', 'Sponsor', 'N' || g,
-            lpad(($4::bigint + g)::text, 9, '0') || '0', $1, true, 'active'
-       FROM generate_series(1, $3::int) g
-     RETURNING id`,
-    [practice.id, tag, sponsors, Math.floor(Math.random() * 8e8)],
-  );
-  await ds.query(
-    `INSERT INTO users (kind, email, first_name, last_name, practice_id, sponsor_id, sponsored_role, status)
-     SELECT 'sponsored', 'su-' || s.id || '-' || g || '@seed.test', 'Member', 'M' || g, $1, s.id, 'other', 'active'
-       FROM unnest($2::uuid[]) AS s(id), generate_series(1, $3::int) g`,
-    [practice.id, rows.map((r) => r.id), usersEach],
-  );
-  return rows.map((r) => r.id).sort();
+  const insert = async (user: Omit<NewUser, 'passwordHash' | 'status' | 'now'>): Promise<string> => {
+    const created = await users.insert({ ...user, passwordHash: null, status: 'active', now }, db);
+    if (!created) throw new Error(`seed account ${user.email} already exists`);
+    return created.id;
+  };
+  const ids: string[] = [];
+  for (let g = 1; g <= sponsors; g++) {
+    const sponsorId = await insert({
+      kind: 'provider',
+      email: `sponsor-${tag}-${g}@seed.test`,
+      firstName: 'Sponsor',
+      lastName: `N${g}`,
+      npi: makeNpi(),
+      practiceId,
+      isSponsor: true,
+    });
+    for (let k = 1; k <= usersEach; k++) {
+      await insert({
+        kind: 'sponsored',
+        email: `su-${sponsorId}-${k}@seed.test`,
+        firstName: 'Member',
+        lastName: `M${k}`,
+        practiceId,
+        sponsorId,
+        sponsoredRole: 'other',
+      });
+    }
+    ids.push(sponsorId);
+  }
+  return ids.sort();
+}
+
+/**
+ * An open validation of `sponsor` listing `users`, as the open job writes it (period of `asOf`,
+ * due 30 days later), through sponsorship's repository. Returns its id.
+ */
+export async function openValidation(app: INestApplication, sponsor: { id: string }, users: Array<{ id: string }>, asOf: string): Promise<string> {
+  const window = validationWindow(asOf);
+  return app.get(SponsorValidationsRepository).insert({
+    sponsorId: sponsor.id,
+    period: window.period,
+    openedAt: app.get(Clock).now(),
+    dueDate: window.dueDate,
+    dueAt: window.dueAt,
+    userIds: users.map((u) => u.id),
+  });
 }

@@ -11,7 +11,10 @@ export const JOBS = {
   runScheduledJob: 'run-scheduled-job',
 } as const;
 
-/** Names of the scheduled jobs staff can run with `POST /staff/jobs/:name/run`. */
+/**
+ * Names of the scheduled jobs (`POST /staff/jobs/:name/run`). Each is declared once, with its cron,
+ * by `@ScheduledJob({ name, cron, timeZone })` on a provider method (src/modules/jobs).
+ */
 export const SCHEDULED_JOB_NAMES = [
   'sponsor-validation-open',
   'sponsor-validation-remind',
@@ -29,6 +32,16 @@ export const NOTIFICATION_JOB_OPTIONS: JobOptions = {
   removeOnFail: 5000,
 };
 
+/** The options of one email job: NOTIFICATION_JOB_OPTIONS with the configured attempts and backoff (NOTIFICATION_ATTEMPTS, NOTIFICATION_BACKOFF_MS). */
+export function notificationJobOptions(settings: { attempts: number; backoffMs: number }): JobOptions {
+  return {
+    ...NOTIFICATION_JOB_OPTIONS,
+    attempts: settings.attempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs },
+  };
+}
+
+/** A scheduled job's run is retried for a few minutes (its work is idempotent). */
 export const SCHEDULED_JOB_OPTIONS: JobOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 30_000 },
@@ -36,4 +49,5 @@ export const SCHEDULED_JOB_OPTIONS: JobOptions = {
   removeOnFail: 500,
 };
 
+/** One run per job and hospital date: a second enqueue of the same run is ignored by Bull. */
 export const scheduledJobId = (name: ScheduledJobName, asOf: string) => `${name}:${asOf}`;

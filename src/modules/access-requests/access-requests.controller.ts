@@ -1,14 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Kinds } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { AccessRequestsService } from './access-requests.service.js';
+import { CreatedAccessRequestDto, MyAccessRequestPageDto } from './dto/access-request-responses.dto.js';
 import { AccessRequestListQueryDto, CreateAccessRequestDto } from './dto/access-request.dto.js';
 import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 
@@ -22,24 +17,17 @@ export class AccessRequestsController {
   @Post('patients/:patientId/access-requests')
   @HttpCode(201)
   @ApiCreatedResponse({
-    description:
-      '`{id, status:"pending", expiresAt}` — sent to the patient portal for the patient or guardian to decide.',
+    type: CreatedAccessRequestDto,
+    description: 'Sent to the patient portal for the patient or guardian to decide.',
   })
   @ApiConflictResponse({ description: '`no_portal_account`, `already_authorized`, `request_pending`' })
   @ApiNotFoundResponse({ description: 'No such patient.' })
-  async create(
-    @Param('patientId', UuidParam) patientId: string,
-    @Body() body: CreateAccessRequestDto,
-    @CurrentUser() user: AuthUser,
-  ) {
+  async create(@Param('patientId', UuidParam) patientId: string, @Body() body: CreateAccessRequestDto, @CurrentUser() user: AuthUser) {
     return this.requests.create(user, patientId, body.reason);
   }
 
   @Get('access-requests')
-  @ApiOkResponse({
-    description:
-      "`{items:[{id, patientId, status, reason, createdAt, expiresAt, decidedAt}], nextCursor}` — the caller's requests, newest first.",
-  })
+  @ApiOkResponse({ type: MyAccessRequestPageDto, description: "The caller's requests, newest first." })
   async listMine(@Query() q: AccessRequestListQueryDto, @CurrentUser() user: AuthUser) {
     return this.requests.listMine(user.id, q);
   }

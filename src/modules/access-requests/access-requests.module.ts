@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PatientAccessModule } from '../patient-access/patient-access.module.js';
+import { AuditModule } from '../audit/index.js';
+import { IdentityModule } from '../identity/index.js';
+import { JobsModule } from '../jobs/index.js';
+import { NotificationsModule } from '../notifications/index.js';
+import { PatientAccessModule } from '../patient-access/index.js';
 import { AccessRequestExpiryJob } from './access-request-expiry.job.js';
 import { AccessRequestsController } from './access-requests.controller.js';
+import { AccessRequestsRepository } from './access-requests.repository.js';
 import { AccessRequestsService } from './access-requests.service.js';
 import { PortalCareTeamService } from './care-team.service.js';
 import { AccessRequest } from './entities/access-request.entity.js';
@@ -12,9 +17,9 @@ import { StaffGrantsService } from './staff-grants.service.js';
 
 /** Non-PCP access requests (patient portal approves), portal care-team management, staff grant revocation. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessRequest]), PatientAccessModule],
+  imports: [TypeOrmModule.forFeature([AccessRequest]), AuditModule, IdentityModule, JobsModule, NotificationsModule, PatientAccessModule],
   controllers: [AccessRequestsController, PortalAccessController, StaffGrantsController],
-  providers: [AccessRequestsService, PortalCareTeamService, StaffGrantsService, AccessRequestExpiryJob],
+  providers: [AccessRequestsRepository, AccessRequestsService, PortalCareTeamService, StaffGrantsService, AccessRequestExpiryJob],
   exports: [AccessRequestsService],
 })
 export class AccessRequestsModule {}

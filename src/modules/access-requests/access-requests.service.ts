@@ -1,32 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { conflict, notFound } from '../../common/errors/problem.js';
+import { decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
+import type { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { Clock } from '../../common/time/clock.js';
 import { addDays, hospitalDate, hospitalInstant } from '../../common/time/hospital-time.js';
-import { AuditService } from '../audit/audit.service.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
-import { AccessDecisionService } from '../patient-access/access-decision.service.js';
-import { AccessGrantsService } from '../patient-access/access-grants.service.js';
-import { PatientsService } from '../patient-access/patients.service.js';
+import { AuditService } from '../audit/index.js';
+import { type Account, AccountDirectoryService } from '../identity/index.js';
+import { NotificationsService } from '../notifications/index.js';
+import { AccessDecisionService, AccessGrantsService, PatientsService } from '../patient-access/index.js';
+import { AccessRequestsRepository, type ClosedRequest } from './access-requests.repository.js';
 import { ACCESS_REQUEST_TTL_DAYS, type AccessRequestStatus } from './entities/access-request.entity.js';
-import { cursorAtSql, decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
-import type { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 
 const DAY_MS = 86_400_000;
-
-/** Status as the reader sees it: a pending request past its expiry is expired even before the job ran. */
-const EFFECTIVE_STATUS = (alias: string, nowParam: string) =>
-  `CASE WHEN ${alias}.status = 'pending' AND ${alias}.expires_at <= ${nowParam} THEN 'expired' ELSE ${alias}.status END`;
 
 export interface MyAccessRequest {
   id: string;
   patientId: string;
   status: AccessRequestStatus;
   reason: string | null;
-  createdAt: string;
-  expiresAt: string;
-  decidedAt: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedAt: Date | null;
 }
 
 export interface PortalAccessRequest {
@@ -39,16 +35,27 @@ export interface PortalAccessRequest {
   status: AccessRequestStatus;
 }
 
+type ListQuery = PageQueryDto & { status?: AccessRequestStatus };
+type OutcomeTemplate = 'access-request-approved' | 'access-request-denied' | 'access-request-expired';
+
 /** Accounts that should not get email about requests any more. */
 const NO_MAIL_STATUSES = new Set(['deactivated', 'rejected']);
+
+function listFilter(q: ListQuery) {
+  const limit = pageLimit(q.limit);
+  const after = decodeCursor(q.cursor, ['instant', 'uuid']);
+  return { limit, filter: { status: q.status, after: after && ([after[0], after[1]] as [string, string]), limit: limit + 1 } };
+}
 
 @Injectable()
 export class AccessRequestsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: AccessRequestsRepository,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
+    private readonly accounts: AccountDirectoryService,
     private readonly patients: PatientsService,
     private readonly decisions: AccessDecisionService,
     private readonly grants: AccessGrantsService,
@@ -59,7 +66,10 @@ export class AccessRequestsService {
     const patient = await this.patients.findById(patientId);
     if (!patient) throw notFound('No such patient.');
     if (!patient.hasPortalAccount) {
-      throw conflict('no_portal_account', 'The patient has no patient-portal account, so no one can approve a request; request PCP access instead.');
+      throw conflict(
+        'no_portal_account',
+        'The patient has no patient-portal account, so no one can approve a request; request PCP access instead.',
+      );
     }
     const decision = await this.decisions.decide(user.id, patient.id);
     if (decision.allowed) throw conflict('already_authorized', 'You may already view this patient.', { basis: decision.basis });
@@ -68,19 +78,12 @@ export class AccessRequestsService {
     const expiresAt = new Date(now.getTime() + ACCESS_REQUEST_TTL_DAYS * DAY_MS);
     return this.dataSource.transaction(async (manager) => {
       // A pending request past its 30 days no longer blocks a new one, even before the expiry job ran.
-      await manager.query(
-        `UPDATE access_requests SET status = 'expired', decided_at = expires_at
-          WHERE requester_id = $1 AND patient_id = $2 AND status = 'pending' AND expires_at <= $3`,
-        [user.id, patient.id, now],
+      await this.repository.expireLapsed(user.id, patient.id, now, manager);
+      const id = await this.repository.insertPending(
+        { requesterId: user.id, patientId: patient.id, reason: reason || null, createdAt: now, expiresAt },
+        manager,
       );
-      const rows: Array<{ id: string }> = await manager.query(
-        `INSERT INTO access_requests (requester_id, patient_id, reason, status, created_at, expires_at)
-         VALUES ($1, $2, $3, 'pending', $4, $5)
-         ON CONFLICT (requester_id, patient_id) WHERE status = 'pending' DO NOTHING
-         RETURNING id`,
-        [user.id, patient.id, reason || null, now, expiresAt],
-      );
-      if (!rows[0]) throw conflict('request_pending', 'You already have a pending request for this patient.');
+      if (!id) throw conflict('request_pending', 'You already have a pending request for this patient.');
       await this.audit.record(
         {
           actorId: user.id,
@@ -88,76 +91,29 @@ export class AccessRequestsService {
           action: 'access_request.create',
           patientId: patient.id,
           outcome: 'success',
-          details: { requestId: rows[0].id },
+          details: { requestId: id },
         },
         manager,
       );
-      return { id: rows[0].id, status: 'pending' as const, expiresAt };
+      return { id, status: 'pending' as const, expiresAt };
     });
   }
 
   /** GET /access-requests: the caller's own requests, newest first. */
-  async listMine(userId: string, q: PageQueryDto & { status?: AccessRequestStatus }): Promise<Page<MyAccessRequest>> {
-    const limit = pageLimit(q.limit);
-    const cursor = decodeCursor(q.cursor, ['instant', 'uuid']);
-    const rows: Array<MyAccessRequest & { cursorAt: string }> = await this.dataSource.query(
-      `SELECT * FROM (
-         SELECT r.id, r.patient_id AS "patientId", ${EFFECTIVE_STATUS('r', '$2')} AS status, r.reason,
-                r.created_at AS "createdAt", r.expires_at AS "expiresAt",
-                CASE WHEN r.status = 'pending' AND r.expires_at <= $2 THEN r.expires_at ELSE r.decided_at END AS "decidedAt",
-                ${cursorAtSql('r.created_at')} AS "cursorAt"
-           FROM access_requests r
-          WHERE r.requester_id = $1
-            AND ($4::timestamptz IS NULL OR (r.created_at, r.id) < ($4::timestamptz, $5::uuid))
-       ) x
-       WHERE ($3::text IS NULL OR x.status = $3)
-       ORDER BY x."createdAt" DESC, x.id DESC
-       LIMIT $6`,
-      [userId, this.clock.now(), q.status ?? null, cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
-    );
-    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
+  async listMine(userId: string, q: ListQuery): Promise<Page<MyAccessRequest>> {
+    const { limit, filter } = listFilter(q);
+    const list = await this.repository.listForRequester(userId, this.clock.now(), filter);
+    const page = toPage(list, limit, (r) => [r.cursorAt, r.id]);
     return { items: page.items.map(({ cursorAt: _c, ...r }) => r), nextCursor: page.nextCursor };
   }
 
   /** GET /integration/portal/patients/:mrn/access-requests */
-  async listForPortal(mrn: string, q: PageQueryDto & { status?: AccessRequestStatus }): Promise<Page<PortalAccessRequest>> {
+  async listForPortal(mrn: string, q: ListQuery): Promise<Page<PortalAccessRequest>> {
     const patient = await this.patients.findByMrn(mrn);
     if (!patient) throw notFound('No patient with this MRN.');
-    const limit = pageLimit(q.limit);
-    const cursor = decodeCursor(q.cursor, ['instant', 'uuid']);
-    const rows: Array<{
-      id: string;
-      firstName: string;
-      lastName: string;
-      npi: string | null;
-      practice: string | null;
-      kind: string;
-      reason: string | null;
-      createdAt: Date;
-      expiresAt: Date;
-      decidedAt: Date | null;
-      status: AccessRequestStatus;
-      cursorAt: string;
-    }> = await this.dataSource.query(
-      `SELECT * FROM (
-         SELECT r.id, u.first_name AS "firstName", u.last_name AS "lastName", u.npi, u.kind,
-                pr.name AS practice, r.reason, r.created_at AS "createdAt", r.expires_at AS "expiresAt",
-                CASE WHEN r.status = 'pending' AND r.expires_at <= $2 THEN r.expires_at ELSE r.decided_at END AS "decidedAt",
-                ${EFFECTIVE_STATUS('r', '$2')} AS status,
-                ${cursorAtSql('r.created_at')} AS "cursorAt"
-           FROM access_requests r
-           JOIN users u ON u.id = r.requester_id
-           LEFT JOIN users s ON u.kind = 'sponsored' AND s.id = u.sponsor_id
-           LEFT JOIN practices pr ON pr.id = COALESCE(u.practice_id, s.practice_id)
-          WHERE r.patient_id = $1
-            AND ($4::timestamptz IS NULL OR (r.created_at, r.id) < ($4::timestamptz, $5::uuid))
-       ) x
-       WHERE ($3::text IS NULL OR x.status = $3)
-       ORDER BY x."createdAt" DESC, x.id DESC
-       LIMIT $6`,
-      [patient.id, this.clock.now(), q.status ?? null, cursor?.[0] ?? null, cursor?.[1] ?? null, limit + 1],
-    );
-    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
+    const { limit, filter } = listFilter(q);
+    const list = await this.repository.listForPatient(patient.id, this.clock.now(), filter);
+    const page = toPage(list, limit, (r) => [r.cursorAt, r.id]);
     return {
       items: page.items.map((r) => ({
         id: r.id,
@@ -181,41 +137,35 @@ export class AccessRequestsService {
     const now = this.clock.now();
     const status = decision === 'approve' ? 'approved' : 'denied';
     return this.dataSource.transaction(async (manager) => {
-      const [updated]: [Array<{ requester_id: string; patient_id: string; created_at: Date }>, number] = await manager.query(
-        `UPDATE access_requests SET status = $2, decided_at = $3, decided_by = $4
-          WHERE id = $1 AND status = 'pending' AND expires_at > $3
-          RETURNING requester_id, patient_id, created_at`,
-        [id, status, now, decidedBy],
-      );
-      if (!updated.length) {
-        const [existing] = await manager.query(`SELECT ${EFFECTIVE_STATUS('r', '$2')} AS status FROM access_requests r WHERE id = $1`, [id, now]);
-        if (!existing) throw notFound('No such access request.');
-        throw conflict('request_not_pending', `This request is no longer pending (it is ${existing.status}).`, { status: existing.status });
+      const request = await this.repository.decide(id, status, decidedBy, now, manager);
+      if (!request) {
+        const current = await this.repository.effectiveStatus(id, now, manager);
+        if (!current) throw notFound('No such access request.');
+        throw conflict('request_not_pending', `This request is no longer pending (it is ${current}).`, { status: current });
       }
-      const request = updated[0];
       let grantId: string | null = null;
       if (status === 'approved') {
         grantId = await this.grants.grant(manager, {
-          userId: request.requester_id,
-          patientId: request.patient_id,
+          userId: request.requesterId,
+          patientId: request.patientId,
           basis: 'approved_request',
           sourceId: id,
         });
-        await manager.query(`UPDATE access_requests SET grant_id = $2 WHERE id = $1`, [id, grantId]);
+        await this.repository.setGrant(id, grantId, manager);
       }
       await this.audit.record(
         {
           actorId: null,
           actorKind: 'portal',
           action: status === 'approved' ? 'access_request.approve' : 'access_request.deny',
-          patientId: request.patient_id,
+          patientId: request.patientId,
           basis: status === 'approved' ? 'approved_request' : null,
           outcome: 'success',
-          details: { requestId: id, requesterId: request.requester_id, decidedBy, grantId },
+          details: { requestId: id, requesterId: request.requesterId, decidedBy, grantId },
         },
         manager,
       );
-      await this.notifyRequester(manager, request.requester_id, status === 'approved' ? 'access-request-approved' : 'access-request-denied', id, request.created_at);
+      await this.notifyRequesters(manager, status === 'approved' ? 'access-request-approved' : 'access-request-denied', [request]);
       return { id, status, decidedAt: now, grantId };
     });
   }
@@ -223,62 +173,52 @@ export class AccessRequestsService {
   /**
    * Job `access-request-expiry` for hospital date `asOf`: every request still pending whose 30 days
    * ended by the end of `asOf` (and not after now) becomes `expired`; its requester is told.
-   * One set-based UPDATE; a second run finds nothing left to change.
+   * Set-based (one UPDATE, one read of the requesters, one outbox write); a second run finds nothing left.
    */
   async expire(asOf: string): Promise<number> {
     const now = this.clock.now();
     const endOfDay = hospitalInstant(addDays(asOf, 1));
     const cutoff = endOfDay < now ? endOfDay : now;
     return this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ id: string; requester_id: string; created_at: Date; patient_id: string }> = await manager.query(
-        `WITH expired AS (
-           UPDATE access_requests SET status = 'expired', decided_at = expires_at
-            WHERE status = 'pending' AND expires_at <= $1
-            RETURNING id, requester_id, patient_id, created_at)
-         SELECT id, requester_id, patient_id, created_at FROM expired`,
-        [cutoff],
-      );
-      for (const r of rows) {
-        await this.notifyRequester(manager, r.requester_id, 'access-request-expired', r.id, r.created_at);
-      }
-      if (rows.length) {
+      const expired = await this.repository.expireDue(cutoff, manager);
+      await this.notifyRequesters(manager, 'access-request-expired', expired);
+      if (expired.length) {
         await this.audit.record(
           {
             actorId: null,
             actorKind: 'system',
             action: 'access_request.expire',
             outcome: 'success',
-            details: { asOf, count: rows.length, requestIds: rows.slice(0, 500).map((r) => r.id) },
+            details: { asOf, count: expired.length, requestIds: expired.slice(0, 500).map((r) => r.id) },
           },
           manager,
         );
       }
-      return rows.length;
+      return expired.length;
     });
   }
 
-  private async notifyRequester(
-    manager: EntityManager,
-    requesterId: string,
-    template: 'access-request-approved' | 'access-request-denied' | 'access-request-expired',
-    requestId: string,
-    createdAt: Date,
-  ): Promise<void> {
-    const [u]: Array<{ email: string; first_name: string; last_name: string; status: string }> = await manager.query(
-      `SELECT email, first_name, last_name, status FROM users WHERE id = $1`,
-      [requesterId],
+  /** Tells each requester their request's outcome (no patient data), skipping accounts that are gone. */
+  private async notifyRequesters(manager: EntityManager, template: OutcomeTemplate, requests: ClosedRequest[]): Promise<void> {
+    if (!requests.length) return;
+    const accounts = new Map<string, Account>(
+      (await this.accounts.findManyByIds([...new Set(requests.map((r) => r.requesterId))], manager)).map((a) => [a.id, a]),
     );
-    if (!u || NO_MAIL_STATUSES.has(u.status)) return;
-    await this.notifications.record(manager, {
-      template,
-      to: u.email,
-      data: {
-        firstName: u.first_name,
-        lastName: u.last_name,
-        requestedOn: hospitalDate(new Date(createdAt)),
-        ...(template === 'access-request-expired' ? { ttlDays: ACCESS_REQUEST_TTL_DAYS } : {}),
-      },
-      idempotencyKey: `${template}:${requestId}`,
+    const items = requests.flatMap((r) => {
+      const u = accounts.get(r.requesterId);
+      if (!u || NO_MAIL_STATUSES.has(u.status)) return [];
+      const data = { firstName: u.firstName, lastName: u.lastName, requestedOn: hospitalDate(new Date(r.createdAt)) };
+      return [{ to: u.email, data, idempotencyKey: `${template}:${r.id}` }];
     });
+    if (!items.length) return;
+    if (template === 'access-request-expired') {
+      await this.notifications.recordMany(
+        manager,
+        template,
+        items.map((i) => ({ ...i, data: { ...i.data, ttlDays: ACCESS_REQUEST_TTL_DAYS } })),
+      );
+    } else {
+      await this.notifications.recordMany(manager, template, items);
+    }
   }
 }

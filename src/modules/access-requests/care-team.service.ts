@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../common/errors/problem.js';
-import { AuditService } from '../audit/audit.service.js';
-import { PatientsService } from '../patient-access/patients.service.js';
+import { AuditService } from '../audit/index.js';
+import { PatientsService } from '../patient-access/index.js';
 
 /** The patient portal's care-team management (PUT /integration/portal/patients/:mrn/care-team). */
 @Injectable()
@@ -13,14 +13,14 @@ export class PortalCareTeamService {
     private readonly audit: AuditService,
   ) {}
 
-  async replace(mrn: string, npis: string[]): Promise<{ patientId: string; npis: string[] }> {
+  /** Replaces the care team; answers the MRN and the care team now. */
+  async replace(mrn: string, npis: string[]): Promise<{ mrn: string; npis: string[] }> {
     const patient = await this.patients.findByMrn(mrn);
     if (!patient) throw notFound('No patient with this MRN.');
     const unique = [...new Set(npis)].sort();
     await this.dataSource.transaction(async (manager) => {
-      const before: Array<{ npi: string }> = await manager.query(`SELECT npi FROM care_team_members WHERE patient_id = $1 ORDER BY npi`, [patient.id]);
+      const old = new Set(await this.patients.careTeamNpis(manager, patient.id));
       await this.patients.replaceCareTeam(manager, patient.id, unique);
-      const old = new Set(before.map((r) => r.npi));
       await this.audit.record(
         {
           actorId: null,
@@ -37,6 +37,6 @@ export class PortalCareTeamService {
         manager,
       );
     });
-    return { patientId: patient.id, npis: unique };
+    return { mrn, npis: unique };
   }
 }

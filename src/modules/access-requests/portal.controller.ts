@@ -3,11 +3,8 @@ import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from
 import { ApiKeyAuth } from '../../common/auth/auth.decorators.js';
 import { AccessRequestsService } from './access-requests.service.js';
 import { PortalCareTeamService } from './care-team.service.js';
-import {
-  AccessRequestDecisionDto,
-  AccessRequestListQueryDto,
-  CareTeamDto,
-} from './dto/access-request.dto.js';
+import { AccessRequestDecisionResultDto, CareTeamResultDto, PortalAccessRequestPageDto } from './dto/access-request-responses.dto.js';
+import { AccessRequestDecisionDto, AccessRequestListQueryDto, CareTeamDto } from './dto/access-request.dto.js';
 import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 
 /** The patient portal (MyChildren's): sees and decides access requests, manages the care team. */
@@ -21,10 +18,7 @@ export class PortalAccessController {
   ) {}
 
   @Get('patients/:mrn/access-requests')
-  @ApiOkResponse({
-    description:
-      '`{items:[{id, requester:{name, npi, practice, kind}, reason, createdAt, expiresAt, decidedAt, status}], nextCursor}`',
-  })
+  @ApiOkResponse({ type: PortalAccessRequestPageDto, description: "The patient's access requests, newest first." })
   @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
   async list(@Param('mrn') mrn: string, @Query() q: AccessRequestListQueryDto) {
     return this.requests.listForPortal(mrn, q);
@@ -32,7 +26,7 @@ export class PortalAccessController {
 
   @Post('access-requests/:id/decision')
   @HttpCode(200)
-  @ApiOkResponse({ description: '`{id, status:"approved"|"denied", decidedAt, grantId}`' })
+  @ApiOkResponse({ type: AccessRequestDecisionResultDto })
   @ApiConflictResponse({ description: '`request_not_pending` (already decided or expired)' })
   async decide(@Param('id', UuidParam) id: string, @Body() body: AccessRequestDecisionDto) {
     return this.requests.decide(id, body.decision, body.decidedBy);
@@ -40,10 +34,9 @@ export class PortalAccessController {
 
   @Put('patients/:mrn/care-team')
   @HttpCode(200)
-  @ApiOkResponse({ description: '`{patientId, npis}` — the care team now.' })
+  @ApiOkResponse({ type: CareTeamResultDto, description: 'The care team now.' })
   @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
   async replaceCareTeam(@Param('mrn') mrn: string, @Body() body: CareTeamDto) {
-    const { npis } = await this.careTeam.replace(mrn, body.npis);
-    return { mrn, npis };
+    return this.careTeam.replace(mrn, body.npis);
   }
 }

@@ -1,16 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import {
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { UuidParam } from '../../common/http/uuid-param.pipe.js';
+import { GrantViewPageDto } from './dto/access-request-responses.dto.js';
 import { StaffGrantsService } from './staff-grants.service.js';
 
 export class GrantListQueryDto extends PageQueryDto {
@@ -28,10 +23,7 @@ export class StaffGrantsController {
   constructor(private readonly grants: StaffGrantsService) {}
 
   @Get('patients/:patientId/access-grants')
-  @ApiOkResponse({
-    description:
-      '`{items:[{id, userId, userName, userEmail, basis, sourceId, createdAt, revokedAt, revokedBy}], nextCursor}`',
-  })
+  @ApiOkResponse({ type: GrantViewPageDto, description: "The patient's personal grants, newest first." })
   @ApiNotFoundResponse()
   async list(@Param('patientId', UuidParam) patientId: string, @Query() q: GrantListQueryDto) {
     return this.grants.list(patientId, q);

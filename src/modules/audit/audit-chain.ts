@@ -79,3 +79,10 @@ export async function verifyAuditChain(query: Query): Promise<ChainReport> {
   }
   return { ok: true, checked, head, firstBreak: null };
 }
+
+/** True when the entry `id` is still in the chain with `hash` (a head noted earlier: detects removal of the tail). */
+export async function chainHasHead(query: Query, head: { id: string; hash: string }): Promise<boolean> {
+  if (!/^\d{1,19}$/.test(head.id)) return false;
+  const found = await query(`SELECT hash FROM audit_events WHERE id = $1::bigint`, [head.id]);
+  return found.length > 0 && found[0].hash === head.hash;
+}

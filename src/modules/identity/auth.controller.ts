@@ -1,20 +1,34 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Body, Controller, Get, HttpCode, Post, Query, Redirect } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiFoundResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AllowLockedSponsor, ClientIp, CurrentUser, Public } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { AuthThrottle } from './auth-throttle.service.js';
-import { AuthService } from './auth.service.js';
+import { AcceptedDto, ActivatedDto, LoginResponseDto, SignedInDto, TokensDto } from './dto/auth-responses.dto.js';
 import { ForgotDto, LoginDto, MfaDto, RefreshDto, RegisterDto, TokenDto, TokenPasswordDto } from './dto/auth.dto.js';
+import { EmailVerifiedDto, RegisteredDto } from './dto/registrations.dto.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { RegistrationService } from './registration.service.js';
+import { SessionRefreshService } from './session-refresh.service.js';
+import { SignInService } from './sign-in.service.js';
 import { SsoService } from './sso/sso.service.js';
 
+/** Sign-in, sessions and emailed links. Every route throttles per client address (in its service). */
 @ApiTags('auth')
 @Controller('auth')
 @AllowLockedSponsor()
 export class AuthController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly signIn: SignInService,
+    private readonly sessions: SessionRefreshService,
+    private readonly passwords: PasswordResetService,
     private readonly registration: RegistrationService,
     private readonly sso: SsoService,
     private readonly throttle: AuthThrottle,
@@ -22,7 +36,8 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  async register(@Body() dto: RegisterDto, @ClientIp() ip: string) {
+  @ApiCreatedResponse({ type: RegisteredDto })
+  async register(@Body() dto: RegisterDto, @ClientIp() ip: string): Promise<RegisteredDto> {
     await this.throttle.ip(ip);
     return this.registration.register(dto, ip);
   }
@@ -30,7 +45,8 @@ export class AuthController {
   @Public()
   @Post('verify-email')
   @HttpCode(200)
-  async verifyEmail(@Body() dto: TokenDto, @ClientIp() ip: string) {
+  @ApiOkResponse({ type: EmailVerifiedDto })
+  async verifyEmail(@Body() dto: TokenDto, @ClientIp() ip: string): Promise<EmailVerifiedDto> {
     await this.throttle.ip(ip);
     return this.registration.verifyEmail(dto.token);
   }
@@ -38,70 +54,72 @@ export class AuthController {
   @Public()
   @Post('activate')
   @HttpCode(200)
-  async activate(@Body() dto: TokenPasswordDto, @ClientIp() ip: string) {
-    await this.throttle.ip(ip);
-    return this.auth.activate(dto.token, dto.password);
+  @ApiOkResponse({ type: ActivatedDto })
+  activate(@Body() dto: TokenPasswordDto, @ClientIp() ip: string): Promise<ActivatedDto> {
+    return this.passwords.activate(dto.token, dto.password, ip);
   }
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() dto: LoginDto, @ClientIp() ip: string) {
-    await this.throttle.ip(ip);
-    return this.auth.login(dto.email, dto.password, ip);
+  @ApiOkResponse({ type: LoginResponseDto })
+  login(@Body() dto: LoginDto, @ClientIp() ip: string): Promise<LoginResponseDto> {
+    return this.signIn.login(dto.email, dto.password, ip);
   }
 
   @Public()
   @Post('mfa')
   @HttpCode(200)
-  async mfa(@Body() dto: MfaDto, @ClientIp() ip: string) {
-    await this.throttle.ip(ip);
-    return this.auth.verifyMfa(dto.mfaToken, dto.code, ip);
+  @ApiOkResponse({ type: SignedInDto })
+  mfa(@Body() dto: MfaDto, @ClientIp() ip: string): Promise<SignedInDto> {
+    return this.signIn.verifyMfa(dto.mfaToken, dto.code, ip);
   }
 
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  async refresh(@Body() dto: RefreshDto, @ClientIp() ip: string) {
-    await this.throttle.ip(ip);
-    return this.auth.refresh(dto.refreshToken);
+  @ApiOkResponse({ type: TokensDto })
+  refresh(@Body() dto: RefreshDto, @ClientIp() ip: string): Promise<TokensDto> {
+    return this.sessions.refresh(dto.refreshToken, ip);
   }
 
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
-  async logout(@CurrentUser() user: AuthUser): Promise<void> {
-    await this.auth.logout(user.id, user.kind, user.sessionId);
+  @ApiNoContentResponse({ description: 'The session is ended' })
+  logout(@CurrentUser() user: AuthUser): Promise<void> {
+    return this.sessions.logout(user.id, user.kind, user.sessionId);
   }
 
   @Public()
   @Post('password/forgot')
   @HttpCode(202)
-  async forgot(@Body() dto: ForgotDto, @ClientIp() ip: string): Promise<void> {
-    await this.throttle.ip(ip);
-    await this.auth.forgot(dto.email, ip);
+  @ApiAcceptedResponse({ type: AcceptedDto, description: 'Always the same answer: a reset link is emailed when the account may reset its password' })
+  forgot(@Body() dto: ForgotDto, @ClientIp() ip: string): Promise<AcceptedDto> {
+    return this.passwords.forgot(dto.email, ip);
   }
 
   @Public()
   @Post('password/reset')
   @HttpCode(204)
-  async reset(@Body() dto: TokenPasswordDto, @ClientIp() ip: string): Promise<void> {
-    await this.throttle.ip(ip);
-    await this.auth.resetPassword(dto.token, dto.password);
+  @ApiNoContentResponse({ description: 'The password is changed and every session ended' })
+  reset(@Body() dto: TokenPasswordDto, @ClientIp() ip: string): Promise<void> {
+    return this.passwords.resetPassword(dto.token, dto.password, ip);
   }
 
   @Public()
   @Get('sso/login')
-  async ssoLogin(@ClientIp() ip: string, @Res() res: Response): Promise<void> {
-    await this.throttle.ip(ip);
-    res.redirect(302, await this.sso.start());
+  @Redirect()
+  @ApiFoundResponse({ description: "Redirect to the hospital identity provider's authorization endpoint" })
+  async ssoLogin(@ClientIp() ip: string): Promise<{ url: string; statusCode: number }> {
+    return { url: await this.sso.start(ip), statusCode: 302 };
   }
 
   /** The identity provider redirects the browser here; the answer is the session's tokens. */
   @Public()
   @Get('sso/callback')
-  async ssoCallback(@Query() query: Record<string, unknown>, @ClientIp() ip: string) {
-    await this.throttle.ip(ip);
+  @ApiOkResponse({ type: SignedInDto })
+  ssoCallback(@Query() query: Record<string, unknown>, @ClientIp() ip: string): Promise<SignedInDto> {
     return this.sso.finish(query, ip);
   }
 }

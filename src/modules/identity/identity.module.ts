@@ -1,9 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { AuditModule } from '../audit/index.js';
+import { NotificationsModule } from '../notifications/index.js';
 import { ActionTokensService } from './action-tokens.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { JwtStrategy } from './auth/jwt.strategy.js';
@@ -15,10 +17,24 @@ import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import { User } from './entities/user.entity.js';
 import { PasswordService } from './password.service.js';
-import { AccountService } from './account.service.js';
+import { AccountManagementRepository } from './account-management.repository.js';
+import { AccountProfileService } from './account-profile.service.js';
+import { AccountUnlockService } from './account-unlock.service.js';
+import { PracticeChangeRequestsRepository } from './practice-change-requests.repository.js';
+import { PracticeChangeRequestsService } from './practice-change-requests.service.js';
+import { PracticesRepository } from './practices.repository.js';
+import { PracticesService } from './practices.service.js';
+import { RegistrationReviewService } from './registration-review.service.js';
+import { SupportRequestsRepository } from './support-requests.repository.js';
+import { SupportRequestsService } from './support-requests.service.js';
 import { AuthThrottle } from './auth-throttle.service.js';
 import { AuthController } from './auth.controller.js';
-import { AuthService } from './auth.service.js';
+import { LockoutService } from './lockout.service.js';
+import { MfaTokenService } from './mfa-token.service.js';
+import { PasswordResetService } from './password-reset.service.js';
+import { SessionRefreshService } from './session-refresh.service.js';
+import { SignInService } from './sign-in.service.js';
+import { SsoSignInService } from './sso-sign-in.service.js';
 import { PracticeChangeRequest } from './entities/practice-change-request.entity.js';
 import { SupportRequest } from './entities/support-request.entity.js';
 import { MeController } from './me.controller.js';
@@ -27,10 +43,19 @@ import { RegistrationService } from './registration.service.js';
 import { SsoService } from './sso/sso.service.js';
 import { StaffAccountsController } from './staff-accounts.controller.js';
 import { TotpService } from './totp.service.js';
+import { AccountDirectoryService } from './account-directory.service.js';
+import { AccountLifecycleService } from './account-lifecycle.service.js';
+import { ActionTokensRepository } from './action-tokens.repository.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { UsersRepository } from './users.repository.js';
+import { AccountDirectoryRepository } from './account-directory.repository.js';
+import { UserViewService } from './user-view.js';
 
-@Global()
+/** Accounts, sign-in and sessions. Not global: other modules import it from `../identity/index.js`. */
 @Module({
   imports: [
+    AuditModule,
+    NotificationsModule,
     TypeOrmModule.forFeature([User, Practice, Session, RefreshToken, ActionToken, PracticeChangeRequest, SupportRequest]),
     PassportModule,
     JwtModule.registerAsync({
@@ -51,12 +76,33 @@ import { TotpService } from './totp.service.js';
     BootstrapStaffService,
     TotpService,
     AuthThrottle,
-    AuthService,
+    LockoutService,
+    MfaTokenService,
+    SignInService,
+    SsoSignInService,
+    SessionRefreshService,
+    PasswordResetService,
     RegistrationService,
-    AccountService,
+    AccountManagementRepository,
+    AccountProfileService,
+    AccountUnlockService,
+    RegistrationReviewService,
+    PracticesRepository,
+    PracticesService,
+    PracticeChangeRequestsRepository,
+    PracticeChangeRequestsService,
+    SupportRequestsRepository,
+    SupportRequestsService,
     SsoService,
+    UsersRepository,
+    AccountDirectoryRepository,
+    SessionsRepository,
+    ActionTokensRepository,
+    UserViewService,
+    AccountDirectoryService,
+    AccountLifecycleService,
   ],
   controllers: [AuthController, MeController, PracticesController, StaffAccountsController],
-  exports: [SessionService, PasswordService, ActionTokensService, AuthService],
+  exports: [SessionService, PasswordService, ActionTokensService, AccountDirectoryService, AccountLifecycleService],
 })
 export class IdentityModule {}

@@ -1,42 +1,57 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AllowLockedSponsor, CurrentUser, Kinds } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { AccountService } from './account.service.js';
+import { AccountProfileService } from './account-profile.service.js';
 import { ChangeEmailDto, PracticeChangeRequestDto, SupportRequestDto, TokenDto } from './dto/auth.dto.js';
+import { AcceptedDto } from './dto/auth-responses.dto.js';
+import { EmailChangedDto, PracticeChangeRequestCreatedDto, UserViewDto } from './dto/me.dto.js';
+import { SupportRequestCreatedDto } from './dto/support-requests.dto.js';
+import { PracticeChangeRequestsService } from './practice-change-requests.service.js';
+import { SupportRequestsService } from './support-requests.service.js';
 
 @ApiTags('account')
 @ApiBearerAuth()
 @Controller()
 export class MeController {
-  constructor(private readonly accounts: AccountService) {}
+  constructor(
+    private readonly profile: AccountProfileService,
+    private readonly practiceChanges: PracticeChangeRequestsService,
+    private readonly support: SupportRequestsService,
+  ) {}
 
   @AllowLockedSponsor()
   @Get('me')
-  me(@CurrentUser() user: AuthUser) {
-    return this.accounts.me(user);
+  @ApiOkResponse({ type: UserViewDto })
+  me(@CurrentUser() user: AuthUser): Promise<UserViewDto> {
+    return this.profile.me(user);
   }
 
   @Post('me/email')
   @HttpCode(202)
-  async changeEmail(@CurrentUser() user: AuthUser, @Body() dto: ChangeEmailDto): Promise<void> {
-    await this.accounts.requestEmailChange(user, dto.newEmail, dto.password);
+  @ApiAcceptedResponse({ type: AcceptedDto, description: 'A confirmation link was emailed to the new address' })
+  async changeEmail(@CurrentUser() user: AuthUser, @Body() dto: ChangeEmailDto): Promise<AcceptedDto> {
+    await this.profile.requestEmailChange(user, dto.newEmail, dto.password);
+    return { status: 'accepted' };
   }
 
   @Post('me/email/confirm')
   @HttpCode(200)
-  confirmEmail(@CurrentUser() user: AuthUser, @Body() dto: TokenDto) {
-    return this.accounts.confirmEmailChange(user, dto.token);
+  @ApiOkResponse({ type: EmailChangedDto })
+  confirmEmail(@CurrentUser() user: AuthUser, @Body() dto: TokenDto): Promise<EmailChangedDto> {
+    return this.profile.confirmEmailChange(user, dto.token);
   }
 
   @Kinds('provider', 'sponsored')
   @Post('me/practice-change-requests')
-  practiceChange(@CurrentUser() user: AuthUser, @Body() dto: PracticeChangeRequestDto) {
-    return this.accounts.createPracticeChangeRequest(user, dto);
+  @ApiCreatedResponse({ type: PracticeChangeRequestCreatedDto })
+  practiceChange(@CurrentUser() user: AuthUser, @Body() dto: PracticeChangeRequestDto): Promise<PracticeChangeRequestCreatedDto> {
+    return this.practiceChanges.create(user, dto);
   }
 
   @Post('support-requests')
-  support(@CurrentUser() user: AuthUser, @Body() dto: SupportRequestDto) {
-    return this.accounts.createSupportRequest(user, dto);
+  @ApiCreatedResponse({ type: SupportRequestCreatedDto })
+  supportRequest(@CurrentUser() user: AuthUser, @Body() dto: SupportRequestDto): Promise<SupportRequestCreatedDto> {
+    return this.support.create(user, dto);
   }
 }

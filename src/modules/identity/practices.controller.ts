@@ -1,23 +1,20 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ClientIp, Public } from '../../common/auth/auth.decorators.js';
-import { AccountService } from './account.service.js';
-import { AUTH_LIMITS, AuthThrottle } from './auth-throttle.service.js';
 import { PracticeSearchDto } from './dto/auth.dto.js';
+import { PracticeSearchPageDto } from './dto/practices.dto.js';
+import { PracticesService } from './practices.service.js';
 
 @ApiTags('account')
 @Controller('practices')
 export class PracticesController {
-  constructor(
-    private readonly accounts: AccountService,
-    private readonly throttle: AuthThrottle,
-  ) {}
+  constructor(private readonly practices: PracticesService) {}
 
   /** Public, for the registration form: practices whose name contains `q` (at least 2 characters). */
   @Public()
   @Get()
-  async search(@Query() query: PracticeSearchDto, @ClientIp() ip: string) {
-    await this.throttle.ip(ip, AUTH_LIMITS.practiceSearchIp);
-    return this.accounts.searchPractices(query.q, query.limit ?? 20);
+  @ApiOkResponse({ type: PracticeSearchPageDto })
+  search(@Query() query: PracticeSearchDto, @ClientIp() ip: string): Promise<PracticeSearchPageDto> {
+    return this.practices.search(query.q, query.limit, ip);
   }
 }

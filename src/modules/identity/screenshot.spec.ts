@@ -1,4 +1,4 @@
-import { decodeScreenshot, isBase64, MAX_SCREENSHOT_BYTES } from './account.service.js';
+import { decodeScreenshot, isBase64, MAX_SCREENSHOT_BYTES } from './screenshot.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

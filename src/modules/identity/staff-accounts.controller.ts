@@ -1,12 +1,23 @@
-import { UuidParam } from '../../common/http/uuid-param.pipe.js';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { AccountService } from './account.service.js';
+import { UuidParam } from '../../common/http/uuid-param.pipe.js';
+import { AccountUnlockService } from './account-unlock.service.js';
 import { HospitalAccountDto, ListDto, ListRegistrationsDto, RejectRegistrationDto } from './dto/auth.dto.js';
+import { PracticeChangeRequestPageDto } from './dto/practice-change-requests.dto.js';
+import {
+  AccountUnlockedDto,
+  HospitalAccountCreatedDto,
+  RegistrationApprovedDto,
+  RegistrationPageDto,
+  RegistrationRejectedDto,
+} from './dto/registrations.dto.js';
+import { SupportRequestPageDto } from './dto/support-requests.dto.js';
+import { PracticeChangeRequestsService } from './practice-change-requests.service.js';
+import { RegistrationReviewService } from './registration-review.service.js';
 import { RegistrationService } from './registration.service.js';
+import { SupportRequestsService } from './support-requests.service.js';
 
 @ApiTags('staff')
 @StaffOnly()
@@ -14,57 +25,73 @@ import { RegistrationService } from './registration.service.js';
 export class StaffAccountsController {
   constructor(
     private readonly registration: RegistrationService,
-    private readonly accounts: AccountService,
+    private readonly review: RegistrationReviewService,
+    private readonly unlocks: AccountUnlockService,
+    private readonly practiceChanges: PracticeChangeRequestsService,
+    private readonly support: SupportRequestsService,
   ) {}
 
   @Get('registrations')
-  registrations(@Query() query: ListRegistrationsDto) {
-    return this.registration.list(query);
+  @ApiOkResponse({ type: RegistrationPageDto })
+  registrations(@Query() query: ListRegistrationsDto): Promise<RegistrationPageDto> {
+    return this.review.list(query);
   }
 
   @Post('registrations/:userId/approve')
   @HttpCode(200)
-  approve(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string) {
-    return this.registration.approve(staff, userId);
+  @ApiOkResponse({ type: RegistrationApprovedDto })
+  approve(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string): Promise<RegistrationApprovedDto> {
+    return this.review.approve(staff, userId);
   }
 
   @Post('registrations/:userId/reject')
   @HttpCode(200)
+  @ApiOkResponse({ type: RegistrationRejectedDto })
   reject(
     @CurrentUser() staff: AuthUser,
     @Param('userId', UuidParam) userId: string,
     @Body() dto: RejectRegistrationDto,
-  ) {
-    return this.registration.reject(staff, userId, dto.reason);
+  ): Promise<RegistrationRejectedDto> {
+    return this.review.reject(staff, userId, dto.reason);
   }
 
   @Post('hospital-accounts')
-  hospitalAccount(@CurrentUser() staff: AuthUser, @Body() dto: HospitalAccountDto) {
+  @ApiCreatedResponse({ type: HospitalAccountCreatedDto })
+  hospitalAccount(@CurrentUser() staff: AuthUser, @Body() dto: HospitalAccountDto): Promise<HospitalAccountCreatedDto> {
     return this.registration.createHospitalAccount(staff, dto);
   }
 
   @Post('users/:userId/unlock')
   @HttpCode(200)
-  unlock(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string) {
-    return this.accounts.unlock(staff, userId);
+  @ApiOkResponse({ type: AccountUnlockedDto })
+  unlock(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string): Promise<AccountUnlockedDto> {
+    return this.unlocks.unlock(staff, userId);
   }
 
   @Get('practice-change-requests')
-  practiceChangeRequests(@Query() query: ListDto) {
-    return this.accounts.listPracticeChangeRequests(query);
+  @ApiOkResponse({ type: PracticeChangeRequestPageDto })
+  practiceChangeRequests(@Query() query: ListDto): Promise<PracticeChangeRequestPageDto> {
+    return this.practiceChanges.list(query);
   }
 
   @Get('support-requests')
-  supportRequests(@Query() query: ListDto) {
-    return this.accounts.listSupportRequests(query);
+  @ApiOkResponse({ type: SupportRequestPageDto })
+  supportRequests(@Query() query: ListDto): Promise<SupportRequestPageDto> {
+    return this.support.list(query);
   }
 
   @Get('support-requests/:id/screenshot')
-  async screenshot(@Param('id', UuidParam) id: string, @Res() res: Response): Promise<void> {
-    const { bytes, type } = await this.accounts.screenshot(id);
-    res.setHeader('content-type', type);
-    res.setHeader('content-disposition', 'inline');
-    res.setHeader('cache-control', 'no-store');
-    res.send(bytes);
+  @Header('cache-control', 'no-store')
+  @ApiProduces('image/png', 'image/jpeg')
+  @ApiOkResponse({
+    description: 'The screenshot as uploaded; 404 when the request has none',
+    content: {
+      'image/png': { schema: { type: 'string', format: 'binary' } },
+      'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  async screenshot(@Param('id', UuidParam) id: string): Promise<StreamableFile> {
+    const { bytes, type } = await this.support.screenshot(id);
+    return new StreamableFile(bytes, { type, disposition: 'inline', length: bytes.length });
   }
 }

@@ -1,4 +1,7 @@
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Clock } from '../../common/time/clock.js';
+import { UsersRepository, type UserViewRow } from './users.repository.js';
 
 /** The account as `GET /me` (and the sign-in responses) show it. */
 export interface UserView {
@@ -15,32 +18,32 @@ export interface UserView {
   hospitalCredentialed: boolean;
 }
 
-/** Loads the view; a sponsored user's practice is their sponsor's. */
-export async function loadUserView(manager: EntityManager, userId: string, now: Date): Promise<UserView | null> {
-  const rows: Array<Record<string, unknown>> = await manager.query(
-    `SELECT u.id, u.kind, u.email, u.first_name, u.last_name, u.npi, u.is_sponsor, u.hospital_id,
-            CASE WHEN u.status = 'locked' AND u.lock_reason = 'failed_logins' AND u.locked_until <= $2 THEN 'active' ELSE u.status END AS status,
-            CASE WHEN u.status = 'locked' AND u.lock_reason = 'failed_logins' AND u.locked_until <= $2 THEN NULL ELSE u.lock_reason END AS lock_reason,
-            p.id AS practice_id, p.name AS practice_name
-       FROM users u
-       LEFT JOIN users s ON s.id = u.sponsor_id
-       LEFT JOIN practices p ON p.id = COALESCE(u.practice_id, s.practice_id)
-      WHERE u.id = $1`,
-    [userId, now],
-  );
-  const r = rows[0];
-  if (!r) return null;
+function toUserView(r: UserViewRow): UserView {
   return {
-    id: r.id as string,
-    kind: r.kind as string,
-    email: r.email as string,
-    firstName: r.first_name as string,
-    lastName: r.last_name as string,
-    npi: (r.npi as string | null) ?? null,
-    practice: r.practice_id ? { id: r.practice_id as string, name: r.practice_name as string } : null,
-    isSponsor: r.is_sponsor as boolean,
-    status: r.status as string,
-    lockReason: (r.lock_reason as string | null) ?? null,
+    id: r.id,
+    kind: r.kind,
+    email: r.email,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    npi: r.npi ?? null,
+    practice: r.practice_id ? { id: r.practice_id, name: r.practice_name as string } : null,
+    isSponsor: r.is_sponsor,
+    status: r.status,
+    lockReason: r.lock_reason ?? null,
     hospitalCredentialed: r.hospital_id !== null,
   };
+}
+
+/** Loads the view (status effective as of the clock, per account-status.policy.ts). */
+@Injectable()
+export class UserViewService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async load(userId: string, manager?: EntityManager): Promise<UserView | null> {
+    const row = await this.users.findUserView(userId, this.clock.now(), manager);
+    return row ? toUserView(row) : null;
+  }
 }

@@ -1,16 +1,22 @@
 import { BullModule } from '@nestjs/bull';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { QUEUES } from '../../common/queue/queues.js';
+import { AuditModule } from '../audit/index.js';
 import { JobsController } from './jobs.controller.js';
+import { JobsExplorer } from './jobs.explorer.js';
 import { JobsProcessor } from './jobs.processor.js';
+import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
 
-/** Scheduled jobs: the registry other modules add their handlers to, the queue and the staff route. */
-@Global()
+/**
+ * Scheduled jobs: discovers every `@ScheduledJob` method (jobs.explorer.ts), owns their cron, the
+ * queue, the advisory-locked runner and the staff route `POST /staff/jobs/:name/run`.
+ */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.jobs })],
+  imports: [DiscoveryModule, AuditModule, BullModule.registerQueue({ name: QUEUES.jobs })],
   controllers: [JobsController],
-  providers: [JobsService, JobsProcessor],
+  providers: [JobsService, JobsRepository, JobsExplorer, JobsProcessor],
   exports: [JobsService],
 })
 export class JobsModule {}

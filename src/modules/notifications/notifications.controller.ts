@@ -1,11 +1,10 @@
-import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { AuditService } from '../audit/audit.service.js';
+import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 import { ListNotificationsQuery } from './dto/list-notifications.dto.js';
+import { NotificationPageDto, NotificationSummaryDto } from './dto/notification-responses.dto.js';
 import { NotificationsService } from './notifications.service.js';
 
 /** Staff view of outgoing email: what is pending, queued, sent or failed, and sending a failed one again. */
@@ -13,37 +12,21 @@ import { NotificationsService } from './notifications.service.js';
 @Controller('staff/notifications')
 @StaffOnly()
 export class NotificationsController {
-  constructor(
-    private readonly notifications: NotificationsService,
-    private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiOkResponse({
-    description: '`{items, nextCursor, counts: {pending, queued, sent, failed}}`, newest first',
-  })
+  @ApiOkResponse({ type: NotificationPageDto, description: 'Newest first, with the counts by status' })
   list(@Query() query: ListNotificationsQuery) {
     return this.notifications.list(query);
   }
 
   @Post(':id/retry')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'The failed notification is pending again and will be sent shortly.' })
-  async retry(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser) {
-    return this.dataSource.transaction(async (manager) => {
-      const notification = await this.notifications.retry(manager, id);
-      await this.audit.record(
-        {
-          actorId: user.id,
-          actorKind: user.kind,
-          action: 'staff.notification_retry',
-          outcome: 'success',
-          details: { notificationId: id, template: notification.template },
-        },
-        manager,
-      );
-      return notification;
-    });
+  @ApiAcceptedResponse({
+    type: NotificationSummaryDto,
+    description: 'The failed notification is pending again and will be sent shortly.',
+  })
+  retry(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser) {
+    return this.notifications.retryForStaff(user, id);
   }
 }

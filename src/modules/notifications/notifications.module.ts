@@ -1,14 +1,16 @@
 import { BullModule } from '@nestjs/bull';
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QUEUES } from '../../common/queue/queues.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { AuditModule } from '../audit/index.js';
 import { Notification } from './entities/notification.entity.js';
 import { createMailTransport, MAIL_TRANSPORT, type MailTransport } from './mail-transport.js';
 import { NotificationRendererService } from './notification-renderer.service.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsProcessor } from './notifications.processor.js';
 import { NotificationsRelay } from './notifications.relay.js';
+import { NotificationsRepository } from './notifications.repository.js';
 import { NotificationsService } from './notifications.service.js';
 import { QueuesDashboardController } from './queues-dashboard.controller.js';
 
@@ -17,28 +19,37 @@ import { QueuesDashboardController } from './queues-dashboard.controller.js';
  * the sender (Handlebars templates, nodemailer over SMTP_URL), the staff view and the Bull dashboard.
  * See docs/notifications.md.
  */
-@Global()
 @Module({
   imports: [
+    AuditModule,
     TypeOrmModule.forFeature([Notification]),
     BullModule.registerQueueAsync({
       name: QUEUES.notifications,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         // A worker that dies mid-send loses its lock after lockMs; another instance then takes the job over.
-        settings: { lockDuration: config.notifications.lockMs, stalledInterval: config.notifications.lockMs, maxStalledCount: 3 },
+        settings: {
+          lockDuration: config.notifications.lockMs,
+          stalledInterval: config.notifications.lockMs,
+          maxStalledCount: 3,
+        },
       }),
     }),
   ],
   controllers: [NotificationsController, QueuesDashboardController],
   providers: [
     NotificationsService,
+    NotificationsRepository,
     NotificationRendererService,
     NotificationsRelay,
     NotificationsProcessor,
-    { provide: MAIL_TRANSPORT, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createMailTransport(config) },
+    {
+      provide: MAIL_TRANSPORT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createMailTransport(config),
+    },
   ],
-  exports: [NotificationsService, NotificationRendererService],
+  exports: [NotificationsService],
 })
 export class NotificationsModule implements OnApplicationShutdown {
   constructor(@Inject(MAIL_TRANSPORT) private readonly transport: MailTransport) {}

@@ -7,25 +7,19 @@ import { Clock } from '../../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Batcher } from './batcher.js';
 import { MAIL_TRANSPORT, messageIdFor, type MailTransport } from './mail-transport.js';
+import { NotificationsRepository, type OutboxRow } from './notifications.repository.js';
 import type { SendNotificationJob } from './notifications.relay.js';
 import { NotificationsService } from './notifications.service.js';
 import { NotificationRendererService } from './notification-renderer.service.js';
+import type { TemplateName } from './template-registry.js';
 import { TemplateError } from './template-renderer.js';
 
 /** Emails sent at once by one instance (SMTP pool of 10 connections); 32 measured best (bench/notifications.mjs: 16 → 196/s, 32 → 262/s, 64 → 243/s). */
 export const SEND_CONCURRENCY = 32;
 /** The team is told of final failures at most once an hour (idempotency key per hour). */
-export const DELIVERY_FAILED_TEMPLATE = 'delivery-failed';
+export const DELIVERY_FAILED_TEMPLATE = 'delivery-failed' satisfies TemplateName;
 
 export type SendOutcome = 'sent' | 'already-sent' | 'gone';
-
-interface OutboxRow {
-  id: string;
-  template: string;
-  recipient: string;
-  data: Record<string, unknown>;
-  status: string;
-}
 
 /**
  * Sends one notification: render, send over SMTP with a Message-ID derived from its id, mark it
@@ -39,24 +33,12 @@ interface OutboxRow {
 export class NotificationsProcessor {
   private readonly logger = new Logger('NotificationsProcessor');
   /** Jobs running together read their rows in one query and are marked sent in one statement. */
-  private readonly rows = new Batcher<string, OutboxRow | undefined>(async (ids) => {
-    const found: OutboxRow[] = await this.dataSource.query(
-      `SELECT id, template, recipient, data, status FROM notifications WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    return new Map(found.map((r) => [r.id, r]));
-  });
-  private readonly sent = new Batcher<string, void>(async (ids) => {
-    await this.dataSource.query(
-      `UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = $2, failed_at = NULL,
-              data = data - 'token'
-        WHERE id = ANY($1::uuid[])`,
-      [ids, this.clock.now()],
-    );
-  });
+  private readonly rows = new Batcher<string, OutboxRow | undefined>((ids) => this.repository.findForSending(ids));
+  private readonly sent = new Batcher<string, void>((ids) => this.repository.markSent(ids, this.clock.now()));
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: NotificationsRepository,
     private readonly renderer: NotificationRendererService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
@@ -96,23 +78,15 @@ export class NotificationsProcessor {
 
   private async recordFailure(id: string, template: string, message: string, final: boolean): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [updated]: [Array<{ attempts: number }>, number] = await manager.query(
-        `UPDATE notifications
-            SET attempts = attempts + 1, last_error = $2,
-                status = CASE WHEN $3 THEN 'failed' ELSE status END,
-                failed_at = CASE WHEN $3 THEN $4::timestamptz ELSE failed_at END
-          WHERE id = $1 AND status <> 'sent'
-          RETURNING attempts`,
-        [id, message.slice(0, 2000), final, this.clock.now()],
-      );
-      if (!final || !updated[0]) return;
-      this.logger.warn({ notificationId: id, template, attempts: updated[0].attempts, error: message }, 'notification failed');
+      const attempts = await this.repository.recordAttemptFailed(manager, id, message.slice(0, 2000), final, this.clock.now());
+      if (!final || attempts === undefined) return;
+      this.logger.warn({ notificationId: id, template, attempts, error: message }, 'notification failed');
       if (template === DELIVERY_FAILED_TEMPLATE) return;
       const now = this.clock.now();
       await this.notifications.record(manager, {
         template: DELIVERY_FAILED_TEMPLATE,
         to: this.config.teamEmail,
-        data: { template, attempts: updated[0].attempts, lastError: message.slice(0, 500) },
+        data: { template, attempts, lastError: message.slice(0, 500) },
         idempotencyKey: `${DELIVERY_FAILED_TEMPLATE}:${now.toISOString().slice(0, 13)}`,
       });
     });

@@ -1,13 +1,14 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
-import pg from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
-import { JOBS, NOTIFICATION_JOB_OPTIONS, QUEUES } from '../../common/queue/queues.js';
+import type pg from 'pg';
+import { DataSource } from 'typeorm';
+import { JOBS, notificationJobOptions, QUEUES } from '../../common/queue/queues.js';
 import { Clock } from '../../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { NotificationsRepository } from './notifications.repository.js';
 
-export const OUTBOX_CHANNEL = 'notifications_outbox';
+export { OUTBOX_CHANNEL } from './notifications.repository.js';
 /** Rows moved per transaction. */
 export const RELAY_BATCH = 500;
 /** A row `queued` this long whose job Redis no longer has (Redis lost its data) is queued again. */
@@ -19,15 +20,6 @@ const REDIS_TIMEOUT_MS = 5_000;
 
 export interface SendNotificationJob {
   id: string;
-}
-
-/** The job options of one email: NOTIFICATION_JOB_OPTIONS with the configured attempts and backoff. */
-export function notificationJobOptions(config: AppConfig): JobOptions {
-  return {
-    ...NOTIFICATION_JOB_OPTIONS,
-    attempts: config.notifications.attempts,
-    backoff: { type: 'exponential', delay: config.notifications.backoffMs },
-  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -62,11 +54,12 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: NotificationsRepository,
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.jobOptions = notificationJobOptions(config);
+    this.jobOptions = notificationJobOptions(config.notifications);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -132,13 +125,14 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   private async relayPending(): Promise<number> {
     if (!this.redisReady()) throw new Error('Redis is not connected');
     return this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ id: string; attempts: number }> = await manager.query(
-        `SELECT id, attempts FROM notifications WHERE status = 'pending'
-          ORDER BY created_at LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED`,
-      );
+      const rows = await this.repository.lockPending(manager, RELAY_BATCH);
       if (rows.length === 0) return 0;
       await this.enqueue(rows);
-      await this.markQueued(manager, rows.map((r) => r.id));
+      await this.repository.markQueued(
+        manager,
+        rows.map((r) => r.id),
+        this.clock.now(),
+      );
       return rows.length;
     });
   }
@@ -147,11 +141,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   private async requeueStale(): Promise<void> {
     if (!this.redisReady()) return;
     await this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ id: string }> = await manager.query(
-        `SELECT id FROM notifications WHERE status = 'queued' AND queued_at < $1
-          ORDER BY queued_at LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED`,
-        [new Date(this.clock.now().getTime() - STALE_QUEUED_MS)],
-      );
+      const rows = await this.repository.lockQueuedBefore(manager, new Date(this.clock.now().getTime() - STALE_QUEUED_MS), RELAY_BATCH);
       if (rows.length === 0) return;
       const missing: Array<{ id: string; attempts: number }> = [];
       for (const row of rows) {
@@ -162,7 +152,11 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
         this.logger.warn({ count: missing.length }, 'queued notifications missing from Redis; queueing them again');
         await this.enqueue(missing);
       }
-      await this.markQueued(manager, rows.map((r) => r.id));
+      await this.repository.markQueued(
+        manager,
+        rows.map((r) => r.id),
+        this.clock.now(),
+      );
     });
   }
 
@@ -186,36 +180,23 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
     );
   }
 
-  private async markQueued(manager: EntityManager, ids: string[]): Promise<void> {
-    await manager.query(`UPDATE notifications SET status = 'queued', queued_at = $2 WHERE id = ANY($1::uuid[]) AND status IN ('pending', 'queued')`, [
-      ids,
-      this.clock.now(),
-    ]);
-  }
-
   private redisReady(): boolean {
     return this.queue.client.status === 'ready';
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'mypatients-outbox-relay' });
-    client.on('notification', () => this.wake());
-    client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'outbox LISTEN connection lost');
-      if (this.listener === client) this.listener = undefined;
-      client.end().catch(() => undefined);
-      this.scheduleReconnect();
+    const client: pg.Client = await this.repository.listen(this.config.databaseUrl, {
+      onNotify: () => this.wake(),
+      onError: (failed, error) => {
+        this.logger.warn({ err: error }, 'outbox LISTEN connection lost');
+        if (this.listener === failed) this.listener = undefined;
+        failed.end().catch(() => undefined);
+        this.scheduleReconnect();
+      },
     });
-    try {
-      await client.connect();
-      if (this.stopped) {
-        await client.end();
-        return;
-      }
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    } catch (error) {
+    if (this.stopped) {
       await client.end().catch(() => undefined);
-      throw error;
+      return;
     }
     this.listener = client;
     // Anything committed while we were not listening is picked up now rather than at the next sweep.

@@ -1,33 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../../common/auth/principal.js';
 import { conflict, notFound } from '../../common/errors/problem.js';
-import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
 import { Clock } from '../../common/time/clock.js';
-import { NOTIFICATION_STATUSES, Notification, type NotificationStatus } from './entities/notification.entity.js';
+import { AuditService } from '../audit/index.js';
+import type { NotificationStatus } from './entities/notification.entity.js';
+import { NotificationsRepository, type NotificationSummary } from './notifications.repository.js';
+import type { TemplateData, TemplateName } from './template-registry.js';
 
-export interface NotificationRequest {
-  /** Template name under `templates/` (e.g. `registration-received`). */
-  template: string;
+export interface NotificationRequest<T extends TemplateName = TemplateName> {
+  /** Template name under `templates/` (e.g. `registration-approved`), declared in template-registry.ts. */
+  template: T;
   to: string;
-  /** Template variables. Never patient identifiers or clinical data. */
-  data: Record<string, unknown>;
+  /** Template variables, typed by the template. Never patient identifiers or clinical data. */
+  data: TemplateData<T>;
   /** Same key, same notification: recording twice sends once. */
   idempotencyKey: string;
 }
 
-/** A notification as staff see it: never its `data` (it carries action tokens). */
-export interface NotificationSummary {
-  id: string;
-  template: string;
-  recipient: string;
-  status: NotificationStatus;
-  attempts: number;
-  lastError: string | null;
-  createdAt: Date;
-  queuedAt: Date | null;
-  sentAt: Date | null;
-  failedAt: Date | null;
+/** One email of a `recordMany` set (the template is the set's). */
+export interface NotificationItem<T extends TemplateName = TemplateName> {
+  to: string;
+  data: TemplateData<T>;
+  idempotencyKey: string;
 }
+
+export type { NotificationSummary };
 
 export interface NotificationPage {
   items: NotificationSummary[];
@@ -35,11 +34,17 @@ export interface NotificationPage {
   counts: Record<NotificationStatus, number>;
 }
 
+/**
+ * The outbox: the only writer of `notifications`. Emails are recorded in the caller's
+ * transaction and sent after it commits (docs/notifications.md).
+ */
 @Injectable()
 export class NotificationsService {
   constructor(
     private readonly clock: Clock,
+    private readonly repository: NotificationsRepository,
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -47,60 +52,43 @@ export class NotificationsService {
    * commits; if the transaction rolls back, it never existed. Returns the notification id, or null
    * when one with this idempotency key already exists.
    */
-  async record(manager: EntityManager, request: NotificationRequest): Promise<string | null> {
-    // One round trip: insert, and notify the relay (delivered to listeners only when the
-    // transaction commits: its prompt wake-up).
-    const rows: Array<{ id: string }> = await manager.query(
-      `WITH inserted AS (
-         INSERT INTO notifications (template, recipient, data, idempotency_key, status, created_at)
-         VALUES ($1, $2, $3::jsonb, $4, 'pending', $5)
-         ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING id)
-       SELECT id, pg_notify('notifications_outbox', id::text) FROM inserted`,
-      [request.template, request.to.toLowerCase(), JSON.stringify(request.data), request.idempotencyKey, this.clock.now()],
+  record<T extends TemplateName>(manager: EntityManager, request: NotificationRequest<T>): Promise<string | null> {
+    return this.repository.insert(
+      manager,
+      request.template,
+      { recipient: request.to, data: request.data, idempotencyKey: request.idempotencyKey },
+      this.clock.now(),
     );
-    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Records many emails of one template in one statement, in the caller's transaction (keys
+   * already recorded are skipped), and wakes the relay. Returns how many were recorded.
+   */
+  recordMany<T extends TemplateName>(manager: EntityManager, template: T, items: ReadonlyArray<NotificationItem<T>>): Promise<number> {
+    return this.repository.insertMany(
+      manager,
+      template,
+      items.map((i) => ({ recipient: i.to, data: i.data, idempotencyKey: i.idempotencyKey })),
+      this.clock.now(),
+    );
   }
 
   /** Newest first, `limit` per page, optionally of one status; with the counts by status. */
   async list(options: { status?: NotificationStatus; limit?: number; cursor?: string }): Promise<NotificationPage> {
     const limit = pageLimit(options.limit);
-    const cursor = decodeCursor(options.cursor, ['instant', 'uuid']);
-    const params: unknown[] = [limit + 1];
-    const where: string[] = [];
-    if (options.status) {
-      params.push(options.status);
-      where.push(`status = $${params.length}`);
-    }
-    if (cursor) {
-      params.push(cursor[0], cursor[1]);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    const rows: Array<NotificationSummary & { cursorAt: string }> = await this.dataSource.query(
-      `SELECT id, template, recipient, status, attempts, last_error AS "lastError", created_at AS "createdAt",
-              queued_at AS "queuedAt", sent_at AS "sentAt", failed_at AS "failedAt",
-              ${cursorAtSql('created_at')} AS "cursorAt"
-         FROM notifications
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, id DESC
-        LIMIT $1`,
-      params,
-    );
-    const page = toPage(rows, limit, (r) => [r.cursorAt, r.id]);
+    const after = decodeCursor(options.cursor, ['instant', 'uuid']);
+    const found = await this.repository.list({ status: options.status, limit, after });
+    const page = toPage(found, limit, (r) => [r.cursorAt, r.id]);
     return {
       items: page.items.map(({ cursorAt: _, ...item }) => item),
       nextCursor: page.nextCursor,
-      counts: await this.counts(),
+      counts: await this.repository.countsByStatus(),
     };
   }
 
-  async counts(): Promise<Record<NotificationStatus, number>> {
-    const rows: Array<{ status: NotificationStatus; count: string }> = await this.dataSource.query(
-      `SELECT status, count(*) AS count FROM notifications GROUP BY status`,
-    );
-    const counts = Object.fromEntries(NOTIFICATION_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
-    for (const row of rows) counts[row.status] = Number(row.count);
-    return counts;
+  counts(): Promise<Record<NotificationStatus, number>> {
+    return this.repository.countsByStatus();
   }
 
   /**
@@ -108,23 +96,28 @@ export class NotificationsService {
    * the record), picked up by the relay right after this transaction commits.
    */
   async retry(manager: EntityManager, id: string): Promise<NotificationSummary> {
-    const [rows]: [NotificationSummary[], number] = await manager.query(
-      `UPDATE notifications SET status = 'pending', queued_at = NULL, failed_at = NULL
-        WHERE id = $1 AND status = 'failed'
-        RETURNING id, template, recipient, status, attempts, last_error AS "lastError", created_at AS "createdAt",
-                  queued_at AS "queuedAt", sent_at AS "sentAt", failed_at AS "failedAt"`,
-      [id],
-    );
-    if (!rows[0]) {
-      const [existing]: Array<{ status: string }> = await manager.query(`SELECT status FROM notifications WHERE id = $1`, [id]);
-      if (!existing) throw notFound('No notification with this id.');
-      throw conflict('notification_not_failed', `Only a failed notification can be sent again; this one is ${existing.status}.`, {
-        status: existing.status,
-      });
-    }
-    await manager.query(`SELECT pg_notify('notifications_outbox', $1)`, [id]);
-    return rows[0];
+    const summary = await this.repository.resetFailed(manager, id);
+    if (summary) return summary;
+    const status = await this.repository.statusOf(id, manager);
+    if (!status) throw notFound('No notification with this id.');
+    throw conflict('notification_not_failed', `Only a failed notification can be sent again; this one is ${status}.`, { status });
+  }
+
+  /** Staff's "send again": the retry and its audit entry in one transaction. */
+  retryForStaff(user: AuthUser, id: string): Promise<NotificationSummary> {
+    return this.dataSource.transaction(async (manager) => {
+      const notification = await this.retry(manager, id);
+      await this.audit.record(
+        {
+          actorId: user.id,
+          actorKind: user.kind,
+          action: 'staff.notification_retry',
+          outcome: 'success',
+          details: { notificationId: id, template: notification.template },
+        },
+        manager,
+      );
+      return notification;
+    });
   }
 }
-
-export type { Notification };

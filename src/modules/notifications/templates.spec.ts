@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEMPLATE_NAMES } from './template-registry.js';
 import { TemplateError, TemplateRenderer, templateVariables } from './template-renderer.js';
 
 /**
@@ -63,6 +64,12 @@ describe('email templates', () => {
       const m = /^(.+)\.(text\.hbs|html\.hbs|sample\.json)$/.exec(file);
       if (m) expect(names).toContain(m[1]);
     }
+  });
+
+  it('declares every template in template-registry.ts, and every declared template has its files', () => {
+    // A template file without a registry line cannot be recorded (record() is typed by the registry);
+    // a registry line without files would fail at send time.
+    expect([...TEMPLATE_NAMES].sort()).toEqual(names);
   });
 
   describe.each(names.map((n) => [n]))('%s', (name) => {

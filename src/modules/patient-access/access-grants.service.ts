@@ -1,83 +1,126 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { EntityManager } from 'typeorm';
+import { decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
+import type { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { Clock } from '../../common/time/clock.js';
-import { AuditService } from '../audit/audit.service.js';
 import { isUuid } from '../../common/validation/uuid.js';
+import { AuditService } from '../audit/index.js';
+import {
+  AccessGrantsRepository,
+  type GrantHolderRow,
+  type GrantListRow,
+  type NewGrant,
+  type RevokedGrant,
+} from './access-grants.repository.js';
+import { grantPeriod } from './grant-expiry.js';
 
-export interface GrantInput {
-  userId: string;
-  patientId: string;
-  basis: 'approved_request' | 'token';
-  /** The access request or invitation the grant came from. */
-  sourceId: string | null;
-}
+export type GrantInput = NewGrant;
+export type { RevokedGrant } from './access-grants.repository.js';
+export type GrantHolder = GrantHolderRow;
+export type GrantView = Omit<GrantListRow, 'cursorAt'>;
 
 /** Personal grants (SPEC §3 rules 3 and 4): written in the caller's transaction, audited there. */
 @Injectable()
 export class AccessGrantsService {
   constructor(
+    private readonly repository: AccessGrantsRepository,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
-   * Grants access and returns the grant id. Idempotent per user/patient/basis while a grant is
-   * active (partial unique index `uq_access_grants_active`): a second call returns the same id.
+   * Grants access for ACCESS_GRANT_MONTHS (grant-expiry.ts) and returns the grant id. One active
+   * grant per user/patient/basis (partial unique index `uq_access_grants_active`): a second call
+   * returns the same id and starts a new period from now (audited `access.renew` when the expiry moves).
    */
   async grant(manager: EntityManager, g: GrantInput): Promise<string> {
-    const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO access_grants (user_id, patient_id, basis, source_id, created_at)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (user_id, patient_id, basis) WHERE revoked_at IS NULL DO NOTHING
-       RETURNING id`,
-      [g.userId, g.patientId, g.basis, g.sourceId, this.clock.now()],
-    );
-    if (inserted.length) {
+    const now = this.clock.now();
+    const { expiresAt } = grantPeriod(now, this.config.accessGrantMonths);
+    const written = await this.repository.upsertActive(g, now, expiresAt, manager);
+    const renewed = !written.inserted && written.previousExpiresAt?.getTime() !== written.expiresAt.getTime();
+    if (written.inserted || renewed) {
       await this.audit.record(
         {
           actorId: g.userId,
           actorKind: 'system',
-          action: 'access.grant',
+          action: written.inserted ? 'access.grant' : 'access.renew',
           patientId: g.patientId,
           basis: g.basis,
           outcome: 'success',
-          details: { grantId: inserted[0].id, sourceId: g.sourceId, userId: g.userId },
+          details: { grantId: written.id, sourceId: g.sourceId, userId: g.userId, expiresAt: written.expiresAt.toISOString() },
         },
         manager,
       );
-      return inserted[0].id;
     }
-    const [existing]: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM access_grants WHERE user_id = $1 AND patient_id = $2 AND basis = $3 AND revoked_at IS NULL`,
-      [g.userId, g.patientId, g.basis],
-    );
-    return existing.id;
+    return written.id;
+  }
+
+  /**
+   * Ends every open grant expired by `cutoff` (the expiry job): one statement, audited one
+   * `access.expire` entry per grant in one statement. Returns the grants with their holders.
+   */
+  async endExpired(manager: EntityManager, cutoff: Date): Promise<GrantHolder[]> {
+    const ended = await this.repository.endExpired(cutoff, manager);
+    if (ended.length) {
+      await this.audit.recordMany(
+        ended.map((e) => ({
+          actorId: null,
+          actorKind: 'system',
+          action: 'access.expire',
+          patientId: e.patientId,
+          basis: e.basis,
+          outcome: 'success' as const,
+          details: { grantId: e.id, userId: e.userId, expiresAt: new Date(e.expiresAt).toISOString() },
+        })),
+        manager,
+      );
+    }
+    return ended;
+  }
+
+  /** Open grants expiring in (from, to], with their holders (the expiry job's advance notice). */
+  expiringBetween(from: Date, to: Date, manager?: EntityManager): Promise<GrantHolder[]> {
+    return this.repository.expiringBetween(from, to, manager);
   }
 
   /** Revokes an active grant; false when there is no such active grant. */
   async revoke(manager: EntityManager, grantId: string, revokedBy: string): Promise<boolean> {
-    if (!isUuid(grantId)) return false;
-    // UPDATE … RETURNING through TypeORM's postgres driver answers [rows, rowCount].
-    const [list]: [Array<{ patient_id: string; basis: string; user_id: string }>, number] =
-      await manager.query(
-        `UPDATE access_grants SET revoked_at = $2, revoked_by = $3
-        WHERE id = $1 AND revoked_at IS NULL
-        RETURNING patient_id, basis, user_id`,
-        [grantId, this.clock.now(), revokedBy],
-      );
-    if (!list.length) return false;
+    return (await this.revokeActive(manager, grantId, revokedBy)) !== null;
+  }
+
+  /** Revokes an active grant and says whose it was; null when there is no such active grant. */
+  async revokeActive(manager: EntityManager, grantId: string, revokedBy: string): Promise<RevokedGrant | null> {
+    if (!isUuid(grantId)) return null;
+    const revoked = await this.repository.revoke(grantId, revokedBy, this.clock.now(), manager);
+    if (!revoked) return null;
     await this.audit.record(
       {
         actorId: isUuid(revokedBy) ? revokedBy : null,
         actorKind: 'system',
         action: 'access.revoke',
-        patientId: list[0].patient_id,
-        basis: list[0].basis,
+        patientId: revoked.patientId,
+        basis: revoked.basis,
         outcome: 'success',
-        details: { grantId, userId: list[0].user_id },
+        details: { grantId, userId: revoked.userId },
       },
       manager,
     );
-    return true;
+    return revoked;
+  }
+
+  /** A patient's grants with their holders, newest first (staff's list). */
+  async listForPatient(patientId: string, q: PageQueryDto & { active?: string }): Promise<Page<GrantView>> {
+    const limit = pageLimit(q.limit);
+    const after = decodeCursor(q.cursor, ['instant', 'uuid']);
+    const list = await this.repository.listForPatient(patientId, {
+      activeOnly: q.active === 'true',
+      now: this.clock.now(),
+      after: after && [after[0], after[1]],
+      limit: limit + 1,
+    });
+    const page = toPage(list, limit, (r) => [r.cursorAt, r.id]);
+    return { items: page.items.map(({ cursorAt: _c, ...r }) => r), nextCursor: page.nextCursor };
   }
 }

@@ -1,31 +1,41 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/index.js';
+import { AccessDecisionRepository } from './access-decision.repository.js';
 import { AccessDecisionService } from './access-decision.service.js';
+import { AccessGrantsRepository } from './access-grants.repository.js';
 import { AccessGrantsService } from './access-grants.service.js';
+import { ClinicalDocumentsRepository } from './clinical-documents.repository.js';
 import { EhrFeedService } from './ehr-feed.service.js';
 import { AccessGrant } from './entities/access-grant.entity.js';
 import { CareTeamMember } from './entities/care-team-member.entity.js';
 import { ClinicalDocument } from './entities/clinical-document.entity.js';
 import { Patient } from './entities/patient.entity.js';
 import { RosterEntry } from './entities/roster-entry.entity.js';
-import {
-  EhrFeedController,
-  PatientAccessStaffController,
-  PatientsController,
-} from './patient-access.controllers.js';
+import { PatientAccessLogService } from './patient-access-log.service.js';
+import { EhrFeedController, PatientAccessStaffController, PatientsController } from './patient-access.controllers.js';
 import { PatientRecordsService } from './patient-records.service.js';
+import { PatientsRepository } from './patients.repository.js';
 import { PatientsService } from './patients.service.js';
+import { PracticeRosterRepository } from './practice-roster.repository.js';
 import { PracticeRosterService } from './practice-roster.service.js';
 
+/** Patients (EHR feed), the access decision, personal grants and practice rosters. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant])],
+  imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant]), AuditModule],
   controllers: [PatientsController, EhrFeedController, PatientAccessStaffController],
   providers: [
+    AccessDecisionRepository,
+    AccessGrantsRepository,
+    ClinicalDocumentsRepository,
+    PatientsRepository,
+    PracticeRosterRepository,
     AccessDecisionService,
     AccessGrantsService,
     PatientsService,
     EhrFeedService,
     PatientRecordsService,
+    PatientAccessLogService,
     PracticeRosterService,
   ],
   exports: [AccessDecisionService, AccessGrantsService, PatientsService],

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { forbidden, notFound, ValidationProblem } from '../../common/errors/problem.js';
-import { cursorAtSql, decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
+import { decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.js';
+import { Clock } from '../../common/time/clock.js';
 import { isIsoDate } from '../../common/time/hospital-time.js';
-import { AuditService } from '../audit/audit.service.js';
-import { preparedQuery } from '../../database/prepared-query.js';
 import { isUuid } from '../../common/validation/uuid.js';
-import { type AccessBasis, basisSql, viewerCte } from './access-decision.service.js';
+import { AuditService } from '../audit/index.js';
+import type { AccessBasis } from './access-decision.repository.js';
+import { ClinicalDocumentsRepository } from './clinical-documents.repository.js';
 import type { DocumentsQuery, SearchPatientsQuery } from './dto/patients-query.dto.js';
-import type { DocumentCategory } from './entities/clinical-document.entity.js';
 import { foldName } from './name-folding.js';
+import { type PatientSearch, PatientsRepository, type ViewedPatient } from './patients.repository.js';
+
+export { MAX_SEARCH_RESULTS } from './patients.repository.js';
 
 export type AccessAction = 'request_pcp_access' | 'request_non_pcp_access';
 
@@ -46,54 +48,29 @@ export function notAuthorizedInfo(portalAccount: boolean): {
     : { actions: ['request_pcp_access'], portalAccount, notice: NO_PORTAL_NOTICE };
 }
 
-/** Search results beyond this are not returned (an exact MRN or name + DOB rarely matches more than a few). */
-export const MAX_SEARCH_RESULTS = 50;
-
-interface PatientRow {
-  id: string;
-  mrn: string;
-  firstName: string;
-  lastName: string;
-  dob: string;
-  pcpNpi: string | null;
-  hasPortalAccount: boolean;
-  basis: AccessBasis | null;
-}
-
-const PATIENT_COLUMNS = `p.id, p.mrn, p.first_name AS "firstName", p.last_name AS "lastName",
-  to_char(p.dob, 'YYYY-MM-DD') AS dob, p.pcp_npi AS "pcpNpi", p.has_portal_account AS "hasPortalAccount"`;
-
 /** Search, summary and documents for clinical viewers, each decided by AccessDecision's SQL. */
 @Injectable()
 export class PatientRecordsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly patients: PatientsRepository,
+    private readonly documentRows: ClinicalDocumentsRepository,
+    private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
 
-  async search(
-    user: AuthUser,
-    q: SearchPatientsQuery,
-  ): Promise<{ items: Array<GrantedItem | NotAuthorizedItem> }> {
+  async search(user: AuthUser, q: SearchPatientsQuery): Promise<{ items: Array<GrantedItem | NotAuthorizedItem> }> {
     const mrn = q.mrn?.trim();
     const names = {
       lastName: q.lastName ? foldName(q.lastName) : '',
       firstName: q.firstName ? foldName(q.firstName) : '',
       dob: q.dob ?? '',
     };
-    let where: string;
-    let params: unknown[];
-    let by: 'mrn' | 'name';
+    let search: PatientSearch;
     if (mrn) {
-      where = 'p.mrn = $2';
-      params = [user.id, mrn];
-      by = 'mrn';
+      search = { by: 'mrn', mrn };
     } else if (names.lastName && names.firstName && names.dob) {
-      if (!isIsoDate(names.dob))
-        throw new ValidationProblem([{ field: 'dob', message: 'dob must be a real date YYYY-MM-DD' }]);
-      where = 'p.search_last_name = $2 AND p.search_first_name = $3 AND p.dob = $4::date';
-      params = [user.id, names.lastName, names.firstName, names.dob];
-      by = 'name';
+      if (!isIsoDate(names.dob)) throw new ValidationProblem([{ field: 'dob', message: 'dob must be a real date YYYY-MM-DD' }]);
+      search = { by: 'name', ...names };
     } else {
       const missing = (['lastName', 'firstName', 'dob'] as const).filter((f) => !names[f]);
       throw new ValidationProblem([
@@ -101,19 +78,9 @@ export class PatientRecordsService {
         ...missing.map((field) => ({ field, message: `${field} is required when searching by name` })),
       ]);
     }
-    // One set-based query: the matches and the caller's basis for each (prepared: planning it costs
-    // more than running it, see src/database/prepared-query.ts).
-    const rows = await preparedQuery<PatientRow>(
-      this.dataSource,
-      `patient-search-${by}`,
-      `WITH v AS (${viewerCte('$1')})
-       SELECT ${PATIENT_COLUMNS}, ${basisSql('v', 'p')} AS basis
-         FROM patients p LEFT JOIN v ON true
-        WHERE ${where}
-        ORDER BY p.last_name, p.first_name, p.mrn
-        LIMIT ${MAX_SEARCH_RESULTS}`,
-      params,
-    );
+    const by = search.by;
+    // One set-based prepared statement: the matches and the caller's basis for each.
+    const rows = await this.patients.searchForViewer(user.id, search, this.clock.now());
     // One statement, so the audit chain's lock is held for a single round trip.
     await this.audit.recordMany(
       rows.length
@@ -159,17 +126,9 @@ export class PatientRecordsService {
     patientId: string,
     action: string,
     details: Record<string, unknown> = {},
-  ): Promise<PatientRow> {
+  ): Promise<ViewedPatient & { basis: AccessBasis }> {
     if (!isUuid(patientId)) throw notFound('No such patient.');
-    const [row] = await preparedQuery<PatientRow>(
-      this.dataSource,
-      'patient-authorize',
-      `WITH v AS (${viewerCte('$1')})
-       SELECT ${PATIENT_COLUMNS}, ${basisSql('v', 'p')} AS basis
-         FROM patients p LEFT JOIN v ON true
-        WHERE p.id = $2`,
-      [user.id, patientId],
-    );
+    const row = await this.patients.findForViewer(user.id, patientId, this.clock.now());
     if (!row) throw notFound('No such patient.');
     await this.audit.record({
       actorId: user.id,
@@ -181,33 +140,15 @@ export class PatientRecordsService {
       details,
     });
     if (!row.basis) {
-      throw forbidden(
-        'not_authorized',
-        'You are not authorized to view this patient.',
-        notAuthorizedInfo(row.hasPortalAccount),
-      );
+      throw forbidden('not_authorized', 'You are not authorized to view this patient.', notAuthorizedInfo(row.hasPortalAccount));
     }
-    return row;
+    return { ...row, basis: row.basis };
   }
 
   async summary(user: AuthUser, patientId: string) {
     const row = await this.authorize(user, patientId, 'patient.view');
-    const people: Array<{
-      npi: string;
-      role: 'pcp' | 'care_team';
-      firstName: string | null;
-      lastName: string | null;
-    }> = await this.dataSource.query(
-      `SELECT x.npi, x.role, u.first_name AS "firstName", u.last_name AS "lastName"
-           FROM (SELECT pcp_npi AS npi, 'pcp' AS role FROM patients WHERE id = $1 AND pcp_npi IS NOT NULL
-                 UNION ALL
-                 SELECT npi, 'care_team' FROM care_team_members WHERE patient_id = $1) x
-           LEFT JOIN users u ON u.npi = x.npi AND u.kind = 'provider'
-          ORDER BY x.role DESC, u.last_name NULLS LAST, x.npi`,
-      [row.id],
-    );
-    const name = (p: { firstName: string | null; lastName: string | null }) =>
-      p.lastName ? `${p.firstName} ${p.lastName}` : null;
+    const people = await this.patients.people(row.id);
+    const name = (p: { firstName: string | null; lastName: string | null }) => (p.lastName ? `${p.firstName} ${p.lastName}` : null);
     const pcp = people.find((p) => p.role === 'pcp');
     return {
       patientId: row.id,
@@ -225,37 +166,12 @@ export class PatientRecordsService {
   async documents(user: AuthUser, patientId: string, q: DocumentsQuery) {
     const limit = pageLimit(q.limit);
     const after = decodeCursor(q.cursor, ['instant', 'uuid']);
-    const row = await this.authorize(
-      user,
-      patientId,
-      'patient.documents',
-      q.category ? { category: q.category } : {},
-    );
-    const params: unknown[] = [row.id];
-    let filter = '';
-    if (q.category) {
-      params.push(q.category);
-      filter += ` AND d.category = $${params.length}`;
-    }
-    if (after) {
-      params.push(after[0], after[1]);
-      filter += ` AND (d.occurred_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
-    const docs: Array<{
-      id: string;
-      category: DocumentCategory;
-      occurredAt: Date;
-      title: string;
-      body: string;
-      cursorAt: string;
-    }> = await this.dataSource.query(
-      `SELECT d.id, d.category, d.occurred_at AS "occurredAt", d.title, d.body, ${cursorAtSql('d.occurred_at')} AS "cursorAt"
-           FROM clinical_documents d
-          WHERE d.patient_id = $1${filter}
-          ORDER BY d.occurred_at DESC, d.id DESC
-          LIMIT ${limit + 1}`,
-      params,
-    );
+    const row = await this.authorize(user, patientId, 'patient.documents', q.category ? { category: q.category } : {});
+    const docs = await this.documentRows.list(row.id, {
+      category: q.category,
+      after: after && [after[0], after[1]],
+      limit: limit + 1,
+    });
     const page = toPage(docs, limit, (d) => [d.cursorAt, d.id]);
     return {
       items: page.items.map((d) => ({

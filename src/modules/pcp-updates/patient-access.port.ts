@@ -1,8 +1,9 @@
 import type { EntityManager } from 'typeorm';
 
 /**
- * What this module needs from PatientAccessModule (AccessDecisionService, PatientsService). The
- * module binds these tokens to those services with `useExisting`; nothing here decides access itself.
+ * What this module needs from PatientAccessModule (AccessDecisionService, PatientsService, from
+ * `../patient-access/index.js`). The module binds these tokens to those services with
+ * `useExisting`; nothing here decides access or reads patient tables itself.
  */
 export interface AccessDecision {
   allowed: boolean;
@@ -17,8 +18,18 @@ export interface PatientSummary {
   hasPortalAccount: boolean;
   pcpNpi: string | null;
 }
+/** A patient as the team's queue shows it. */
+export interface PatientCard {
+  id: string;
+  mrn: string;
+  firstName: string;
+  lastName: string;
+  pcpNpi: string | null;
+}
 export interface PatientDirectory {
-  findById(id: string): Promise<PatientSummary | null>;
+  findById(id: string, manager?: EntityManager): Promise<PatientSummary | null>;
+  /** The patients with these ids (unknown ids left out, any order): one set-based read for a queue page. */
+  findCardsByIds(ids: string[], manager?: EntityManager): Promise<PatientCard[]>;
   setPcp(manager: EntityManager, patientId: string, npi: string): Promise<void>;
 }
 export const ACCESS_DECIDER = Symbol('ACCESS_DECIDER');

@@ -1,20 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AllowLockedSponsor, CurrentUser } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 import {
-  CompleteValidationDto,
-  CreateSponsoredUserDto,
-  ListSponsoredUsersQuery,
-  ReplaceEmailDto,
-} from './dto/sponsorship.dto.js';
+  CreatedSponsoredUserDto,
+  EnrollResponseDto,
+  ReplacedEmailDto,
+  SponsoredUserPageDto,
+} from './dto/sponsorship-responses.dto.js';
+import { CompleteValidationDto, CreateSponsoredUserDto, ListSponsoredUsersQuery, ReplaceEmailDto } from './dto/sponsorship.dto.js';
+import { ValidationCompletedDto, ValidationDto } from './dto/validation.dto.js';
 import { SponsorshipService } from './sponsorship.service.js';
 import { ValidationService } from './validation.service.js';
 
@@ -29,62 +25,48 @@ export class SponsorshipController {
 
   @Post('enroll')
   @HttpCode(200)
-  @ApiOkResponse({ description: '`{isSponsor:true}`; 403 `not_eligible` (no NPI, hospital credentials)' })
-  enroll(@CurrentUser() user: AuthUser) {
+  @ApiOkResponse({ type: EnrollResponseDto, description: '403 `not_eligible` (no NPI, hospital credentials)' })
+  enroll(@CurrentUser() user: AuthUser): Promise<EnrollResponseDto> {
     return this.sponsorship.enroll(user);
   }
 
   @Post('sponsored-users')
-  @ApiCreatedResponse({ description: '`{id, status:"invited"}`; 403 `not_a_sponsor`; 409 `email_taken`' })
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateSponsoredUserDto) {
+  @ApiCreatedResponse({ type: CreatedSponsoredUserDto, description: '403 `not_a_sponsor`; 409 `email_taken`' })
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateSponsoredUserDto): Promise<CreatedSponsoredUserDto> {
     return this.sponsorship.createSponsoredUser(user, body);
   }
 
   @Get('sponsored-users')
-  @ApiOkResponse({
-    description:
-      '`{items:[{id, email, firstName, lastName, role, status, lockReason, createdAt}], nextCursor}`',
-  })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListSponsoredUsersQuery) {
+  @ApiOkResponse({ type: SponsoredUserPageDto })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListSponsoredUsersQuery): Promise<SponsoredUserPageDto> {
     return this.sponsorship.list(user, query);
   }
 
   @Delete('sponsored-users/:id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deactivated; 404 when not one of yours' })
-  async deactivate(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string): Promise<void> {
-    await this.sponsorship.deactivate(user, id);
+  deactivate(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string): Promise<void> {
+    return this.sponsorship.deactivate(user, id);
   }
 
   @Post('sponsored-users/:id/replace-email')
-  @ApiCreatedResponse({ description: '`{id}` of the new invited account; the old one is deactivated' })
-  replaceEmail(
-    @CurrentUser() user: AuthUser,
-    @Param('id', UuidParam) id: string,
-    @Body() body: ReplaceEmailDto,
-  ) {
+  @ApiCreatedResponse({ type: ReplacedEmailDto, description: 'The id of the new invited account; the old one is deactivated' })
+  replaceEmail(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: ReplaceEmailDto): Promise<ReplacedEmailDto> {
     return this.sponsorship.replaceEmail(user, id, body.newEmail);
   }
 
   @Get('validation')
   @AllowLockedSponsor()
-  @ApiOkResponse({
-    description:
-      '`{id, period, dueAt, status, users:[{id, firstName, lastName, email, role}]}`; 404 when none is open',
-  })
-  validation(@CurrentUser() user: AuthUser) {
+  @ApiOkResponse({ type: ValidationDto, description: '404 when none is open' })
+  validation(@CurrentUser() user: AuthUser): Promise<ValidationDto> {
     return this.validations.current(user);
   }
 
   @Post('validation/:id/complete')
   @HttpCode(200)
   @AllowLockedSponsor()
-  @ApiOkResponse({ description: '`{status:"completed"}`; 400 `incomplete_decisions`' })
-  complete(
-    @CurrentUser() user: AuthUser,
-    @Param('id', UuidParam) id: string,
-    @Body() body: CompleteValidationDto,
-  ) {
+  @ApiOkResponse({ type: ValidationCompletedDto, description: '400 `incomplete_decisions`' })
+  complete(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: CompleteValidationDto): Promise<ValidationCompletedDto> {
     return this.validations.complete(user, id, body.decisions);
   }
 }

@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/index.js';
+import { IdentityModule } from '../identity/index.js';
+import { JobsModule } from '../jobs/index.js';
+import { NotificationsModule } from '../notifications/index.js';
 import { SponsorValidationReminder } from './entities/sponsor-validation-reminder.entity.js';
 import { SponsorValidationUser } from './entities/sponsor-validation-user.entity.js';
 import { SponsorValidation } from './entities/sponsor-validation.entity.js';
+import { SponsorValidationsRepository } from './sponsor-validations.repository.js';
+import { SponsoredUsersRepository } from './sponsored-users.repository.js';
 import { SponsorshipController } from './sponsorship.controller.js';
 import { SponsorshipService } from './sponsorship.service.js';
 import { ValidationJobsService } from './validation-jobs.service.js';
@@ -11,9 +17,15 @@ import { ValidationService } from './validation.service.js';
 
 /** Sponsors, their sponsored users, and the semiannual validation (SPEC §2). */
 @Module({
-  imports: [TypeOrmModule.forFeature([SponsorValidation, SponsorValidationUser, SponsorValidationReminder])],
+  imports: [
+    TypeOrmModule.forFeature([SponsorValidation, SponsorValidationUser, SponsorValidationReminder]),
+    IdentityModule,
+    NotificationsModule,
+    AuditModule,
+    JobsModule,
+  ],
   controllers: [SponsorshipController],
-  providers: [SponsorshipService, ValidationService, ValidationJobsService, ValidationScheduler],
+  providers: [SponsorValidationsRepository, SponsoredUsersRepository, SponsorshipService, ValidationService, ValidationJobsService, ValidationScheduler],
   exports: [SponsorshipService, ValidationJobsService],
 })
 export class SponsorshipModule {}

@@ -2,48 +2,41 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { conflict, forbidden, notFound } from '../../common/errors/problem.js';
-import { cursorAtSql, decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
-import { Clock } from '../../common/time/clock.js';
-import { AuditService } from '../audit/audit.service.js';
-import { ActionTokensService } from '../identity/action-tokens.service.js';
-import { SessionService } from '../identity/auth/session.service.js';
-import type { SponsoredRole, UserStatus } from '../identity/entities/user.entity.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
-import { returning } from './sql.js';
+import { decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
+import { isUniqueViolation } from '../../database/sql.js';
+import { AuditService } from '../audit/index.js';
+import {
+  type Account,
+  AccountDirectoryService,
+  AccountLifecycleService,
+  ActionTokensService,
+  type SponsoredRole,
+  type UserStatus,
+} from '../identity/index.js';
+import { NotificationsService } from '../notifications/index.js';
+import type { SponsoredUserDto } from './dto/sponsorship-responses.dto.js';
+import { SponsoredUsersRepository } from './sponsored-users.repository.js';
+import { DEACTIVATED, deactivatedNotice } from './sponsored-user.notices.js';
 
-export interface SponsoredUserView {
-  id: string;
+export type SponsoredUserView = SponsoredUserDto;
+
+interface NewSponsoredUser {
   email: string;
   firstName: string;
   lastName: string;
   role: SponsoredRole;
-  status: UserStatus;
-  lockReason: string | null;
-  createdAt: string;
 }
-
-interface SponsoredRow {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  sponsored_role: SponsoredRole;
-  status: UserStatus;
-  lock_reason: string | null;
-  created_at: Date;
-}
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Enrollment as sponsor and the sponsor's management of their sponsored users. */
 @Injectable()
 export class SponsorshipService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly clock: Clock,
-    private readonly notifications: NotificationsService,
+    private readonly sponsoredUsers: SponsoredUsersRepository,
+    private readonly directory: AccountDirectoryService,
+    private readonly lifecycle: AccountLifecycleService,
     private readonly actionTokens: ActionTokensService,
-    private readonly sessions: SessionService,
+    private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -56,22 +49,14 @@ export class SponsorshipService {
       );
     }
     await this.dataSource.transaction(async (manager) => {
-      const rows = await returning(
-        manager,
-        `UPDATE users SET is_sponsor = true, updated_at = $2 WHERE id = $1 AND NOT is_sponsor RETURNING id`,
-        [caller.id, this.clock.now()],
-      );
-      if (rows.length) {
+      if (await this.lifecycle.enrollSponsor(manager, caller.id)) {
         await this.audit.record({ actorId: caller.id, actorKind: caller.kind, action: 'sponsorship.enroll', outcome: 'success' }, manager);
       }
     });
     return { isSponsor: true };
   }
 
-  async createSponsoredUser(
-    caller: AuthUser,
-    input: { email: string; firstName: string; lastName: string; role: SponsoredRole },
-  ): Promise<{ id: string; status: 'invited' }> {
+  async createSponsoredUser(caller: AuthUser, input: NewSponsoredUser): Promise<{ id: string; status: 'invited' }> {
     this.assertSponsor(caller);
     const id = await this.dataSource
       .transaction(async (manager) => {
@@ -90,28 +75,31 @@ export class SponsorshipService {
     this.assertSponsor(caller);
     const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, ['instant', 'uuid']);
-    const rows: Array<SponsoredRow & { cursor_at: string }> = await this.dataSource.query(
-      `SELECT id, email, first_name, last_name, sponsored_role, status, lock_reason, created_at,
-              ${cursorAtSql('created_at')} AS cursor_at
-         FROM users
-        WHERE sponsor_id = $1 AND kind = 'sponsored'
-          AND ($2::varchar IS NULL OR status = $2)
-          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-        ORDER BY created_at DESC, id DESC
-        LIMIT $5`,
-      [caller.id, query.status ?? null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-    );
-    const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
-    return { items: page.items.map(toView), nextCursor: page.nextCursor };
+    const found = await this.sponsoredUsers.page(caller.id, { status: query.status, after: after ?? undefined, limit: limit + 1 });
+    const page = toPage(found, limit, (r) => [r.cursorAt, r.id]);
+    return {
+      items: page.items.map((u) => ({
+        id: u.id,
+        email: u.email,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        role: u.role,
+        status: u.status,
+        lockReason: u.lockReason,
+        createdAt: u.createdAt.toISOString(),
+      })),
+      nextCursor: page.nextCursor,
+    };
   }
 
-  /** Deactivates one of the caller's sponsored users and ends their sessions. Idempotent. */
+  /** Deactivates one of the caller's sponsored users, ends their sessions and voids their links. Idempotent. */
   async deactivate(caller: AuthUser, userId: string): Promise<void> {
     this.assertSponsor(caller);
     await this.dataSource.transaction(async (manager) => {
       const user = await this.lockOwn(manager, caller, userId);
       if (user.status === 'deactivated') return;
-      await this.deactivateUser(manager, user, { replaced: false });
+      await this.lifecycle.deactivate(manager, user.id, DEACTIVATED);
+      await this.notifications.record(manager, deactivatedNotice(user, false));
       await this.audit.record(
         { actorId: caller.id, actorKind: caller.kind, action: 'sponsorship.user_deactivate', outcome: 'success', details: { userId } },
         manager,
@@ -132,12 +120,13 @@ export class SponsorshipService {
           throw conflict('invalid_state', 'This account is already deactivated; create a new sponsored user instead.');
         }
         if (old.email === newEmail) throw conflict('email_taken', 'That is already this account’s email address.');
-        await this.deactivateUser(manager, old, { replaced: true });
+        await this.lifecycle.deactivate(manager, old.id, DEACTIVATED);
+        await this.notifications.record(manager, deactivatedNotice(old, true));
         const newId = await this.invite(manager, caller, {
           email: newEmail,
-          firstName: old.first_name,
-          lastName: old.last_name,
-          role: old.sponsored_role,
+          firstName: old.firstName,
+          lastName: old.lastName,
+          role: old.sponsoredRole as SponsoredRole,
         });
         await this.audit.record(
           {
@@ -161,82 +150,35 @@ export class SponsorshipService {
     }
   }
 
-  private async lockOwn(manager: EntityManager, caller: AuthUser, userId: string): Promise<SponsoredRow> {
-    const rows: SponsoredRow[] = await manager.query(
-      `SELECT id, email, first_name, last_name, sponsored_role, status, lock_reason, created_at,
-              ${cursorAtSql('created_at')} AS cursor_at
-         FROM users WHERE id = $1 AND sponsor_id = $2 AND kind = 'sponsored' FOR UPDATE`,
-      [userId, caller.id],
-    );
-    if (!rows[0]) throw notFound('No sponsored user of yours has this id.');
-    return rows[0];
+  private async lockOwn(manager: EntityManager, caller: AuthUser, userId: string): Promise<Account> {
+    const user = await this.directory.findSponsoredUserForUpdate(caller.id, userId, manager);
+    if (!user) throw notFound('No sponsored user of yours has this id.');
+    return user;
   }
 
   /** Creates the invited account in the caller's practice and records its activation email. */
-  private async invite(
-    manager: EntityManager,
-    sponsor: AuthUser,
-    input: { email: string; firstName: string; lastName: string; role: SponsoredRole },
-  ): Promise<string> {
-    const now = this.clock.now();
-    const rows: Array<{ id: string }> = await manager.query(
-      `INSERT INTO users (kind, email, first_name, last_name, practice_id, sponsor_id, sponsored_role, status, created_at, updated_at)
-       VALUES ('sponsored', $1, $2, $3, $4, $5, $6, 'invited', $7, $7)
-       ON CONFLICT DO NOTHING
-       RETURNING id`,
-      [input.email, input.firstName, input.lastName, sponsor.practiceId, sponsor.id, input.role, now],
-    );
-    if (!rows[0]) throw conflict('email_taken', 'An account with this email already exists.');
-    const userId = rows[0].id;
-    const token = await this.actionTokens.issue(manager, userId, 'activate');
+  private async invite(manager: EntityManager, sponsor: AuthUser, input: NewSponsoredUser): Promise<string> {
+    const { id } = await this.lifecycle.inviteSponsoredUser(manager, {
+      sponsorId: sponsor.id,
+      practiceId: sponsor.practiceId,
+      email: input.email,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      role: input.role,
+    });
+    const token = await this.actionTokens.issue(manager, id, 'activate');
     await this.notifications.record(manager, {
       template: 'sponsored-user-activation',
       to: input.email,
-      data: {
-        firstName: input.firstName,
-        lastName: input.lastName,
-        sponsorName: `${sponsor.firstName} ${sponsor.lastName}`,
-        token,
-      },
-      idempotencyKey: `sponsored-user-activation:${userId}`,
+      data: { firstName: input.firstName, lastName: input.lastName, sponsorName: `${sponsor.firstName} ${sponsor.lastName}`, token },
+      idempotencyKey: `sponsored-user-activation:${id}`,
     });
-    return userId;
-  }
-
-  private async deactivateUser(manager: EntityManager, user: SponsoredRow, options: { replaced: boolean }): Promise<void> {
-    const now = this.clock.now();
-    await manager.query(
-      `UPDATE users SET status = 'deactivated', lock_reason = NULL, locked_until = NULL, updated_at = $2 WHERE id = $1`,
-      [user.id, now],
-    );
-    // An unused activation link of an invited account stops working too.
-    await manager.query(`UPDATE action_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [user.id, now]);
-    await this.sessions.revokeAll(manager, user.id, 'deactivated');
-    await this.notifications.record(manager, {
-      template: 'sponsored-user-deactivated',
-      to: user.email,
-      data: { firstName: user.first_name, lastName: user.last_name, replaced: options.replaced },
-      idempotencyKey: `sponsored-user-deactivated:${user.id}`,
-    });
+    return id;
   }
 }
 
-function toView(row: SponsoredRow): SponsoredUserView {
-  return {
-    id: row.id,
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    role: row.sponsored_role,
-    status: row.status,
-    lockReason: row.lock_reason,
-    createdAt: row.created_at.toISOString(),
-  };
-}
-
+/** Two invitations racing for one address: the loser's insert hits the unique index. */
 function rethrowEmailTaken(error: unknown): never {
-  if ((error as { code?: string; driverError?: { code?: string } })?.driverError?.code === UNIQUE_VIOLATION) {
-    throw conflict('email_taken', 'An account with this email already exists.');
-  }
+  if (isUniqueViolation(error)) throw conflict('email_taken', 'An account with this email already exists.');
   throw error;
 }

@@ -4,11 +4,11 @@ import type { AuthUser } from '../../common/auth/principal.js';
 import { badRequest, notFound } from '../../common/errors/problem.js';
 import { type LimitRule, RateLimiterService } from '../../common/http/rate-limiter.service.js';
 import { Clock } from '../../common/time/clock.js';
-import { AuditService } from '../audit/audit.service.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
-import { AccessGrantsService } from '../patient-access/access-grants.service.js';
-import { PatientsService } from '../patient-access/patients.service.js';
+import { AuditService } from '../audit/index.js';
+import { NotificationsService } from '../notifications/index.js';
+import { AccessGrantsService, type PatientRef, PatientsService } from '../patient-access/index.js';
 import { hashInvitationToken, invitationExpiry, issueInvitationToken, looksLikeInvitationToken } from './invitation-token.js';
+import { InvitationsRepository } from './invitations.repository.js';
 
 export type InvitationIssuerRef = { kind: 'staff'; user: AuthUser } | { kind: 'portal' };
 
@@ -29,6 +29,7 @@ const INVITED_BY = {
 export class InvitationsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: InvitationsRepository,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
@@ -38,7 +39,11 @@ export class InvitationsService {
   ) {}
 
   /** Issues a token bound to the patient with this MRN and emails it; the token is returned to no one. */
-  async issue(mrn: string, recipientEmail: string, issuer: InvitationIssuerRef): Promise<{ id: string; expiresAt: Date; validThrough: string }> {
+  async issue(
+    mrn: string,
+    recipientEmail: string,
+    issuer: InvitationIssuerRef,
+  ): Promise<{ id: string; expiresAt: Date; validThrough: string }> {
     const patient = await this.patients.findByMrn(mrn);
     if (!patient) throw notFound('No patient with this MRN.');
     const now = this.clock.now();
@@ -46,16 +51,23 @@ export class InvitationsService {
     const { token, hash } = issueInvitationToken();
     const email = recipientEmail.toLowerCase();
     return this.dataSource.transaction(async (manager) => {
-      const [row]: Array<{ id: string }> = await manager.query(
-        `INSERT INTO invitations (patient_id, token_hash, recipient_email, issued_by_kind, issued_by, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [patient.id, hash, email, issuer.kind, issuer.kind === 'staff' ? issuer.user.id : null, now, expiresAt],
+      const id = await this.repository.insert(
+        {
+          patientId: patient.id,
+          tokenHash: hash,
+          recipientEmail: email,
+          issuedByKind: issuer.kind,
+          issuedBy: issuer.kind === 'staff' ? issuer.user.id : null,
+          createdAt: now,
+          expiresAt,
+        },
+        manager,
       );
       await this.notifications.record(manager, {
         template: 'invitation-token',
         to: email,
         data: { token, invitedBy: INVITED_BY[issuer.kind], validThrough },
-        idempotencyKey: `invitation-token:${row.id}`,
+        idempotencyKey: `invitation-token:${id}`,
       });
       await this.audit.record(
         {
@@ -64,39 +76,36 @@ export class InvitationsService {
           action: 'invitation.issue',
           patientId: patient.id,
           outcome: 'success',
-          details: { invitationId: row.id, recipientEmail: email, expiresAt: expiresAt.toISOString() },
+          details: { invitationId: id, recipientEmail: email, expiresAt: expiresAt.toISOString() },
         },
         manager,
       );
-      return { id: row.id, expiresAt, validThrough };
+      return { id, expiresAt, validThrough };
     });
   }
 
   /**
-   * Spends the token for this MRN and grants the caller access (basis `token`). Every failure —
-   * unknown token, other MRN, expired, already used — is the same 400 `invalid_token`, counted
+   * Spends the token for this MRN and grants the caller access (basis `token`), only when the
+   * caller's current email is the invitation's recipient (case-insensitive). Every failure —
+   * unknown token, other MRN, another account, expired, already used — is the same 400
+   * `invalid_token` and spends nothing, counted
    * against the caller's account and address; once either limit is spent the route answers 429,
    * even for a good pair.
    */
   async validate(user: AuthUser, ip: string, token: string, mrn: string): Promise<{ patientId: string }> {
-    await this.limiter.check(TOKEN_FAILURES_PER_USER, user.id);
-    await this.limiter.check(TOKEN_FAILURES_PER_IP, ip);
     const now = this.clock.now();
     const hash = looksLikeInvitationToken(token) ? hashInvitationToken(token) : null;
-
-    if (hash) {
+    // The MRN names the patient; the token must be that patient's (checked in the spending statement).
+    // The lookup overlaps the rate-limit checks, so it adds no round trip to the request.
+    const [patient] = await Promise.all([
+      hash ? this.patients.findByMrn(mrn) : Promise.resolve(null),
+      this.limiter.check(TOKEN_FAILURES_PER_USER, user.id).then(() => this.limiter.check(TOKEN_FAILURES_PER_IP, ip)),
+    ]);
+    if (hash && patient) {
       const result = await this.dataSource.transaction(async (manager) => {
-        // One statement decides: of concurrent validations of the same token exactly one sees used_at IS NULL.
-        const [rows]: [Array<{ id: string; patient_id: string }>, number] = await manager.query(
-          `UPDATE invitations i SET used_at = $3, used_by = $4
-             FROM patients p
-            WHERE i.token_hash = $1 AND p.id = i.patient_id AND p.mrn = $2
-              AND i.used_at IS NULL AND i.expires_at > $3
-            RETURNING i.id, i.patient_id`,
-          [hash, mrn, now, user.id],
-        );
-        if (!rows.length) return null;
-        const { id, patient_id: patientId } = rows[0];
+        const spent = await this.repository.spend(hash, patient.id, user.id, user.email, now, manager);
+        if (!spent) return null;
+        const { id, patientId } = spent;
         const grantId = await this.grants.grant(manager, { userId: user.id, patientId, basis: 'token', sourceId: id });
         await this.audit.record(
           {
@@ -115,28 +124,34 @@ export class InvitationsService {
       if (result) return result;
     }
 
-    await this.recordFailure(user, ip, hash, mrn, now);
+    await this.recordFailure(user, ip, hash, patient, now);
     await this.limiter.consume(TOKEN_FAILURES_PER_USER, user.id);
     await this.limiter.consume(TOKEN_FAILURES_PER_IP, ip);
     throw badRequest('invalid_token', 'The token and MRN do not match a valid invitation.');
   }
 
   /** Audits a failed validation with the reason, for staff only; the caller always hears the same answer. */
-  private async recordFailure(user: AuthUser, ip: string, hash: string | null, mrn: string, now: Date): Promise<void> {
+  private async recordFailure(user: AuthUser, ip: string, hash: string | null, patient: PatientRef | null, now: Date): Promise<void> {
     let reason = 'malformed';
     let invitationId: string | null = null;
     let patientId: string | null = null;
     if (hash) {
-      const [inv]: Array<{ id: string; patient_id: string; mrn: string; used_at: Date | null; expires_at: Date }> = await this.dataSource.query(
-        `SELECT i.id, i.patient_id, p.mrn, i.used_at, i.expires_at FROM invitations i JOIN patients p ON p.id = i.patient_id WHERE i.token_hash = $1`,
-        [hash],
-      );
+      const inv = await this.repository.findByHash(hash);
       if (!inv) reason = 'unknown_token';
       else {
         invitationId = inv.id;
-        reason = inv.mrn !== mrn ? 'mrn_mismatch' : inv.used_at ? 'spent' : new Date(inv.expires_at) <= now ? 'expired' : 'unknown';
+        reason =
+          inv.patientId !== patient?.id
+            ? 'mrn_mismatch'
+            : inv.usedAt
+              ? 'spent'
+              : inv.expiresAt <= now
+                ? 'expired'
+                : inv.recipientEmail.toLowerCase() !== user.email.toLowerCase()
+                  ? 'wrong_recipient'
+                  : 'unknown';
         // Only a token that is really for this patient ties the failure to the patient.
-        if (reason !== 'mrn_mismatch') patientId = inv.patient_id;
+        if (reason !== 'mrn_mismatch') patientId = inv.patientId;
       }
     }
     await this.audit.record({

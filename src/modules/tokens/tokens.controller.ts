@@ -1,11 +1,19 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { ApiKeyAuth, ClientIp, CurrentUser, Kinds, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
+import { InvitationIssuedDto, TokenValidatedDto } from './dto/invitation-responses.dto.js';
 import { PortalInvitationDto, StaffInvitationDto, ValidateTokenDto } from './dto/invitation.dto.js';
 import { InvitationsService } from './invitations.service.js';
 
-const ISSUED = '`{id, expiresAt, validThrough}` — the token goes only into the email to recipientEmail.';
+const ISSUED = 'The token goes only into the email to recipientEmail.';
 
 @ApiTags('patients')
 @Controller('tokens')
@@ -15,7 +23,7 @@ export class TokensController {
   @Post('validate')
   @HttpCode(200)
   @Kinds('provider', 'sponsored')
-  @ApiOkResponse({ description: '`{patientId}` — access granted (basis `token`).' })
+  @ApiOkResponse({ type: TokenValidatedDto, description: 'Access granted (basis `token`).' })
   @ApiBadRequestResponse({ description: '`invalid_token` for every wrong, expired or spent token/MRN pair.' })
   @ApiTooManyRequestsResponse({ description: '`rate_limited` with Retry-After after repeated failures (per account and per address).' })
   async validate(@Body() body: ValidateTokenDto, @CurrentUser() user: AuthUser, @ClientIp() ip: string) {
@@ -31,11 +39,10 @@ export class StaffInvitationsController {
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ description: ISSUED })
+  @ApiCreatedResponse({ type: InvitationIssuedDto, description: ISSUED })
   @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
-  async invite(@Body() body: StaffInvitationDto, @CurrentUser() user: AuthUser) {
-    const { id, expiresAt, validThrough } = await this.invitations.issue(body.mrn, body.recipientEmail, { kind: 'staff', user });
-    return { id, expiresAt, validThrough };
+  invite(@Body() body: StaffInvitationDto, @CurrentUser() user: AuthUser) {
+    return this.invitations.issue(body.mrn, body.recipientEmail, { kind: 'staff', user });
   }
 }
 
@@ -47,10 +54,9 @@ export class PortalInvitationsController {
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ description: ISSUED })
+  @ApiCreatedResponse({ type: InvitationIssuedDto, description: ISSUED })
   @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
-  async invite(@Param('mrn') mrn: string, @Body() body: PortalInvitationDto) {
-    const { id, expiresAt, validThrough } = await this.invitations.issue(mrn, body.recipientEmail, { kind: 'portal' });
-    return { id, expiresAt, validThrough };
+  invite(@Param('mrn') mrn: string, @Body() body: PortalInvitationDto) {
+    return this.invitations.issue(mrn, body.recipientEmail, { kind: 'portal' });
   }
 }

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PatientAccessModule } from '../patient-access/patient-access.module.js';
+import { AuditModule } from '../audit/index.js';
+import { NotificationsModule } from '../notifications/index.js';
+import { PatientAccessModule } from '../patient-access/index.js';
 import { Invitation } from './entities/invitation.entity.js';
+import { InvitationsRepository } from './invitations.repository.js';
 import { InvitationsService } from './invitations.service.js';
 import { PortalInvitationsController, StaffInvitationsController, TokensController } from './tokens.controller.js';
 
 /** Invitation tokens: staff and the patient portal invite a provider to one patient; the provider validates. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Invitation]), PatientAccessModule],
+  imports: [TypeOrmModule.forFeature([Invitation]), AuditModule, NotificationsModule, PatientAccessModule],
   controllers: [TokensController, StaffInvitationsController, PortalInvitationsController],
-  providers: [InvitationsService],
+  providers: [InvitationsRepository, InvitationsService],
   exports: [InvitationsService],
 })
 export class TokensModule {}

@@ -1,6 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../../identity/entities/user.entity.js';
-import { Patient } from '../../patient-access/entities/patient.entity.js';
 
 export const ACCESS_REQUEST_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
 export type AccessRequestStatus = (typeof ACCESS_REQUEST_STATUSES)[number];
@@ -28,16 +26,16 @@ export class AccessRequest {
   @Column({ type: 'uuid' })
   requesterId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'requester_id', foreignKeyConstraintName: 'fk_access_requests_requester' })
-  requester?: User;
+  requester?: unknown;
 
   @Column({ type: 'uuid' })
   patientId: string;
 
-  @ManyToOne(() => Patient, { onDelete: 'CASCADE' })
+  @ManyToOne('Patient', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'patient_id', foreignKeyConstraintName: 'fk_access_requests_patient' })
-  patient?: Patient;
+  patient?: unknown;
 
   @Column({ type: 'text', nullable: true })
   reason: string | null;

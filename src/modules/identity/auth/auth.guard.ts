@@ -13,6 +13,7 @@ import type { ApiClient, ApiKeyScope, AuthUser } from '../../../common/auth/prin
 import { forbidden, ProblemException, unauthenticated } from '../../../common/errors/problem.js';
 import { secretsEqual } from '../../../common/crypto/tokens.js';
 import type { UserKind } from '../entities/user.entity.js';
+import { routeRefusalOf } from '../account-status.policy.js';
 
 /**
  * The global guard: every route needs a signed-in user unless marked @Public() or @ApiKeyAuth().
@@ -40,7 +41,9 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
 
     await super.canActivate(context);
     const user = req.user as AuthUser;
-    this.checkStatus(user, this.reflector.getAllAndOverride<boolean>(ALLOW_LOCKED_SPONSOR, targets) ?? false);
+    // The status is already effective: the strategy's query applies the policy's SQL fragment.
+    const refusal = routeRefusalOf(user, this.reflector.getAllAndOverride<boolean>(ALLOW_LOCKED_SPONSOR, targets) ?? false);
+    if (refusal) throw refusal;
     const kinds = this.reflector.getAllAndOverride<UserKind[] | undefined>(ALLOWED_KINDS, targets);
     if (kinds && !kinds.includes(user.kind)) {
       throw forbidden('forbidden', 'Your account may not use this route.');
@@ -62,19 +65,5 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     if (secretsEqual(given, own)) return { scope };
     if (secretsEqual(given, other)) throw forbidden('forbidden', 'This API key may not use this route.');
     throw unauthenticated('The API key is not valid.');
-  }
-
-  private checkStatus(user: AuthUser, allowLockedSponsor: boolean): void {
-    switch (user.status) {
-      case 'active':
-        return;
-      case 'locked':
-        if (allowLockedSponsor && user.lockReason === 'validation_overdue' && user.isSponsor) return;
-        throw forbidden('account_locked', 'This account is locked.', { lockReason: user.lockReason });
-      case 'deactivated':
-        throw forbidden('account_deactivated', 'This account is deactivated.');
-      default:
-        throw forbidden('account_pending', 'This account is not active yet.');
-    }
   }
 }

@@ -2,11 +2,11 @@ import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import type { AuthUser } from '../../../common/auth/principal.js';
 import { unauthenticated } from '../../../common/errors/problem.js';
 import { Clock } from '../../../common/time/clock.js';
+import { SessionsRepository } from '../sessions.repository.js';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -16,13 +16,13 @@ export interface AccessTokenClaims {
 
 /**
  * Verifies the bearer JWT (HS256 pinned, issuer and audience checked), then loads the user and
- * their session in one query so a revoked session or a changed status takes effect at once.
+ * their session in one prepared statement (SessionsRepository.findPrincipal) so a revoked session or a changed status takes effect at once.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsRepository,
     private readonly clock: Clock,
   ) {
     super({
@@ -40,33 +40,24 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: AccessTokenClaims): Promise<AuthUser> {
     if (typeof claims?.sub !== 'string' || typeof claims?.sid !== 'string') throw unauthenticated();
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      // A failed-sign-in lock whose time is up counts as lifted (it ends by itself).
-      `SELECT u.id, u.kind,
-              CASE WHEN u.status = 'locked' AND u.lock_reason = 'failed_logins' AND u.locked_until <= $3 THEN 'active' ELSE u.status END AS status,
-              CASE WHEN u.status = 'locked' AND u.lock_reason = 'failed_logins' AND u.locked_until <= $3 THEN NULL ELSE u.lock_reason END AS lock_reason,
-              u.email, u.first_name, u.last_name, u.npi,
-              u.practice_id, u.sponsor_id, u.is_sponsor, u.hospital_id, s.revoked_at, s.expires_at
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id = $1::uuid AND u.id = $2::uuid`,
-      [claims.sid, claims.sub, this.clock.now()],
-    ).catch(() => []);
-    const row = rows[0];
-    if (!row || row.revoked_at || (row.expires_at as Date) <= this.clock.now()) throw unauthenticated();
+    const now = this.clock.now();
+    // Status comes back effective (an expired failed-sign-in lock counts as lifted): account-status.policy.ts.
+    const row = await this.sessions.findPrincipal(claims.sid, claims.sub, now);
+    if (!row || row.revoked_at || row.expires_at <= now) throw unauthenticated();
     return {
-      id: row.id as string,
+      id: row.id,
       sessionId: claims.sid,
-      kind: row.kind as AuthUser['kind'],
-      status: row.status as AuthUser['status'],
-      lockReason: row.lock_reason as AuthUser['lockReason'],
-      email: row.email as string,
-      firstName: row.first_name as string,
-      lastName: row.last_name as string,
-      npi: row.npi as string | null,
-      practiceId: row.practice_id as string | null,
-      sponsorId: row.sponsor_id as string | null,
-      isSponsor: row.is_sponsor as boolean,
-      hospitalId: row.hospital_id as string | null,
+      kind: row.kind,
+      status: row.status,
+      lockReason: row.lock_reason,
+      email: row.email,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      npi: row.npi,
+      practiceId: row.practice_id,
+      sponsorId: row.sponsor_id,
+      isSponsor: row.is_sponsor,
+      hospitalId: row.hospital_id,
     };
   }
 }

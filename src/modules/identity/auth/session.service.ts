@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { randomToken, sha256Hex } from '../../../common/crypto/tokens.js';
 import { Clock } from '../../../common/time/clock.js';
-import { RefreshToken } from '../entities/refresh-token.entity.js';
-import { Session } from '../entities/session.entity.js';
+import { SessionsRepository, type SessionRef } from '../sessions.repository.js';
 import type { AccessTokenClaims } from './jwt.strategy.js';
 
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -24,26 +23,24 @@ export class SessionService {
   constructor(
     private readonly jwt: JwtService,
     private readonly clock: Clock,
+    private readonly repository: SessionsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async open(manager: EntityManager, user: { id: string; kind: string }, method: 'password_totp' | 'sso'): Promise<IssuedTokens> {
     const now = this.clock.now();
-    const session = await manager.getRepository(Session).save({
-      userId: user.id,
-      createdAt: now,
-      lastActiveAt: now,
-      expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
-      method,
-    });
+    const session = await this.repository.insertSession(
+      { userId: user.id, now, expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS), method },
+      manager,
+    );
     return this.issue(manager, session, user.kind);
   }
 
   /** Signs an access token and a fresh refresh token for an existing session. */
-  async issue(manager: EntityManager, session: Session, kind: string): Promise<IssuedTokens> {
+  async issue(manager: EntityManager, session: SessionRef, kind: string): Promise<IssuedTokens> {
     const now = this.clock.now();
     const refreshToken = randomToken(32);
-    await manager.getRepository(RefreshToken).insert({ sessionId: session.id, tokenHash: sha256Hex(refreshToken), createdAt: now });
+    await this.repository.insertRefreshToken(session.id, sha256Hex(refreshToken), now, manager);
     const secondsLeft = Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000);
     const expiresIn = Math.max(1, Math.min(this.config.accessTokenTtlSeconds, secondsLeft));
     const claims: AccessTokenClaims = { sub: session.userId, sid: session.id, kind };
@@ -59,10 +56,6 @@ export class SessionService {
 
   /** Ends every open session of a user (password reset, email change, deactivation). */
   async revokeAll(manager: EntityManager, userId: string, reason: string, exceptSessionId?: string): Promise<void> {
-    await manager.query(
-      `UPDATE sessions SET revoked_at = $2, revoke_reason = $3
-        WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4::uuid)`,
-      [userId, this.clock.now(), reason, exceptSessionId ?? null],
-    );
+    await this.repository.revokeAllOfUser(userId, this.clock.now(), reason, exceptSessionId ?? null, manager);
   }
 }

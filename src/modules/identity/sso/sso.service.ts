@@ -2,10 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import * as oidc from 'openid-client';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
-import { badRequest, ProblemException, unauthenticated } from '../../../common/errors/problem.js';
+import { badRequest, problem, unauthenticated } from '../../../common/errors/problem.js';
 import { REDIS } from '../../../common/redis/redis.module.js';
-import { AuditService } from '../../audit/audit.service.js';
-import { AuthService, type SignedIn } from '../auth.service.js';
+import { AuditService } from '../../audit/index.js';
+import type { SignedIn } from '../sign-in.service.js';
+import { SsoSignInService } from '../sso-sign-in.service.js';
+import { AuthThrottle } from '../auth-throttle.service.js';
 
 export const SSO_STATE_TTL_SECONDS = 600;
 
@@ -27,8 +29,9 @@ export class SsoService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly auth: AuthService,
+    private readonly ssoSignIn: SsoSignInService,
     private readonly audit: AuditService,
+    private readonly throttle: AuthThrottle,
   ) {}
 
   get enabled(): boolean {
@@ -36,7 +39,7 @@ export class SsoService {
   }
 
   private assertEnabled(): NonNullable<AppConfig['oidc']> {
-    if (!this.config.oidc) throw new ProblemException(404, 'sso_not_configured', 'Hospital sign-in is not configured on this server.');
+    if (!this.config.oidc) throw problem('sso_not_configured');
     return this.config.oidc;
   }
 
@@ -54,14 +57,15 @@ export class SsoService {
         .catch((error: unknown) => {
           this.configuration = undefined; // try again on the next request
           this.logger.warn(`OIDC discovery failed: ${(error as Error).message}`);
-          throw new ProblemException(503, 'sso_unavailable', 'The hospital sign-in service cannot be reached. Try again later.');
+          throw problem('sso_unavailable');
         });
     }
     return this.configuration;
   }
 
   /** The URL of the identity provider's authorization endpoint for a new login. */
-  async start(): Promise<string> {
+  async start(ip: string): Promise<string> {
+    await this.throttle.ip(ip);
     const settings = this.assertEnabled();
     const client = await this.client();
     const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -83,6 +87,7 @@ export class SsoService {
 
   /** Completes the flow from the callback's query string; tokens for the linked account. */
   async finish(query: Record<string, unknown>, ip: string): Promise<SignedIn> {
+    await this.throttle.ip(ip);
     const settings = this.assertEnabled();
     const client = await this.client();
     const state = typeof query.state === 'string' ? query.state : '';
@@ -112,6 +117,6 @@ export class SsoService {
       await this.audit.record({ actorId: null, actorKind: 'anonymous', action: 'auth.sso', outcome: 'failure', details: { reason: 'missing_claim', ip } });
       throw unauthenticated('The hospital identity did not include an identifier.', 'sso_failed');
     }
-    return this.auth.signInSso(hospitalId, ip);
+    return this.ssoSignIn.signIn(hospitalId, ip);
   }
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical-document.entity.js';
@@ -37,6 +37,7 @@ export class DocumentsQuery extends PageQueryDto {
 }
 
 export class RosterEntryDto {
+  @ApiProperty({ example: '1234567893', description: 'A valid NPI (10 digits with a correct check digit)' })
   @IsString()
   npi: string;
 }

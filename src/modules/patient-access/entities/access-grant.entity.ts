@@ -8,7 +8,6 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import { User } from '../../identity/entities/user.entity.js';
 import { Patient } from './patient.entity.js';
 
 export const GRANT_BASES = ['approved_request', 'token'] as const;
@@ -20,6 +19,8 @@ export type GrantBasis = (typeof GRANT_BASES)[number];
 @Index('idx_access_grants_user_patient', ['userId', 'patientId'])
 /** At most one active grant per user, patient and basis (partial; hand-written migration). */
 @Index('uq_access_grants_active', { synchronize: false })
+/** Grants not yet ended, by expiry: the expiry job's scan (partial; hand-written migration). */
+@Index('idx_access_grants_open_expiry', { synchronize: false })
 export class AccessGrant {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -27,9 +28,9 @@ export class AccessGrant {
   @Column({ type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_access_grants_user' })
-  user?: User;
+  user?: unknown;
 
   @Index('idx_access_grants_patient_id')
   @Column({ type: 'uuid' })
@@ -49,6 +50,15 @@ export class AccessGrant {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
+  /**
+   * First instant the grant no longer applies (hospital midnight after its last day): ACCESS_GRANT_MONTHS
+   * after it was made or last renewed. The decision ignores a grant from then on; the expiry job
+   * then ends it (`revoked_at = expires_at`, `revoked_by` NULL).
+   */
+  @Column({ type: 'timestamptz' })
+  expiresAt: Date;
+
+  /** When it ended: revoked (by staff or the guardian), or expired (then equal to `expires_at`). */
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 

@@ -8,7 +8,6 @@ import {
   ManyToOne,
   PrimaryColumn,
 } from 'typeorm';
-import { Practice } from '../../identity/entities/practice.entity.js';
 
 /** A physician NPI that staff added to a practice's roster (besides its provider members). */
 @Check('ck_practice_roster_npi', `"npi" ~ '^[0-9]{10}$'`)
@@ -21,9 +20,9 @@ export class RosterEntry {
   @PrimaryColumn({ type: 'char', length: 10 })
   npi: string;
 
-  @ManyToOne(() => Practice, { onDelete: 'CASCADE' })
+  @ManyToOne('Practice', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'practice_id', foreignKeyConstraintName: 'fk_practice_roster_practice' })
-  practice?: Practice;
+  practice?: unknown;
 
   @Column({ type: 'uuid', nullable: true })
   addedBy: string | null;

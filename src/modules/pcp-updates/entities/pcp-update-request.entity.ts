@@ -1,6 +1,4 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../../identity/entities/user.entity.js';
-import { Patient } from '../../patient-access/entities/patient.entity.js';
 
 export const PCP_UPDATE_STATUSES = ['open', 'in_progress', 'completed', 'rejected'] as const;
 export type PcpUpdateStatus = (typeof PCP_UPDATE_STATUSES)[number];
@@ -40,17 +38,18 @@ export class PcpUpdateRequest {
   @Column({ type: 'uuid' })
   patientId: string;
 
-  @ManyToOne(() => Patient, { onDelete: 'CASCADE' })
+  // Relations to other modules' entities by name (no import of their classes): foreign keys only.
+  @ManyToOne('Patient', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'patient_id', foreignKeyConstraintName: 'fk_pcp_update_requests_patient' })
-  patient?: Patient;
+  patient?: unknown;
 
   @Index('idx_pcp_update_requests_requester_id')
   @Column({ type: 'uuid' })
   requesterId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'requester_id', foreignKeyConstraintName: 'fk_pcp_update_requests_requester' })
-  requester?: User;
+  requester?: unknown;
 
   @Column({ type: 'text', nullable: true })
   note: string | null;
@@ -62,9 +61,9 @@ export class PcpUpdateRequest {
   @Column({ type: 'uuid', nullable: true })
   assigneeId: string | null;
 
-  @ManyToOne(() => User, { onDelete: 'SET NULL', nullable: true })
+  @ManyToOne('User', { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'fk_pcp_update_requests_assignee' })
-  assignee?: User | null;
+  assignee?: unknown;
 
   /** Set from the injected Clock (not a database default) so deadlines are testable. */
   @Column({ type: 'timestamptz' })

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
-import { SPONSORED_ROLES, type SponsoredRole, USER_STATUSES, type UserStatus } from '../../identity/entities/user.entity.js';
+import { SPONSORED_ROLES, type SponsoredRole, USER_STATUSES, type UserStatus } from '../../identity/index.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);

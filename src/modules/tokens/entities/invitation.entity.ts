@@ -1,6 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../../identity/entities/user.entity.js';
-import { Patient } from '../../patient-access/entities/patient.entity.js';
 
 export const INVITATION_ISSUERS = ['staff', 'portal'] as const;
 export type InvitationIssuer = (typeof INVITATION_ISSUERS)[number];
@@ -20,9 +18,9 @@ export class Invitation {
   @Column({ type: 'uuid' })
   patientId: string;
 
-  @ManyToOne(() => Patient, { onDelete: 'CASCADE' })
+  @ManyToOne('Patient', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'patient_id', foreignKeyConstraintName: 'fk_invitations_patient' })
-  patient?: Patient;
+  patient?: unknown;
 
   @Index('uq_invitations_token_hash', { unique: true })
   @Column({ type: 'char', length: 64 })
@@ -39,9 +37,9 @@ export class Invitation {
   @Column({ type: 'uuid', nullable: true })
   issuedBy: string | null;
 
-  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @ManyToOne('User', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'issued_by', foreignKeyConstraintName: 'fk_invitations_issued_by' })
-  issuer?: User;
+  issuer?: unknown;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
@@ -56,7 +54,7 @@ export class Invitation {
   @Column({ type: 'uuid', nullable: true })
   usedBy: string | null;
 
-  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @ManyToOne('User', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'used_by', foreignKeyConstraintName: 'fk_invitations_used_by' })
-  user?: User;
+  user?: unknown;
 }

@@ -1,0 +1,374 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { affected, on, one, returning, rows } from '../../database/sql.js';
+import { effectiveLockReasonSql, effectiveStatusSql } from './account-status.policy.js';
+import type { LockReason, SponsoredRole, UserKind, UserStatus } from './entities/user.entity.js';
+
+/** A user as sign-in needs it (password, TOTP, lock state). */
+export interface AuthAccount {
+  id: string;
+  kind: UserKind;
+  email: string;
+  firstName: string;
+  passwordHash: string | null;
+  status: UserStatus;
+  lockReason: LockReason | null;
+  lockedUntil: Date | null;
+  failedLoginCount: number;
+  isSponsor: boolean;
+  hospitalId: string | null;
+  totpSecret: string | null;
+  totpEnrolledAt: Date | null;
+  totpLastStep: string | null;
+}
+
+interface AuthAccountRow {
+  id: string;
+  kind: UserKind;
+  email: string;
+  first_name: string;
+  password_hash: string | null;
+  status: UserStatus;
+  lock_reason: LockReason | null;
+  locked_until: Date | null;
+  failed_login_count: number;
+  is_sponsor: boolean;
+  hospital_id: string | null;
+  totp_secret: string | null;
+  totp_enrolled_at: Date | null;
+  totp_last_step: string | null;
+}
+
+const AUTH_COLUMNS = `id, kind, email, first_name, password_hash, status, lock_reason, locked_until, failed_login_count,
+       is_sponsor, hospital_id, totp_secret, totp_enrolled_at, totp_last_step`;
+
+function toAuthAccount(r: AuthAccountRow): AuthAccount {
+  return {
+    id: r.id,
+    kind: r.kind,
+    email: r.email,
+    firstName: r.first_name,
+    passwordHash: r.password_hash,
+    status: r.status,
+    lockReason: r.lock_reason,
+    lockedUntil: r.locked_until,
+    failedLoginCount: r.failed_login_count,
+    isSponsor: r.is_sponsor,
+    hospitalId: r.hospital_id,
+    totpSecret: r.totp_secret,
+    totpEnrolledAt: r.totp_enrolled_at,
+    totpLastStep: r.totp_last_step,
+  };
+}
+
+/** The account as `GET /me` and the sign-in responses show it (status effective as of `now`). */
+export interface UserViewRow {
+  id: string;
+  kind: UserKind;
+  email: string;
+  first_name: string;
+  last_name: string;
+  npi: string | null;
+  is_sponsor: boolean;
+  hospital_id: string | null;
+  status: UserStatus;
+  lock_reason: LockReason | null;
+  practice_id: string | null;
+  practice_name: string | null;
+}
+
+/** A user an overdue validation locked (to be told). */
+export interface LockedAccount {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
+/** What a test or the bootstrap may insert directly. */
+export interface NewUser {
+  kind: UserKind;
+  email: string;
+  passwordHash: string | null;
+  firstName: string;
+  lastName: string;
+  npi?: string | null;
+  practiceId?: string | null;
+  sponsorId?: string | null;
+  sponsoredRole?: SponsoredRole | null;
+  isSponsor?: boolean;
+  hospitalId?: string | null;
+  status: UserStatus;
+  lockReason?: LockReason | null;
+  lockedUntil?: Date | null;
+  totpSecret?: string | null;
+  emailVerifiedAt?: Date | null;
+  approvedAt?: Date | null;
+  now: Date;
+}
+
+/** Accounts an overdue validation may lock: active ones, or ones only under a temporary sign-in lock. */
+const LOCKABLE = `(status = 'active' OR (status = 'locked' AND lock_reason = 'failed_logins'))`;
+
+/** All SQL of `users` for sign-in and the account life cycle (reads through the `account_directory` view: account-directory.repository.ts). */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  // --- sign-in ---------------------------------------------------------------------------
+
+  async findAuthByEmail(email: string, manager?: EntityManager): Promise<AuthAccount | undefined> {
+    const row = await one<AuthAccountRow>(on(this.dataSource, manager), `SELECT ${AUTH_COLUMNS} FROM users WHERE email = $1`, [email]);
+    return row && toAuthAccount(row);
+  }
+
+  async findAuthById(id: string, manager?: EntityManager): Promise<AuthAccount | undefined> {
+    const row = await one<AuthAccountRow>(on(this.dataSource, manager), `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1`, [id]);
+    return row && toAuthAccount(row);
+  }
+
+  /** Row-locks the account (counting a failed sign-in must not race with another). */
+  async findAuthByIdForUpdate(id: string, manager: EntityManager): Promise<AuthAccount | undefined> {
+    const row = await one<AuthAccountRow>(manager, `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+    return row && toAuthAccount(row);
+  }
+
+  async findAuthByHospitalId(hospitalId: string, manager?: EntityManager): Promise<AuthAccount | undefined> {
+    const row = await one<AuthAccountRow>(
+      on(this.dataSource, manager),
+      `SELECT ${AUTH_COLUMNS} FROM users WHERE hospital_id = $1 AND kind = 'provider'`,
+      [hospitalId],
+    );
+    return row && toAuthAccount(row);
+  }
+
+  /** A new TOTP secret for an account that has not completed enrolment. */
+  async setEnrollmentSecret(id: string, encryptedSecret: string, manager?: EntityManager): Promise<void> {
+    await affected(
+      on(this.dataSource, manager),
+      'UPDATE users SET totp_secret = $2, totp_last_step = NULL WHERE id = $1 AND totp_enrolled_at IS NULL',
+      [id, encryptedSecret],
+    );
+  }
+
+  /** Accepts a TOTP step once per account, even when two requests race with the same code. */
+  async acceptTotpStep(id: string, step: number, now: Date, manager?: EntityManager): Promise<boolean> {
+    const accepted = await returning<{ id: string }>(
+      on(this.dataSource, manager),
+      `UPDATE users SET totp_last_step = $2, totp_enrolled_at = COALESCE(totp_enrolled_at, $3), failed_login_count = 0
+        WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+      [id, step, now],
+    );
+    return accepted.length > 0;
+  }
+
+  /**
+   * Reserves one password check before the (slow) hash verification, so concurrent guesses cannot
+   * all be checked against the password: the attempt is counted first, and refused (undefined) while
+   * the account is under a failed-sign-in lock or an active account already has `max` attempts failed
+   * or in flight. Gives the attempt's number (the count including it).
+   */
+  async reserveSignInAttempt(id: string, max: number, now: Date, manager?: EntityManager): Promise<number | undefined> {
+    const [row] = await returning<{ failed_login_count: number }>(
+      on(this.dataSource, manager),
+      `UPDATE users SET failed_login_count = failed_login_count + 1
+        WHERE id = $1
+          AND NOT (status = 'locked' AND lock_reason = 'failed_logins' AND (locked_until IS NULL OR locked_until > $3))
+          AND (status <> 'active' OR failed_login_count < $2)
+        RETURNING failed_login_count`,
+      [id, max, now],
+    );
+    return row?.failed_login_count;
+  }
+
+  /** Gives back a reserved attempt whose password was right (it is no failure). */
+  async releaseSignInAttempt(id: string, manager?: EntityManager): Promise<void> {
+    await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = GREATEST(failed_login_count - 1, 0) WHERE id = $1', [id]);
+  }
+
+  async setFailedLoginCount(id: string, count: number, manager?: EntityManager): Promise<void> {
+    await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = $2 WHERE id = $1', [id, count]);
+  }
+
+  async lockForFailedLogins(id: string, count: number, lockedUntil: Date, now: Date, manager?: EntityManager): Promise<void> {
+    await affected(
+      on(this.dataSource, manager),
+      `UPDATE users SET failed_login_count = $2, status = 'locked', lock_reason = 'failed_logins', locked_until = $3, updated_at = $4 WHERE id = $1`,
+      [id, count, lockedUntil, now],
+    );
+  }
+
+  /**
+   * Lifts an expired failed-sign-in lock; gives the account's kind when there was one to lift. Only an
+   * expired one: a request that saw the old lock expire must not lift the fresh lock a racing one set.
+   */
+  async liftFailedLoginLock(id: string, now: Date, manager?: EntityManager): Promise<{ kind: UserKind } | undefined> {
+    const [row] = await returning<{ kind: UserKind }>(
+      on(this.dataSource, manager),
+      `UPDATE users SET status = 'active', lock_reason = NULL, locked_until = NULL, failed_login_count = 0, updated_at = $2
+        WHERE id = $1 AND status = 'locked' AND lock_reason = 'failed_logins' AND locked_until <= $2 RETURNING kind`,
+      [id, now],
+    );
+    return row;
+  }
+
+  /** A new password after a reset; the owner proved control of the mailbox, so a failed-sign-in lock ends too. */
+  async setPasswordAfterReset(id: string, passwordHash: string, now: Date, manager?: EntityManager): Promise<void> {
+    await affected(
+      on(this.dataSource, manager),
+      `UPDATE users SET password_hash = $2, failed_login_count = 0, updated_at = $3,
+              status = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN 'active' ELSE status END,
+              lock_reason = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN NULL ELSE lock_reason END,
+              locked_until = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN NULL ELSE locked_until END
+        WHERE id = $1`,
+      [id, passwordHash, now],
+    );
+  }
+
+  /** An invited account sets its password and becomes active. */
+  async activateInvited(id: string, passwordHash: string, now: Date, manager?: EntityManager): Promise<void> {
+    await affected(
+      on(this.dataSource, manager),
+      `UPDATE users SET password_hash = $2, status = 'active', email_verified_at = COALESCE(email_verified_at, $3), updated_at = $3 WHERE id = $1`,
+      [id, passwordHash, now],
+    );
+  }
+
+  /** The `/me` view; a sponsored user's practice is their own or else their sponsor's. */
+  async findUserView(id: string, now: Date, manager?: EntityManager): Promise<UserViewRow | undefined> {
+    return one<UserViewRow>(
+      on(this.dataSource, manager),
+      `SELECT u.id, u.kind, u.email, u.first_name, u.last_name, u.npi, u.is_sponsor, u.hospital_id,
+              ${effectiveStatusSql('u', '$2')} AS status, ${effectiveLockReasonSql('u', '$2')} AS lock_reason,
+              p.id AS practice_id, p.name AS practice_name
+         FROM users u
+         LEFT JOIN users s ON s.id = u.sponsor_id
+         LEFT JOIN practices p ON p.id = COALESCE(u.practice_id, s.practice_id)
+        WHERE u.id = $1`,
+      [id, now],
+    );
+  }
+
+  /** Inserts an account as given (bootstrap staff, test factories); undefined when the email is taken. */
+  async insert(user: NewUser, manager?: EntityManager): Promise<{ id: string } | undefined> {
+    const [row] = await rows<{ id: string }>(
+      on(this.dataSource, manager),
+      `INSERT INTO users (kind, email, password_hash, first_name, last_name, npi, practice_id, sponsor_id, sponsored_role,
+                          is_sponsor, hospital_id, status, lock_reason, locked_until, totp_secret, email_verified_at, approved_at,
+                          created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+       ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [
+        user.kind,
+        user.email,
+        user.passwordHash,
+        user.firstName,
+        user.lastName,
+        user.npi ?? null,
+        user.practiceId ?? null,
+        user.sponsorId ?? null,
+        user.sponsoredRole ?? null,
+        user.isSponsor ?? false,
+        user.hospitalId ?? null,
+        user.status,
+        user.lockReason ?? null,
+        user.lockedUntil ?? null,
+        user.totpSecret ?? null,
+        user.emailVerifiedAt ?? null,
+        user.approvedAt ?? null,
+        user.now,
+      ],
+    );
+    return row;
+  }
+
+  async existsByEmail(email: string, manager?: EntityManager): Promise<boolean> {
+    return (await one(on(this.dataSource, manager), 'SELECT 1 FROM users WHERE email = $1', [email])) !== undefined;
+  }
+
+  // --- account life cycle (writes for other modules) --------------------------------------
+
+  /** Makes a provider a sponsor; false when already one. */
+  async enrollSponsor(userId: string, now: Date, manager?: EntityManager): Promise<boolean> {
+    const updated = await returning<{ id: string }>(
+      on(this.dataSource, manager),
+      `UPDATE users SET is_sponsor = true, updated_at = $2 WHERE id = $1 AND NOT is_sponsor RETURNING id`,
+      [userId, now],
+    );
+    return updated.length > 0;
+  }
+
+  /** Creates an invited sponsored account; undefined when the email (or another unique key) is taken. */
+  async insertInvitedSponsored(
+    input: { sponsorId: string; practiceId: string | null; email: string; firstName: string; lastName: string; role: SponsoredRole },
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<{ id: string } | undefined> {
+    const [row] = await rows<{ id: string }>(
+      on(this.dataSource, manager),
+      `INSERT INTO users (kind, email, first_name, last_name, practice_id, sponsor_id, sponsored_role, status, created_at, updated_at)
+       VALUES ('sponsored', $1, $2, $3, $4, $5, $6, 'invited', $7, $7)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [input.email, input.firstName, input.lastName, input.practiceId, input.sponsorId, input.role, now],
+    );
+    return row;
+  }
+
+  /** Deactivates an account; false when it already was. */
+  async deactivate(userId: string, now: Date, manager?: EntityManager): Promise<boolean> {
+    const updated = await returning<{ id: string }>(
+      on(this.dataSource, manager),
+      `UPDATE users SET status = 'deactivated', lock_reason = NULL, locked_until = NULL, updated_at = $2
+        WHERE id = $1 AND status <> 'deactivated' RETURNING id`,
+      [userId, now],
+    );
+    return updated.length > 0;
+  }
+
+  /** Sets accounts active and clears their locks (never a deactivated or rejected one); the ids changed. */
+  async activate(userIds: string[], now: Date, manager?: EntityManager): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const updated = await returning<{ id: string }>(
+      on(this.dataSource, manager),
+      `UPDATE users SET status = 'active', lock_reason = NULL, locked_until = NULL, updated_at = $2
+        WHERE id = ANY($1::uuid[]) AND status NOT IN ('deactivated', 'rejected')
+          AND NOT (status = 'active' AND lock_reason IS NULL)
+        RETURNING id`,
+      [userIds, now],
+    );
+    return updated.map((r) => r.id);
+  }
+
+  /** Locks the lockable ones of `userIds` for an overdue validation, in one statement; the users locked. */
+  async lockForOverdueValidation(userIds: string[], now: Date, manager?: EntityManager): Promise<LockedAccount[]> {
+    if (userIds.length === 0) return [];
+    const locked = await returning<{ id: string; email: string; first_name: string; last_name: string }>(
+      on(this.dataSource, manager),
+      `UPDATE users SET status = 'locked', lock_reason = 'validation_overdue', locked_until = NULL, updated_at = $2
+        WHERE id = ANY($1::uuid[]) AND ${LOCKABLE}
+        RETURNING id, email, first_name, last_name`,
+      [userIds, now],
+    );
+    return locked.map((r) => ({ id: r.id, email: r.email, firstName: r.first_name, lastName: r.last_name }));
+  }
+
+  /**
+   * Ends the overdue-validation lock of `userIds`, in one statement: an account that never set a
+   * password (an invited sponsored user) goes back to `invited`, the others to `active`. The users unlocked.
+   */
+  async unlockValidationOverdue(userIds: string[], now: Date, manager?: EntityManager): Promise<LockedAccount[]> {
+    if (userIds.length === 0) return [];
+    const unlocked = await returning<{ id: string; email: string; first_name: string; last_name: string }>(
+      on(this.dataSource, manager),
+      `UPDATE users SET status = CASE WHEN kind = 'sponsored' AND password_hash IS NULL THEN 'invited' ELSE 'active' END,
+              lock_reason = NULL, updated_at = $2
+        WHERE id = ANY($1::uuid[]) AND status = 'locked' AND lock_reason = 'validation_overdue'
+        RETURNING id, email, first_name, last_name`,
+      [userIds, now],
+    );
+    return unlocked.map((r) => ({ id: r.id, email: r.email, firstName: r.first_name, lastName: r.last_name }));
+  }
+
+  // --- account management (registration, profile, staff) ---
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { cursorAtSql } from '../../common/pagination/cursor.js';
+import { on, rows } from '../../database/sql.js';
+import type { DocumentCategory } from './entities/clinical-document.entity.js';
+
+export interface ClinicalDocumentRow {
+  id: string;
+  category: DocumentCategory;
+  occurredAt: Date;
+  title: string;
+  body: string;
+  /** The keyset position (occurred_at at full precision). */
+  cursorAt: string;
+}
+
+export interface DocumentInput {
+  externalId: string;
+  category: DocumentCategory;
+  /** ISO 8601 instant */
+  occurredAt: string;
+  title: string;
+  body: string;
+}
+
+/** A patient's clinical documents (table `clinical_documents`). */
+@Injectable()
+export class ClinicalDocumentsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Newest first, `limit` rows after the keyset `after` ([occurredAt, id]). */
+  list(
+    patientId: string,
+    f: { category?: DocumentCategory; after: [string, string] | null; limit: number },
+    manager?: EntityManager,
+  ): Promise<ClinicalDocumentRow[]> {
+    const params: unknown[] = [patientId];
+    let filter = '';
+    if (f.category) {
+      params.push(f.category);
+      filter += ` AND d.category = $${params.length}`;
+    }
+    if (f.after) {
+      params.push(f.after[0], f.after[1]);
+      filter += ` AND (d.occurred_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(f.limit);
+    return rows(
+      on(this.dataSource, manager),
+      `SELECT d.id, d.category, d.occurred_at AS "occurredAt", d.title, d.body, ${cursorAtSql('d.occurred_at')} AS "cursorAt"
+         FROM clinical_documents d
+        WHERE d.patient_id = $1${filter}
+        ORDER BY d.occurred_at DESC, d.id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** Of these external ids, those filed under a patient other than `patientId`. */
+  async externalIdsOfOthers(externalIds: string[], patientId: string, manager?: EntityManager): Promise<string[]> {
+    const list = await rows<{ external_id: string }>(
+      on(this.dataSource, manager),
+      `SELECT external_id FROM clinical_documents WHERE external_id = ANY($1::varchar[]) AND patient_id <> $2`,
+      [externalIds, patientId],
+    );
+    return list.map((r) => r.external_id);
+  }
+
+  /**
+   * Inserts or updates the documents by external id, one statement; a document already filed under
+   * another patient is left alone (not counted). Returns how many were written.
+   */
+  async upsertMany(patientId: string, docs: DocumentInput[], now: Date, manager?: EntityManager): Promise<number> {
+    const written = await rows<{ id: string }>(
+      on(this.dataSource, manager),
+      `INSERT INTO clinical_documents (patient_id, external_id, category, occurred_at, title, body, created_at, updated_at)
+       SELECT $1, d.external_id, d.category, d.occurred_at, d.title, d.body, $7, $7
+         FROM unnest($2::varchar[], $3::varchar[], $4::timestamptz[], $5::varchar[], $6::text[])
+              AS d(external_id, category, occurred_at, title, body)
+       ON CONFLICT (external_id) DO UPDATE SET
+         category = EXCLUDED.category, occurred_at = EXCLUDED.occurred_at, title = EXCLUDED.title,
+         body = EXCLUDED.body, updated_at = EXCLUDED.updated_at
+       WHERE clinical_documents.patient_id = EXCLUDED.patient_id
+       RETURNING id`,
+      [
+        patientId,
+        docs.map((d) => d.externalId),
+        docs.map((d) => d.category),
+        docs.map((d) => d.occurredAt),
+        docs.map((d) => d.title),
+        docs.map((d) => d.body),
+        now,
+      ],
+    );
+    return written.length;
+  }
+}

@@ -1,0 +1,164 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ACCESS_BASES, type AccessBasis } from '../access-decision.repository.js';
+import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical-document.entity.js';
+
+/** Response shapes of the patient-access routes (OpenAPI only: services return plain objects of these shapes). */
+
+const ACCESS_ACTIONS = ['request_pcp_access', 'request_non_pcp_access'] as const;
+
+export class PatientSearchItemDto {
+  @ApiProperty({ format: 'uuid' })
+  patientId: string;
+
+  @ApiProperty({ enum: ['granted', 'not_authorized'] })
+  access: 'granted' | 'not_authorized';
+
+  @ApiPropertyOptional({ description: 'granted only', example: 'MRN0012345' })
+  mrn?: string;
+
+  @ApiPropertyOptional({ description: 'granted only' })
+  firstName?: string;
+
+  @ApiPropertyOptional({ description: 'granted only' })
+  lastName?: string;
+
+  @ApiPropertyOptional({ description: 'granted only, YYYY-MM-DD', example: '2016-03-14' })
+  dob?: string;
+
+  @ApiPropertyOptional({ enum: ACCESS_BASES, description: 'granted only' })
+  basis?: AccessBasis;
+
+  @ApiPropertyOptional({ enum: ACCESS_ACTIONS, isArray: true, description: 'not_authorized only: what the caller may ask for' })
+  actions?: Array<(typeof ACCESS_ACTIONS)[number]>;
+
+  @ApiPropertyOptional({ description: 'not_authorized only: whether the patient has a patient-portal account' })
+  portalAccount?: boolean;
+
+  @ApiPropertyOptional({ description: 'not_authorized only, when there is no portal account' })
+  notice?: string;
+}
+
+export class PatientSearchResultDto {
+  @ApiProperty({ type: [PatientSearchItemDto], description: 'At most 50 matches, by last name, first name, MRN' })
+  items: PatientSearchItemDto[];
+}
+
+export class RecordPersonDto {
+  @ApiProperty({ example: '1234567893' })
+  npi: string;
+
+  @ApiProperty({ type: String, nullable: true, description: "The provider's name when the NPI is a provider's" })
+  name: string | null;
+}
+
+export class PatientSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  patientId: string;
+
+  @ApiProperty()
+  mrn: string;
+
+  @ApiProperty()
+  firstName: string;
+
+  @ApiProperty()
+  lastName: string;
+
+  @ApiProperty({ example: '2016-03-14' })
+  dob: string;
+
+  @ApiProperty({ type: RecordPersonDto, nullable: true })
+  pcp: RecordPersonDto | null;
+
+  @ApiProperty({ type: [RecordPersonDto] })
+  careTeam: RecordPersonDto[];
+
+  @ApiProperty()
+  portalAccount: boolean;
+
+  @ApiProperty({ enum: ACCESS_BASES })
+  basis: AccessBasis;
+}
+
+export class ClinicalDocumentDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: DOCUMENT_CATEGORIES })
+  category: DocumentCategory;
+
+  @ApiProperty({ format: 'date-time' })
+  occurredAt: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty()
+  body: string;
+}
+
+export class ClinicalDocumentPageDto {
+  @ApiProperty({ type: [ClinicalDocumentDto], description: 'Newest first' })
+  items: ClinicalDocumentDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  nextCursor: string | null;
+}
+
+export class UpsertPatientResultDto {
+  @ApiProperty({ format: 'uuid' })
+  patientId: string;
+
+  @ApiProperty()
+  mrn: string;
+
+  @ApiProperty({ description: 'true (201) when the MRN was new' })
+  created: boolean;
+}
+
+export class UpsertDocumentsResultDto {
+  @ApiProperty({ description: 'Documents inserted or updated' })
+  upserted: number;
+}
+
+export class RosterAddResultDto {
+  @ApiProperty({ format: 'uuid' })
+  practiceId: string;
+
+  @ApiProperty()
+  npi: string;
+
+  @ApiProperty({ description: 'false when the NPI was already on the roster' })
+  added: boolean;
+}
+
+export class AccessLogItemDto {
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty()
+  userName: string;
+
+  @ApiProperty()
+  userKind: string;
+
+  @ApiProperty({ example: 'patient.view' })
+  action: string;
+
+  @ApiProperty({ type: String, nullable: true, enum: ACCESS_BASES })
+  basis: string | null;
+
+  @ApiProperty({ example: 'success' })
+  outcome: string;
+}
+
+export class AccessLogPageDto {
+  @ApiProperty({ type: [AccessLogItemDto], description: 'Newest first' })
+  items: AccessLogItemDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}

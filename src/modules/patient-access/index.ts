@@ -1,0 +1,11 @@
+/** What other modules may use of patient-access (import only from here). */
+export { PatientAccessModule } from './patient-access.module.js';
+export { AccessDecisionService, type AccessDecision } from './access-decision.service.js';
+export { ACCESS_BASES, type AccessBasis } from './access-decision.repository.js';
+export { AccessGrantsService, type GrantInput, type GrantView, type RevokedGrant } from './access-grants.service.js';
+export { PatientsService, type PatientRef } from './patients.service.js';
+export { GRANT_BASES, type GrantBasis } from './entities/access-grant.entity.js';
+export { DOCUMENT_CATEGORIES, type DocumentCategory } from './entities/clinical-document.entity.js';
+/** Entity classes, for other modules' foreign-key relations only. */
+export { Patient } from './entities/patient.entity.js';
+export { foldName } from './name-folding.js';

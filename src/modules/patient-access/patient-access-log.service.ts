@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../common/auth/principal.js';
+import { notFound } from '../../common/errors/problem.js';
+import { decodeCursor, encodeCursor, type Page, pageLimit } from '../../common/pagination/cursor.js';
+import type { PageQueryDto } from '../../common/pagination/page-query.dto.js';
+import { type AccessLogItem, AuditService } from '../audit/index.js';
+import { PatientsService } from './patients.service.js';
+
+/** Staff read who looked at a patient (the audit trail of one record); the reading is audited too. */
+@Injectable()
+export class PatientAccessLogService {
+  constructor(
+    private readonly patients: PatientsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(staff: AuthUser, patientId: string, query: PageQueryDto): Promise<Page<AccessLogItem>> {
+    const limit = pageLimit(query.limit);
+    const after = decodeCursor(query.cursor, ['instant', 'bigint']);
+    if (!(await this.patients.findById(patientId))) throw notFound('No such patient.');
+    const page = await this.audit.listForPatient(patientId, { limit, after: after && { at: after[0], id: after[1] } });
+    await this.audit.record({
+      actorId: staff.id,
+      actorKind: staff.kind,
+      action: 'staff.access_log_view',
+      patientId,
+      outcome: 'success',
+    });
+    return {
+      items: page.items,
+      nextCursor: page.nextCursor ? encodeCursor([page.nextCursor.at, page.nextCursor.id]) : null,
+    };
+  }
+}

@@ -1,0 +1,4 @@
+/** What other modules may use of invitation tokens (import only from here). */
+export { TokensModule } from './tokens.module.js';
+export { InvitationsService, type InvitationIssuerRef } from './invitations.service.js';
+export { INVITATION_ISSUERS, type InvitationIssuer } from './entities/invitation.entity.js';

@@ -1,0 +1,311 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { generate } from 'otplib';
+import { createTestApp, type TestContext } from '../support/test-app.js';
+import { linkToken } from '../support/smtp-sink.js';
+import { createPractice, createUser, makeNpi, tokenFor } from '../factories/index.js';
+import {
+  axe,
+  describeInBrowser,
+  ensureWebBuilt,
+  horizontalOverflow,
+  launchBrowser,
+  listen,
+  screenshot,
+  tabTo,
+  type AxeFinding,
+} from './support.js';
+
+/**
+ * The portal's main path in a real browser against the real server, database and SMTP sink:
+ * register → verify (link from the email) → staff approval (API) → sign in with TOTP enrolment →
+ * search (granted, not authorized, no portal account) → record tabs → request PCP access →
+ * validate a token → sponsor adds a staff member → that person activates from the email.
+ * axe-core runs on every state reached; screenshots go to docs/screenshots/.
+ */
+const EHR = { 'X-Api-Key': 'test-ehr-key-0123456789' };
+const PASSWORD = 'velvet tractor nebula pickle 93';
+
+describeInBrowser('web portal in Chromium', () => {
+  let t: TestContext;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const findings: AxeFinding[] = [];
+  const consoleErrors: string[] = [];
+  const npi = makeNpi();
+  const email = `dana.reyes.${Date.now()}@example.test`;
+  let practiceName: string;
+  let staffToken: string;
+  let totpSecret = '';
+  const mrn = { granted: `WB${Date.now() % 1e8}G`, portal: `WB${Date.now() % 1e8}P`, noPortal: `WB${Date.now() % 1e8}N`, token: `WB${Date.now() % 1e8}T` };
+
+  const check = async (state: string) => findings.push(...(await axe(page, state)));
+  const code = () => generate({ secret: totpSecret, epoch: Math.floor(t.clock.now().getTime() / 1000), period: 30, digits: 6 });
+  const ehrPatient = async (m: string, body: Record<string, unknown>) => {
+    const res = await t.http().put(`/api/v1/integration/ehr/patients/${m}`).set(EHR).send(body);
+    expect([200, 201]).toContain(res.status);
+  };
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    t = await createTestApp();
+    base = await listen(t.app.getHttpServer());
+    practiceName = `Harbor Pediatrics ${Date.now() % 1e6}`;
+    await createPractice(t.dataSource, { name: practiceName, city: 'Newton' });
+    const staff = await createUser(t.app, 'staff');
+    staffToken = await tokenFor(t.app, staff);
+
+    await ehrPatient(mrn.granted, { firstName: 'Avery', lastName: 'Quinlan', dob: '2015-03-04', pcpNpi: npi, hasPortalAccount: true, careTeamNpis: [] });
+    await ehrPatient(mrn.portal, { firstName: 'Blake', lastName: 'Okafor', dob: '2012-07-19', pcpNpi: makeNpi(), hasPortalAccount: true, careTeamNpis: [] });
+    await ehrPatient(mrn.noPortal, { firstName: 'Casey', lastName: 'Lindqvist', dob: '2018-11-02', pcpNpi: makeNpi(), hasPortalAccount: false, careTeamNpis: [] });
+    await ehrPatient(mrn.token, { firstName: 'Devon', lastName: 'Marsh', dob: '2010-01-15', pcpNpi: makeNpi(), hasPortalAccount: false, careTeamNpis: [] });
+    const encounters = Array.from({ length: 23 }, (_, i) => ({
+      externalId: `enc-${i}`,
+      category: 'encounter',
+      occurredAt: new Date(Date.UTC(2026, 9, 1 + i, 14)).toISOString(),
+      title: `Clinic visit ${i + 1}`,
+      body: `Well-child visit ${i + 1}. Growth on curve. Vaccines up to date.`,
+    }));
+    const docs = await t
+      .http()
+      .post(`/api/v1/integration/ehr/patients/${mrn.granted}/documents`)
+      .set(EHR)
+      .send({
+        documents: [
+          ...encounters,
+          { externalId: 'res-1', category: 'result', occurredAt: '2026-10-20T13:00:00Z', title: 'CBC with differential', body: 'WBC 7.1 x10^9/L\nHemoglobin 12.8 g/dL' },
+          { externalId: 'med-1', category: 'medication', occurredAt: '2026-10-20T13:00:00Z', title: 'Amoxicillin 400 mg/5 mL', body: '5 mL by mouth twice daily for 10 days' },
+        ],
+      });
+    expect(docs.status).toBe(200);
+    // Structured bodies and restricted documents are v1.1: fed when the server takes them.
+    await t
+      .http()
+      .post(`/api/v1/integration/ehr/patients/${mrn.granted}/documents`)
+      .set(EHR)
+      .send({
+        documents: [
+          {
+            externalId: 'res-2',
+            category: 'result',
+            occurredAt: '2026-10-21T13:00:00Z',
+            title: 'Basic metabolic panel',
+            body: { specimen: 'Serum', components: [{ name: 'Sodium', value: 139, unit: 'mmol/L', range: '135–145' }, { name: 'Potassium', value: 4.2, unit: 'mmol/L', range: '3.5–5.1' }] },
+          },
+          { externalId: 'note-r', category: 'note', occurredAt: '2026-10-22T13:00:00Z', title: 'Confidential note', body: 'restricted', confidentiality: 'R' },
+        ],
+      });
+
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: base });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('registers a provider: NPI checked as typed, practice from the typeahead', async () => {
+    await page.goto('/register');
+    await page.getByLabel('First name').fill('Dana');
+    await page.getByLabel('Last name').fill('Reyes');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    const npiInput = page.getByLabel('NPI');
+    await npiInput.fill('1234567890');
+    await expect(page.getByText('check digit does not match', { exact: false }).isVisible()).resolves.toBe(true);
+    await npiInput.fill(npi);
+    await expect(page.getByText('check digit does not match', { exact: false }).count()).resolves.toBe(0);
+    await page.getByLabel('Practice').fill(practiceName.slice(0, 12));
+    await page.getByRole('option', { name: new RegExp(practiceName) }).click();
+    await check('register (filled)');
+    await screenshot(page, 'register');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await check('register (sent)');
+  });
+
+  it('verifies the email from the link in the email', async () => {
+    const mail = await t.smtp.waitFor((m) => m.to.includes(email) && /verify-email\?token=/.test(m.text));
+    await page.goto(`/verify-email?token=${linkToken(mail, 'verify-email')}`);
+    await page.getByText('Email confirmed').waitFor();
+    expect(page.url()).not.toContain('token=');
+    await check('verify-email');
+  });
+
+  it('signs in with TOTP enrolment after staff approval, the QR code and the key shown', async () => {
+    const [user] = await t.dataSource.query('SELECT id FROM users WHERE email = $1', [email]);
+    const approve = await t.http().post(`/api/v1/staff/registrations/${user.id}/approve`).set('Authorization', `Bearer ${staffToken}`);
+    expect(approve.status).toBe(200);
+
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Sign in to MyPatients' }).waitFor();
+    await check('sign-in');
+    await screenshot(page, 'sign-in');
+    // Keyboard only: type into the focused fields, Enter submits.
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
+    await expect(page.getByRole('img', { name: /QR code/ }).isVisible()).resolves.toBe(true);
+    totpSecret = (await page.getByTestId('totp-key').innerText()).replace(/\s/g, '');
+    expect(totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
+    await check('totp enrolment');
+    await screenshot(page, 'totp-enrolment');
+    await page.keyboard.type(await code());
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Patient Selection' }).waitFor();
+    t.clock.advance(30_000);
+    expect(await page.title()).toBe('Patient Selection · MyPatients');
+    await check('patient selection (empty)');
+  });
+
+  it('finds a granted patient by MRN and opens the record, keyboard only', async () => {
+    await page.getByLabel('MRN').focus();
+    await page.keyboard.type(mrn.granted);
+    await page.keyboard.press('Enter');
+    await page.getByText('Quinlan, Avery').waitFor();
+    await check('search: granted');
+    await screenshot(page, 'patient-selection-granted');
+    await tabTo(page, /Open record|Open the record/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Quinlan, Avery' }).waitFor();
+    const { pathname } = new URL(page.url());
+    expect(pathname).toMatch(/^\/patients\/[0-9a-f-]{36}$/);
+    expect(pathname).not.toContain(mrn.granted);
+    expect(await page.title()).toBe('Patient record · MyPatients');
+    const storage = await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie');
+    expect(storage).toBe('{}{}');
+  });
+
+  it('shows the record: a tab per section, paging, structured bodies as tables', async () => {
+    await page.getByText('Clinic visit 1', { exact: true }).first().waitFor();
+    await check('record: encounters');
+    await screenshot(page, 'record');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2').waitFor();
+    await page.getByRole('tab', { name: 'Results' }).click();
+    await page.getByText('CBC with differential').waitFor();
+    const structured = await page.getByText('Basic metabolic panel').count();
+    if (structured) {
+      await expect(page.getByRole('columnheader', { name: 'Unit' }).count()).resolves.toBeGreaterThan(0);
+    }
+    await check('record: results');
+    await screenshot(page, 'record-results');
+    for (const tab of ['Appointments', 'Notes and reports', 'Medications', 'Allergies', 'Problems']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.getByRole('tabpanel').first().waitFor();
+    }
+    await page.getByRole('tab', { name: 'Medications' }).click();
+    await page.getByText('Amoxicillin 400 mg/5 mL').waitFor();
+    await page.getByRole('tab', { name: 'Allergies' }).click();
+    await page.getByText('No allergies on record.').waitFor();
+    await check('record: empty tab');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.getByRole('tab', { name: 'Encounters' }).click();
+    await page.getByText('Clinic visit 1', { exact: true }).first().waitFor();
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await check('record at 375 px');
+    await screenshot(page, 'record-375');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('offers the request buttons for a not-authorized match, and sends a PCP access request', async () => {
+    await page.getByRole('link', { name: 'Patient Selection' }).click();
+    await page.getByRole('radio', { name: 'By name and date of birth' }).check({ force: true });
+    await page.getByLabel('Last name').fill('okafor');
+    await page.getByLabel('First name').fill('BLAKE');
+    await page.getByLabel('Date of birth').fill('2012-07-19');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('you are not authorized to see their record').waitFor();
+    await expect(page.getByRole('button', { name: 'Request non-PCP access' }).isVisible()).resolves.toBe(true);
+    await check('search: not authorized');
+    await screenshot(page, 'patient-selection-not-authorized');
+    await page.getByRole('button', { name: 'Request PCP access' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Send request' }).click();
+    await page.getByText('Your PCP access request is pending.').waitFor();
+    await expect(page.getByRole('button', { name: 'Request PCP access' }).count()).resolves.toBe(0);
+    await check('search: request pending');
+    const mail = await t.smtp.waitFor((m) => m.to.includes('team@mypatients.test'));
+    expect(mail.text).not.toContain('Okafor');
+  });
+
+  it('says when a not-authorized patient has no portal account', async () => {
+    await page.getByRole('radio', { name: 'By MRN' }).check({ force: true });
+    await page.getByLabel('MRN').fill(mrn.noPortal);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('has no patient-portal account').waitFor();
+    await expect(page.getByRole('button', { name: 'Request non-PCP access' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Request PCP access' }).isVisible()).resolves.toBe(true);
+    await check('search: no portal account');
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, 'patient-selection-375');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('validates an invitation token from the header and opens that record', async () => {
+    const invite = await t.http().post('/api/v1/staff/invitations').set('Authorization', `Bearer ${staffToken}`).send({ mrn: mrn.token, recipientEmail: email });
+    expect(invite.status).toBe(201);
+    const mail = await t.smtp.waitFor((m) => m.to.includes(email) && /Token: /.test(m.text));
+    const token = /Token: ([A-Za-z0-9_-]+)/.exec(mail.text)![1];
+    await page.getByRole('button', { name: 'Validate a Token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Validate a Token' });
+    await dialog.getByLabel('Token').fill('wrong-token-value');
+    await dialog.getByLabel('MRN').fill(mrn.token);
+    await dialog.getByRole('button', { name: 'Validate' }).click();
+    await dialog.getByText('do not match a valid invitation').waitFor();
+    await check('validate token: error');
+    await dialog.getByLabel('Token').fill(token);
+    await dialog.getByRole('button', { name: 'Validate' }).click();
+    await dialog.getByText('Token accepted').waitFor();
+    await screenshot(page, 'validate-token');
+    await dialog.getByRole('link', { name: 'Open the record' }).click();
+    await page.getByRole('heading', { name: 'Marsh, Devon' }).waitFor();
+  });
+
+  it('lets a sponsor add a staff member, who activates the account from the email', async () => {
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
+    await check('account');
+    await page.goto('/sponsor');
+    await page.getByRole('button', { name: 'Enroll as a sponsor' }).click();
+    await page.getByRole('heading', { name: 'My staff' }).waitFor();
+    await page.getByRole('button', { name: 'Add a staff member' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a staff member' });
+    const staffEmail = `riley.nurse.${Date.now()}@example.test`;
+    await dialog.getByLabel('First name').fill('Riley');
+    await dialog.getByLabel('Last name').fill('Nguyen');
+    await dialog.getByLabel('Email').fill(staffEmail);
+    await dialog.getByRole('button', { name: 'Send the activation email' }).click();
+    await page.getByRole('cell', { name: staffEmail }).waitFor();
+    await check('sponsor: staff list');
+    await screenshot(page, 'sponsor-staff');
+
+    const mail = await t.smtp.waitFor((m) => m.to.includes(staffEmail) && /activate\?token=/.test(m.text));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to MyPatients' }).waitFor();
+    await page.goto(`/activate?token=${linkToken(mail, 'activate')}`);
+    await page.getByLabel('New password', { exact: true }).fill('marble otter lantern violin 27');
+    await page.getByLabel('Repeat the new password').fill('marble otter lantern violin 27');
+    await check('activate');
+    await page.getByRole('button', { name: 'Activate my account' }).click();
+    await page.getByText('Your account is active').waitFor();
+  });
+
+  it('has no serious or critical accessibility violation in any state it reached', () => {
+    expect(findings).toEqual([]);
+  });
+
+  it('logged no script error in the browser console', () => {
+    // 4xx answers the pages handle (e.g. a wrong token) appear as "Failed to load resource".
+    expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});

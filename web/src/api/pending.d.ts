@@ -1,0 +1,35 @@
+/**
+ * Routes of the contract (API.md v1.1) that the portal uses but that the server's OpenAPI
+ * document (schema.d.ts, generated) does not list yet. Each is typed like a generated path so
+ * the client stays checked; `npm run web:client` prints the ones the document now has, and they
+ * are then deleted here. The app calls nothing that is in neither file.
+ */
+type NoParams = { query?: never; header?: never; path?: never; cookie?: never };
+type QueryParams<Q> = { query?: Q; header?: never; path?: never; cookie?: never };
+type PathParams<P> = { query?: never; header?: never; path: P; cookie?: never };
+type Ok = { 200: { headers: { [name: string]: unknown }; content?: never } };
+/** An operation without body: `Op`, `Op<{ id: string }>` (path), `Op<never, { q?: string }>` (query). */
+type Op<P = never, Q = never> = {
+  parameters: [P] extends [never] ? ([Q] extends [never] ? NoParams : QueryParams<Q>) : PathParams<P>;
+  requestBody?: never;
+  responses: Ok;
+};
+/** An operation with a JSON body and no parameters. */
+type BodyOp<B> = { parameters: NoParams; requestBody: { content: { 'application/json': B } }; responses: Ok };
+type PathItem<Ops> = { parameters: NoParams } & Ops;
+
+export interface pendingPaths {
+  '/api/v1/auth/sso/exchange': PathItem<{ post: BodyOp<{ code: string }> }>;
+  '/api/v1/auth/verify-email/resend': PathItem<{ post: BodyOp<{ email: string }> }>;
+  '/api/v1/me/password': PathItem<{ post: BodyOp<{ currentPassword: string; newPassword: string }> }>;
+  '/api/v1/me/sessions': PathItem<{ get: Op; delete: Op }>;
+  '/api/v1/me/sessions/{id}': PathItem<{ delete: Op<{ id: string }> }>;
+  '/api/v1/me/patients': PathItem<{ get: Op<never, { q?: string; cursor?: string; limit?: number }> }>;
+  '/api/v1/me/practice-change-requests': PathItem<{ get: Op }>;
+  '/api/v1/pcp-access-requests': PathItem<{ get: Op<never, { cursor?: string; limit?: number; status?: string }> }>;
+  '/api/v1/pcp-access-requests/{id}': PathItem<{ delete: Op<{ id: string }> }>;
+  '/api/v1/access-requests/{id}': PathItem<{ delete: Op<{ id: string }> }>;
+  '/api/v1/sponsorship/validations': PathItem<{ get: Op }>;
+  '/api/v1/support-requests': PathItem<{ get: Op<never, { cursor?: string; limit?: number }> }>;
+  '/api/v1/dev/mailbox': PathItem<{ get: Op }>;
+}
