@@ -33,12 +33,27 @@ module.exports = {
     },
     {
       name: 'no-cross-module-cycle',
-      // A cycle through two modules' files. Module-level cycles are also checked, as an error, by
-      // test/architecture/boundaries.spec.ts (cycles between module faces).
-      severity: 'warn',
+      // A cycle through files of two or more modules (type-only imports count: a design cycle).
+      // test/architecture/architecture.spec.ts checks the module-level graph too (runtime imports).
+      severity: 'error',
       comment: 'Modules import each other in a cycle: break it with a port (an interface + token provided by the owner).',
       from: { path: '^src/modules/([^/]+)/' },
       to: { circular: true, via: { pathNot: '^src/modules/$1/' } },
+    },
+    {
+      name: 'no-circular',
+      // Within one module: a cycle can leave a class undefined when Nest reads its decorators.
+      severity: 'warn',
+      comment: 'Files import each other in a cycle: move the shared piece into a file both import.',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { circular: true, viaOnly: { path: '^src/modules/$1/' } },
+    },
+    {
+      name: 'no-circular-shared',
+      severity: 'warn',
+      comment: 'Files outside the modules import each other in a cycle.',
+      from: { pathNot: '^src/modules/' },
+      to: { circular: true },
     },
     {
       name: 'no-import-of-specs',

@@ -14,9 +14,9 @@ export const SESSION_USER_SQL = `SELECT u.id, u.kind,
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1::uuid AND u.id = $2::uuid`;
 
-/** AuditService.record (src/modules/audit/audit.service.ts) — copied: not exported. */
-export const AUDIT_INSERT_SQL = `INSERT INTO audit_events (at, actor_id, actor_kind, action, patient_id, basis, outcome, details, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, '')`;
+/** AuditEventsRepository.insert (src/modules/audit/audit-events.repository.ts) — copied: not exported. */
+export const AUDIT_INSERT_SQL = `INSERT INTO audit_events (id, at, actor_id, actor_kind, action, patient_id, basis, outcome, details)
+       VALUES (audit_next_id(), $1, $2, $3, $4, $5, $6, $7, $8::jsonb)`;
 
 /** patient-records.service.ts PATIENT_COLUMNS — copied: not exported. */
 const PATIENT_COLUMNS = `p.id, p.mrn, p.first_name AS "firstName", p.last_name AS "lastName",

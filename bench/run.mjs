@@ -30,8 +30,9 @@ const WARMUP = QUICK ? 3 : 8;
 const ONLY = opt('only')?.split(',');
 const PROFILE = flag('profile');
 /**
- * What-if experiments on the scratch copy only (never the dataset): `--what-if=no-audit-chain`
- * disables the audit hash-chain trigger to measure what its lock costs; `--what-if=prepared` has the
+ * What-if experiments on the scratch copy only (never the dataset): `--what-if=no-audit-integrity`
+ * switches the app's audit sealer off (issue 14: the sealing, links and checkpoints are the
+ * integrity work; compare each audited scenario with a normal run); `--what-if=prepared` has the
  * baseline use named prepared statements (what planning the decision query per request costs).
  * Results go to bench/out/ (or bench-results.local.json with --quick).
  */
@@ -112,9 +113,8 @@ async function main() {
   const scratch = await scratchCopy(dataset.name);
   if (WHAT_IF === 'prepared') {
     log('what-if: the baseline runs every statement as a named prepared statement (the app is unchanged)');
-  } else if (WHAT_IF === 'no-audit-chain') {
-    await withClient(scratch.url, (c) => c.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_chain'));
-    log('what-if: audit hash-chain trigger disabled on the scratch copy');
+  } else if (WHAT_IF === 'no-audit-integrity') {
+    log('what-if: the audit sealer is switched off in the app (AUDIT_SEAL_INTERVAL_MS=0): entries are written, never sealed');
   } else if (WHAT_IF) {
     throw new Error(`unknown --what-if=${WHAT_IF}`);
   }
@@ -125,6 +125,8 @@ async function main() {
     EHR_API_KEY: randomToken(24),
     PORTAL_API_KEY: randomToken(24),
     TOTP_ENCRYPTION_KEY: randomToken(32),
+    AUDIT_HMAC_KEY: randomToken(32),
+    NOTIFICATIONS_ENCRYPTION_KEY: randomToken(32),
   };
   const jwt = { secret: secrets.JWT_SECRET, issuer: 'mypatients-bench', audience: 'mypatients-bench-api', ttlSeconds: 4 * 3600 };
   const smtp = await startSmtpSink();
@@ -137,8 +139,14 @@ async function main() {
     LOG_LEVEL: 'warn',
     CRON_ENABLED: 'false',
     PORTAL_URL: 'http://localhost:8080',
+    // Production refuses these conveniences unless allowed: the bench runs on loopback with env keys.
+    ALLOW_HTTP_PORTAL_URL: 'true',
+    ALLOW_INSECURE_SMTP: 'true',
+    ALLOW_ENV_API_KEYS: 'true',
     JWT_ISSUER: jwt.issuer,
     JWT_AUDIENCE: jwt.audience,
+    AUDIT_CHECKPOINT_DIR: join(BENCH_DIR, 'out', `audit-checkpoints-${process.pid}`),
+    ...(WHAT_IF === 'no-audit-integrity' ? { AUDIT_SEAL_INTERVAL_MS: '0' } : {}),
     ...secrets,
   };
   const profDir = PROFILE ? join(BENCH_DIR, 'profiles') : null;

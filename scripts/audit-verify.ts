@@ -1,42 +1,57 @@
-import pg from 'pg';
-import { loadConfig } from '../src/config/app-config.js';
-import { chainHasHead, verifyAuditChain } from '../src/modules/audit/audit-chain.js';
+import { DataSource } from 'typeorm';
+import { loadAuditConfig } from '../src/config/app-config.js';
+import { baseDataSourceOptions } from '../src/database/database-options.js';
+import { keyRing, readCheckpoints, trailOf, verifyAuditTrail } from '../src/modules/audit/index.js';
 
 /**
- * `npm run audit:verify`: walks the audit trail's hash chain and reports the first broken link.
- * Exit code 0 when intact, 1 when broken, 2 on error. `--expect-head <id>:<hash>` also checks
- * that a previously noted head is still in the chain (detects removal of the tail).
+ * `npm run audit:verify` (docs/audit.md, "Verification"): recomputes every link of the audit trail
+ * with AUDIT_HMAC_KEY (and AUDIT_HMAC_PREVIOUS_KEYS) and checks the database against every signed
+ * checkpoint in AUDIT_CHECKPOINT_DIR. Exit code 0 intact, 1 broken, 2 cannot verify (wrong key,
+ * no checkpoints, database unreachable). Entries not yet sealed are reported, not broken.
  */
-const config = loadConfig();
-const client = new pg.Client({ connectionString: config.databaseUrl });
-try {
-  await client.connect();
-  const query = async (sql: string, params: unknown[]) => (await client.query(sql, params)).rows;
-  const report = await verifyAuditChain(query);
-  const expectIdx = process.argv.indexOf('--expect-head');
-  if (report.ok && expectIdx > 0) {
-    const [id, hash] = (process.argv[expectIdx + 1] ?? '').split(':');
-    if (!(await chainHasHead(query, { id, hash }))) {
-      console.error(
-        `BROKEN: the noted head ${id} is missing or changed (the tail was removed or rewritten).`,
+const EXIT = { intact: 0, broken: 1, cannot_verify: 2 } as const;
+
+async function main(): Promise<number> {
+  const config = loadAuditConfig();
+  const ring = keyRing(config.audit.hmacKey, config.audit.previousHmacKeys);
+  const { checkpoints, unreadable } = await readCheckpoints(config.audit.checkpointDir);
+  if (unreadable.length)
+    console.warn(`warning: ${unreadable.length} unreadable checkpoint line(s), first ${unreadable[0]}`);
+  const dataSource = new DataSource({
+    ...baseDataSourceOptions(config),
+    extra: { max: 1, application_name: 'mypatients-audit-verify' },
+  });
+  await dataSource.initialize();
+  try {
+    const report = await verifyAuditTrail(trailOf(dataSource), ring, checkpoints);
+    const where = `${report.checkpoints} checkpoint(s) in ${config.audit.checkpointDir}`;
+    if (report.status === 'intact') {
+      console.log(
+        `OK: ${report.sealed} sealed audit entries intact; ${where}` +
+          (report.newestCheckpoint
+            ? `, newest ${report.newestCheckpoint.lastId} at ${report.newestCheckpoint.at}.`
+            : '.'),
       );
-      process.exitCode = 1;
+      if (report.head) console.log(`Head: ${report.head.id}:${report.head.link}`);
+    } else if (report.status === 'broken') {
+      console.error(
+        `BROKEN${report.brokenAt ? ` at audit entry ${report.brokenAt}` : ''}: ${report.problem}`,
+      );
+      console.error(`${report.sealed} sealed entries before it are intact.`);
+    } else {
+      console.error(`CANNOT VERIFY: ${report.problem}`);
     }
+    if (report.unsealed) console.log(`${report.unsealed} newer entries are not sealed yet (not an error).`);
+    return EXIT[report.status];
+  } finally {
+    await dataSource.destroy();
   }
-  if (report.ok) {
-    console.log(`OK: ${report.checked} audit entries, chain intact.`);
-    if (report.head)
-      console.log(`Head: ${report.head.id}:${report.head.hash} (note it; check later with --expect-head)`);
-  } else {
-    console.error(
-      `BROKEN at audit entry ${report.firstBreak!.id} (${report.firstBreak!.reason}): ${report.firstBreak!.detail}`,
-    );
-    console.error(`${report.checked} entries before it are intact.`);
-    process.exitCode = 1;
-  }
-} catch (error) {
-  console.error(`audit:verify failed: ${(error as Error).message}`);
-  process.exitCode = 2;
-} finally {
-  await client.end().catch(() => undefined);
 }
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    console.error(`CANNOT VERIFY: audit:verify failed: ${error.message}`);
+    process.exitCode = 2;
+  },
+);

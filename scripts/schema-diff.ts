@@ -34,7 +34,8 @@ export async function loadEntities(): Promise<Function[]> {
  * entities: empty means entities and migrations agree.
  */
 export async function pendingSchemaChanges(): Promise<{ up: string[]; down: string[] }> {
-  const config = loadConfig();
+  // Needs only DATABASE_URL (a scratch database beside it): no secrets, so no dev secrets file per scratch database.
+  const config = loadConfig({ NODE_ENV: 'test', ...process.env });
   const admin = new URL(config.databaseUrl);
   const scratchName = `mp_schema_check_${process.pid}_${Date.now()}`;
   admin.pathname = '/postgres';

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { Global, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CommonModule } from '../src/common/common.module.js';
 import { Clock } from '../src/common/time/clock.js';
 import { npiFromNineDigits as npi } from '../src/common/validation/npi.js';
 import { loadConfig } from '../src/config/app-config.js';
@@ -33,8 +32,13 @@ import { PracticeRosterRepository } from '../src/modules/patient-access/practice
  * so the hash chain stays whole) in one transaction, in a Nest application context of just the
  * database and those providers: no HTTP server, no Redis, no queues.
  */
+/** The clock, as CommonModule provides it to the application (CommonModule itself would need Redis). */
+@Global()
+@Module({ providers: [Clock], exports: [Clock] })
+class SeedClockModule {}
+
 @Module({
-  imports: [ConfigModule, CommonModule, DatabaseModule, AuditModule],
+  imports: [ConfigModule, SeedClockModule, DatabaseModule, AuditModule],
   providers: [
     PasswordService,
     PracticesRepository,
@@ -45,41 +49,6 @@ import { PracticeRosterRepository } from '../src/modules/patient-access/practice
   ],
 })
 class SeedModule {}
-
-const config = loadConfig();
-await prepareDatabase(config);
-const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
-try {
-  const dataSource = app.get(DataSource);
-  const existing = await dataSource.getRepository(Patient).count();
-  if (existing > 0) {
-    console.error(
-      `Refusing to seed: the database already has ${existing} patients. seed:demo only fills an empty database.`,
-    );
-    process.exitCode = 1;
-  } else {
-    const password = `Demo-${randomBytes(9).toString('base64url')}`;
-    const hash = await app.get(PasswordService).hash(password);
-    const now = app.get(Clock).now();
-    const summary = await dataSource.transaction((manager) => seed(manager, hash, now));
-    console.log(`Demo data created: 2 practices, 3 providers, 1 sponsored user, ${summary.patients} patients, ${summary.documents} documents.
-
-Sign in (POST /api/v1/auth/login, then enroll TOTP with the returned secret at first sign-in):
-  Dr. Mei Chen (provider, sponsor, Riverside Pediatrics)   ${CHEN.email}
-  Dr. Arjun Patel (provider, Riverside Pediatrics)         ${PATEL.email}
-  Dr. Grace Okafor (provider, Harbor Family Medicine)      ${OKAFOR.email}
-  Lena Brooks, RN (sponsored by Dr. Chen)                  ${NURSE_EMAIL}
-  Password for all of them: ${password}
-${config.bootstrapStaffEmail ? `  Staff: ${config.bootstrapStaffEmail} (BOOTSTRAP_STAFF_PASSWORD)\n` : '  Staff: set BOOTSTRAP_STAFF_EMAIL and BOOTSTRAP_STAFF_PASSWORD and start the app.\n'}
-Try: GET /api/v1/patients?mrn=CH1000001 as Dr. Chen (pcp_practice), CH1000003 (roster PCP), CH1000004 (care team),
-     and CH1000005 (not authorized: actions only). Search by name: ?lastName=martinez&firstName=zoe&dob=2016-03-14.`);
-  }
-} catch (error) {
-  console.error(`seed:demo failed: ${(error as Error).message}`);
-  process.exitCode = 1;
-} finally {
-  await app.close();
-}
 
 const CHEN = { npi: npi('150000001'), email: 'dr.chen@riverside-peds.example' };
 const PATEL = { npi: npi('150000002'), email: 'dr.patel@riverside-peds.example' };
@@ -192,6 +161,7 @@ function documentsOf(name: string): Array<Omit<DocumentInput, 'externalId'>> {
 }
 
 async function seed(
+  app: INestApplicationContext,
   manager: EntityManager,
   passwordHash: string,
   now: Date,
@@ -309,3 +279,42 @@ async function seed(
     );
   return { patients: PATIENTS.length, documents: n };
 }
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await prepareDatabase(config);
+  const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
+  try {
+    const dataSource = app.get(DataSource);
+    const existing = await dataSource.getRepository(Patient).count();
+    if (existing > 0) {
+      console.error(
+        `Refusing to seed: the database already has ${existing} patients. seed:demo only fills an empty database.`,
+      );
+      process.exitCode = 1;
+    } else {
+      const password = `Demo-${randomBytes(9).toString('base64url')}`;
+      const hash = await app.get(PasswordService).hash(password);
+      const now = app.get(Clock).now();
+      const summary = await dataSource.transaction((manager) => seed(app, manager, hash, now));
+      console.log(`Demo data created: 2 practices, 3 providers, 1 sponsored user, ${summary.patients} patients, ${summary.documents} documents.
+
+Sign in (POST /api/v1/auth/login, then enroll TOTP with the returned secret at first sign-in):
+  Dr. Mei Chen (provider, sponsor, Riverside Pediatrics)   ${CHEN.email}
+  Dr. Arjun Patel (provider, Riverside Pediatrics)         ${PATEL.email}
+  Dr. Grace Okafor (provider, Harbor Family Medicine)      ${OKAFOR.email}
+  Lena Brooks, RN (sponsored by Dr. Chen)                  ${NURSE_EMAIL}
+  Password for all of them: ${password}
+${config.bootstrapStaffEmail ? `  Staff: ${config.bootstrapStaffEmail} (BOOTSTRAP_STAFF_PASSWORD)\n` : '  Staff: set BOOTSTRAP_STAFF_EMAIL and BOOTSTRAP_STAFF_PASSWORD and start the app.\n'}
+Try: GET /api/v1/patients?mrn=CH1000001 as Dr. Chen (pcp_practice), CH1000003 (roster PCP), CH1000004 (care team),
+     and CH1000005 (not authorized: actions only). Search by name: ?lastName=martinez&firstName=zoe&dob=2016-03-14.`);
+    }
+  } catch (error) {
+    console.error(`seed:demo failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    await app.close();
+  }
+}
+
+await main();

@@ -21,6 +21,7 @@ import { SponsorshipModule } from './modules/sponsorship/sponsorship.module.js';
 import { TokensModule } from './modules/tokens/tokens.module.js';
 import { AccessRequestsModule } from './modules/access-requests/access-requests.module.js';
 import { WebAppModule } from './modules/web-app/web-app.module.js';
+import { IntegrationClientsModule } from './modules/integration-clients/index.js';
 
 @Module({
   imports: [
@@ -48,7 +49,8 @@ import { WebAppModule } from './modules/web-app/web-app.module.js';
     AccessRequestsModule,
     PcpUpdatesModule,
     SponsorshipModule,
-    WebAppModule.register(),
+    WebAppModule,
+    IntegrationClientsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
 })

@@ -1,5 +1,6 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { JwtService } from '@nestjs/jwt';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -10,9 +11,43 @@ import { createValidationPipe } from './common/errors/validation.js';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '1mb';
-/** The support-request route takes a screenshot of up to 5 MiB, base64-encoded (~6.7 MiB). */
+/** The support-request route takes a screenshot of up to 5 MiB, base64-encoded (~6.7 MiB): signed-in callers only. */
 export const SUPPORT_BODY_LIMIT = '7mb';
 export const LARGE_BODY_ROUTES = [`/${API_PREFIX}/support-requests`];
+
+/** Every API answer may carry patient data or tokens: no browser or proxy keeps a copy (ASVS 8.2.1). */
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+  next();
+}
+
+/**
+ * The body parser of a large-body route: the 7 MiB limit only for a caller whose bearer token is
+ * signed by us (checked before the body is read: one HMAC), 1 MiB for anyone else, so an
+ * anonymous client cannot make us parse 7 MiB. The guard still checks the session afterwards.
+ */
+export function largeBodyParser(config: AppConfig): (req: Request, res: Response, next: NextFunction) => void {
+  const jwt = new JwtService();
+  const large = express.json({ limit: SUPPORT_BODY_LIMIT });
+  const small = express.json({ limit: JSON_BODY_LIMIT });
+  const signedIn = (req: Request): boolean => {
+    const header = req.headers.authorization;
+    if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
+    try {
+      jwt.verify(header.slice(7), {
+        secret: config.jwtSecret,
+        algorithms: ['HS256'],
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return (req, res, next) => (signedIn(req) ? large : small)(req, res, next);
+}
 
 /** Everything about the HTTP stack that main.ts and the tests share. */
 export function configureApp(app: INestApplication, config: AppConfig): void {
@@ -21,11 +56,13 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   expressApp.disable('x-powered-by');
   expressApp.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
   expressApp.use(helmet());
+  // First, so every /api/v1 answer has them: errors of the parsers and guards, 404s and the dashboard too.
+  expressApp.use(`/${API_PREFIX}`, noStore);
   if (config.corsOrigins.length) {
     expressApp.enableCors({ origin: config.corsOrigins, credentials: false, maxAge: 600 });
   }
   // Body parsers are ours (bodyParser: false at creation) so the size limits are explicit.
-  for (const route of LARGE_BODY_ROUTES) expressApp.use(route, express.json({ limit: SUPPORT_BODY_LIMIT }));
+  for (const route of LARGE_BODY_ROUTES) expressApp.use(route, largeBodyParser(config));
   expressApp.use(express.json({ limit: JSON_BODY_LIMIT }));
   expressApp.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
   // Errors from the parsers above happen before Nest's pipeline: answer them in problem+json too.

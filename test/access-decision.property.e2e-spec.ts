@@ -34,6 +34,7 @@ type LockReason = 'failed_logins' | 'validation_overdue' | 'staff';
 /** The instant every world is decided at: the test app's clock, and `$3` of the set-based SQL. */
 const NOW = new Date('2026-11-16T15:00:00Z');
 const MINUTE = 60_000;
+const DAY_MIN = 24 * 60;
 
 interface WUser {
   kind: Kind;
@@ -58,6 +59,8 @@ interface WGrant {
   patient: number;
   basis: 'approved_request' | 'token';
   revoked: boolean;
+  /** the grant's `expires_at`, in minutes from NOW (0: it expires exactly at NOW; negative: already past) */
+  expiresInMin: number;
 }
 interface World {
   practices: number;
@@ -105,6 +108,10 @@ const worldArb: fc.Arbitrary<World> = fc
         patient: fc.nat(3),
         basis: fc.constantFrom<'approved_request' | 'token'>('approved_request', 'token'),
         revoked: fc.boolean(),
+        expiresInMin: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(300 * DAY_MIN) },
+          { weight: 2, arbitrary: fc.constantFrom(-365 * DAY_MIN, -1, 0, 1, DAY_MIN) },
+        ),
       }),
       { maxLength: 5 },
     ),
@@ -166,12 +173,13 @@ export function statusAt(u: WUser, now: Date): Status {
   return u.status;
 }
 
-/** Every world's grants run to this instant, well after NOW: what `grantInForce` decides is revocation. */
-const GRANT_EXPIRES_AT = new Date(NOW.getTime() + 300 * 24 * 60 * MINUTE);
-
-/** SPEC §7: a personal grant (approved request, validated token) counts while it is in force, i.e. until revoked. */
-function grantInForce(g: WGrant): boolean {
-  return !g.revoked;
+/**
+ * SPEC §7 and API.md v1.1: a personal grant (approved request, validated token) counts while it is
+ * in force: not revoked, and `now` is before its expiry (the expiry instant itself is past the
+ * grant's last day, so at it the grant no longer counts).
+ */
+function grantInForce(g: WGrant, now: Date): boolean {
+  return !g.revoked && now.getTime() < NOW.getTime() + g.expiresInMin * MINUTE;
 }
 
 /** SPEC §3 in plain code: may user `ui` view patient `pi` at `now`, and on which basis (the first that holds). */
@@ -196,7 +204,7 @@ export function modelDecide(w: World, ui: number, pi: number, now: Date = NOW): 
   }
   if (u.kind === 'provider' && u.npi !== null && p.careTeam.includes(u.npi)) return 'care_team';
   const grant = (basis: string) =>
-    w.grants.some((g) => g.user === ui && g.patient === pi && g.basis === basis && grantInForce(g));
+    w.grants.some((g) => g.user === ui && g.patient === pi && g.basis === basis && grantInForce(g, now));
   if (grant('approved_request')) return 'approved_request';
   if (grant('token')) return 'token';
   return null;
@@ -263,7 +271,7 @@ async function insertWorlds(
       grants[2].push(g.basis);
       grants[3].push(g.revoked ? new Date() : null);
       grants[4].push(null);
-      grants[5].push(GRANT_EXPIRES_AT);
+      grants[5].push(new Date(NOW.getTime() + g.expiresInMin * MINUTE));
     }
     out.push({ users: userIds, patients: patientIds });
   }
@@ -318,6 +326,8 @@ const PAIRS_SQL = `
 let batches = 0;
 /** Pairs where a user whose stored status is `locked` (an expired failed-sign-in lock) may view: the generator must produce them. */
 let viewersWithExpiredLock = 0;
+/** Unrevoked grants past their expiry: the generator must produce them (else expiry is never tested). */
+let expiredGrants = 0;
 
 async function checkBatch(ds: DataSource, worlds: World[]): Promise<void> {
   let mismatch: string | null = null;
@@ -336,6 +346,7 @@ async function checkBatch(ds: DataSource, worlds: World[]): Promise<void> {
     );
     if (process.env.PROP_TIMING) process.stderr.write(`insert ${t1 - t0} ms, decide ${Date.now() - t1} ms\n`);
     const got = new Map(rows.map((r) => [`${r.userId}/${r.patientId}`, r.basis]));
+    for (const w of worlds) expiredGrants += w.grants.filter((g) => !g.revoked && g.expiresInMin <= 0).length;
     worlds.forEach((w, wi) => {
       w.users.forEach((_u, ui) =>
         w.patients.forEach((_p, pi) => {
@@ -367,6 +378,7 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
       { numRuns: Number(process.env.PROP_RUNS ?? 50), endOnFailure: true },
     );
     expect(viewersWithExpiredLock).toBeGreaterThan(0);
+    expect(expiredGrants).toBeGreaterThan(0);
   }, 120_000);
 
   it('decide() (one round trip per pair) agrees with the model on 150 random worlds', async () => {
@@ -413,8 +425,10 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
       ],
       roster: [[1, 5]],
       grants: [
-        { user: 0, patient: 1, basis: 'token', revoked: false },
-        { user: 1, patient: 1, basis: 'approved_request', revoked: true },
+        { user: 0, patient: 1, basis: 'token', revoked: false, expiresInMin: 300 * DAY_MIN },
+        { user: 1, patient: 1, basis: 'approved_request', revoked: true, expiresInMin: 300 * DAY_MIN },
+        { user: 2, patient: 0, basis: 'token', revoked: false, expiresInMin: 0 },
+        { user: 3, patient: 1, basis: 'token', revoked: false, expiresInMin: 300 * DAY_MIN },
       ],
     };
     expect(modelDecide(w, 0, 0)).toBe('pcp_practice');
@@ -429,5 +443,20 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
     expect(modelDecide(w, 5, 0)).toBe('pcp_practice');
     expect(modelDecide(w, 6, 0)).toBeNull();
     expect(modelDecide(w, 6, 0, new Date(NOW.getTime() + 2 * MINUTE))).toBe('pcp_practice');
+    // Grant expiry: one ending a minute after NOW counts until then and not at its expiry instant.
+    const g: World = {
+      ...w,
+      patients: [{ pcp: null, careTeam: [], portal: true }],
+      grants: [
+        { user: 0, patient: 0, basis: 'approved_request', revoked: false, expiresInMin: 1 },
+        { user: 2, patient: 0, basis: 'token', revoked: false, expiresInMin: 0 },
+      ],
+    };
+    expect(modelDecide(g, 0, 0)).toBe('approved_request');
+    expect(modelDecide(g, 0, 0, new Date(NOW.getTime() + MINUTE - 1))).toBe('approved_request');
+    expect(modelDecide(g, 0, 0, new Date(NOW.getTime() + MINUTE))).toBeNull();
+    expect(modelDecide(g, 2, 0)).toBeNull();
+    // Staff never view, even with a grant in force.
+    expect(modelDecide(w, 3, 1)).toBeNull();
   });
 });

@@ -213,18 +213,32 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     t.clock.advance(30 * 60_000);
     expect((await post('/auth/refresh', { refreshToken: ok.body.refreshToken })).status).toBe(401);
 
+    // Kept busy (a refresh every 25 minutes), the session lives exactly 12 hours from sign-in.
+    const before = t.clock.now().getTime();
     const s2 = await signIn(t, user.email, TEST_PASSWORD, s.secret);
+    const signedInAt = before; // signIn() moves the clock 30 s past the code it used, after the session opened
     let token = s2.refreshToken;
-    for (let elapsed = 0; elapsed < 12 * 60; elapsed += 25) {
-      t.clock.advance(25 * 60_000);
-      const r = await post('/auth/refresh', { refreshToken: token });
-      if (elapsed + 25 >= 12 * 60 - 30) {
-        if (r.status === 401) return; // reached the absolute limit
-      }
-      expect(r.status).toBe(200);
+    let access = s2.accessToken;
+    const refreshAt = async (minutesAfterSignIn: number) => {
+      t.clock.set(new Date(signedInAt + minutesAfterSignIn * 60_000));
+      return post('/auth/refresh', { refreshToken: token });
+    };
+    for (let minute = 25; minute <= 700; minute += 25) {
+      const r = await refreshAt(minute);
+      expect([minute, r.status]).toEqual([minute, 200]);
       token = r.body.refreshToken;
     }
-    throw new Error('session outlived 12 hours');
+    // One minute before the 12 hours it still refreshes, and the access token it gives lasts only
+    // until the end of the session; at 12 hours the session is over.
+    const last = await refreshAt(12 * 60 - 1);
+    expect(last.status).toBe(200);
+    expect(last.body.expiresIn).toBe(60);
+    token = last.body.refreshToken;
+    access = last.body.accessToken;
+    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${access}`)).status).toBe(200);
+    const expired = await refreshAt(12 * 60);
+    expect([expired.status, expired.body.code]).toEqual([401, 'unauthenticated']);
+    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${access}`)).status).toBe(401);
   });
 
   it('logs out: that session ends, others stay', async () => {

@@ -161,13 +161,52 @@ describe('notifications when the sender crashes between sending and acknowledgin
     const row = await waitForStatus(t.app, id, 'sent', 20_000);
     expect(row.attempts).toBe(1);
     const copies = t.smtp.to('crash@example.test');
-    expect(copies.length).toBeGreaterThanOrEqual(1);
-    expect(copies.length).toBeLessThanOrEqual(2);
+    // The crashed send reached the server, and the survivor sent it again: exactly one duplicate, same Message-ID.
+    expect(copies).toHaveLength(2);
     expect(new Set(copies.map((m) => m.messageId))).toEqual(new Set([`<${id}@mypatients>`]));
 
     // Notifications recorded after the crash are delivered by the survivor too.
     const later = await recordNotification(t.app, { to: 'after-crash@example.test' });
     await waitForStatus(t.app, later, 'sent');
     expect(t.smtp.to('after-crash@example.test')).toHaveLength(1);
+  });
+});
+
+describe('notifications with two instances relaying and sending', () => {
+  let t: TestContext;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { NOTIFICATION_LOCK_MS: '1500', NOTIFICATION_SWEEP_MS: '300' } });
+  });
+  afterAll(() => t.close());
+
+  it('sends from both instances, each notification once, and no duplicate turns up after the job lock time', async () => {
+    const other = await t.startAnotherInstance();
+    // Who sent what: each instance has its own SMTP transport; a short delay per send keeps one
+    // instance from draining the queue alone (each sends at most SEND_CONCURRENCY at a time).
+    const sentBy = new Map<string, string[]>();
+    for (const [label, app] of [['a', t.app], ['b', other.app]] as const) {
+      const transport = app.get<MailTransport>(MAIL_TRANSPORT);
+      const real = transport.sendMail.bind(transport);
+      sentBy.set(label, []);
+      jest.spyOn(transport, 'sendMail').mockImplementation(async (message) => {
+        await sleep(40);
+        const info = await real(message);
+        sentBy.get(label)!.push(String(message.messageId));
+        return info;
+      });
+    }
+    const ids = await Promise.all(Array.from({ length: 80 }, (_, i) => recordNotification(t.app, { to: `two-${i}@example.test` })));
+    for (const id of ids) await waitForStatus(t.app, id, 'sent', 20_000);
+    expect(sentBy.get('a')!.length).toBeGreaterThan(0);
+    expect(sentBy.get('b')!.length).toBeGreaterThan(0);
+
+    // Past the job lock time and several sweeps: a job whose lock lapsed would be taken again now.
+    await sleep(1500 + 3 * 300 + 500);
+    const expected = ids.map((id) => `<${id}@mypatients>`).sort();
+    expect([...sentBy.get('a')!, ...sentBy.get('b')!].sort()).toEqual(expected);
+    const received = t.smtp.messages.filter((m) => m.to[0].startsWith('two-')).map((m) => m.messageId);
+    expect(received.sort()).toEqual(expected);
+    jest.restoreAllMocks();
   });
 });

@@ -311,6 +311,7 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
         access: 'not_authorized',
         actions: ['request_pcp_access', 'request_non_pcp_access'],
         portalAccount: true,
+        pendingRequests: [],
       });
       expect(denied.notice).toBe(NOTICE_ABSENT);
       const partial = await t
@@ -328,6 +329,7 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
         'actions',
         'notice',
         'patientId',
+        'pendingRequests',
         'portalAccount',
       ]);
       expect(res.body.items[0]).toMatchObject({
@@ -357,16 +359,24 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
     });
 
     it('records every search in the audit trail, with the outcome per match', async () => {
-      const rows = await t.dataSource.query(
-        `SELECT patient_id, basis, outcome FROM audit_events WHERE action = 'patient.search' AND actor_id = $1 AND patient_id = ANY($2) ORDER BY id`,
-        [doctor.id, [mine, other]],
+      // Every search the doctor made above, in order: one row per match (or one without patient when
+      // none matched), with how it searched and how many matched — never the names or MRN searched.
+      const rows: Array<{ patient_id: string | null; details: { by: string } }> = await t.dataSource.query(
+        `SELECT patient_id, basis, outcome, details FROM audit_events WHERE action = 'patient.search' AND actor_id = $1 ORDER BY id`,
+        [doctor.id],
       );
-      expect(rows).toEqual(
-        expect.arrayContaining([
-          { patient_id: mine, basis: 'pcp_practice', outcome: 'success' },
-          { patient_id: other, basis: null, outcome: 'denied' },
-        ]),
+      const byName = (list: typeof rows) => [...list].sort((a, b) => String(a.patient_id).localeCompare(String(b.patient_id)));
+      expect(rows[0]).toEqual({ patient_id: mine, basis: 'pcp_practice', outcome: 'success', details: { by: 'mrn', results: 1 } });
+      expect(byName(rows.slice(1, 3))).toEqual(
+        byName([
+          { patient_id: mine, basis: 'pcp_practice', outcome: 'success', details: { by: 'name', results: 2 } },
+          { patient_id: other, basis: null, outcome: 'denied', details: { by: 'name', results: 2 } },
+        ] as typeof rows),
       );
+      expect(rows.slice(3)).toEqual([
+        { patient_id: null, basis: null, outcome: 'success', details: { by: 'name', results: 0 } },
+        { patient_id: null, basis: null, outcome: 'success', details: { by: 'mrn', results: 0 } },
+      ]);
     });
 
     it('is for providers and sponsored users only (staff get 403)', async () => {
@@ -494,10 +504,12 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
       expect(Object.keys(res.body.items[0]).sort()).toEqual([
         'body',
         'category',
+        'confidentiality',
         'id',
         'occurredAt',
         'title',
       ]);
+      expect(res.body.withheld).toBe(0);
       const results = await t
         .http()
         .get(`/api/v1/patients/${patientId}/documents`)
@@ -551,21 +563,33 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
     it('GET /staff/patients/:id/access-log lists who saw the record, newest first, paginated', async () => {
       const res = await t.http().get(`/api/v1/staff/patients/${patientId}/access-log`).set(auth(staffToken));
       expect(res.status).toBe(200);
+      // Every view of this record in this file, newest first: a sponsored user of the doctor's practice,
+      // a provider before / while / after being on the care team, the outsider, the doctor.
       const views = res.body.items.filter((i: { action: string }) => i.action === 'patient.view');
-      expect(views.length).toBeGreaterThanOrEqual(3);
+      expect(views.map((i: { userKind: string; basis: string | null; outcome: string }) => `${i.userKind} ${i.basis} ${i.outcome}`)).toEqual([
+        'sponsored pcp_practice success',
+        'provider null denied',
+        'provider care_team success',
+        'provider null denied',
+        'provider null denied',
+        'provider pcp_practice success',
+      ]);
+      expect(views[4].userId).toBe(outsider.id);
+      expect(views[5].userId).toBe(doctor.id);
       expect(res.body.items.find((i: { userId: string }) => i.userId === doctor.id)).toMatchObject({
         userName: 'Dana Reyes',
         basis: 'pcp_practice',
       });
       for (const item of res.body.items)
-        expect(item).toEqual(
-          expect.objectContaining({
-            at: expect.any(String),
-            userId: expect.any(String),
-            userName: expect.any(String),
-            action: expect.any(String),
-          }),
-        );
+        expect(item).toEqual({
+          at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          userId: expect.any(String),
+          userName: expect.any(String),
+          userKind: expect.stringMatching(/^(provider|sponsored)$/),
+          action: expect.stringMatching(/^patient\.(view|documents)$/),
+          basis: item.outcome === 'success' ? expect.any(String) : null,
+          outcome: expect.stringMatching(/^(success|denied)$/),
+        });
       const pages: string[] = [];
       let cursor: string | undefined;
       do {
@@ -578,7 +602,7 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
         cursor = page.body.nextCursor ?? undefined;
       } while (cursor);
       // Staff reading the log is itself recorded: the first listing shows up at the top of the next.
-      expect(pages[0]).toMatch(/staff\.access_log_view$/);
+      expect(pages[0]).toMatch(/staff\.patient_read$/);
       expect(pages.slice(1)).toEqual(
         res.body.items.map((i: { at: string; action: string }) => `${i.at}${i.action}`),
       );

@@ -78,6 +78,8 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
         NOTIFICATION_BACKOFF_MS: '300',
         NOTIFICATION_SWEEP_MS: '400',
         NOTIFICATION_LOCK_MS: '2000',
+        // Small committed batches so a killed job run has made partial progress (default 5000).
+        JOB_BATCH_SIZE: '5',
       },
     });
     await app.start();
@@ -112,6 +114,12 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     // Work that records notifications (outbox in PostgreSQL) and throttled routes still answer.
     const created = await app.fetch(`${api}/patients/${patients[0]}/access-requests`, { ...json(provider.token, { reason: 'Redis is down' }), signal: AbortSignal.timeout(10000) });
     expect(created.status).toBe(201);
+    const mrn = (await db.query(`SELECT mrn FROM patients WHERE id = $1`, [patients[2]])).rows[0].mrn;
+    const invitees = [0, 1].map((i) => `down-invitee-${i}-${Date.now()}@clinic.example`);
+    for (const recipientEmail of invitees) {
+      const invited = await app.fetch(`${api}/staff/invitations`, { ...json(staff.token, { mrn, recipientEmail }), signal: AbortSignal.timeout(10000) });
+      expect(invited.status).toBe(201);
+    }
     const validate = await app.fetch(`${api}/tokens/validate`, { ...json(provider.token, { token: 'not-a-token', mrn: 'nope' }), signal: AbortSignal.timeout(10000) });
     expect(validate.status).toBe(400);
     const job = await app.fetch(`${api}/staff/jobs/access-request-expiry/run`, { ...json(staff.token, {}), signal: AbortSignal.timeout(10000) });
@@ -129,41 +137,55 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     expect(app.running).toBe(true);
     const again = await app.fetch(`${api}/patients/${patients[1]}/access-requests`, json(provider.token, { reason: 'Redis is back' }));
     expect(again.status).toBe(201);
-    // Both requests' notifications were recorded exactly once, whatever Redis did.
     expect(await count(`SELECT count(*) AS n FROM access_requests WHERE requester_id = $1`, [provider.id])).toBe(2);
+    // The invitation emails recorded while Redis was down: each recorded once, and delivered once it was back.
+    const recorded = (await db.query(`SELECT recipient, template FROM notifications WHERE recipient = ANY($1) ORDER BY recipient`, [invitees])).rows;
+    expect(recorded).toEqual(invitees.map((recipient) => ({ recipient, template: 'invitation-token' })));
+    for (const to of invitees) await smtp.waitForTo(to, undefined, 20_000);
+    expect(await count(`SELECT count(*) AS n FROM notifications WHERE recipient = ANY($1) AND status = 'sent'`, [invitees])).toBe(2);
+    expect(smtp.messages.filter((m) => invitees.some((to) => m.to.includes(to)))).toHaveLength(2);
   }, 60_000);
 
-  it('SIGKILL in the middle of a sponsor validation run loses nothing and doubles nothing after restart', async () => {
-    const SPONSORS = 40;
+  it('SIGKILL in the middle of a batched sponsor validation run keeps the committed batches, and the re-run resumes: nothing lost, nothing doubled', async () => {
+    const SPONSORS = 40; // batches of JOB_BATCH_SIZE = 5: eight batches, each its own transaction
     const ids = await seedSponsors(asDataSource(), SPONSORS, 2);
+    const inIdOrder = (await db.query(`SELECT id FROM unnest($1::uuid[]) AS id ORDER BY id`, [ids])).rows.map((r: { id: string }) => r.id);
     const asOf = '2027-04-01';
+    const validations = () => count(`SELECT count(*) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`, [ids]);
+    const openedMails = () => count(`SELECT count(*) AS n FROM notifications WHERE template = 'sponsor-validation-opened'`);
 
-    // Hold the run in the middle of its transaction: it blocks on a table the test has locked.
+    // Hold the run inside its third batch: another transaction has (uncommitted) a validation for
+    // the batch's third sponsor, so the batch's insert waits on it; batches one and two are committed.
     const blocker = new pg.Client({ connectionString: databaseUrl(dbName) });
     blocker.on('error', () => undefined);
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE sponsor_validation_users IN EXCLUSIVE MODE');
+    await blocker.query(`INSERT INTO sponsor_validations (sponsor_id, period, opened_at, due_date, due_at) VALUES ($1, '2027-04', now(), '2027-05-01', now())`, [inIdOrder[12]]);
     const run = app.fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf })).catch((e: Error) => e);
     const deadline = Date.now() + 15_000;
     while ((await count(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query ILIKE '%sponsor_validations%'`, [dbName])) === 0) {
-      if (Date.now() > deadline) throw new Error('the job never reached its insert');
+      if (Date.now() > deadline) throw new Error('the job never reached its third batch');
       await new Promise((r) => setTimeout(r, 50));
     }
+    // Partial progress before the kill: exactly the two committed batches, with their emails.
+    expect(await validations()).toBe(10);
+    expect(await openedMails()).toBe(10);
     await app.kill('SIGKILL');
-    faults.push('app SIGKILLed during sponsor-validation-open');
+    faults.push('app SIGKILLed in the third batch of sponsor-validation-open');
     const outcome = await run;
     expect(outcome).not.toHaveProperty('status'); // the caller saw the connection die, not an answer
-    await blocker.query('COMMIT');
+    await blocker.query('ROLLBACK');
     await blocker.end();
+    expect(await validations()).toBe(10); // the batch in flight left nothing behind
 
     await app.start();
     const first = await app.fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf }));
     expect(first.status).toBe(200);
+    expect(((await first.json()) as { affected: number }).affected).toBe(SPONSORS - 10); // resumed: only what was left
     const second = await app.fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf }));
     expect(((await second.json()) as { affected: number }).affected).toBe(0);
 
-    expect(await count(`SELECT count(*) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`, [ids])).toBe(SPONSORS);
+    expect(await validations()).toBe(SPONSORS);
     expect(await count(`SELECT count(DISTINCT sponsor_id) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`, [ids])).toBe(SPONSORS);
     expect(await count(`SELECT count(*) AS n FROM sponsor_validation_users vu JOIN sponsor_validations v ON v.id = vu.validation_id WHERE v.sponsor_id = ANY($1::uuid[])`, [ids])).toBe(SPONSORS * 2);
     const mails = await db.query(`SELECT recipient, count(*)::int AS n FROM notifications WHERE template = 'sponsor-validation-opened' GROUP BY recipient`);

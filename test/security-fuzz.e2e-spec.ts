@@ -1,9 +1,12 @@
 /**
  * Input fuzzing driven by the OpenAPI document (ASVS V5.1 input validation, V7.4 error handling;
  * HIPAA 164.312(c)(1) integrity): for every route, generated and mutated bodies, query strings
- * and path parameters, sent with credentials that pass the route's authorization so the input
- * reaches validation and the code behind it. No answer may be a 5xx, take longer than the
- * timeout, be an error that is not problem+json, or carry a stack trace or SQL.
+ * and path parameters, sent with credentials that pass the route's authorization (a route no caller
+ * passes is itself a finding, unless it is public) so the input reaches validation and the code
+ * behind it. Path ids are the world's real objects as often as junk. No answer may be a 5xx, take
+ * longer than the timeout, be an error that is not problem+json, or carry a stack trace or SQL;
+ * none may be `invalid_input` or `conflict` (the database refusing a value or a duplicate: the
+ * input got past validation to SQL); a body the generator broke on purpose must get a 4xx.
  *
  * Seeded and deterministic: FUZZ_SEED (default 20261116) and FUZZ_RUNS (requests per route;
  * default sized so CI sends several thousand). `npm run fuzz` runs it with many more.
@@ -12,10 +15,10 @@ import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestApp, type TestContext } from './support/test-app.js';
-import { buildSecurityWorld, type Caller, type SecurityWorld } from './support/security-world.js';
+import { buildSecurityWorld, realParams, type Caller, type SecurityWorld } from './support/security-world.js';
 import { discoverRoutes, fillPath, type RouteInfo } from './support/routes.js';
 import { sampleObject, type SampleContext } from './support/samples.js';
-import { LEAK_PATTERNS, requestArb, type FuzzRequest } from './support/fuzz.js';
+import { isLabelledBad, LEAK_PATTERNS, requestArb, type FuzzRequest } from './support/fuzz.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261116);
 /** Total budget in CI; per route it is divided evenly (at least 40). */
@@ -31,6 +34,7 @@ describe('OpenAPI-driven input fuzzing', () => {
   let t: TestContext;
   let w: SecurityWorld;
   let routes: RouteInfo[];
+  let undocumented: Set<string>;
   let ctx: SampleContext;
   let sent = 0;
   let baseUrl: string;
@@ -39,7 +43,9 @@ describe('OpenAPI-driven input fuzzing', () => {
   beforeAll(async () => {
     t = await createTestApp();
     w = await buildSecurityWorld(t);
-    ({ routes } = await discoverRoutes(t.app));
+    const discovered = await discoverRoutes(t.app);
+    routes = discovered.routes;
+    undocumented = new Set(discovered.undocumented);
     // One listening server for the whole run (supertest would otherwise start one per request).
     await new Promise<void>((resolve) => t.app.getHttpServer().listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -51,16 +57,16 @@ describe('OpenAPI-driven input fuzzing', () => {
     await t.close();
   });
 
+  /** Real objects of the world for the route's path parameters (the fuzz also sends junk and random uuids). */
   const validParams = (route: RouteInfo): Record<string, string> => {
+    const real = realParams(w, route.key);
     const out: Record<string, string> = {};
-    for (const p of route.params.filter((p) => p.in === 'path')) {
-      out[p.name] = p.name === 'mrn' ? w.patient.mrn : p.name === 'patientId' ? w.patient.id : p.name === 'name' ? 'access-request-expiry' : p.name === 'userId' ? ctx.userId : p.name === 'practiceId' ? w.otherPractice.id : '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
-    }
+    for (const p of route.params.filter((p) => p.in === 'path')) out[p.name] = real[p.name] ?? '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
     return out;
   };
 
   async function send(route: RouteInfo, caller: Caller, r: FuzzRequest) {
-    const method = route.method === 'ALL' ? 'get' : (route.method.toLowerCase() as 'get');
+    const method = (r.method ?? (route.method === 'ALL' ? 'get' : route.method)).toLowerCase() as 'get';
     let req = request(baseUrl)[method](fillPath(route.path, r.params)).query(r.query);
     for (const [k, v] of Object.entries(await w.cachedHeaders(caller))) req = req.set(k, v);
     req = req.set('x-forwarded-for', `10.${(sent >> 16) & 255}.${(sent >> 8) & 255}.${sent & 255}`);
@@ -71,18 +77,24 @@ describe('OpenAPI-driven input fuzzing', () => {
     return res;
   }
 
-  /** The first caller that gets past the route's authorization with a well-formed request. */
-  async function credentialFor(route: RouteInfo): Promise<Caller> {
+  /** The first caller that gets past the route's authorization with a well-formed request; undefined when none does. */
+  async function credentialFor(route: RouteInfo): Promise<Caller | undefined> {
     for (const caller of CREDENTIAL_ORDER) {
       const res = await send(route, caller, { params: validParams(route), query: {}, body: route.body ? JSON.stringify(sampleObject(route.body, ctx)) : undefined, label: 'probe' });
       if (res.status !== 401 && res.status !== 403) return caller;
     }
-    return 'anonymous';
+    return undefined;
   }
 
-  function check(res: { status: number; headers: Record<string, string>; text: string; body: { code?: unknown; status?: unknown } }): string | undefined {
+  /** Public routes (no security requirement in the OpenAPI document): anonymous callers pass by design. */
+  const isPublic = (route: RouteInfo) => route.security.length === 0 && !undocumented.has(route.key);
+
+  function check(res: { status: number; headers: Record<string, string>; text: string; body: { code?: unknown; status?: unknown } }, r?: FuzzRequest, route?: RouteInfo): string | undefined {
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     if (res.status >= 500) return `${res.status} ${res.text.slice(0, 200)}`;
+    // The database's own refusals mean the value got past validation into SQL.
+    if (res.body?.code === 'invalid_input' || res.body?.code === 'conflict') return `${res.status} ${res.body.code}: the input reached SQL`;
+    if (r && route && isLabelledBad(route, r) && (res.status < 400 || res.status >= 500)) return `${res.status} for a body broken on purpose (${r.label})`;
     for (const pattern of LEAK_PATTERNS.slice(0, 3)) if (pattern.test(res.text)) return `stack/source text in response: ${pattern}`;
     if (res.status >= 400) {
       if (!/application\/problem\+json/.test(res.headers['content-type'] ?? '')) return `${res.status} is not problem+json (${res.headers['content-type']})`;
@@ -98,7 +110,12 @@ describe('OpenAPI-driven input fuzzing', () => {
     const runs = RUNS_PER_ROUTE ?? Math.max(40, Math.ceil(TOTAL_RUNS / routes.length));
     for (const [index, route] of routes.entries()) {
       const started = Date.now();
-      const caller = await credentialFor(route);
+      const found = await credentialFor(route);
+      if (!found && !isPublic(route)) {
+        failures.push(`${route.key}: no fuzz caller passes its authorization, so its input would go unchecked`);
+        continue;
+      }
+      const caller = found ?? 'anonymous';
       const property = fc.asyncProperty(requestArb(route, ctx, validParams(route)), async (r) => {
         let res;
         try {
@@ -106,7 +123,7 @@ describe('OpenAPI-driven input fuzzing', () => {
         } catch (error) {
           throw new Error(`no answer within ${TIMEOUT_MS} ms (${(error as Error).message})`);
         }
-        const problem = check(res);
+        const problem = check(res, r, route);
         if (problem) throw new Error(problem);
       });
       const result = await fc.check(property, { seed: SEED + index, numRuns: runs, endOnFailure: false, maxSkipsPerRun: 0 });
@@ -114,7 +131,7 @@ describe('OpenAPI-driven input fuzzing', () => {
       if (result.failed) {
         const example = result.counterexample?.[0] as FuzzRequest | undefined;
         failures.push(
-          `${route.key} as ${caller}: ${(result.errorInstance as Error)?.message ?? String(result.errorInstance)}\n    ${example?.label}; params ${JSON.stringify(example?.params)}; query ${JSON.stringify(example?.query)}; body ${String(example?.body).slice(0, 300)}`,
+          `${route.key} as ${caller}: ${(result.errorInstance as Error)?.message ?? String(result.errorInstance)}\n    ${example?.label}${example?.method ? ` (${example.method})` : ''}; params ${JSON.stringify(example?.params)}; query ${JSON.stringify(example?.query)}; body ${String(example?.body).slice(0, 300)}`,
         );
       }
     }

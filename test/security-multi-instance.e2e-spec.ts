@@ -3,6 +3,7 @@
  * business logic limits; HIPAA 164.312(a)(1), 164.312(d)): lockout, throttles and scheduled jobs
  * must hold across instances, not per process.
  */
+import { jest } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { JobsService } from '../src/modules/jobs/jobs.service.js';
@@ -115,6 +116,15 @@ describe('two instances, one database and Redis', () => {
     const jobsA = t.app.get(JobsService);
     const [, other] = [null, (await t.startAnotherInstance()).app];
     const jobsB = other.get(JobsService);
+    // Every run of the job on either instance, whoever's worker takes it (the effects alone would hide a second run).
+    const runs: string[] = [];
+    for (const [label, jobs] of [['a', jobsA], ['b', jobsB]] as const) {
+      const run = jobs.run.bind(jobs);
+      jest.spyOn(jobs, 'run').mockImplementation(async (name, date) => {
+        runs.push(`${label} ${name} ${date}`);
+        return run(name, date);
+      });
+    }
     await Promise.all([jobsA.enqueue('access-request-expiry', asOf), jobsB.enqueue('access-request-expiry', asOf), jobsA.enqueue('access-request-expiry', asOf)]);
 
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.jobs));
@@ -125,8 +135,14 @@ describe('two instances, one database and Redis', () => {
       if (Date.now() > deadline) throw new Error('the enqueued job did not complete');
       await new Promise((r) => setTimeout(r, 100));
     }
+    // A cron tick on the other instance after the run has finished is still the same run: ignored.
+    await jobsB.enqueue('access-request-expiry', asOf);
+    await new Promise((r) => setTimeout(r, 500));
     const counts = await queue.getJobCounts();
     expect(counts.waiting + counts.active + counts.delayed).toBe(0);
+    const completed = (await queue.getCompleted()).filter((j) => j.data.name === 'access-request-expiry');
+    expect(completed.map((j) => [j.id, j.returnvalue])).toEqual([[scheduledJobId('access-request-expiry', asOf), { job: 'access-request-expiry', asOf, affected: 6 }]]);
+    expect(runs.map((r) => r.slice(2))).toEqual([`access-request-expiry ${asOf}`]);
     const rows = await t.dataSource.query(`SELECT status FROM access_requests WHERE id = ANY($1::uuid[])`, [ids]);
     expect(rows.map((r: { status: string }) => r.status)).toEqual(Array(6).fill('expired'));
     const [{ n }] = await t.dataSource.query(
@@ -136,5 +152,6 @@ describe('two instances, one database and Redis', () => {
     expect(n).toBe(6); // one "request expired" email per request, none twice
     // Running it again (a second cron tick, a staff re-run) changes nothing.
     expect((await jobsB.run('access-request-expiry', asOf)).affected).toBe(0);
+    jest.restoreAllMocks();
   });
 });

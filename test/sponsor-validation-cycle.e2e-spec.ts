@@ -235,9 +235,10 @@ describe('sponsor validation: the whole cycle', () => {
       const res = await t.http()[method](`${api}${path}`).set('authorization', lateAuth).send({});
       expect([path, res.status, res.body.code]).toEqual([path, 403, 'account_locked']);
     }
-    // /me belongs to the identity module; once merged it answers 200 here. Never account_locked.
+    // /me answers, and says why the account is locked.
     const me = await t.http().get(`${api}/me`).set('authorization', lateAuth);
-    expect(me.body.code).not.toBe('account_locked');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: late.id, isSponsor: true, status: 'locked', lockReason: 'validation_overdue' });
     // A locked sponsored user gets nothing, not even the validation.
     const locked = await t.http().get(`${api}/sponsorship/validation`).set('authorization', await auth(lateUsers[0]));
     expect([locked.status, locked.body.code]).toEqual([403, 'account_locked']);

@@ -1,3 +1,6 @@
+import { jest } from '@jest/globals';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { CronJob } from 'cron';
 import { JobsService } from '../src/modules/jobs/jobs.service.js';
 import { ValidationJobsService } from '../src/modules/sponsorship/validation-jobs.service.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
@@ -174,5 +177,64 @@ describe('sponsor validation jobs: concurrency and crash recovery', () => {
     const [staffLocked] = await t.dataSource.query(`SELECT status, lock_reason FROM users WHERE id = $1`, [sponsorIds[1]]);
     expect(staffLocked).toEqual({ status: 'locked', lock_reason: 'staff' });
     expect(await count(`SELECT count(*)::int AS n FROM users WHERE sponsor_id = $1 AND status = 'invited'`, [sponsorIds[0]])).toBe(1);
+  });
+});
+
+/**
+ * What cron really schedules (CRON_ENABLED): each validation job's expression and time zone as
+ * registered, when it next fires from instants where the UTC and the hospital date differ, and the
+ * hospital date its tick enqueues. A cron left in UTC would fire 00:05Z on April 1 — 20:05 on
+ * March 31 in Boston — and open the previous period.
+ */
+describe('sponsor validation jobs: their crons in hospital time', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    // 03:30Z on April 1 is still March 31 (23:30 EDT) in Boston.
+    t = await createTestApp({ now: '2027-04-01T03:30:00Z', env: { CRON_ENABLED: 'true' } });
+  });
+  afterAll(() => t.close());
+
+  const crons = () => t.app.get(SchedulerRegistry).getCronJobs() as Map<string, CronJob>;
+  const nextFire = (name: string, from: string) => crons().get(name)!.cronTime.getNextDateFrom(new Date(from)).toUTC().toISO();
+
+  it('registers the three validation crons with their expressions in America/New_York', () => {
+    const registered = [...crons()].filter(([name]) => name.startsWith('sponsor-validation-'));
+    expect(registered.map(([name, job]) => [name, job.cronTime.source, job.cronTime.timeZone]).sort()).toEqual(
+      [
+        ['sponsor-validation-enforce', '15 0 * * *', 'America/New_York'],
+        ['sponsor-validation-open', '5 0 1 4,10 *', 'America/New_York'],
+        ['sponsor-validation-remind', '0 8 * * *', 'America/New_York'],
+      ].sort(),
+    );
+  });
+
+  it('fires at hospital-time instants, across the UTC date line and both sides of daylight saving', () => {
+    // Open: 00:05 in Boston on April 1 (EDT, 04:05Z) and October 1 — not at 00:05Z.
+    expect(nextFire('sponsor-validation-open', '2027-04-01T00:00:00Z')).toBe('2027-04-01T04:05:00.000Z');
+    expect(nextFire('sponsor-validation-open', '2027-04-01T04:06:00Z')).toBe('2027-10-01T04:05:00.000Z');
+    // Enforce: 00:15 in Boston; at 03:30Z on May 1 it is still April 30 there.
+    expect(nextFire('sponsor-validation-enforce', '2027-05-01T03:30:00Z')).toBe('2027-05-01T04:15:00.000Z');
+    expect(nextFire('sponsor-validation-enforce', '2026-11-16T04:30:00Z')).toBe('2026-11-16T05:15:00.000Z'); // EST
+    // Remind: 08:00 in Boston, 12:00Z in summer and 13:00Z in winter.
+    expect(nextFire('sponsor-validation-remind', '2027-04-01T03:30:00Z')).toBe('2027-04-01T12:00:00.000Z');
+    expect(nextFire('sponsor-validation-remind', '2026-11-16T15:00:00Z')).toBe('2026-11-17T13:00:00.000Z');
+  });
+
+  it('enqueues the hospital date of the tick: March 31 at 03:30Z on April 1, April 1 at the cron instant', async () => {
+    const jobs = t.app.get(JobsService);
+    const enqueued: string[] = [];
+    const spy = jest.spyOn(jobs, 'enqueue').mockImplementation(async (name, asOf) => void enqueued.push(`${name} ${asOf}`));
+    try {
+      const open = crons().get('sponsor-validation-open')!;
+      await open.fireOnTick();
+      t.clock.set('2027-04-01T04:05:00Z');
+      await open.fireOnTick();
+      t.clock.set('2027-05-01T03:30:00Z');
+      await crons().get('sponsor-validation-enforce')!.fireOnTick();
+      await new Promise((r) => setTimeout(r, 50)); // the tick's enqueue is not awaited by the cron callback
+      expect(enqueued).toEqual(['sponsor-validation-open 2027-03-31', 'sponsor-validation-open 2027-04-01', 'sponsor-validation-enforce 2027-04-30']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
+
+import { KNOWN_DEVELOPMENT_VALUES, loadOrCreateDevSecrets, TEST_SECRETS, type DevSecrets } from './dev-secrets.js';
+import { productionProblems } from './production-checks.js';
+
 /**
- * Configuration read once from the environment and validated at start.
- * Development defaults exist for everything but secrets; in production a missing secret
- * stops the start with a message naming it.
+ * Configuration read once from the environment and validated at start. It fails closed: anything
+ * but an explicit NODE_ENV=development or test is production, where every secret must be set,
+ * none may be a value ever committed here, and transport must be encrypted. Development generates
+ * its secrets once per database into a git-ignored file (dev-secrets.ts); tests use fixed ones.
  */
 export interface AppConfig {
   nodeEnv: 'development' | 'test' | 'production';
@@ -19,6 +25,7 @@ export interface AppConfig {
   jwtIssuer: string;
   jwtAudience: string;
   accessTokenTtlSeconds: number;
+  /** Environment integration keys (a development convenience; '' when unset). Integration clients are the real keys. */
   ehrApiKey: string;
   portalApiKey: string;
   bootstrapStaffEmail?: string;
@@ -27,6 +34,19 @@ export interface AppConfig {
   cronEnabled: boolean;
   /** How long a personal grant (approved request, token) lasts, in calendar months (ACCESS_GRANT_MONTHS, default 12). */
   accessGrantMonths: number;
+  /** Migrations run with this URL when set (MIGRATION_DATABASE_URL: the schema owner); the service with databaseUrl. */
+  migrationDatabaseUrl?: string;
+  /** Audit trail integrity (docs/audit.md). */
+  audit: {
+    /** AUDIT_HMAC_KEY: keys the links and checkpoints; never stored in the database. Required in production. */
+    hmacKey: string;
+    /** AUDIT_HMAC_PREVIOUS_KEYS (comma-separated): keys of entries sealed before a rotation, for verification. */
+    previousHmacKeys: string[];
+    /** AUDIT_CHECKPOINT_DIR: where signed checkpoints are appended. Required in production. */
+    checkpointDir: string;
+    /** AUDIT_SEAL_INTERVAL_MS: period of the in-process sealer (default 2000; 0 = off, the default in tests). */
+    sealIntervalMs: number;
+  };
   corsOrigins: string[];
   /** Folder of the built web portal (`npm run web:build`), served at `/` (WEB_DIST_DIR). */
   webDistDir: string;
@@ -35,6 +55,10 @@ export interface AppConfig {
   logLevel: string;
   /** Key that encrypts TOTP secrets at rest (derived from JWT_SECRET when unset outside production). */
   totpEncryptionKey: string;
+  /** Key that encrypts the one-time tokens of queued emails (`notifications.data`) at rest. */
+  notificationsEncryptionKey: string;
+  /** Staff and queued job runs may take an `asOf` after today (ALLOW_FUTURE_ASOF; never in production). */
+  allowFutureAsOf: boolean;
   /** Email delivery (src/modules/notifications; docs/notifications.md). */
   notifications: {
     /** Folder of the email templates (`<name>.subject.hbs|.text.hbs|.html.hbs`, layouts/, partials/). */
@@ -54,7 +78,15 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
-const DEV_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+/** Access tokens live at most an hour (ASVS 3.3): a stolen one is useless soon, and sessions refresh. */
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (raw === '') return fallback;
+  if (!['true', 'false', '1', '0'].includes(raw)) problems.push(`${name} must be true or false (got "${env[name]}")`);
+  return raw === 'true' || raw === '1';
+}
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
   const raw = env[name];
@@ -84,26 +116,72 @@ function listFrom(env: NodeJS.ProcessEnv, name: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Outside production the audit key, when unset, is derived from the database name (nothing is
+ * generated or committed; such a key protects nothing and says so in docs/audit.md), and
+ * checkpoints go to ./var/audit-checkpoints/<database> (git-ignored).
+ */
+function auditConfig(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): AppConfig['audit'] {
+  let database = 'mypatients';
+  try {
+    database = decodeURIComponent(new URL(env.DATABASE_URL || 'postgres://x/mypatients').pathname.replace(/^\//, '')) || database;
+  } catch {
+    // DATABASE_URL is reported by its own check
+  }
+  let hmacKey = env.AUDIT_HMAC_KEY ?? '';
+  if (!hmacKey) {
+    if (production) problems.push('AUDIT_HMAC_KEY is required in production');
+    hmacKey = createHash('sha256').update(`mypatients-dev-audit-key:${database}`).digest('hex');
+  } else if (hmacKey.length < 32) problems.push('AUDIT_HMAC_KEY must be at least 32 characters');
+  const checkpointDir = env.AUDIT_CHECKPOINT_DIR || '';
+  if (!checkpointDir && production) problems.push('AUDIT_CHECKPOINT_DIR is required in production');
+  return {
+    hmacKey,
+    previousHmacKeys: listFrom(env, 'AUDIT_HMAC_PREVIOUS_KEYS'),
+    checkpointDir: checkpointDir || `${process.cwd()}/var/audit-checkpoints/${database.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+    sealIntervalMs: intFrom(env, 'AUDIT_SEAL_INTERVAL_MS', env.NODE_ENV === 'test' ? 0 : 2000, problems),
+  };
+}
+
+/**
+ * Only what `npm run audit:verify` needs (DATABASE_URL and the AUDIT_* variables), so the host that
+ * verifies the trail needs no other secret of the service.
+ */
+export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): Pick<AppConfig, 'databaseUrl' | 'audit'> {
+  const problems: string[] = [];
+  const production = env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test';
+  const databaseUrl = urlFrom(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/mypatients', problems);
+  const audit = auditConfig(env, production, problems);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return { databaseUrl, audit };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
-  const nodeEnvRaw = env.NODE_ENV ?? 'development';
-  if (!['development', 'test', 'production'].includes(nodeEnvRaw)) {
-    problems.push(`NODE_ENV must be development, test or production (got "${nodeEnvRaw}")`);
-  }
-  const nodeEnv = nodeEnvRaw as AppConfig['nodeEnv'];
+  // Fail closed: a missing or misspelt NODE_ENV ("prod", "staging", unset) is production.
+  const nodeEnv: AppConfig['nodeEnv'] = env.NODE_ENV === 'development' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'production';
   const production = nodeEnv === 'production';
+  const databaseUrl = urlFrom(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/mypatients', problems);
 
-  const secret = (name: string, devDefault: string, minLength = 1): string => {
+  let generated: DevSecrets | undefined;
+  const fallbackSecret = (name: keyof DevSecrets): string => {
+    if (nodeEnv === 'test') return TEST_SECRETS[name];
+    generated ??= loadOrCreateDevSecrets(databaseUrl, env.DEV_SECRETS_DIR || `${process.cwd()}/.dev-secrets`);
+    return generated[name];
+  };
+  const secret = (name: keyof DevSecrets, minLength: number, options: { optionalInProduction?: boolean } = {}): string => {
     const value = env[name];
     if (value === undefined || value === '') {
-      if (production) problems.push(`${name} is required in production`);
-      return devDefault;
+      if (!production) return fallbackSecret(name);
+      if (!options.optionalInProduction) problems.push(`${name} is required in production`);
+      return '';
     }
     if (value.length < minLength) problems.push(`${name} must be at least ${minLength} characters`);
+    if (production && KNOWN_DEVELOPMENT_VALUES.has(value)) problems.push(`${name} is a development or test value: set a secret of your own`);
     return value;
   };
 
-  const jwtSecret = secret('JWT_SECRET', DEV_SECRET, 32);
+  const jwtSecret = secret('JWT_SECRET', 32);
   const oidcIssuer = env.OIDC_ISSUER;
   let oidc: AppConfig['oidc'];
   if (oidcIssuer) {
@@ -136,7 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config: AppConfig = {
     nodeEnv,
     port: intFrom(env, 'PORT', 3000, problems),
-    databaseUrl: urlFrom(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/mypatients', problems),
+    databaseUrl,
     redisUrl: urlFrom(env, 'REDIS_URL', 'redis://127.0.0.1:6379', problems),
     redisPrefix: env.REDIS_PREFIX || 'mypatients',
     smtpUrl: urlFrom(env, 'SMTP_URL', 'smtp://127.0.0.1:1025', problems),
@@ -147,18 +225,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtIssuer: env.JWT_ISSUER || 'mypatients',
     jwtAudience: env.JWT_AUDIENCE || 'mypatients-api',
     accessTokenTtlSeconds: intFrom(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, problems),
-    ehrApiKey: secret('EHR_API_KEY', 'dev-ehr-key', 16),
-    portalApiKey: secret('PORTAL_API_KEY', 'dev-portal-key', 16),
+    // Production authenticates integrations with integration clients (hashed, revocable keys).
+    ehrApiKey: secret('EHR_API_KEY', 16, { optionalInProduction: true }),
+    portalApiKey: secret('PORTAL_API_KEY', 16, { optionalInProduction: true }),
     bootstrapStaffEmail,
     bootstrapStaffPassword,
     oidc,
     cronEnabled: cronRaw === 'true' || cronRaw === '1',
     accessGrantMonths: Math.max(1, intFrom(env, 'ACCESS_GRANT_MONTHS', 12, problems)),
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL ? urlFrom(env, 'MIGRATION_DATABASE_URL', '', problems) : undefined,
+    audit: auditConfig(env, production, problems),
     corsOrigins: listFrom(env, 'CORS_ORIGINS'),
     webDistDir: env.WEB_DIST_DIR || `${process.cwd()}/dist/web`,
     hospitalClosures,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
-    totpEncryptionKey: secret('TOTP_ENCRYPTION_KEY', `${jwtSecret}:totp`, 32),
+    totpEncryptionKey: secret('TOTP_ENCRYPTION_KEY', 32),
+    notificationsEncryptionKey: secret('NOTIFICATIONS_ENCRYPTION_KEY', 32),
+    // Tests move their clock and run jobs for later dates; elsewhere a future date is refused unless allowed.
+    allowFutureAsOf: flagFrom(env, 'ALLOW_FUTURE_ASOF', nodeEnv === 'test', problems),
     notifications: {
       templatesDir: env.TEMPLATES_DIR || `${process.cwd()}/templates`,
       teamPhone: env.TEAM_PHONE || '617 919 2284',
@@ -168,9 +252,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockMs: Math.max(1_000, intFrom(env, 'NOTIFICATION_LOCK_MS', 30_000, problems)),
     },
   };
-  if (production && config.ehrApiKey === config.portalApiKey) {
-    problems.push('EHR_API_KEY and PORTAL_API_KEY must differ');
+  const ttl = config.accessTokenTtlSeconds;
+  if (ttl < 60 || ttl > MAX_ACCESS_TOKEN_TTL_SECONDS) {
+    problems.push(`ACCESS_TOKEN_TTL_SECONDS must be between 60 and ${MAX_ACCESS_TOKEN_TTL_SECONDS} (got ${ttl})`);
   }
+  if (config.ehrApiKey && config.ehrApiKey === config.portalApiKey) problems.push('EHR_API_KEY and PORTAL_API_KEY must differ');
+  if (production) problems.push(...productionProblems(env, config, (name) => flagFrom(env, name, false, problems)));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }

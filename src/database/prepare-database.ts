@@ -53,7 +53,12 @@ export async function runMigrations(databaseUrl: string): Promise<string[]> {
   }
 }
 
-export async function prepareDatabase(config: Pick<AppConfig, 'databaseUrl'>): Promise<string[]> {
-  await ensureDatabase(config.databaseUrl);
-  return runMigrations(config.databaseUrl);
+/**
+ * Creates the database if needed and migrates it — as MIGRATION_DATABASE_URL's role (the schema
+ * owner) when set, so the service's own DATABASE_URL role needs no DDL (docs/audit.md, "Roles").
+ */
+export async function prepareDatabase(config: Pick<AppConfig, 'databaseUrl' | 'migrationDatabaseUrl'>): Promise<string[]> {
+  const url = config.migrationDatabaseUrl ?? config.databaseUrl;
+  await ensureDatabase(url);
+  return runMigrations(url);
 }

@@ -14,6 +14,7 @@ import {
   SHARED_VIEWS,
   sqlOutsideRepositories,
   tableOwners,
+  wallClockReads,
 } from './source-checks.js';
 
 /**
@@ -54,6 +55,10 @@ describe('architecture', () => {
 
   it('every module has an index.ts face', () => {
     expect(modulesWithoutFace(sources, modules)).toEqual([]);
+  });
+
+  it('domain code asks the injected Clock for the time (no new Date() in src/modules)', () => {
+    expect(formatViolations(wallClockReads(sources))).toBe('');
   });
 
   it('modules do not import each other in a cycle', () => {

@@ -8,6 +8,7 @@ import {
   sqlOutsideRepositories,
   stripComments,
   tableOwners,
+  wallClockReads,
   type SourceFile,
 } from './source-checks.js';
 
@@ -121,6 +122,19 @@ describe('architecture checks', () => {
     ];
     expect(moduleCycles(moduleGraph(files))).toEqual([['a', 'b', 'c']]);
     expect(moduleCycles(moduleGraph(files.slice(0, 2)))).toEqual([]);
+  });
+
+  it('flags new Date() in modules, not dates built from a value nor Date.now() deadlines', () => {
+    const files = [
+      {
+        path: 'src/modules/tokens/invitations.service.ts',
+        text: 'const a = new Date(row.at);\nconst b = new Date();\nconst c = Date.now(); // new Date()',
+      },
+      { path: 'src/common/time/clock.ts', text: 'return new Date();' },
+    ];
+    expect(wallClockReads(files).map((v) => `${v.path}:${v.line}`)).toEqual([
+      'src/modules/tokens/invitations.service.ts:2',
+    ]);
   });
 
   it('blanks comments but keeps strings, template literals and line numbers', () => {

@@ -286,3 +286,24 @@ export function describeCycle(files: SourceFile[], cycle: string[]): string {
   }
   return `cycle between ${cycle.join(', ')}:\n${[...new Set(edges)].join('\n')}`;
 }
+
+/**
+ * (g) Time comes from the injected Clock: no `new Date()` (without arguments) in src/modules.
+ * (`Date.now()` stays allowed for real waiting — timeouts, deadlines of a poll — which a test's
+ * fixed clock must not stop.)
+ */
+export function wallClockReads(files: SourceFile[]): Violation[] {
+  const violations: Violation[] = [];
+  for (const file of files) {
+    if (!moduleOf(file.path)) continue;
+    const text = stripComments(file.text);
+    for (const m of text.matchAll(/new Date\(\s*\)/g)) {
+      violations.push({
+        path: file.path,
+        line: lineAt(text, m.index),
+        message: `${m[0]}: ask the injected Clock`,
+      });
+    }
+  }
+  return violations;
+}

@@ -10,6 +10,7 @@ import {
   horizontalOverflow,
   launchBrowser,
   listen,
+  resize,
   screenshot,
   tabTo,
   type AxeFinding,
@@ -100,6 +101,7 @@ describeInBrowser('web portal in Chromium', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: base });
     page = await context.newPage();
+    page.setDefaultTimeout(10_000);
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
@@ -112,16 +114,16 @@ describeInBrowser('web portal in Chromium', () => {
 
   it('registers a provider: NPI checked as typed, practice from the typeahead', async () => {
     await page.goto('/register');
-    await page.getByLabel('First name').fill('Dana');
-    await page.getByLabel('Last name').fill('Reyes');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    const npiInput = page.getByLabel('NPI');
+    await page.getByRole('textbox', { name: 'First name', exact: true }).fill('Dana');
+    await page.getByRole('textbox', { name: 'Last name', exact: true }).fill('Reyes');
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
+    const npiInput = page.getByRole('textbox', { name: 'NPI', exact: true });
     await npiInput.fill('1234567890');
     await expect(page.getByText('check digit does not match', { exact: false }).isVisible()).resolves.toBe(true);
     await npiInput.fill(npi);
     await expect(page.getByText('check digit does not match', { exact: false }).count()).resolves.toBe(0);
-    await page.getByLabel('Practice').fill(practiceName.slice(0, 12));
+    await page.getByRole('combobox', { name: 'Practice' }).fill(practiceName.slice(0, 12));
     await page.getByRole('option', { name: new RegExp(practiceName) }).click();
     await check('register (filled)');
     await screenshot(page, 'register');
@@ -148,7 +150,7 @@ describeInBrowser('web portal in Chromium', () => {
     await check('sign-in');
     await screenshot(page, 'sign-in');
     // Keyboard only: type into the focused fields, Enter submits.
-    await page.getByLabel('Email').focus();
+    await page.getByRole('textbox', { name: 'Email', exact: true }).focus();
     await page.keyboard.type(email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
@@ -168,7 +170,7 @@ describeInBrowser('web portal in Chromium', () => {
   });
 
   it('finds a granted patient by MRN and opens the record, keyboard only', async () => {
-    await page.getByLabel('MRN').focus();
+    await page.getByRole('textbox', { name: 'MRN', exact: true }).focus();
     await page.keyboard.type(mrn.granted);
     await page.keyboard.press('Enter');
     await page.getByText('Quinlan, Avery').waitFor();
@@ -186,11 +188,12 @@ describeInBrowser('web portal in Chromium', () => {
   });
 
   it('shows the record: a tab per section, paging, structured bodies as tables', async () => {
-    await page.getByText('Clinic visit 1', { exact: true }).first().waitFor();
+    await page.getByText('Clinic visit 23', { exact: true }).waitFor();
     await check('record: encounters');
     await screenshot(page, 'record');
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByText('Page 2').waitFor();
+    await page.getByText('Clinic visit 1', { exact: true }).waitFor();
     await page.getByRole('tab', { name: 'Results' }).click();
     await page.getByText('CBC with differential').waitFor();
     const structured = await page.getByText('Basic metabolic panel').count();
@@ -208,21 +211,21 @@ describeInBrowser('web portal in Chromium', () => {
     await page.getByRole('tab', { name: 'Allergies' }).click();
     await page.getByText('No allergies on record.').waitFor();
     await check('record: empty tab');
-    await page.setViewportSize({ width: 375, height: 800 });
+    await resize(page, 375);
     await page.getByRole('tab', { name: 'Encounters' }).click();
-    await page.getByText('Clinic visit 1', { exact: true }).first().waitFor();
+    await page.getByText('Clinic visit 23', { exact: true }).waitFor();
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await check('record at 375 px');
     await screenshot(page, 'record-375');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await resize(page, 1280);
   });
 
   it('offers the request buttons for a not-authorized match, and sends a PCP access request', async () => {
     await page.getByRole('link', { name: 'Patient Selection' }).click();
-    await page.getByRole('radio', { name: 'By name and date of birth' }).check({ force: true });
-    await page.getByLabel('Last name').fill('okafor');
-    await page.getByLabel('First name').fill('BLAKE');
-    await page.getByLabel('Date of birth').fill('2012-07-19');
+    await page.getByRole('radio', { name: 'Name and date of birth' }).check();
+    await page.getByRole('textbox', { name: 'Last name', exact: true }).fill('okafor');
+    await page.getByRole('textbox', { name: 'First name', exact: true }).fill('BLAKE');
+    await page.getByRole('textbox', { name: 'Date of birth', exact: true }).fill('2012-07-19');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('you are not authorized to see their record').waitFor();
     await expect(page.getByRole('button', { name: 'Request non-PCP access' }).isVisible()).resolves.toBe(true);
@@ -231,6 +234,7 @@ describeInBrowser('web portal in Chromium', () => {
     await page.getByRole('button', { name: 'Request PCP access' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Send request' }).click();
     await page.getByText('Your PCP access request is pending.').waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await expect(page.getByRole('button', { name: 'Request PCP access' }).count()).resolves.toBe(0);
     await check('search: request pending');
     const mail = await t.smtp.waitFor((m) => m.to.includes('team@mypatients.test'));
@@ -238,17 +242,21 @@ describeInBrowser('web portal in Chromium', () => {
   });
 
   it('says when a not-authorized patient has no portal account', async () => {
-    await page.getByRole('radio', { name: 'By MRN' }).check({ force: true });
-    await page.getByLabel('MRN').fill(mrn.noPortal);
+    await page.getByRole('radio', { name: 'MRN', exact: true }).check();
+    await page.getByRole('textbox', { name: 'MRN', exact: true }).fill(mrn.noPortal);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('has no patient-portal account').waitFor();
     await expect(page.getByRole('button', { name: 'Request non-PCP access' }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: 'Request PCP access' }).isVisible()).resolves.toBe(true);
     await check('search: no portal account');
-    await page.setViewportSize({ width: 375, height: 800 });
-    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-    await screenshot(page, 'patient-selection-375');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await resize(page, 375);
+    try {
+      await screenshot(page, 'patient-selection-375');
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await check('search at 375 px');
+    } finally {
+      await resize(page, 1280);
+    }
   });
 
   it('validates an invitation token from the header and opens that record', async () => {
@@ -258,12 +266,12 @@ describeInBrowser('web portal in Chromium', () => {
     const token = /Token: ([A-Za-z0-9_-]+)/.exec(mail.text)![1];
     await page.getByRole('button', { name: 'Validate a Token' }).click();
     const dialog = page.getByRole('dialog', { name: 'Validate a Token' });
-    await dialog.getByLabel('Token').fill('wrong-token-value');
-    await dialog.getByLabel('MRN').fill(mrn.token);
+    await dialog.getByRole('textbox', { name: 'Token', exact: true }).fill('wrong-token-value');
+    await dialog.getByRole('textbox', { name: 'MRN', exact: true }).fill(mrn.token);
     await dialog.getByRole('button', { name: 'Validate' }).click();
     await dialog.getByText('do not match a valid invitation').waitFor();
     await check('validate token: error');
-    await dialog.getByLabel('Token').fill(token);
+    await dialog.getByRole('textbox', { name: 'Token', exact: true }).fill(token);
     await dialog.getByRole('button', { name: 'Validate' }).click();
     await dialog.getByText('Token accepted').waitFor();
     await screenshot(page, 'validate-token');
@@ -275,17 +283,18 @@ describeInBrowser('web portal in Chromium', () => {
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
     await check('account');
-    await page.goto('/sponsor');
+    await page.getByRole('link', { name: 'Become a sponsor' }).click();
     await page.getByRole('button', { name: 'Enroll as a sponsor' }).click();
     await page.getByRole('heading', { name: 'My staff' }).waitFor();
     await page.getByRole('button', { name: 'Add a staff member' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a staff member' });
     const staffEmail = `riley.nurse.${Date.now()}@example.test`;
-    await dialog.getByLabel('First name').fill('Riley');
-    await dialog.getByLabel('Last name').fill('Nguyen');
-    await dialog.getByLabel('Email').fill(staffEmail);
+    await dialog.getByRole('textbox', { name: 'First name', exact: true }).fill('Riley');
+    await dialog.getByRole('textbox', { name: 'Last name', exact: true }).fill('Nguyen');
+    await dialog.getByRole('textbox', { name: 'Email', exact: true }).fill(staffEmail);
     await dialog.getByRole('button', { name: 'Send the activation email' }).click();
     await page.getByRole('cell', { name: staffEmail }).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
     await check('sponsor: staff list');
     await screenshot(page, 'sponsor-staff');
 
@@ -293,11 +302,36 @@ describeInBrowser('web portal in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to MyPatients' }).waitFor();
     await page.goto(`/activate?token=${linkToken(mail, 'activate')}`);
-    await page.getByLabel('New password', { exact: true }).fill('marble otter lantern violin 27');
-    await page.getByLabel('Repeat the new password').fill('marble otter lantern violin 27');
+    await page.getByRole('textbox', { name: 'New password', exact: true }).fill('marble otter lantern violin 27');
+    await page.getByRole('textbox', { name: 'Repeat the new password', exact: true }).fill('marble otter lantern violin 27');
     await check('activate');
     await page.getByRole('button', { name: 'Activate my account' }).click();
     await page.getByText('Your account is active').waitFor();
+  });
+
+  it('after a reload, keeps the session through the refresh cookie, or shows sign-in without it', async () => {
+    await page.goto('/sign-in');
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    await page.getByRole('textbox', { name: /6-digit code/ }).fill(await code());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Patient Selection' }).waitFor();
+    t.clock.advance(30_000);
+    await page.reload();
+    const heading = page.getByRole('heading', { name: /^(Patient Selection|Sign in to MyPatients)$/ });
+    await heading.waitFor();
+    const kept = (await heading.innerText()) === 'Patient Selection';
+    const cookie = (await context.cookies()).find((c) => c.path === '/api/v1/auth');
+    if (cookie) {
+      expect(cookie.httpOnly).toBe(true);
+      expect(cookie.sameSite).toBe('Strict');
+      expect(kept).toBe(true);
+    } else {
+      console.warn('the server set no refresh cookie (API.md v1.1): a reload shows sign-in');
+      expect(kept).toBe(false);
+    }
   });
 
   it('has no serious or critical accessibility violation in any state it reached', () => {

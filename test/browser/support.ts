@@ -68,6 +68,8 @@ export async function ensureWebBuilt(): Promise<void> {
       execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'error'], {
         cwd: ROOT,
         stdio: 'pipe',
+        // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
       });
     }
   } finally {
@@ -115,7 +117,27 @@ export async function tabTo(page: Page, text: RegExp, max = 40): Promise<void> {
   throw new Error(`Tab never reached ${text}`);
 }
 
-/** The page fits the viewport's width (no horizontal scrolling at 375 px). */
+/**
+ * How far the page is wider than the viewport (0: no horizontal scrolling at 375 px); when it is,
+ * the widest offending elements are printed.
+ */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  return Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+  const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+  if (overflow > 0) {
+    const culprits = await page.evaluate(`(() => {
+      const w = document.documentElement.clientWidth;
+      return [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > w + 1)
+        .slice(-8)
+        .map((el) => el.tagName + '.' + String(el.className).slice(0, 60) + ' ' + Math.round(el.getBoundingClientRect().right));
+    })()`);
+    console.warn(`page ${overflow}px wider than the viewport:`, culprits);
+  }
+  return overflow;
+}
+
+/** Resizes the viewport and lets the layout settle (AppShell animates its navbar). */
+export async function resize(page: Page, width: number): Promise<void> {
+  await page.setViewportSize({ width, height: width < 600 ? 800 : 900 });
+  await page.waitForTimeout(400);
 }

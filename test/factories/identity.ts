@@ -8,6 +8,7 @@ import { UsersRepository } from '../../src/modules/identity/users.repository.js'
 import type { ModuleTestContext } from '../support/module-test.js';
 import type { TestContext } from '../support/test-app.js';
 import { createPractice, makeNpi, TEST_PASSWORD, type UserOverrides, type UserRow } from './index.js';
+import { openedData } from './notifications.js';
 
 export const STRONG_PASSWORD = 'velvet tractor nebula pickle 93';
 
@@ -25,11 +26,13 @@ export interface NotificationRow {
 
 /** Outbox rows (the email relay may not run in this branch; the rows are the contract with it). */
 export async function notifications(ds: DataSource, filter: { template?: string; to?: string } = {}): Promise<NotificationRow[]> {
-  return ds.query(
+  // One-time tokens are sealed at rest: open them as the sender would (tests read links from here).
+  const found: NotificationRow[] = await ds.query(
     `SELECT id, template, recipient, data FROM notifications
       WHERE ($1::text IS NULL OR template = $1) AND ($2::text IS NULL OR recipient = lower($2)) ORDER BY created_at, id`,
     [filter.template ?? null, filter.to ?? null],
   );
+  return found.map((row) => ({ ...row, data: openedData(row.data) }));
 }
 
 export async function lastNotification(ds: DataSource, template: string, to: string): Promise<NotificationRow> {
@@ -94,7 +97,7 @@ export async function createUser(app: Container, kind: UserKind, overrides: User
   const firstName = overrides.firstName ?? 'Test';
   const lastName = overrides.lastName ?? `User${tag}`;
   // Wall-clock time, as the database default was: rows created in one test keep their creation order.
-  const now = new Date();
+  const now = overrides.createdAt ?? new Date();
   const created = await resolve(app, UsersRepository).insert({
     kind,
     email,
@@ -112,6 +115,7 @@ export async function createUser(app: Container, kind: UserKind, overrides: User
     totpSecret: overrides.totpSecret ?? null,
     emailVerifiedAt: now,
     approvedAt: now,
+    roles: overrides.roles,
     now,
   });
   if (!created) throw new Error(`createUser: ${email} is already taken`);

@@ -90,6 +90,10 @@ export interface UserOverrides {
   lastName?: string;
   password?: string | null;
   totpSecret?: string | null;
+  /** Staff roles (default `team` for staff). */
+  roles?: Array<'team' | 'privacy' | 'admin'>;
+  /** Creation time (default: the wall clock). */
+  createdAt?: Date;
 }
 
 /** An account (bypassing registration) and a bearer token for it: identity's factories. */

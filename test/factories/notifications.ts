@@ -2,6 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/time/clock.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { TEST_SECRETS } from '../../src/config/dev-secrets.js';
+import { NotificationSealer } from '../../src/modules/notifications/notification-sealer.js';
 import { NotificationsRepository, type NotificationSummary } from '../../src/modules/notifications/notifications.repository.js';
 
 /**
@@ -51,4 +54,14 @@ export async function waitForStatus(app: INestApplication, id: string, status: s
     if (Date.now() > deadline) throw new Error(`notification ${id} is ${row?.status ?? 'missing'}, not ${status}, after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+const testSealer = new NotificationSealer({ notificationsEncryptionKey: TEST_SECRETS.NOTIFICATIONS_ENCRYPTION_KEY } as AppConfig);
+
+/**
+ * A notification's data with its sealed one-time fields opened, as the sender would render it
+ * (test key of NODE_ENV=test). The database itself never holds the plain token.
+ */
+export function openedData<T>(data: T): T {
+  return testSealer.open(data as Record<string, unknown>) as T;
 }

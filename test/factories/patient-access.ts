@@ -43,7 +43,8 @@ export function doc(
     category: string;
     occurredAt: string;
     title: string;
-    body: string;
+    body: unknown;
+    confidentiality: string;
   }> = {},
 ) {
   docSeq++;
@@ -114,14 +115,17 @@ export async function addToRoster(ds: DataSource, practiceId: string, npi: strin
   if (outcome === 'no_practice') throw new Error(`addToRoster: no practice ${practiceId}`);
 }
 
-/** Grants a user personal access to a patient (through the repository; not audited). Returns the grant id. */
+/**
+ * Grants a user personal access to a patient (through the repository; not audited). Returns the
+ * grant id. Made at `createdAt` (default now), lasting until `expiresAt` (default a year after it).
+ */
 export async function grantAccess(
   ds: DataSource,
-  g: { userId: string; patientId: string; basis: GrantBasis; sourceId?: string | null },
+  g: { userId: string; patientId: string; basis: GrantBasis; sourceId?: string | null; createdAt?: Date; expiresAt?: Date },
 ): Promise<string> {
   const repository = new AccessGrantsRepository(ds);
   const grant = { userId: g.userId, patientId: g.patientId, basis: g.basis, sourceId: g.sourceId ?? null };
-  const id = (await repository.insertActive(grant, new Date())) ?? (await repository.findActiveId(g.userId, g.patientId, g.basis));
-  if (!id) throw new Error('grantAccess: no grant');
-  return id;
+  const createdAt = g.createdAt ?? new Date();
+  const expiresAt = g.expiresAt ?? new Date(createdAt.getTime() + 365 * 86_400_000);
+  return (await repository.upsertActive(grant, createdAt, expiresAt)).id;
 }

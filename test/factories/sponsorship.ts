@@ -24,7 +24,14 @@ export async function createSponsoredUsers(
 ): Promise<UserRow[]> {
   const users: UserRow[] = [];
   for (let i = 0; i < count; i++) {
-    users.push(await createUser(app, 'sponsored', { sponsorId: sponsor.id, practiceId: sponsor.practiceId, npi: null, ...overrides }));
+    users.push(
+      await createUser(app, 'sponsored', {
+        sponsorId: sponsor.id,
+        practiceId: sponsor.practiceId,
+        npi: null,
+        ...overrides,
+      }),
+    );
   }
   return users;
 }
@@ -45,18 +52,29 @@ export async function notifications(ds: DataSource, template?: string): Promise<
   );
 }
 
-export async function userState(ds: DataSource, id: string): Promise<{ status: string; lock_reason: string | null }> {
+export async function userState(
+  ds: DataSource,
+  id: string,
+): Promise<{ status: string; lock_reason: string | null }> {
   const [row] = await ds.query('SELECT status, lock_reason FROM users WHERE id = $1', [id]);
   return row;
 }
 
-const GLOBALS = { portalUrl: 'https://portal.test', teamEmail: 'team@mypatients.test', teamPhone: '617-555-0199' };
+const GLOBALS = {
+  portalUrl: 'https://portal.test',
+  teamEmail: 'team@mypatients.test',
+  teamPhone: '617-555-0199',
+};
 
 /**
  * Renders a recorded notification with its template in Handlebars strict mode, as the sender
  * will: fails when the data lacks a variable the template uses. Returns subject and text.
  */
-export function renderNotification(row: Pick<NotificationRow, 'template' | 'data'>): { subject: string; text: string; html: string } {
+export function renderNotification(row: Pick<NotificationRow, 'template' | 'data'>): {
+  subject: string;
+  text: string;
+  html: string;
+} {
   const part = (kind: string) => {
     const source = readFileSync(join(process.cwd(), 'templates', `${row.template}.${kind}.hbs`), 'utf8');
     return Handlebars.compile(source, { strict: true })({ ...GLOBALS, ...row.data });
@@ -76,7 +94,14 @@ export async function seedSponsors(ds: DataSource, sponsors: number, usersEach: 
   const tag = Math.random().toString(36).slice(2, 10);
   const now = new Date();
   const practiceId = await new PracticesRepository(ds).insert(
-    { name: `Seed ${tag}`, address: '1 Main St', city: 'Boston', phone: '617-555-0100', fax: '617-555-0101', createdAt: now },
+    {
+      name: `Seed ${tag}`,
+      address: '1 Main St',
+      city: 'Boston',
+      phone: '617-555-0100',
+      fax: '617-555-0101',
+      createdAt: now,
+    },
     db,
   );
   const insert = async (user: Omit<NewUser, 'passwordHash' | 'status' | 'now'>): Promise<string> => {
@@ -115,7 +140,12 @@ export async function seedSponsors(ds: DataSource, sponsors: number, usersEach: 
  * An open validation of `sponsor` listing `users`, as the open job writes it (period of `asOf`,
  * due 30 days later), through sponsorship's repository. Returns its id.
  */
-export async function openValidation(app: INestApplication, sponsor: { id: string }, users: Array<{ id: string }>, asOf: string): Promise<string> {
+export async function openValidation(
+  app: INestApplication,
+  sponsor: { id: string },
+  users: Array<{ id: string }>,
+  asOf: string,
+): Promise<string> {
   const window = validationWindow(asOf);
   return app.get(SponsorValidationsRepository).insert({
     sponsorId: sponsor.id,

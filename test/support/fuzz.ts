@@ -110,6 +110,15 @@ export interface FuzzRequest {
   body?: string;
   contentType?: string;
   label: string;
+  /** The body is broken on purpose in a way the route must refuse (a 4xx): see `isLabelledBad`. */
+  bad?: boolean;
+  /** The method, for an `@All` route (every method is fuzzed); otherwise the route's own. */
+  method?: string;
+}
+
+/** Did the generator break this request's body on purpose, so that the route must answer 4xx? */
+export function isLabelledBad(_route: RouteInfo, r: FuzzRequest): boolean {
+  return r.bad === true;
 }
 
 /**
@@ -122,6 +131,15 @@ export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Re
   const queryParams = route.params.filter((p) => p.in === 'query');
   const valid = route.body ? sampleObject(route.body, ctx) : {};
   const fields = Object.keys(route.body?.properties ?? {});
+  const hasBody = route.body !== undefined;
+  const required = (route.body?.required ?? []).length > 0;
+  /** A string field that cannot take 200,000 characters (every one should say how long it may be). */
+  const boundedField = (f: string) => {
+    const prop = route.body?.properties?.[f];
+    return !prop || prop.type !== 'string' || prop.maxLength === undefined || prop.maxLength < 200_000;
+  };
+  /** A top-level value the body's schema cannot be: not an object, or a key it does not have. */
+  const notTheBody = (v: unknown) => !v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).some((k) => !fields.includes(k));
 
   const paramValue = (name: string) =>
     fc.oneof(
@@ -155,20 +173,25 @@ export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Re
   const w = (weight: number, arbitrary: fc.Arbitrary<BodyPart>) => ({ weight, arbitrary });
   const bodies: Array<{ weight: number; arbitrary: fc.Arbitrary<BodyPart> }> = [
     w(3, fc.constant({ body: JSON.stringify(valid), label: 'valid sample' })),
-    w(1, fc.constant({ body: undefined, label: 'no body' })),
-    w(1, fc.constantFrom('{"a":', '[1,2', '{"a":1}}', '\u0000', '{"a":"\\ud800"}').map((b) => ({ body: b, label: 'malformed json' }))),
-    w(1, fc.constant({ body: '{}', label: 'empty object' })),
-    w(1, fc.constant({ body: 'email=a@b.c&password=x&__proto__[a]=1', contentType: 'application/x-www-form-urlencoded', label: 'form body' })),
-    w(1, fc.constantFrom('text/plain', 'application/xml', 'application/json; charset=utf-16', 'application/json; charset=koi8-r').map((c) => ({ body: 'hello', contentType: c, label: `content-type ${c}` }))),
-    w(0.2, fc.constant({ body: JSON.stringify({ ...valid, pad: 'p'.repeat(1_100_000) }), label: 'over 1 MiB' })),
-    w(2, junkValue.map((v) => ({ body: JSON.stringify(v ?? null), label: 'junk top-level value' }))),
+    w(1, fc.constant({ body: undefined, label: 'no body', bad: required })),
+    w(1, fc.constantFrom('{"a":', '[1,2', '{"a":1}}', '\u0000', '{"a":"\\ud800"}').map((b) => ({ body: b, label: 'malformed json', bad: hasBody }))),
+    w(1, fc.constant({ body: '{}', label: 'empty object', bad: required })),
+    w(1, fc.constant({ body: 'email=a@b.c&password=x&__proto__[a]=1', contentType: 'application/x-www-form-urlencoded', label: 'form body', bad: required })),
+    w(1, fc.constantFrom('text/plain', 'application/xml', 'application/json; charset=utf-16', 'application/json; charset=koi8-r').map((c) => ({ body: 'hello', contentType: c, label: `content-type ${c}`, bad: required }))),
+    w(0.2, fc.constant({ body: JSON.stringify({ ...valid, pad: 'p'.repeat(1_100_000) }), label: 'over 1 MiB', bad: hasBody })),
+    w(2, junkValue.map((v) => ({ body: JSON.stringify(v ?? null), label: 'junk top-level value', bad: hasBody && notTheBody(v) }))),
     w(
       2,
       fc
         .tuple(fc.constantFrom(...PROTO_KEYS), junkValue)
-        .map(([k, v]) => ({ body: withKey(valid, k, v ?? { isAdmin: true, polluted: 'yes' }), label: `prototype key ${k}` })),
+        .map(([k, v]) => ({ body: withKey(valid, k, v ?? { isAdmin: true, polluted: 'yes' }), label: `prototype key ${k}`, bad: hasBody })),
     ),
-    w(1, fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), junkValue).map(([k, v]) => ({ body: JSON.stringify({ ...valid, [k]: v }), label: 'extra field' }))),
+    w(
+      1,
+      fc
+        .tuple(fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !fields.includes(k)), junkValue)
+        .map(([k, v]) => ({ body: JSON.stringify({ ...valid, [k]: v }), label: 'extra field', bad: hasBody })),
+    ),
   ];
   if (route.body) bodies.push(w(4, bodyFromSchema(route.body, ctx).map((b) => ({ body: JSON.stringify(b), label: 'schema-shaped' }))));
   if (fields.length) {
@@ -182,14 +205,16 @@ export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Re
           return { body: JSON.stringify(copy), label: `field ${f} missing` };
         }),
       ),
-      w(0.5, fc.constantFrom(...fields).map((f) => ({ body: JSON.stringify({ ...valid, [f]: 'x'.repeat(200_000) }), label: `field ${f} huge` }))),
+      w(0.5, fc.constantFrom(...fields).map((f) => ({ body: JSON.stringify({ ...valid, [f]: 'x'.repeat(200_000) }), label: `field ${f} huge`, bad: boundedField(f) }))),
     );
   }
   const body = fc.oneof(...bodies.map((b) => ({ weight: Math.max(1, Math.round(b.weight * 5)), arbitrary: b.arbitrary })));
 
+  // An `@All` handler answers every method: fuzz them all.
+  const method = route.method === 'ALL' ? fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE') : fc.constant(undefined);
   return fc
-    .record({ params, query, body })
-    .map(({ params, query, body }) => ({ params: { ...validParams, ...params }, query: query as Record<string, string | string[]>, ...body }));
+    .record({ params, query, body, method })
+    .map(({ params, query, body, method }) => ({ params: { ...validParams, ...params }, query: query as Record<string, string | string[]>, ...body, ...(method ? { method } : {}) }));
 }
 
 /** Text that must never appear in a response: stack frames, source paths, SQL and driver errors. */

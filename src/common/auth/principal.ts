@@ -1,4 +1,4 @@
-import type { LockReason, UserKind, UserStatus } from '../../modules/identity/entities/user.entity.js';
+import type { LockReason, StaffRole, UserKind, UserStatus } from '../../modules/identity/entities/user.entity.js';
 
 /** The signed-in caller, as the auth guard loaded it for this request. */
 export interface AuthUser {
@@ -15,6 +15,8 @@ export interface AuthUser {
   sponsorId: string | null;
   isSponsor: boolean;
   hospitalId: string | null;
+  /** Staff roles as of this request (the guard loads them; empty for other kinds). */
+  roles?: readonly StaffRole[];
 }
 
 export type ApiKeyScope = 'ehr' | 'portal';
@@ -22,4 +24,6 @@ export type ApiKeyScope = 'ehr' | 'portal';
 /** An integration system calling with its API key. */
 export interface ApiClient {
   scope: ApiKeyScope;
+  /** The integration client whose key it was (absent for the development keys of the environment). */
+  clientId?: string;
 }

@@ -78,6 +78,7 @@ export const ERROR_CATALOGUE = {
 
   // Notifications
   notification_not_failed: { status: 409, detail: 'Only a failed notification can be sent again.' },
+  notification_token_discarded: { status: 409, detail: 'The one-time link of this email was discarded when it failed; the user must ask for a new one.' },
 } as const satisfies Record<string, { status: number; detail: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

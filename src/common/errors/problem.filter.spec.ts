@@ -39,4 +39,20 @@ describe('ProblemFilter', () => {
     expect(filter.toProblem(unique).body).toMatchObject({ status: 409, code: 'conflict' });
     expect(JSON.stringify(loggableError(unique))).not.toContain('MRN0012345');
   });
+
+  it('logs a 5xx with the redacted URL, never the raw path (integration paths carry MRNs)', () => {
+    const logged: unknown[] = [];
+    const logging = new ProblemFilter();
+    (logging as unknown as { logger: { error: (...args: unknown[]) => void } }).logger.error = (...args: unknown[]) => logged.push(args);
+    const url = '/api/v1/integration/portal/patients/MRN0012345/care-team?dob=2019-01-02';
+    const req = { method: 'PUT', path: url.split('?')[0], url, originalUrl: url };
+    const res = { headersSent: false, setHeader: () => res, status: () => res, type: () => res, send: () => res };
+    const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) };
+    logging.catch(new Error('boom'), host as never);
+    expect(logged).toHaveLength(1);
+    const text = JSON.stringify(logged);
+    expect(text).not.toContain('MRN0012345');
+    expect(text).not.toContain('2019-01-02');
+    expect(text).toContain('/api/v1/integration/portal/patients/[Redacted]/care-team?dob=[Redacted]');
+  });
 });

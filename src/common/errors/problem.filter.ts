@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
+import { redactUrl } from '../logging/redact-url.js';
 import { ProblemBody, ProblemException, ValidationProblem } from './problem.js';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -36,7 +37,8 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const { body, headers } = this.toProblem(exception, req);
     if (body.status >= 500) {
-      this.logger.error({ err: loggableError(exception), path: req?.path }, 'unhandled error');
+      // The redacted URL, never req.path: integration paths carry MRNs (/patients/:mrn/...).
+      this.logger.error({ err: loggableError(exception), url: redactUrl(req?.originalUrl ?? req?.url) }, 'unhandled error');
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -56,7 +58,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       let detail = detailOf(exception);
-      if (status === 404 && req) detail = `No route ${req.method} ${req.path}.`;
+      if (status === 404 && req) detail = `No route ${req.method} ${redactUrl(req.path)}.`;
       return { body: problem(status, CODE_BY_STATUS[status] ?? `http_${status}`, detail), headers: {} };
     }
     const bodyParserError = exception as { type?: string; status?: number; expose?: boolean; message?: string };

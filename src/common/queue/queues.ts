@@ -20,6 +20,7 @@ export const SCHEDULED_JOB_NAMES = [
   'sponsor-validation-remind',
   'sponsor-validation-enforce',
   'access-request-expiry',
+  'access-grant-expiry',
   'pcp-update-overdue',
 ] as const;
 export type ScheduledJobName = (typeof SCHEDULED_JOB_NAMES)[number];

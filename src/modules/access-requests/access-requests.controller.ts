@@ -1,5 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, Kinds } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { AccessRequestsService } from './access-requests.service.js';
@@ -30,5 +37,14 @@ export class AccessRequestsController {
   @ApiOkResponse({ type: MyAccessRequestPageDto, description: "The caller's requests, newest first." })
   async listMine(@Query() q: AccessRequestListQueryDto, @CurrentUser() user: AuthUser) {
     return this.requests.listMine(user.id, q);
+  }
+
+  @Delete('access-requests/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Withdrawn (status `withdrawn`); the portal no longer offers it for a decision.' })
+  @ApiNotFoundResponse({ description: 'No such request of the caller.' })
+  @ApiConflictResponse({ description: '`request_not_pending` (with the current `status`)' })
+  async withdraw(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.requests.withdraw(user, id);
   }
 }

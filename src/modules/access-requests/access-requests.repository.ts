@@ -176,12 +176,49 @@ export class AccessRequestsRepository {
     return row && toClosed(row);
   }
 
+  /**
+   * Withdraws the requester's own request while it is pending and not past its expiry; undefined
+   * otherwise (unknown, someone else's, or no longer pending).
+   */
+  async withdraw(id: string, requesterId: string, now: Date, manager?: EntityManager): Promise<ClosedRequest | undefined> {
+    const [row] = await returning<ClosedRow>(
+      on(this.dataSource, manager),
+      `UPDATE access_requests SET status = 'withdrawn', decided_at = $3
+        WHERE id = $1 AND requester_id = $2 AND status = 'pending' AND expires_at > $3
+        RETURNING id, requester_id, patient_id, created_at`,
+      [id, requesterId, now],
+    );
+    return row && toClosed(row);
+  }
+
+  /** The requester's open (pending, not lapsed) requests among these patients: one statement. */
+  openForRequester(
+    requesterId: string,
+    patientIds: string[],
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<Array<{ patientId: string; id: string; status: string }>> {
+    return rows(
+      on(this.dataSource, manager),
+      `SELECT r.patient_id AS "patientId", r.id, r.status
+         FROM access_requests r
+        WHERE r.requester_id = $1 AND r.patient_id = ANY($2::uuid[]) AND r.status = 'pending' AND r.expires_at > $3`,
+      [requesterId, patientIds, now],
+    );
+  }
+
   /** The request's status as of `now`; undefined when there is no such request. */
-  async effectiveStatus(id: string, now: Date, manager?: EntityManager): Promise<AccessRequestStatus | undefined> {
+  async effectiveStatus(
+    id: string,
+    now: Date,
+    manager?: EntityManager,
+    requesterId?: string,
+  ): Promise<AccessRequestStatus | undefined> {
     const row = await one<{ status: AccessRequestStatus }>(
       on(this.dataSource, manager),
-      `SELECT ${effectiveStatusSql('r', '$2')} AS status FROM access_requests r WHERE r.id = $1`,
-      [id, now],
+      `SELECT ${effectiveStatusSql('r', '$2')} AS status FROM access_requests r
+        WHERE r.id = $1 AND ($3::uuid IS NULL OR r.requester_id = $3)`,
+      [id, now, requesterId ?? null],
     );
     return row?.status;
   }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { conflict, notFound } from '../../common/errors/problem.js';
@@ -9,7 +9,7 @@ import { addDays, hospitalDate, hospitalInstant } from '../../common/time/hospit
 import { AuditService } from '../audit/index.js';
 import { type Account, AccountDirectoryService } from '../identity/index.js';
 import { NotificationsService } from '../notifications/index.js';
-import { AccessDecisionService, AccessGrantsService, PatientsService } from '../patient-access/index.js';
+import { AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry } from '../patient-access/index.js';
 import { AccessRequestsRepository, type ClosedRequest } from './access-requests.repository.js';
 import { ACCESS_REQUEST_TTL_DAYS, type AccessRequestStatus } from './entities/access-request.entity.js';
 
@@ -48,7 +48,7 @@ function listFilter(q: ListQuery) {
 }
 
 @Injectable()
-export class AccessRequestsService {
+export class AccessRequestsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: AccessRequestsRepository,
@@ -59,7 +59,37 @@ export class AccessRequestsService {
     private readonly patients: PatientsService,
     private readonly decisions: AccessDecisionService,
     private readonly grants: AccessGrantsService,
+    private readonly pendingRegistry: PendingRequestsRegistry,
   ) {}
+
+  /** Search shows the caller's pending non-PCP requests (`pendingRequests`, kind `non_pcp`). */
+  onModuleInit(): void {
+    this.pendingRegistry.register('non_pcp', (userId, patientIds) => this.repository.openForRequester(userId, patientIds, this.clock.now()));
+  }
+
+  /** DELETE /access-requests/:id — the requester withdraws a pending request (status `withdrawn`). */
+  async withdraw(user: AuthUser, id: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      const request = await this.repository.withdraw(id, user.id, now, manager);
+      if (!request) {
+        const current = await this.repository.effectiveStatus(id, now, manager, user.id);
+        if (!current) throw notFound('No such access request.');
+        throw conflict('request_not_pending', `This request is no longer pending (it is ${current}).`, { status: current });
+      }
+      await this.audit.record(
+        {
+          actorId: user.id,
+          actorKind: user.kind,
+          action: 'access_request.withdraw',
+          patientId: request.patientId,
+          outcome: 'success',
+          details: { requestId: id },
+        },
+        manager,
+      );
+    });
+  }
 
   /** POST /patients/:patientId/access-requests */
   async create(user: AuthUser, patientId: string, reason: string | undefined): Promise<{ id: string; status: 'pending'; expiresAt: Date }> {

@@ -25,8 +25,8 @@ export class StaffGrantsController {
   @Get('patients/:patientId/access-grants')
   @ApiOkResponse({ type: GrantViewPageDto, description: "The patient's personal grants, newest first." })
   @ApiNotFoundResponse()
-  async list(@Param('patientId', UuidParam) patientId: string, @Query() q: GrantListQueryDto) {
-    return this.grants.list(patientId, q);
+  async list(@Param('patientId', UuidParam) patientId: string, @Query() q: GrantListQueryDto, @CurrentUser() user: AuthUser) {
+    return this.grants.list(user, patientId, q);
   }
 
   @Delete('access-grants/:id')

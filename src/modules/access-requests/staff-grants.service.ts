@@ -19,10 +19,13 @@ export class StaffGrantsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(patientId: string, q: PageQueryDto & { active?: string }): Promise<Page<GrantView>> {
+  async list(staff: AuthUser, patientId: string, q: PageQueryDto & { active?: string }): Promise<Page<GrantView>> {
     const patient = await this.patients.findById(patientId);
     if (!patient) throw notFound('No such patient.');
-    return this.grants.listForPatient(patient.id, q);
+    const page = await this.grants.listForPatient(patient.id, q);
+    // SPEC §7: staff reads that show a patient are audited.
+    await this.audit.recordStaffReads(staff, 'GET /staff/patients/:patientId/access-grants', [{ patientId: patient.id }]);
+    return page;
   }
 
   /** DELETE /staff/access-grants/:id — 404 when there is no active grant with this id. */

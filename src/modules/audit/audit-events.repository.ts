@@ -26,8 +26,9 @@ export interface AccessLogRow {
 }
 
 /**
- * All SQL of `audit_events` (append-only). The hash chain (`prev_hash`, `hash`) is computed by a
- * database trigger, so rows are inserted with an empty hash and every writer chains the same way.
+ * All SQL of `audit_events` (append-only). An entry is a plain INSERT in the caller's transaction;
+ * `audit_next_id()` takes the transaction id before the sequence value, which the sealer's horizon
+ * rule relies on (docs/audit.md). Sealing happens later, off the request path (AuditSealer).
  */
 @Injectable()
 export class AuditEventsRepository {
@@ -36,19 +37,28 @@ export class AuditEventsRepository {
   async insert(event: NewAuditEvent, at: Date, manager?: EntityManager): Promise<void> {
     await affected(
       on(this.dataSource, manager),
-      `INSERT INTO audit_events (at, actor_id, actor_kind, action, patient_id, basis, outcome, details, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, '')`,
-      [at, event.actorId, event.actorKind, event.action, event.patientId, event.basis, event.outcome, JSON.stringify(event.details)],
+      `INSERT INTO audit_events (id, at, actor_id, actor_kind, action, patient_id, basis, outcome, details)
+       VALUES (audit_next_id(), $1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
+      [
+        at,
+        event.actorId,
+        event.actorKind,
+        event.action,
+        event.patientId,
+        event.basis,
+        event.outcome,
+        JSON.stringify(event.details),
+      ],
     );
   }
 
-  /** One statement for many entries (in order): the chain lock is held for one round trip, not one per entry. */
+  /** One statement for many entries, ids in the given order. */
   async insertMany(events: NewAuditEvent[], at: Date, manager?: EntityManager): Promise<void> {
     if (!events.length) return;
     await affected(
       on(this.dataSource, manager),
-      `INSERT INTO audit_events (at, actor_id, actor_kind, action, patient_id, basis, outcome, details, hash)
-       SELECT $1, e.actor_id, e.actor_kind, e.action, e.patient_id, e.basis, e.outcome, e.details, ''
+      `INSERT INTO audit_events (id, at, actor_id, actor_kind, action, patient_id, basis, outcome, details)
+       SELECT audit_next_id(), $1, e.actor_id, e.actor_kind, e.action, e.patient_id, e.basis, e.outcome, e.details
          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::jsonb[])
               WITH ORDINALITY AS e(actor_id, actor_kind, action, patient_id, basis, outcome, details, n)
         ORDER BY e.n`,
@@ -66,7 +76,11 @@ export class AuditEventsRepository {
   }
 
   /** Entries by signed-in users about one patient, newest first; `limit + 1` rows (the caller pages). */
-  listForPatient(patientId: string, limit: number, after: { at: string; id: string } | null): Promise<AccessLogRow[]> {
+  listForPatient(
+    patientId: string,
+    limit: number,
+    after: { at: string; id: string } | null,
+  ): Promise<AccessLogRow[]> {
     const params: unknown[] = [patientId];
     let filter = '';
     if (after) {

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEventsRepository } from './audit-events.repository.js';
+import { AuditSealer } from './audit-sealer.service.js';
+import { AuditSealsRepository } from './audit-seals.repository.js';
 import { AuditService } from './audit.service.js';
 import { AuditEvent } from './entities/audit-event.entity.js';
 
 /** The append-only audit trail: import AuditModule where AuditService is used (it is not global). */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
-  providers: [AuditService, AuditEventsRepository],
-  exports: [AuditService],
+  providers: [AuditService, AuditEventsRepository, AuditSealsRepository, AuditSealer],
+  exports: [AuditService, AuditSealer],
 })
 export class AuditModule {}

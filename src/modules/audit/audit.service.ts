@@ -43,7 +43,7 @@ const toEvent = (entry: AuditEntry): NewAuditEvent => ({
   details: entry.details ?? {},
 });
 
-/** Writes and reads the append-only audit trail (hash-chained by a database trigger). */
+/** Writes and reads the append-only audit trail (sealed later, off the request path, by AuditSealer). */
 @Injectable()
 export class AuditService {
   constructor(
@@ -56,19 +56,50 @@ export class AuditService {
     await this.repository.insert(toEvent(entry), this.clock.now(), manager);
   }
 
-  /**
-   * Records several entries in one statement: the chain lock is then held for one round trip,
-   * not one per entry (search records one entry per match).
-   */
+  /** Records several entries in one statement (search records one entry per match). */
   async recordMany(entries: AuditEntry[], manager?: EntityManager): Promise<void> {
     await this.repository.insertMany(entries.map(toEvent), this.clock.now(), manager);
+  }
+
+  /**
+   * SPEC §7: a staff read that shows patients is audited, one `staff.patient_read` per patient
+   * shown (duplicates folded), with `details.route` (the route template, e.g.
+   * `GET /staff/pcp-updates`). Entries with `patientId: null` are for reads that may show patient
+   * data without naming a patient (support requests' text and screenshots). One statement.
+   */
+  async recordStaffReads(
+    staff: { id: string; kind: string },
+    route: string,
+    shown: Array<{ patientId: string | null; details?: Record<string, unknown> }>,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const seen = new Set<string>();
+    const entries: AuditEntry[] = [];
+    for (const item of shown) {
+      if (item.patientId !== null) {
+        if (seen.has(item.patientId)) continue;
+        seen.add(item.patientId);
+      }
+      entries.push({
+        actorId: staff.id,
+        actorKind: staff.kind,
+        action: 'staff.patient_read',
+        patientId: item.patientId,
+        outcome: 'success',
+        details: { ...item.details, route },
+      });
+    }
+    if (entries.length) await this.recordMany(entries, manager);
   }
 
   /**
    * Who did what with one patient's record, newest first: entries by signed-in users (views,
    * document lists, searches that matched the patient, denials, grants), keyset-paginated.
    */
-  async listForPatient(patientId: string, page: { limit: number; after: { at: string; id: string } | null }): Promise<AccessLogPage> {
+  async listForPatient(
+    patientId: string,
+    page: { limit: number; after: { at: string; id: string } | null },
+  ): Promise<AccessLogPage> {
     const found = await this.repository.listForPatient(patientId, page.limit, page.after);
     const items = found.slice(0, page.limit);
     const last = items[items.length - 1];

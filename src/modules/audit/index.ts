@@ -1,4 +1,13 @@
-/** What other modules may use of the audit trail. */
+/** What other modules (and scripts/audit-verify.ts) may use of the audit trail. */
 export { AuditModule } from './audit.module.js';
-export { AuditService, type AccessLogItem, type AccessLogPage, type AuditEntry, type AuditOutcome } from './audit.service.js';
-export { chainHasHead, verifyAuditChain, type ChainBreak, type ChainReport } from './audit-chain.js';
+export {
+  AuditService,
+  type AccessLogItem,
+  type AccessLogPage,
+  type AuditEntry,
+  type AuditOutcome,
+} from './audit.service.js';
+export { AuditSealer, type SealOptions, type SealResult } from './audit-sealer.service.js';
+export { keyRing, type AuditKeyRing, type SignedCheckpoint } from './audit-link.js';
+export { readCheckpoints } from './audit-checkpoints.js';
+export { trailOf, verifyAuditTrail, type VerifyReport, type VerifyStatus } from './audit-verifier.js';

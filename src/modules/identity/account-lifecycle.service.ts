@@ -6,6 +6,8 @@ import { ActionTokensService } from './action-tokens.service.js';
 import { SessionService } from './auth/session.service.js';
 import type { SponsoredRole } from './entities/user.entity.js';
 import { UsersRepository, type LockedAccount } from './users.repository.js';
+import { AccountAdministrationRepository } from './account-administration.repository.js';
+import { unverifiedCutoff } from './account-status.policy.js';
 
 export interface SponsoredInvite {
   sponsorId: string;
@@ -24,6 +26,7 @@ export interface SponsoredInvite {
 export class AccountLifecycleService {
   constructor(
     private readonly users: UsersRepository,
+    private readonly administration: AccountAdministrationRepository,
     private readonly sessions: SessionService,
     private readonly actionTokens: ActionTokensService,
     private readonly clock: Clock,
@@ -36,7 +39,12 @@ export class AccountLifecycleService {
 
   /** Creates an invited sponsored account (no password until activation). Throws `email_taken`. */
   async inviteSponsoredUser(manager: EntityManager, invite: SponsoredInvite): Promise<{ id: string }> {
-    const created = await this.users.insertInvitedSponsored(invite, this.clock.now(), manager);
+    const now = this.clock.now();
+    // An unverified registration older than seven days holds no email (API.md v1.1).
+    for (const id of await this.administration.releaseStaleRegistrations(invite.email, null, unverifiedCutoff(now), now, manager)) {
+      await this.actionTokens.voidAll(manager, id);
+    }
+    const created = await this.users.insertInvitedSponsored(invite, now, manager);
     if (!created) throw conflict('email_taken', 'An account with this email already exists.');
     return created;
   }

@@ -134,19 +134,33 @@ export class AccountManagementRepository {
     return row.id;
   }
 
-  /** `pending_email` → `pending_approval`; undefined when the account was not waiting for it. */
+  /**
+   * `pending_email` → `pending_approval`; undefined when the account was not waiting for it, or was
+   * registered at or before `cutoff` (the seven-day release: it can no longer be verified).
+   */
   async markEmailVerified(
     userId: string,
     now: Date,
+    cutoff: Date,
     manager?: EntityManager,
   ): Promise<{ id: string; firstName: string; lastName: string } | undefined> {
     const [row] = await returning<{ id: string; first_name: string; last_name: string }>(
       on(this.dataSource, manager),
       `UPDATE users SET status = 'pending_approval', email_verified_at = $2, updated_at = $2
-        WHERE id = $1 AND status = 'pending_email' RETURNING id, first_name, last_name`,
-      [userId, now],
+        WHERE id = $1 AND status = 'pending_email' AND created_at > $3 RETURNING id, first_name, last_name`,
+      [userId, now, cutoff],
     );
     return row && { id: row.id, firstName: row.first_name, lastName: row.last_name };
+  }
+
+  /** The registration awaiting its email at this address, if made after `cutoff`. */
+  async findPendingEmail(email: string, cutoff: Date, manager?: EntityManager): Promise<{ id: string; firstName: string } | undefined> {
+    const row = await one<{ id: string; first_name: string }>(
+      on(this.dataSource, manager),
+      `SELECT id, first_name FROM users WHERE email = $1 AND kind = 'provider' AND status = 'pending_email' AND created_at > $2`,
+      [email, cutoff],
+    );
+    return row && { id: row.id, firstName: row.first_name };
   }
 
   // --- staff review ---
@@ -223,13 +237,19 @@ export class AccountManagementRepository {
     }));
   }
 
-  /** Lifts a failed-sign-in or staff lock (the caller checked which lock it is). */
-  async unlock(userId: string, now: Date, manager?: EntityManager): Promise<void> {
-    await affected(
+  /**
+   * Lifts a failed-sign-in or staff lock (the caller checked which lock it is): the account gets back
+   * the status the staff lock interrupted (an invited one stays invited), else `active`. The status set.
+   */
+  async unlock(userId: string, now: Date, manager?: EntityManager): Promise<UserStatus> {
+    const [row] = await returning<{ status: UserStatus }>(
       on(this.dataSource, manager),
-      `UPDATE users SET status = 'active', lock_reason = NULL, locked_until = NULL, failed_login_count = 0, updated_at = $2 WHERE id = $1`,
+      `UPDATE users SET status = COALESCE(status_before, 'active'), status_before = NULL, lock_reason = NULL, locked_until = NULL,
+              failed_login_count = 0, updated_at = $2
+        WHERE id = $1 RETURNING status`,
       [userId, now],
     );
+    return row?.status ?? 'active';
   }
 
   // --- email change ---

@@ -1,4 +1,4 @@
-import { forbidden, type ProblemException } from '../../common/errors/problem.js';
+import { conflict, forbidden, type ProblemException } from '../../common/errors/problem.js';
 import type { LockReason, UserStatus } from './entities/user.entity.js';
 
 /**
@@ -124,4 +124,55 @@ export function effectiveStatusSql(alias: string, nowParam: string): string {
 /** SQL expression of `effectiveLockReason` over the columns of `alias`. */
 export function effectiveLockReasonSql(alias: string, nowParam: string): string {
   return `CASE WHEN ${expiredLockSql(alias, nowParam)} THEN NULL ELSE ${alias}.lock_reason END`;
+}
+
+// --- what the MyPatients team may do to an account (issue 16; state diagram in docs/identity.md) ---
+
+/** A registration still `pending_email` this long after it was made is released (API.md v1.1). */
+export const UNVERIFIED_RELEASE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Registrations made at or before this instant can no longer be verified and hold nothing. */
+export function unverifiedCutoff(now: Date): Date {
+  return new Date(now.getTime() - UNVERIFIED_RELEASE_MS);
+}
+
+export type StaffAccountAction = 'lock' | 'deactivate' | 'reactivate' | 'reset_mfa' | 'resend_link';
+
+/** The facts a staff action's rule reads (stored; made effective here). */
+export interface AdministeredFacts extends AccountStatusFacts {
+  hospitalId: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Why the team may not apply `action` to an account in this state (409), or null when it may:
+ * - lock: active, invited, or under a failed-sign-in lock (a validation lock is the sponsor's to end,
+ *   so a staff lock never replaces it);
+ * - deactivate: anything not yet deactivated; reactivate: only a deactivated account;
+ * - reset_mfa: a local account that is active or locked (hospital accounts have neither: `not_applicable`);
+ * - resend_link: a registration awaiting its email (within the seven days) or an invited account.
+ */
+export function staffActionRefusal(action: StaffAccountAction, target: AdministeredFacts, now: Date): ProblemException | null {
+  const { status, lockReason } = effectiveFacts(target, now);
+  const refuse = (detail: string) => conflict('invalid_state', detail, { currentStatus: status });
+  switch (action) {
+    case 'lock':
+      if (status === 'active' || status === 'invited' || (status === 'locked' && lockReason === 'failed_logins')) return null;
+      return refuse(status === 'locked' ? `This account is already locked (${lockReason}).` : `A ${status} account cannot be locked.`);
+    case 'deactivate':
+      return status === 'deactivated' ? refuse('This account is already deactivated.') : null;
+    case 'reactivate':
+      return status === 'deactivated' ? null : refuse('Only a deactivated account can be reactivated.');
+    case 'reset_mfa':
+      if (target.hospitalId) return conflict('not_applicable', 'This account signs in through the hospital: it has no password or authenticator here.');
+      return status === 'active' || status === 'locked' ? null : refuse(`A ${status} account has no sign-in to reset.`);
+    case 'resend_link':
+      if (status === 'invited') return null;
+      if (status === 'pending_email') {
+        return target.createdAt.getTime() > unverifiedCutoff(now).getTime()
+          ? null
+          : refuse('This registration was not verified within seven days; the person registers again.');
+      }
+      return refuse('Nothing on this account awaits a link.');
+  }
 }

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { AccountManagementRepository } from './account-management.repository.js';
 import type { AccountUnlockedDto } from './dto/registrations.dto.js';
+import { administrationRefusal } from './staff-roles.policy.js';
 
 /** Staff unlock of a failed-sign-in or staff lock (a validation lock ends when the sponsor completes validation). */
 @Injectable()
@@ -23,13 +24,15 @@ export class AccountUnlockService {
     return this.dataSource.transaction(async (manager) => {
       const user = await this.accounts.findForStaffAction(userId, manager);
       if (!user) throw notFound('No account has this id.');
+      const refusal = administrationRefusal(staff, user);
+      if (refusal) throw refusal;
       if (user.status !== 'locked')
         throw conflict('not_locked', `This account is ${user.status}, not locked.`, { currentStatus: user.status });
       if (user.lockReason === 'validation_overdue') {
         throw conflict('validation_lock', 'This account is locked until its sponsor completes the overdue validation.');
       }
       const now = this.clock.now();
-      await this.accounts.unlock(user.id, now, manager);
+      const status = await this.accounts.unlock(user.id, now, manager);
       await this.notifications.record(manager, {
         template: 'account-unlocked',
         to: user.email,
@@ -46,7 +49,7 @@ export class AccountUnlockService {
         },
         manager,
       );
-      return { status: 'active' as const };
+      return { status: status === 'invited' ? ('invited' as const) : ('active' as const) };
     });
   }
 }

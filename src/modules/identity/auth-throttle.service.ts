@@ -11,6 +11,7 @@ export const AUTH_LIMITS = {
   loginAccount: { name: 'auth-login-account', points: 10, durationSeconds: 60, blockSeconds: 60 },
   mfaAccount: { name: 'auth-mfa-account', points: 10, durationSeconds: 300 },
   forgotAccount: { name: 'auth-forgot-account', points: 5, durationSeconds: 3600 },
+  verifyResend: { name: 'auth-verify-resend', points: 5, durationSeconds: 3600 },
   emailChange: { name: 'auth-email-change', points: 5, durationSeconds: 900 },
   supportUser: { name: 'support-user', points: 10, durationSeconds: 3600 },
   practiceSearchIp: { name: 'practice-search-ip', points: 120, durationSeconds: 60 },

@@ -52,6 +52,14 @@ export class AuthController {
   }
 
   @Public()
+  @Post('verify-email/resend')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: AcceptedDto, description: 'Always the same answer: a fresh link is emailed while that registration awaits its email' })
+  resendVerification(@Body() dto: ForgotDto, @ClientIp() ip: string): Promise<AcceptedDto> {
+    return this.registration.resendVerification(dto.email, ip);
+  }
+
+  @Public()
   @Post('activate')
   @HttpCode(200)
   @ApiOkResponse({ type: ActivatedDto })

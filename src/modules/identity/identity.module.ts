@@ -50,6 +50,15 @@ import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository } from './users.repository.js';
 import { AccountDirectoryRepository } from './account-directory.repository.js';
 import { UserViewService } from './user-view.js';
+import { AccountAdministrationRepository } from './account-administration.repository.js';
+import { AccountRecoveryService } from './account-recovery.service.js';
+import { PracticeMoveService } from './practice-move.service.js';
+import { SponsorTransferHooks } from './sponsor-transfer.port.js';
+import { StaffAccountActionsService } from './staff-account-actions.service.js';
+import { StaffAccountsService } from './staff-accounts.service.js';
+import { StaffDirectoryRepository } from './staff-directory.repository.js';
+import { StaffDirectoryService } from './staff-directory.service.js';
+import { StaffUsersController } from './staff-users.controller.js';
 
 /** Accounts, sign-in and sessions. Not global: other modules import it from `../identity/index.js`. */
 @Module({
@@ -101,8 +110,24 @@ import { UserViewService } from './user-view.js';
     UserViewService,
     AccountDirectoryService,
     AccountLifecycleService,
+    AccountAdministrationRepository,
+    StaffDirectoryRepository,
+    StaffDirectoryService,
+    StaffAccountsService,
+    StaffAccountActionsService,
+    AccountRecoveryService,
+    PracticeMoveService,
+    SponsorTransferHooks,
   ],
-  controllers: [AuthController, MeController, PracticesController, StaffAccountsController],
-  exports: [SessionService, PasswordService, ActionTokensService, AccountDirectoryService, AccountLifecycleService],
+  controllers: [AuthController, MeController, PracticesController, StaffAccountsController, StaffUsersController],
+  exports: [
+    SessionService,
+    PasswordService,
+    ActionTokensService,
+    AccountDirectoryService,
+    AccountLifecycleService,
+    PracticeMoveService,
+    SponsorTransferHooks,
+  ],
 })
 export class IdentityModule {}

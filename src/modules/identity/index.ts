@@ -2,6 +2,8 @@
 export { IdentityModule } from './identity.module.js';
 export { AccountDirectoryService } from './account-directory.service.js';
 export { AccountLifecycleService, type SponsoredInvite } from './account-lifecycle.service.js';
+export { PracticeMoveService } from './practice-move.service.js';
+export { SponsorTransferHooks, type SponsorTransferHook, type SponsoredUsersTransferred } from './sponsor-transfer.port.js';
 export {
   assertMaySignIn,
   effectiveLockReason,
@@ -26,6 +28,8 @@ export { ACTION_TOKEN_PURPOSES, type ActionTokenPurpose } from './entities/actio
 export {
   LOCK_REASONS,
   SPONSORED_ROLES,
+  STAFF_ROLES,
+  type StaffRole,
   USER_KINDS,
   USER_STATUSES,
   type LockReason,

@@ -8,7 +8,10 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { isUniqueViolation } from '../../database/sql.js';
 import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
+import { AccountAdministrationRepository } from './account-administration.repository.js';
 import { AccountManagementRepository, USERS_UNIQUE } from './account-management.repository.js';
+import { unverifiedCutoff } from './account-status.policy.js';
+import { AUTH_LIMITS, AuthThrottle } from './auth-throttle.service.js';
 import { ActionTokensService } from './action-tokens.service.js';
 import type { HospitalAccountDto, NewPracticeDto, RegisterDto } from './dto/auth.dto.js';
 import type { EmailVerifiedDto, HospitalAccountCreatedDto, RegisteredDto } from './dto/registrations.dto.js';
@@ -53,6 +56,8 @@ export class RegistrationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly accounts: AccountManagementRepository,
+    private readonly administration: AccountAdministrationRepository,
+    private readonly throttle: AuthThrottle,
     private readonly practices: PracticesRepository,
     private readonly clock: Clock,
     private readonly passwords: PasswordService,
@@ -114,7 +119,9 @@ export class RegistrationService {
     return this.dataSource.transaction(async (manager) => {
       const spent = await this.tokens.consume(manager, token, 'verify_email');
       if (!spent) throw badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
-      const user = await this.accounts.markEmailVerified(spent.userId, this.clock.now(), manager);
+      const now = this.clock.now();
+      // Seven days after registering, a registration can no longer be verified, whatever its link's expiry.
+      const user = await this.accounts.markEmailVerified(spent.userId, now, unverifiedCutoff(now), manager);
       if (!user) throw badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
       // The team hears of a registration once it can be reviewed (email confirmed).
       await this.notifications.record(manager, {
@@ -162,7 +169,44 @@ export class RegistrationService {
     }
   }
 
+  /**
+   * A fresh verification link for a registration still awaiting its email (earlier links void).
+   * The caller learns nothing: the answer is the same for any address; only throttling is visible.
+   */
+  async resendVerification(emailRaw: string, ip: string): Promise<{ status: 'accepted' }> {
+    await this.throttle.ip(ip);
+    const email = emailRaw.trim().toLowerCase();
+    await this.throttle.account(AUTH_LIMITS.verifyResend, email);
+    await this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const pending = await this.accounts.findPendingEmail(email, unverifiedCutoff(now), manager);
+      if (!pending) return;
+      const token = await this.tokens.issue(manager, pending.id, 'verify_email');
+      await this.notifications.record(manager, {
+        template: 'verify-email',
+        to: email,
+        data: { firstName: pending.firstName, token },
+        idempotencyKey: `verify-email:${pending.id}:${now.getTime()}`,
+      });
+      await this.audit.record(
+        { actorId: pending.id, actorKind: 'provider', action: 'auth.verify_email_resent', outcome: 'success', details: { ip } },
+        manager,
+      );
+    });
+    return { status: 'accepted' };
+  }
+
+  /** Frees the email and NPI held by registrations left unverified for seven days, then checks both. */
   private async assertFree(manager: EntityManager, email: string, npi: string): Promise<void> {
+    const now = this.clock.now();
+    const released = await this.administration.releaseStaleRegistrations(email, npi, unverifiedCutoff(now), now, manager);
+    for (const id of released) {
+      await this.tokens.voidAll(manager, id);
+      await this.audit.record(
+        { actorId: null, actorKind: 'system', action: 'auth.registration_released', outcome: 'success', details: { userId: id } },
+        manager,
+      );
+    }
     const taken = await this.accounts.takenKeys(email, npi, manager);
     if (taken.npi) throw npiTaken();
     if (taken.email) throw emailTaken();

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { preparedQuery } from '../../database/prepared-query.js';
 import { affected, on, one, returning, rows } from '../../database/sql.js';
 import { effectiveLockReasonSql, effectiveStatusSql } from './account-status.policy.js';
-import type { LockReason, UserKind, UserStatus } from './entities/user.entity.js';
+import type { LockReason, StaffRole, UserKind, UserStatus } from './entities/user.entity.js';
 
 /** The part of a session that signing tokens needs. */
 export interface SessionRef {
@@ -42,6 +42,7 @@ export interface PrincipalRow {
   sponsor_id: string | null;
   is_sponsor: boolean;
   hospital_id: string | null;
+  roles: StaffRole[];
   revoked_at: Date | null;
   expires_at: Date;
 }
@@ -52,12 +53,12 @@ export interface PrincipalRow {
  * Exported for the benchmark's baseline server, which must run the same statement.
  */
 export const PRINCIPAL_SQL = `SELECT u.id, u.kind, ${effectiveStatusSql('u', '$3')} AS status, ${effectiveLockReasonSql('u', '$3')} AS lock_reason,
-       u.email, u.first_name, u.last_name, u.npi, u.practice_id, u.sponsor_id, u.is_sponsor, u.hospital_id, s.revoked_at, s.expires_at
+       u.email, u.first_name, u.last_name, u.npi, u.practice_id, u.sponsor_id, u.is_sponsor, u.hospital_id, u.roles, s.revoked_at, s.expires_at
   FROM sessions s JOIN users u ON u.id = s.user_id
  WHERE s.id = $1::uuid AND u.id = $2::uuid`;
 
 /** The prepared statement's name (one name per distinct text: bump it when the text changes). */
-export const PRINCIPAL_STATEMENT = 'auth_principal_v2';
+export const PRINCIPAL_STATEMENT = 'auth_principal_v3';
 
 /** All SQL of `sessions` and `refresh_tokens`. */
 @Injectable()
@@ -142,6 +143,23 @@ export class SessionsRepository {
       [sessionId, now, reason],
     );
     return ended.length > 0;
+  }
+
+  /** A user's live sessions (not ended, not past their absolute end, active since `idleSince`), newest first. */
+  async listLive(
+    userId: string,
+    now: Date,
+    idleSince: Date,
+    manager?: EntityManager,
+  ): Promise<Array<{ id: string; createdAt: Date; lastActiveAt: Date; method: string }>> {
+    const found = await rows<{ id: string; created_at: Date; last_active_at: Date; method: string }>(
+      on(this.dataSource, manager),
+      `SELECT id, created_at, last_active_at, method FROM sessions
+        WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_active_at > $3
+        ORDER BY created_at DESC, id DESC`,
+      [userId, now, idleSince],
+    );
+    return found.map((r) => ({ id: r.id, createdAt: r.created_at, lastActiveAt: r.last_active_at, method: r.method }));
   }
 
   /** Ends every open session of a user, except `exceptSessionId`; the number ended. */

@@ -76,8 +76,8 @@ export class StaffAccountsController {
 
   @Get('support-requests')
   @ApiOkResponse({ type: SupportRequestPageDto })
-  supportRequests(@Query() query: ListDto): Promise<SupportRequestPageDto> {
-    return this.support.list(query);
+  supportRequests(@CurrentUser() staff: AuthUser, @Query() query: ListDto): Promise<SupportRequestPageDto> {
+    return this.support.list(staff, query);
   }
 
   @Get('support-requests/:id/screenshot')
@@ -90,8 +90,8 @@ export class StaffAccountsController {
       'image/jpeg': { schema: { type: 'string', format: 'binary' } },
     },
   })
-  async screenshot(@Param('id', UuidParam) id: string): Promise<StreamableFile> {
-    const { bytes, type } = await this.support.screenshot(id);
+  async screenshot(@CurrentUser() staff: AuthUser, @Param('id', UuidParam) id: string): Promise<StreamableFile> {
+    const { bytes, type } = await this.support.screenshot(staff, id);
     return new StreamableFile(bytes, { type, disposition: 'inline', length: bytes.length });
   }
 }

@@ -75,11 +75,17 @@ export class SupportRequestsService {
   }
 
   /** The staff queue, newest first. */
-  async list(query: ListDto): Promise<Page<SupportRequestItemDto>> {
+  async list(staff: AuthUser, query: ListDto): Promise<Page<SupportRequestItemDto>> {
     const limit = pageLimit(query.limit);
     const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
     const now = this.clock.now();
     const page = toPage(await this.requests.page(cursor, limit + 1), limit, (r) => [r.cursorAt, r.id]);
+    // SPEC §7: the requests' text may show a patient (they name none): one staff read per request shown.
+    await this.audit.recordStaffReads(
+      staff,
+      'GET /staff/support-requests',
+      page.items.map((r) => ({ patientId: null, details: { supportRequestId: r.id } })),
+    );
     return {
       items: page.items.map((r) => ({
         id: r.id,
@@ -98,9 +104,10 @@ export class SupportRequestsService {
     };
   }
 
-  async screenshot(id: string): Promise<{ bytes: Buffer; type: string }> {
+  async screenshot(staff: AuthUser, id: string): Promise<{ bytes: Buffer; type: string }> {
     const shot = await this.requests.findScreenshot(id);
     if (!shot) throw notFound('This support request has no screenshot.');
+    await this.audit.recordStaffReads(staff, 'GET /staff/support-requests/:id/screenshot', [{ patientId: null, details: { supportRequestId: id } }]);
     return shot;
   }
 }

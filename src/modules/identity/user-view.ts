@@ -16,6 +16,8 @@ export interface UserView {
   status: string;
   lockReason: string | null;
   hospitalCredentialed: boolean;
+  /** Staff only. */
+  roles?: string[];
 }
 
 function toUserView(r: UserViewRow): UserView {
@@ -31,6 +33,7 @@ function toUserView(r: UserViewRow): UserView {
     status: r.status,
     lockReason: r.lock_reason ?? null,
     hospitalCredentialed: r.hospital_id !== null,
+    ...(r.kind === 'staff' ? { roles: r.roles } : {}),
   };
 }
 

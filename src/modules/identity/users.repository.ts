@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { affected, on, one, returning, rows } from '../../database/sql.js';
 import { effectiveLockReasonSql, effectiveStatusSql } from './account-status.policy.js';
-import type { LockReason, SponsoredRole, UserKind, UserStatus } from './entities/user.entity.js';
+import type { LockReason, SponsoredRole, StaffRole, UserKind, UserStatus } from './entities/user.entity.js';
 
 /** A user as sign-in needs it (password, TOTP, lock state). */
 export interface AuthAccount {
@@ -75,6 +75,7 @@ export interface UserViewRow {
   lock_reason: LockReason | null;
   practice_id: string | null;
   practice_name: string | null;
+  roles: StaffRole[];
 }
 
 /** A user an overdue validation locked (to be told). */
@@ -104,6 +105,8 @@ export interface NewUser {
   totpSecret?: string | null;
   emailVerifiedAt?: Date | null;
   approvedAt?: Date | null;
+  /** Staff roles; default `team` for staff, none for other kinds. */
+  roles?: StaffRole[];
   now: Date;
 }
 
@@ -240,7 +243,7 @@ export class UsersRepository {
       on(this.dataSource, manager),
       `SELECT u.id, u.kind, u.email, u.first_name, u.last_name, u.npi, u.is_sponsor, u.hospital_id,
               ${effectiveStatusSql('u', '$2')} AS status, ${effectiveLockReasonSql('u', '$2')} AS lock_reason,
-              p.id AS practice_id, p.name AS practice_name
+              p.id AS practice_id, p.name AS practice_name, u.roles
          FROM users u
          LEFT JOIN users s ON s.id = u.sponsor_id
          LEFT JOIN practices p ON p.id = COALESCE(u.practice_id, s.practice_id)
@@ -255,8 +258,8 @@ export class UsersRepository {
       on(this.dataSource, manager),
       `INSERT INTO users (kind, email, password_hash, first_name, last_name, npi, practice_id, sponsor_id, sponsored_role,
                           is_sponsor, hospital_id, status, lock_reason, locked_until, totp_secret, email_verified_at, approved_at,
-                          created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+                          created_at, updated_at, roles)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19::text[])
        ON CONFLICT (email) DO NOTHING RETURNING id`,
       [
         user.kind,
@@ -277,6 +280,7 @@ export class UsersRepository {
         user.emailVerifiedAt ?? null,
         user.approvedAt ?? null,
         user.now,
+        user.roles ?? (user.kind === 'staff' ? ['team'] : []),
       ],
     );
     return row;

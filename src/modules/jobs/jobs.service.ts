@@ -1,17 +1,15 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { badRequest, notFound } from '../../common/errors/problem.js';
 import { JOBS, QUEUES, SCHEDULED_JOB_OPTIONS, scheduledJobId, type ScheduledJobName } from '../../common/queue/queues.js';
 import { Clock } from '../../common/time/clock.js';
-import { hospitalDate, isIsoDate } from '../../common/time/hospital-time.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { hospitalDate } from '../../common/time/hospital-time.js';
 import { AuditService } from '../audit/index.js';
+import { asOfProblem } from './as-of.policy.js';
 import { JobsRepository } from './jobs.repository.js';
-
-/** Job date arithmetic (and PostgreSQL timestamps) need a sane year: 9999-12-31 plus a day broke it (500). */
-const ASOF_MIN = '2000-01-01';
-const ASOF_MAX = '2199-12-31';
 
 export interface ScheduledJobHandler {
   name: ScheduledJobName;
@@ -46,6 +44,7 @@ export class JobsService {
     @InjectQueue(QUEUES.jobs) private readonly queue: Queue,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Called by the explorer for each `@ScheduledJob` it discovers (declare jobs with the decorator, not with this). */
@@ -74,16 +73,7 @@ export class JobsService {
 
   /** `POST /staff/jobs/:name/run`: runs now for `asOf` (default today, hospital time) and audits the run. */
   async runForStaff(user: AuthUser, name: string, asOf = hospitalDate(this.clock.now())): Promise<JobRunResult> {
-    if (!isIsoDate(asOf)) {
-      throw badRequest('validation_failed', 'asOf is not a calendar date.', {
-        errors: [{ field: 'asOf', message: 'asOf must be a real calendar date' }],
-      });
-    }
-    if (asOf < ASOF_MIN || asOf > ASOF_MAX) {
-      throw badRequest('validation_failed', 'asOf is out of range.', {
-        errors: [{ field: 'asOf', message: `asOf must be between ${ASOF_MIN} and ${ASOF_MAX}` }],
-      });
-    }
+    this.assertAsOf(asOf);
     const result = await this.run(name, asOf);
     await this.audit.record({
       actorId: user.id,
@@ -93,6 +83,32 @@ export class JobsService {
       details: { ...result },
     });
     return result;
+  }
+
+  /**
+   * A run taken from the queue (cron's, or anything else that wrote to it): the same `asOf` bounds
+   * as the staff route, and audited as the system's run — the queue is no unaudited way in.
+   */
+  async runQueued(data: Partial<ScheduledJobRun>): Promise<JobRunResult> {
+    const name = typeof data?.name === 'string' ? data.name : '';
+    const asOf = typeof data?.asOf === 'string' ? data.asOf : '';
+    const entry = { actorId: null, actorKind: 'system', action: 'job.run' } as const;
+    try {
+      this.assertAsOf(asOf);
+      if (!this.has(name)) throw notFound(`No job named "${name}".`);
+    } catch (refusal) {
+      await this.audit.record({ ...entry, outcome: 'denied', details: { job: name.slice(0, 60), asOf: asOf.slice(0, 20), source: 'queue' } });
+      throw refusal;
+    }
+    const result = await this.run(name, asOf);
+    await this.audit.record({ ...entry, outcome: 'success', details: { ...result, source: 'queue' } });
+    return result;
+  }
+
+  /** 400 `validation_failed` (field `asOf`) unless `asOf` is a date the jobs may run for. */
+  private assertAsOf(asOf: string): void {
+    const problem = asOfProblem(asOf, hospitalDate(this.clock.now()), this.config.allowFutureAsOf);
+    if (problem) throw badRequest('validation_failed', problem.detail, { errors: [{ field: 'asOf', message: problem.message }] });
   }
 
   /** Cron's part: put the run on the queue once per job and date. */

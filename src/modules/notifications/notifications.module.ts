@@ -7,6 +7,7 @@ import { AuditModule } from '../audit/index.js';
 import { Notification } from './entities/notification.entity.js';
 import { createMailTransport, MAIL_TRANSPORT, type MailTransport } from './mail-transport.js';
 import { NotificationRendererService } from './notification-renderer.service.js';
+import { NotificationSealer } from './notification-sealer.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsProcessor } from './notifications.processor.js';
 import { NotificationsRelay } from './notifications.relay.js';
@@ -41,6 +42,7 @@ import { QueuesDashboardController } from './queues-dashboard.controller.js';
     NotificationsService,
     NotificationsRepository,
     NotificationRendererService,
+    NotificationSealer,
     NotificationsRelay,
     NotificationsProcessor,
     {

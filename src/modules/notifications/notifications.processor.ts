@@ -11,6 +11,7 @@ import { NotificationsRepository, type OutboxRow } from './notifications.reposit
 import type { SendNotificationJob } from './notifications.relay.js';
 import { NotificationsService } from './notifications.service.js';
 import { NotificationRendererService } from './notification-renderer.service.js';
+import { NotificationSealer, SealedFieldError } from './notification-sealer.js';
 import type { TemplateName } from './template-registry.js';
 import { TemplateError } from './template-renderer.js';
 
@@ -40,6 +41,7 @@ export class NotificationsProcessor {
     private readonly dataSource: DataSource,
     private readonly repository: NotificationsRepository,
     private readonly renderer: NotificationRendererService,
+    private readonly sealer: NotificationSealer,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
@@ -54,7 +56,7 @@ export class NotificationsProcessor {
     if (row.status === 'sent') return 'already-sent';
 
     try {
-      const email = this.renderer.render(row.template, row.data);
+      const email = this.renderer.render(row.template, this.sealer.open(row.data));
       await this.transport.sendMail({
         from: this.config.mailFrom,
         to: row.recipient,
@@ -65,7 +67,7 @@ export class NotificationsProcessor {
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
       });
     } catch (error) {
-      const permanent = error instanceof TemplateError || isPermanentSmtpError(error);
+      const permanent = error instanceof TemplateError || error instanceof SealedFieldError || isPermanentSmtpError(error);
       const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       await this.recordFailure(id, row.template, describe(error), final);
       if (permanent) await job.discard();

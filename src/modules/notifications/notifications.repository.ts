@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { cursorAtSql } from '../../common/pagination/cursor.js';
 import { affected, on, one, returning, rows } from '../../database/sql.js';
 import { NOTIFICATION_STATUSES, type NotificationStatus } from './entities/notification.entity.js';
+import { NotificationSealer } from './notification-sealer.js';
 
 /** The LISTEN/NOTIFY channel of the outbox: written to only here, listened to by the relay. */
 export const OUTBOX_CHANNEL = 'notifications_outbox';
@@ -43,10 +44,15 @@ const SUMMARY_COLUMNS = `id, template, recipient, status, attempts, last_error A
 /**
  * All SQL of `notifications` (the outbox): recording (one row or a set, waking the relay on
  * commit), the relay's batches, the sender's reads and marks, the staff list and retry.
+ * Every write of `data` goes through the sealer: one-time tokens are stored encrypted, and
+ * dropped when the email is sent or finally fails.
  */
 @Injectable()
 export class NotificationsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sealer: NotificationSealer,
+  ) {}
 
   /**
    * One round trip: insert, and notify the relay (delivered to listeners only when the
@@ -61,7 +67,7 @@ export class NotificationsRepository {
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING id)
        SELECT id, pg_notify('${OUTBOX_CHANNEL}', id::text) FROM inserted`,
-      [template, item.recipient.toLowerCase(), JSON.stringify(item.data), item.idempotencyKey, now],
+      [template, item.recipient.toLowerCase(), JSON.stringify(this.sealer.seal(item.data)), item.idempotencyKey, now],
     );
     return row?.id ?? null;
   }
@@ -82,7 +88,11 @@ export class NotificationsRepository {
          RETURNING 1),
        counted AS (SELECT count(*)::int AS n FROM inserted)
        SELECT n, CASE WHEN n > 0 THEN pg_notify('${OUTBOX_CHANNEL}', '') END AS woke FROM counted`,
-      [template, now, JSON.stringify(items.map((i) => ({ recipient: i.recipient, data: i.data, idempotency_key: i.idempotencyKey })))],
+      [
+        template,
+        now,
+        JSON.stringify(items.map((i) => ({ recipient: i.recipient, data: this.sealer.seal(i.data), idempotency_key: i.idempotencyKey }))),
+      ],
     );
     return row?.n ?? 0;
   }
@@ -124,12 +134,15 @@ export class NotificationsRepository {
     return counts;
   }
 
-  /** A `failed` row back to `pending` (attempts and last error stay), waking the relay on commit. */
+  /**
+   * A `failed` row back to `pending` (attempts and last error stay), waking the relay on commit;
+   * not one whose one-time token was discarded when it failed (its link could not work).
+   */
   async resetFailed(manager: EntityManager, id: string): Promise<NotificationSummary | undefined> {
     const [row] = await returning<NotificationSummary>(
       manager,
       `UPDATE notifications SET status = 'pending', queued_at = NULL, failed_at = NULL
-        WHERE id = $1 AND status = 'failed'
+        WHERE id = $1 AND status = 'failed' AND NOT data ? 'tokenDiscarded'
         RETURNING ${SUMMARY_COLUMNS}`,
       [id],
     );
@@ -142,10 +155,16 @@ export class NotificationsRepository {
   }
 
   async statusOf(id: string, manager?: EntityManager): Promise<NotificationStatus | undefined> {
-    const row = await one<{ status: NotificationStatus }>(on(this.dataSource, manager), `SELECT status FROM notifications WHERE id = $1`, [
-      id,
-    ]);
-    return row?.status;
+    return (await this.retryState(id, manager))?.status;
+  }
+
+  /** Status, and whether its one-time token was discarded (a failed email that carried one). */
+  retryState(id: string, manager?: EntityManager): Promise<{ status: NotificationStatus; tokenDiscarded: boolean } | undefined> {
+    return one(
+      on(this.dataSource, manager),
+      `SELECT status, data ? 'tokenDiscarded' AS "tokenDiscarded" FROM notifications WHERE id = $1`,
+      [id],
+    );
   }
 
   // --- the relay ---
@@ -217,14 +236,18 @@ export class NotificationsRepository {
     );
   }
 
-  /** One failed attempt (and `failed` when final); the attempts so far, or undefined if it was sent meanwhile. */
+  /**
+   * One failed attempt (and `failed` when final); the attempts so far, or undefined if it was sent
+   * meanwhile. A final failure drops the one-time token as a send does (marked `tokenDiscarded`).
+   */
   async recordAttemptFailed(manager: EntityManager, id: string, error: string, final: boolean, now: Date): Promise<number | undefined> {
     const [row] = await returning<{ attempts: number }>(
       manager,
       `UPDATE notifications
           SET attempts = attempts + 1, last_error = $2,
               status = CASE WHEN $3 THEN 'failed' ELSE status END,
-              failed_at = CASE WHEN $3 THEN $4::timestamptz ELSE failed_at END
+              failed_at = CASE WHEN $3 THEN $4::timestamptz ELSE failed_at END,
+              data = CASE WHEN $3 AND data ? 'token' THEN (data - 'token') || '{"tokenDiscarded": true}'::jsonb ELSE data END
         WHERE id = $1 AND status <> 'sent'
         RETURNING attempts`,
       [id, error, final, now],

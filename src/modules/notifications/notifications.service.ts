@@ -98,8 +98,10 @@ export class NotificationsService {
   async retry(manager: EntityManager, id: string): Promise<NotificationSummary> {
     const summary = await this.repository.resetFailed(manager, id);
     if (summary) return summary;
-    const status = await this.repository.statusOf(id, manager);
-    if (!status) throw notFound('No notification with this id.');
+    const state = await this.repository.retryState(id, manager);
+    if (!state) throw notFound('No notification with this id.');
+    const { status } = state;
+    if (status === 'failed' && state.tokenDiscarded) throw conflict('notification_token_discarded');
     throw conflict('notification_not_failed', `Only a failed notification can be sent again; this one is ${status}.`, { status });
   }
 

@@ -20,7 +20,9 @@ export const QUEUES_DASHBOARD_PATH = `/${API_PREFIX}/staff/queues`;
 /**
  * The Bull dashboard (@bull-board) for staff: every request goes through the global AuthGuard
  * (bearer token of an active staff account; 401/403 problem+json otherwise) and is then handed to
- * bull-board's Express router with the mount path stripped.
+ * bull-board's Express router with the mount path stripped. Read-only: adding, retrying, promoting,
+ * cleaning or emptying jobs would be unaudited writes (a job run for any `asOf`); staff run jobs
+ * through the audited `POST /staff/jobs/:name/run` and resend emails through `/staff/notifications/:id/retry`.
  */
 @ApiExcludeController()
 @Controller('staff/queues')
@@ -31,10 +33,11 @@ export class QueuesDashboardController {
   constructor(@InjectQueue(QUEUES.notifications) notifications: Queue, moduleRef: ModuleRef) {
     const adapter = new ExpressAdapter();
     adapter.setBasePath(QUEUES_DASHBOARD_PATH);
-    const queues = [new BullAdapter(notifications)];
+    const readOnly = { readOnlyMode: true };
+    const queues = [new BullAdapter(notifications, readOnly)];
     // The scheduled-jobs queue belongs to the jobs module; shown too when that module is loaded.
     try {
-      queues.push(new BullAdapter(moduleRef.get<Queue>(getQueueToken(QUEUES.jobs), { strict: false })));
+      queues.push(new BullAdapter(moduleRef.get<Queue>(getQueueToken(QUEUES.jobs), { strict: false }), readOnly));
     } catch {
       /* not loaded */
     }

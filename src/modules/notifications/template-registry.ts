@@ -46,15 +46,21 @@ export interface OverdueDigestItem {
 }
 
 export const TEMPLATES = {
+  'access-grant-expiring': template<FullName & { lastDay: string; daysLeft: number; months: number }>(),
+  'access-grant-revoked': template<FullName & { revokedOn: string }>(),
   'access-request-approved': template<AccessRequestOutcome>(),
   'access-request-denied': template<AccessRequestOutcome>(),
   'access-request-expired': template<AccessRequestOutcome & { ttlDays: number }>(),
   'account-locked-failed-logins': template<Named & { lockMinutes: number }>(),
+  'account-deactivated': template<Named>(),
+  'account-locked-by-staff': template<Named>(),
+  'account-reactivated': template<Named>(),
   'account-unlocked': template<Named>(),
   'delivery-failed': template<{ template: string; attempts: number; lastError: string }>(),
   'email-change-confirm': template<Named & { token: string }>(),
   'email-changed-notice': template<Named & { newEmail: string }>(),
   'invitation-token': template<{ token: string; invitedBy: string; validThrough: string }>(),
+  'mfa-reset': template<Named & { token: string; expiresInMinutes: number }>(),
   'password-changed': template<Named>(),
   'password-reset': template<Named & { token: string; expiresInMinutes: number }>(),
   'pcp-request-team': template<{
@@ -75,6 +81,7 @@ export const TEMPLATES = {
     items: OverdueDigestItem[];
   }>(),
   'pcp-update-rejected': template<PcpUpdateOutcome>(),
+  'practice-moved': template<Named & { practiceName: string; sponsoredUsers: boolean }>(),
   'registration-approved': template<Named>(),
   'registration-rejected': template<Named & { reason: string }>(),
   'sponsor-locked': template<FullName & { period: string }>(),
@@ -86,6 +93,7 @@ export const TEMPLATES = {
   'sponsored-user-deactivated': template<FullName & { replaced: boolean }>(),
   'sponsored-user-locked': template<SponsoredUserNotice>(),
   'sponsored-user-unlocked': template<SponsoredUserNotice>(),
+  'staff-account-invitation': template<FullName & { token: string }>(),
   'team-new-registration': template<FullName & { userId: string }>(),
   'team-practice-change': template<
     FullName & {

@@ -44,6 +44,32 @@ const LABELLED_VALUE = /\b(MRN|DOB|date of birth|born)\s*[:#]?\s*\d/i;
 /** A bare 6-9 digit number looks like an MRN (NPIs have 10 digits; phone numbers are grouped). */
 const MRN_LIKE = /(?<![\w-])\d{6,9}(?![\w-])/;
 
+/**
+ * The data with the canaries planted under every key that holds an object, at every depth (list
+ * items included), and at the top: a template that dumps any object it is given (`{{#each item}}`
+ * over a digest row, say) shows them, not only one that dumps the top level.
+ */
+function withCanaries(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withCanaries);
+  if (!value || typeof value !== 'object') return value;
+  const planted = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withCanaries(v)]));
+  return { ...planted, ...CANARIES };
+}
+
+/** What of the canaries (or anything MRN-/DOB-like) a rendered email shows, per part; empty when nothing. */
+function leaksOf(email: Record<string, string>): Array<{ part: string; leak: string }> {
+  const found: Array<{ part: string; leak: string }> = [];
+  for (const [part, text] of Object.entries(email)) {
+    for (const canary of CANARY_VALUES) if (text.includes(canary)) found.push({ part, leak: canary });
+    const labelled = LABELLED_VALUE.exec(text)?.[0];
+    if (labelled) found.push({ part, leak: labelled });
+    const plain = part === 'html' ? text.replace(/<[^>]+>/g, ' ') : text;
+    const mrnLike = MRN_LIKE.exec(plain)?.[0];
+    if (mrnLike) found.push({ part, leak: mrnLike });
+  }
+  return found;
+}
+
 function keysDeep(value: unknown, prefix = ''): Array<[string, unknown]> {
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [[`${prefix}${k}`, v] as [string, unknown], ...keysDeep(v, `${prefix}${k}.`)]);
@@ -106,14 +132,9 @@ describe('email templates', () => {
       for (const [, url] of email.text.matchAll(/(https?:\/\/\S+)/g)) expect(url.startsWith(GLOBALS.portalUrl)).toBe(true);
     });
 
-    it('shows no patient data even when the data carries some', () => {
-      const email = renderer.render(name, { ...sample, ...CANARIES });
-      for (const [part, text] of Object.entries(email)) {
-        for (const canary of CANARY_VALUES) expect({ part, leaks: text.includes(canary) ? canary : null }).toEqual({ part, leaks: null });
-        expect({ part, labelled: LABELLED_VALUE.exec(text)?.[0] ?? null }).toEqual({ part, labelled: null });
-        const plain = part === 'html' ? text.replace(/<[^>]+>/g, ' ') : text;
-        expect({ part, mrnLike: MRN_LIKE.exec(plain)?.[0] ?? null }).toEqual({ part, mrnLike: null });
-      }
+    it('shows no patient data even when the data carries some, under any of its keys', () => {
+      const email = renderer.render(name, withCanaries(sample) as Record<string, unknown>);
+      expect(leaksOf({ ...email })).toEqual([]);
     });
 
     it('refuses to render when a variable is missing (strict mode)', () => {
@@ -166,6 +187,20 @@ describe('TemplateRenderer', () => {
     expect(() => r.render('nope', {})).toThrow(/unknown template "nope"/);
     expect(() => r.render('../etc/passwd', {})).toThrow(/invalid template name/);
     expect(() => r.render('bad', { x: true })).toThrow(TemplateError);
+  });
+
+  it('finds canaries a template shows from inside a nested object or list item, not only from the top level', () => {
+    const dir = fixture({
+      'digest.subject.hbs': 'Digest',
+      'digest.text.hbs': '{{#each items}}{{#each this}}{{this}} {{/each}}{{/each}}',
+      'digest.html.hbs': '<p>{{#each items}}{{requestId}}{{/each}}</p>',
+      'digest.sample.json': '{}',
+    });
+    const r = new TemplateRenderer(dir, GLOBALS);
+    const sample = { items: [{ requestId: 'r-1' }] };
+    // Canaries at the top only would miss it: the dump is of each item.
+    expect(leaksOf({ ...r.render('digest', { ...sample, ...CANARIES }) })).toEqual([]);
+    expect(leaksOf({ ...r.render('digest', withCanaries(sample) as Record<string, unknown>) }).map((l) => l.part)).toContain('text');
   });
 
   it('lists the variables a template reads, without helpers', () => {

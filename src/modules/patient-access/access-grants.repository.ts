@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { cursorAtSql } from '../../common/pagination/cursor.js';
-import { on, one, returning, rows } from '../../database/sql.js';
+import { on, returning, rows } from '../../database/sql.js';
 import type { GrantBasis } from './entities/access-grant.entity.js';
 
 export interface NewGrant {
@@ -79,15 +79,6 @@ export class AccessGrantsRepository {
       [g.userId, g.patientId, g.basis, g.sourceId, now, expiresAt],
     );
     return { id: row.id, inserted: row.inserted, expiresAt: new Date(row.expires_at), previousExpiresAt: row.previous && new Date(row.previous) };
-  }
-
-  async findActiveId(userId: string, patientId: string, basis: GrantBasis, manager?: EntityManager): Promise<string | undefined> {
-    const row = await one<{ id: string }>(
-      on(this.dataSource, manager),
-      `SELECT id FROM access_grants WHERE user_id = $1 AND patient_id = $2 AND basis = $3 AND revoked_at IS NULL`,
-      [userId, patientId, basis],
-    );
-    return row?.id;
   }
 
   /** Revokes the grant if it is active; undefined when there is no such active grant. */

@@ -2,14 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { cursorAtSql } from '../../common/pagination/cursor.js';
 import { on, rows } from '../../database/sql.js';
-import type { DocumentCategory } from './entities/clinical-document.entity.js';
+import type { Confidentiality, DocumentBody, DocumentCategory } from './entities/clinical-document.entity.js';
+
+/** Only these are ever shown to a `/patients*` caller (R and V are withheld, API.md v1.1). */
+export const SHOWN_CONFIDENTIALITY_SQL = `'N'`;
 
 export interface ClinicalDocumentRow {
   id: string;
   category: DocumentCategory;
   occurredAt: Date;
   title: string;
-  body: string;
+  body: DocumentBody;
+  confidentiality: 'N';
   /** The keyset position (occurred_at at full precision). */
   cursorAt: string;
 }
@@ -20,7 +24,9 @@ export interface DocumentInput {
   /** ISO 8601 instant */
   occurredAt: string;
   title: string;
-  body: string;
+  body: DocumentBody;
+  /** Default `N`. */
+  confidentiality?: Confidentiality;
 }
 
 /** A patient's clinical documents (table `clinical_documents`). */
@@ -28,7 +34,10 @@ export interface DocumentInput {
 export class ClinicalDocumentsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Newest first, `limit` rows after the keyset `after` ([occurredAt, id]). */
+  /**
+   * The documents a viewer may be shown (confidentiality `N` only, whatever the filter or cursor),
+   * newest first, `limit` rows after the keyset `after` ([occurredAt, id]).
+   */
   list(
     patientId: string,
     f: { category?: DocumentCategory; after: [string, string] | null; limit: number },
@@ -47,13 +56,24 @@ export class ClinicalDocumentsRepository {
     params.push(f.limit);
     return rows(
       on(this.dataSource, manager),
-      `SELECT d.id, d.category, d.occurred_at AS "occurredAt", d.title, d.body, ${cursorAtSql('d.occurred_at')} AS "cursorAt"
+      `SELECT d.id, d.category, d.occurred_at AS "occurredAt", d.title, d.body, d.confidentiality,
+              ${cursorAtSql('d.occurred_at')} AS "cursorAt"
          FROM clinical_documents d
-        WHERE d.patient_id = $1${filter}
+        WHERE d.patient_id = $1 AND d.confidentiality = ${SHOWN_CONFIDENTIALITY_SQL}${filter}
         ORDER BY d.occurred_at DESC, d.id DESC
         LIMIT $${params.length}`,
       params,
     );
+  }
+
+  /** How many of the record's documents are withheld (R, V): the record's total, whatever is listed. */
+  async withheldCount(patientId: string, manager?: EntityManager): Promise<number> {
+    const [row] = await rows<{ n: number }>(
+      on(this.dataSource, manager),
+      `SELECT count(*)::int AS n FROM clinical_documents WHERE patient_id = $1 AND confidentiality <> ${SHOWN_CONFIDENTIALITY_SQL}`,
+      [patientId],
+    );
+    return row?.n ?? 0;
   }
 
   /** Of these external ids, those filed under a patient other than `patientId`. */
@@ -73,13 +93,13 @@ export class ClinicalDocumentsRepository {
   async upsertMany(patientId: string, docs: DocumentInput[], now: Date, manager?: EntityManager): Promise<number> {
     const written = await rows<{ id: string }>(
       on(this.dataSource, manager),
-      `INSERT INTO clinical_documents (patient_id, external_id, category, occurred_at, title, body, created_at, updated_at)
-       SELECT $1, d.external_id, d.category, d.occurred_at, d.title, d.body, $7, $7
-         FROM unnest($2::varchar[], $3::varchar[], $4::timestamptz[], $5::varchar[], $6::text[])
-              AS d(external_id, category, occurred_at, title, body)
+      `INSERT INTO clinical_documents (patient_id, external_id, category, occurred_at, title, body, confidentiality, created_at, updated_at)
+       SELECT $1, d.external_id, d.category, d.occurred_at, d.title, d.body, d.confidentiality, $7, $7
+         FROM unnest($2::varchar[], $3::varchar[], $4::timestamptz[], $5::varchar[], $6::jsonb[], $8::varchar[])
+              AS d(external_id, category, occurred_at, title, body, confidentiality)
        ON CONFLICT (external_id) DO UPDATE SET
          category = EXCLUDED.category, occurred_at = EXCLUDED.occurred_at, title = EXCLUDED.title,
-         body = EXCLUDED.body, updated_at = EXCLUDED.updated_at
+         body = EXCLUDED.body, confidentiality = EXCLUDED.confidentiality, updated_at = EXCLUDED.updated_at
        WHERE clinical_documents.patient_id = EXCLUDED.patient_id
        RETURNING id`,
       [
@@ -88,8 +108,10 @@ export class ClinicalDocumentsRepository {
         docs.map((d) => d.category),
         docs.map((d) => d.occurredAt),
         docs.map((d) => d.title),
-        docs.map((d) => d.body),
+        // JSON text per body: a string becomes a JSON string, an object a JSON object.
+        docs.map((d) => JSON.stringify(d.body)),
         now,
+        docs.map((d) => d.confidentiality ?? 'N'),
       ],
     );
     return written.length;

@@ -6,6 +6,7 @@ import { hospitalDate, isIsoDate } from '../../common/time/hospital-time.js';
 import { AuditService } from '../audit/index.js';
 import { ClinicalDocumentsRepository } from './clinical-documents.repository.js';
 import type { UpsertDocumentsDto, UpsertPatientDto } from './dto/ehr.dto.js';
+import { EhrPcpChangesService } from './ehr-pcp-changes.service.js';
 import { foldName } from './name-folding.js';
 import { PatientsRepository } from './patients.repository.js';
 import { PatientsService } from './patients.service.js';
@@ -28,9 +29,18 @@ export class EhrFeedService {
     private readonly patients: PatientsService,
     private readonly patientRows: PatientsRepository,
     private readonly documents: ClinicalDocumentsRepository,
+    private readonly pcpChanges: EhrPcpChangesService,
   ) {}
 
-  async upsertPatient(mrn: string, body: UpsertPatientDto): Promise<{ patientId: string; mrn: string; created: boolean }> {
+  /**
+   * `applied: false`: the update is older (`sourceUpdatedAt`) than the last applied one and changed
+   * nothing. `pcpHeld: true`: a team PCP change awaits the EHR's acknowledgement, so every field but
+   * `pcpNpi` was applied (SPEC §7).
+   */
+  async upsertPatient(
+    mrn: string,
+    body: UpsertPatientDto,
+  ): Promise<{ patientId: string; mrn: string; created: boolean; applied?: false; pcpHeld?: true }> {
     checkMrn(mrn);
     const today = hospitalDate(this.clock.now());
     if (!isIsoDate(body.dob) || body.dob < '1900-01-01' || body.dob > today) {
@@ -39,7 +49,14 @@ export class EhrFeedService {
     const firstName = body.firstName.trim();
     const lastName = body.lastName.trim();
     const now = this.clock.now();
+    const sourceUpdatedAt = body.sourceUpdatedAt ? new Date(body.sourceUpdatedAt) : null;
     return this.dataSource.transaction(async (manager) => {
+      // The row lock orders this update against a completing PCP update and other feed updates.
+      const existing = await this.patientRows.lockForFeed(mrn, manager);
+      if (existing && sourceUpdatedAt && existing.sourceUpdatedAt && sourceUpdatedAt < existing.sourceUpdatedAt) {
+        return { patientId: existing.id, mrn, created: false, applied: false as const };
+      }
+      const pcpHeld = existing ? await this.pcpChanges.isPcpHeld(existing.id, manager) : false;
       const row = await this.patientRows.upsert(
         {
           mrn,
@@ -50,6 +67,8 @@ export class EhrFeedService {
           dob: body.dob,
           pcpNpi: body.pcpNpi ?? null,
           hasPortalAccount: body.hasPortalAccount,
+          keepPcp: pcpHeld,
+          sourceUpdatedAt,
         },
         now,
         manager,
@@ -63,13 +82,14 @@ export class EhrFeedService {
           patientId: row.id,
           outcome: 'success',
           details: {
-            pcpChanged: !row.created && row.previousPcpNpi !== (body.pcpNpi ?? null),
+            pcpChanged: !row.created && !pcpHeld && row.previousPcpNpi !== (body.pcpNpi ?? null),
+            ...(pcpHeld ? { pcpHeld: true } : {}),
             careTeamSize: new Set(body.careTeamNpis).size,
           },
         },
         manager,
       );
-      return { patientId: row.id, mrn, created: row.created };
+      return { patientId: row.id, mrn, created: row.created, ...(pcpHeld ? { pcpHeld: true as const } : {}) };
     });
   }
 

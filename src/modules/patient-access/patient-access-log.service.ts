@@ -19,13 +19,8 @@ export class PatientAccessLogService {
     const after = decodeCursor(query.cursor, ['instant', 'bigint']);
     if (!(await this.patients.findById(patientId))) throw notFound('No such patient.');
     const page = await this.audit.listForPatient(patientId, { limit, after: after && { at: after[0], id: after[1] } });
-    await this.audit.record({
-      actorId: staff.id,
-      actorKind: staff.kind,
-      action: 'staff.access_log_view',
-      patientId,
-      outcome: 'success',
-    });
+    // SPEC §7: reading the access log is a staff read of the patient, audited like the others.
+    await this.audit.recordStaffReads(staff, 'GET /staff/patients/:patientId/access-log', [{ patientId }]);
     return {
       items: page.items,
       nextCursor: page.nextCursor ? encodeCursor([page.nextCursor.at, page.nextCursor.id]) : null,

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyAuth, CurrentUser, Kinds, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { UpsertDocumentsDto, UpsertPatientDto } from './dto/ehr.dto.js';
+import { MyPatientPageDto, MyPatientsQuery } from './dto/my-patients.dto.js';
 import {
   AccessLogPageDto,
   ClinicalDocumentPageDto,
@@ -16,6 +17,7 @@ import {
 } from './dto/patient-responses.dto.js';
 import { DocumentsQuery, RosterEntryDto, SearchPatientsQuery } from './dto/patients-query.dto.js';
 import { EhrFeedService } from './ehr-feed.service.js';
+import { MyPatientsService } from './my-patients.service.js';
 import { PatientAccessLogService } from './patient-access-log.service.js';
 import { PatientRecordsService } from './patient-records.service.js';
 import { PracticeRosterService } from './practice-roster.service.js';
@@ -45,6 +47,20 @@ export class PatientsController {
   @ApiOkResponse({ type: ClinicalDocumentPageDto, description: 'Newest first' })
   documents(@CurrentUser() user: AuthUser, @Param('patientId') patientId: string, @Query() query: DocumentsQuery) {
     return this.records.documents(user, patientId, query);
+  }
+}
+
+@ApiTags('patients')
+@Controller('me/patients')
+@Kinds('provider', 'sponsored')
+export class MyPatientsController {
+  constructor(private readonly myPatients: MyPatientsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: MyPatientPageDto, description: 'Every patient the caller may view now, with newDocuments; audited patient.list' })
+  @ApiForbiddenResponse({ description: '`forbidden` for staff' })
+  list(@CurrentUser() user: AuthUser, @Query() query: MyPatientsQuery) {
+    return this.myPatients.list(user, query);
   }
 }
 

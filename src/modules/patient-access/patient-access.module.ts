@@ -7,23 +7,31 @@ import { AccessGrantsRepository } from './access-grants.repository.js';
 import { AccessGrantsService } from './access-grants.service.js';
 import { ClinicalDocumentsRepository } from './clinical-documents.repository.js';
 import { EhrFeedService } from './ehr-feed.service.js';
+import { EhrPcpChangesController } from './ehr-pcp-changes.controller.js';
+import { EhrPcpChangesRepository } from './ehr-pcp-changes.repository.js';
+import { EhrPcpChangesService } from './ehr-pcp-changes.service.js';
+import { EhrPcpChange } from './entities/ehr-pcp-change.entity.js';
 import { AccessGrant } from './entities/access-grant.entity.js';
 import { CareTeamMember } from './entities/care-team-member.entity.js';
 import { ClinicalDocument } from './entities/clinical-document.entity.js';
 import { Patient } from './entities/patient.entity.js';
 import { RosterEntry } from './entities/roster-entry.entity.js';
 import { PatientAccessLogService } from './patient-access-log.service.js';
-import { EhrFeedController, PatientAccessStaffController, PatientsController } from './patient-access.controllers.js';
+import { EhrFeedController, MyPatientsController, PatientAccessStaffController, PatientsController } from './patient-access.controllers.js';
 import { PatientRecordsService } from './patient-records.service.js';
 import { PatientsRepository } from './patients.repository.js';
+import { MyPatientsRepository } from './my-patients.repository.js';
+import { MyPatientsService } from './my-patients.service.js';
+import { PatientOpen } from './entities/patient-open.entity.js';
 import { PatientsService } from './patients.service.js';
+import { PendingRequestsRegistry } from './pending-requests.registry.js';
 import { PracticeRosterRepository } from './practice-roster.repository.js';
 import { PracticeRosterService } from './practice-roster.service.js';
 
 /** Patients (EHR feed), the access decision, personal grants and practice rosters. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant]), AuditModule],
-  controllers: [PatientsController, EhrFeedController, PatientAccessStaffController],
+  imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant, EhrPcpChange, PatientOpen]), AuditModule],
+  controllers: [PatientsController, MyPatientsController, EhrFeedController, EhrPcpChangesController, PatientAccessStaffController],
   providers: [
     AccessDecisionRepository,
     AccessGrantsRepository,
@@ -37,7 +45,12 @@ import { PracticeRosterService } from './practice-roster.service.js';
     PatientRecordsService,
     PatientAccessLogService,
     PracticeRosterService,
+    EhrPcpChangesRepository,
+    EhrPcpChangesService,
+    PendingRequestsRegistry,
+    MyPatientsRepository,
+    MyPatientsService,
   ],
-  exports: [AccessDecisionService, AccessGrantsService, PatientsService],
+  exports: [AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry, EhrPcpChangesService, PracticeRosterService],
 })
 export class PatientAccessModule {}

@@ -9,8 +9,10 @@ import { AuditService } from '../audit/index.js';
 import type { AccessBasis } from './access-decision.repository.js';
 import { ClinicalDocumentsRepository } from './clinical-documents.repository.js';
 import type { DocumentsQuery, SearchPatientsQuery } from './dto/patients-query.dto.js';
+import { MyPatientsRepository } from './my-patients.repository.js';
 import { foldName } from './name-folding.js';
 import { type PatientSearch, PatientsRepository, type ViewedPatient } from './patients.repository.js';
+import { type PendingRequest, PendingRequestsRegistry } from './pending-requests.registry.js';
 
 export { MAX_SEARCH_RESULTS } from './patients.repository.js';
 
@@ -32,20 +34,33 @@ export interface NotAuthorizedItem {
   actions: AccessAction[];
   portalAccount: boolean;
   notice?: string;
+  /** Every open request of the caller's for this patient (API.md v1.1). */
+  pendingRequests: PendingRequest[];
 }
 
 export const NO_PORTAL_NOTICE =
   'This patient has no patient-portal account, so a non-PCP access request cannot be sent. You can ask the MyPatients team to update the PCP.';
 
-/** What an unauthorized caller may learn: the actions open to them, nothing about the patient. */
-export function notAuthorizedInfo(portalAccount: boolean): {
+const ACTION_OF_KIND = { pcp: 'request_pcp_access', non_pcp: 'request_non_pcp_access' } as const;
+
+/**
+ * What an unauthorized caller may learn: the actions open to them, nothing about the patient. An
+ * action whose kind of request the caller already has pending is left out (it would answer 409).
+ */
+export function notAuthorizedInfo(
+  portalAccount: boolean,
+  pending: PendingRequest[] = [],
+): {
   actions: AccessAction[];
   portalAccount: boolean;
   notice?: string;
 } {
-  return portalAccount
+  const info: { actions: AccessAction[]; portalAccount: boolean; notice?: string } = portalAccount
     ? { actions: ['request_pcp_access', 'request_non_pcp_access'], portalAccount }
     : { actions: ['request_pcp_access'], portalAccount, notice: NO_PORTAL_NOTICE };
+  const taken = new Set(pending.map((p) => ACTION_OF_KIND[p.kind]));
+  info.actions = info.actions.filter((a) => !taken.has(a));
+  return info;
 }
 
 /** Search, summary and documents for clinical viewers, each decided by AccessDecision's SQL. */
@@ -56,6 +71,8 @@ export class PatientRecordsService {
     private readonly documentRows: ClinicalDocumentsRepository,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly pendingRequests: PendingRequestsRegistry,
+    private readonly opens: MyPatientsRepository,
   ) {}
 
   async search(user: AuthUser, q: SearchPatientsQuery): Promise<{ items: Array<GrantedItem | NotAuthorizedItem> }> {
@@ -81,6 +98,9 @@ export class PatientRecordsService {
     const by = search.by;
     // One set-based prepared statement: the matches and the caller's basis for each.
     const rows = await this.patients.searchForViewer(user.id, search, this.clock.now());
+    const denied = rows.filter((r) => !r.basis).map((r) => r.id);
+    // Only for matches the caller may not view, and only when there are any (most searches: none).
+    const pending = denied.length ? await this.pendingRequests.find(user.id, denied) : new Map<string, PendingRequest[]>();
     // One statement, so the audit chain's lock is held for a single round trip.
     await this.audit.recordMany(
       rows.length
@@ -115,7 +135,12 @@ export class PatientRecordsService {
               dob: row.dob,
               basis: row.basis,
             }
-          : { patientId: row.id, access: 'not_authorized', ...notAuthorizedInfo(row.hasPortalAccount) },
+          : {
+              patientId: row.id,
+              access: 'not_authorized',
+              ...notAuthorizedInfo(row.hasPortalAccount, pending.get(row.id)),
+              pendingRequests: pending.get(row.id) ?? [],
+            },
       ),
     };
   }
@@ -147,7 +172,8 @@ export class PatientRecordsService {
 
   async summary(user: AuthUser, patientId: string) {
     const row = await this.authorize(user, patientId, 'patient.view');
-    const people = await this.patients.people(row.id);
+    // In parallel with the people: the opening that `newDocuments` counts from.
+    const [people] = await Promise.all([this.patients.people(row.id), this.opens.recordOpen(user.id, row.id, this.clock.now())]);
     const name = (p: { firstName: string | null; lastName: string | null }) => (p.lastName ? `${p.firstName} ${p.lastName}` : null);
     const pcp = people.find((p) => p.role === 'pcp');
     return {
@@ -167,11 +193,10 @@ export class PatientRecordsService {
     const limit = pageLimit(q.limit);
     const after = decodeCursor(q.cursor, ['instant', 'uuid']);
     const row = await this.authorize(user, patientId, 'patient.documents', q.category ? { category: q.category } : {});
-    const docs = await this.documentRows.list(row.id, {
-      category: q.category,
-      after: after && [after[0], after[1]],
-      limit: limit + 1,
-    });
+    const [docs, withheld] = await Promise.all([
+      this.documentRows.list(row.id, { category: q.category, after: after && [after[0], after[1]], limit: limit + 1 }),
+      this.documentRows.withheldCount(row.id),
+    ]);
     const page = toPage(docs, limit, (d) => [d.cursorAt, d.id]);
     return {
       items: page.items.map((d) => ({
@@ -180,8 +205,10 @@ export class PatientRecordsService {
         occurredAt: new Date(d.occurredAt).toISOString(),
         title: d.title,
         body: d.body,
+        confidentiality: d.confidentiality,
       })),
       nextCursor: page.nextCursor,
+      withheld,
     };
   }
 }

@@ -12,6 +12,15 @@ export interface PatientRef {
   pcpNpi: string | null;
 }
 
+/** A patient with names and PCP, as the PCP-update queue shows it. */
+export interface PatientCard {
+  id: string;
+  mrn: string;
+  firstName: string;
+  lastName: string;
+  pcpNpi: string | null;
+}
+
 /** A patient with the viewer's basis (null: not authorized), as search and the record routes read it. */
 export interface ViewedPatient extends PatientRef {
   firstName: string;
@@ -36,6 +45,10 @@ export interface PatientUpsert {
   dob: string;
   pcpNpi: string | null;
   hasPortalAccount: boolean;
+  /** Leave the stored PCP as it is (a team PCP change the EHR has not acknowledged yet). */
+  keepPcp?: boolean;
+  /** The EHR's time of this version (kept as the latest applied). */
+  sourceUpdatedAt?: Date | null;
 }
 
 /** A person named on the patient's record: the PCP or a care-team member, with the provider's name when known. */
@@ -104,6 +117,16 @@ export class PatientsRepository {
     return one(on(this.dataSource, manager), `SELECT ${REF_COLUMNS} FROM patients p WHERE p.id = $1`, [id]);
   }
 
+  /** Patients by id with names and PCP (unknown ids left out, any order): one set-based read. */
+  findCardsByIds(ids: string[], manager?: EntityManager): Promise<PatientCard[]> {
+    return rows<PatientCard>(
+      on(this.dataSource, manager),
+      `SELECT p.id, p.mrn, p.first_name AS "firstName", p.last_name AS "lastName", p.pcp_npi AS "pcpNpi"
+         FROM patients p WHERE p.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   /** Inserts or updates by MRN; says whether it was created and what the PCP was before. */
   async upsert(
     p: PatientUpsert,
@@ -114,17 +137,43 @@ export class PatientsRepository {
       on(this.dataSource, manager),
       `WITH old AS (SELECT pcp_npi FROM patients WHERE mrn = $1)
        INSERT INTO patients (mrn, first_name, last_name, search_first_name, search_last_name, dob, pcp_npi,
-                             has_portal_account, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+                             has_portal_account, created_at, updated_at, source_updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $11)
        ON CONFLICT (mrn) DO UPDATE SET
          first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
          search_first_name = EXCLUDED.search_first_name, search_last_name = EXCLUDED.search_last_name,
-         dob = EXCLUDED.dob, pcp_npi = EXCLUDED.pcp_npi, has_portal_account = EXCLUDED.has_portal_account,
-         updated_at = EXCLUDED.updated_at
+         dob = EXCLUDED.dob, pcp_npi = CASE WHEN $10::boolean THEN patients.pcp_npi ELSE EXCLUDED.pcp_npi END,
+         has_portal_account = EXCLUDED.has_portal_account,
+         updated_at = EXCLUDED.updated_at, source_updated_at = GREATEST(patients.source_updated_at, EXCLUDED.source_updated_at)
        RETURNING id, (xmax = 0) AS created, (SELECT pcp_npi FROM old) AS old_pcp`,
-      [p.mrn, p.firstName, p.lastName, p.searchFirstName, p.searchLastName, p.dob, p.pcpNpi, p.hasPortalAccount, now],
+      [
+        p.mrn,
+        p.firstName,
+        p.lastName,
+        p.searchFirstName,
+        p.searchLastName,
+        p.dob,
+        p.pcpNpi,
+        p.hasPortalAccount,
+        now,
+        p.keepPcp === true,
+        p.sourceUpdatedAt ?? null,
+      ],
     );
     return { id: row.id, created: row.created, previousPcpNpi: row.old_pcp };
+  }
+
+  /**
+   * Row-locks the patient with this MRN for a feed update (undefined: new MRN) and says when the
+   * EHR last changed it, as far as an applied update told.
+   */
+  async lockForFeed(mrn: string, manager: EntityManager): Promise<{ id: string; sourceUpdatedAt: Date | null } | undefined> {
+    const row = await one<{ id: string; source_updated_at: Date | null }>(
+      manager,
+      `SELECT id, source_updated_at FROM patients WHERE mrn = $1 FOR UPDATE`,
+      [mrn],
+    );
+    return row && { id: row.id, sourceUpdatedAt: row.source_updated_at };
   }
 
   /** Sets the PCP; false when there is no such patient. */

@@ -3,9 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { notFound } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { isUuid } from '../../common/validation/uuid.js';
-import { type PatientRef, PatientsRepository } from './patients.repository.js';
+import { type PatientCard, type PatientRef, PatientsRepository } from './patients.repository.js';
 
-export type { PatientRef } from './patients.repository.js';
+export type { PatientCard, PatientRef } from './patients.repository.js';
 
 /** Patients as other modules see them: references, the PCP and the care team. */
 @Injectable()
@@ -23,6 +23,12 @@ export class PatientsService {
   async findById(id: string, manager?: EntityManager): Promise<PatientRef | null> {
     if (typeof id !== 'string' || !isUuid(id)) return null;
     return (await this.repository.findRefById(id, manager)) ?? null;
+  }
+
+  /** Patients by id with names and PCP (unknown or malformed ids left out), e.g. for the PCP-update queue. */
+  findCardsByIds(ids: string[], manager?: EntityManager): Promise<PatientCard[]> {
+    const valid = ids.filter((id) => typeof id === 'string' && isUuid(id));
+    return valid.length ? this.repository.findCardsByIds(valid, manager) : Promise.resolve([]);
   }
 
   /** Sets the PCP (e.g. a completed PCP update); access follows on the next request. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { notFound, ValidationProblem } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
@@ -39,5 +39,10 @@ export class PracticeRosterService {
       );
       return { practiceId, npi, added };
     });
+  }
+
+  /** The NPIs staff added to the practice's roster (its provider members are identity's), in order. */
+  rosterNpis(practiceId: string, manager?: EntityManager): Promise<string[]> {
+    return isUuid(practiceId) ? this.roster.npis(practiceId, manager) : Promise.resolve([]);
   }
 }

@@ -32,5 +32,17 @@ export interface PatientDirectory {
   findCardsByIds(ids: string[], manager?: EntityManager): Promise<PatientCard[]>;
   setPcp(manager: EntityManager, patientId: string, npi: string): Promise<void>;
 }
+/** The team's PCP changes the EHR must take over (EhrPcpChangesService). */
+export interface PcpChangeLedger {
+  /** Sets the PCP and records the change for the EHR feed, in the caller's transaction. */
+  setPcpByTeam(manager: EntityManager, patientId: string, npi: string, requestId: string | null): Promise<{ changeId: string }>;
+  forRequests(requestIds: string[], manager?: EntityManager): Promise<Array<{ id: string; requestId: string; acknowledgedAt: Date | null }>>;
+}
+/** The NPIs staff added to a practice (PracticeRosterService); its provider members come from identity's view. */
+export interface PracticeRoster {
+  rosterNpis(practiceId: string, manager?: EntityManager): Promise<string[]>;
+}
+export const PCP_CHANGE_LEDGER = Symbol('PCP_CHANGE_LEDGER');
+export const PRACTICE_ROSTER = Symbol('PRACTICE_ROSTER');
 export const ACCESS_DECIDER = Symbol('ACCESS_DECIDER');
 export const PATIENT_DIRECTORY = Symbol('PATIENT_DIRECTORY');

@@ -10,7 +10,17 @@ import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import type { RecordConfirmationDto } from './dto/pcp-update.dto.js';
 import type { PcpUpdateStatus } from './entities/pcp-update-request.entity.js';
-import { ACCESS_DECIDER, PATIENT_DIRECTORY, type AccessDecider, type PatientDirectory } from './patient-access.port.js';
+import {
+  ACCESS_DECIDER,
+  PATIENT_DIRECTORY,
+  PCP_CHANGE_LEDGER,
+  PRACTICE_ROSTER,
+  type AccessDecider,
+  type PatientDirectory,
+  type PcpChangeLedger,
+  type PracticeRoster,
+} from './patient-access.port.js';
+import { PcpRequesterRepository } from './pcp-requester.repository.js';
 import {
   isDuplicateActiveRequest,
   PcpUpdateRequestsRepository,
@@ -60,6 +70,9 @@ export class PcpUpdateCommandsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ACCESS_DECIDER) private readonly access: AccessDecider,
     @Inject(PATIENT_DIRECTORY) private readonly patients: PatientDirectory,
+    @Inject(PCP_CHANGE_LEDGER) private readonly pcpChanges: PcpChangeLedger,
+    @Inject(PRACTICE_ROSTER) private readonly roster: PracticeRoster,
+    private readonly members: PcpRequesterRepository,
   ) {}
 
   // ---- requester side -------------------------------------------------------------------------
@@ -168,6 +181,7 @@ export class PcpUpdateCommandsService {
         {
           confirmedByName: dto.confirmedByName,
           relationship: dto.relationship,
+          relationshipOther: dto.relationshipOther ?? null,
           method: dto.method,
           confirmedAt,
           recordedBy: staff.id,
@@ -178,6 +192,7 @@ export class PcpUpdateCommandsService {
       const confirmation = {
         confirmedByName: dto.confirmedByName,
         relationship: dto.relationship,
+        ...(dto.relationshipOther !== undefined ? { relationshipOther: dto.relationshipOther } : {}),
         method: dto.method,
         confirmedAt: confirmedAt.toISOString(),
       };
@@ -196,15 +211,19 @@ export class PcpUpdateCommandsService {
     return this.queue.detail(id);
   }
 
-  /** in_progress (confirmed) → completed: the patient's PCP becomes the requester's NPI. */
-  async complete(staff: AuthUser, id: string): Promise<TransitionResult & { pcpNpi: string }> {
+  /**
+   * in_progress (confirmed) → completed: the patient's PCP becomes `pcpNpi` (one of the requester's
+   * practice's physicians) or by default the requester's NPI (a sponsored requester's sponsor's),
+   * and the change is recorded for the EHR, which must not overwrite it until it acknowledges it.
+   */
+  async complete(staff: AuthUser, id: string, chosenNpi?: string): Promise<TransitionResult & { pcpNpi: string }> {
     return this.dataSource.transaction(async (manager) => {
       const { current, step } = await this.begin(manager, staff, id, 'complete');
       const requester = await this.requesterOf(manager, current.requesterId);
-      const npi = npiToApply(requester);
+      const npi = chosenNpi === undefined ? npiToApply(requester) : await this.practicePhysician(manager, requester, chosenNpi);
       const patient = await this.patients.findById(current.patientId, manager);
       const previousNpi = patient?.pcpNpi ?? null;
-      await this.patients.setPcp(manager, current.patientId, npi);
+      await this.pcpChanges.setPcpByTeam(manager, current.patientId, npi, id);
       await this.requests.markCompleted(
         id,
         { at: this.clock.now(), closedBy: staff.id, appliedPcpNpi: npi, previousPcpNpi: previousNpi },
@@ -246,6 +265,17 @@ export class PcpUpdateCommandsService {
     const current = await this.requests.lock(id, manager);
     if (!current) throw notFound('No such PCP-update request.');
     return { current, step: transition(current, action, staff.id) };
+  }
+
+  /** `npi` when it is one of the requester's effective practice's physicians (provider members ∪ roster); else 400. */
+  private async practicePhysician(manager: EntityManager, requester: PcpRequester, npi: string): Promise<string> {
+    checkActive(requester);
+    const practiceId = requester.practiceId;
+    if (practiceId) {
+      const [members, roster] = await Promise.all([this.members.memberNpis(practiceId, manager), this.roster.rosterNpis(practiceId, manager)]);
+      if (members.includes(npi) || roster.some((r) => r.trim() === npi)) return npi;
+    }
+    throw badRequest('not_a_practice_physician', undefined, { pcpNpi: npi });
   }
 
   private async requesterOf(manager: EntityManager, requesterId: string): Promise<PcpRequester> {
@@ -293,11 +323,15 @@ export class PcpUpdateCommandsService {
 
 const GONE = ['deactivated', 'rejected'];
 
-/** A provider's own NPI; a sponsored user's sponsor's NPI (their practice's physician). */
-export function npiToApply(requester: PcpRequester): string {
+function checkActive(requester: PcpRequester): void {
   if (GONE.includes(requester.status)) {
     throw conflict('requester_inactive', 'The requester’s account is no longer active; reject the request instead.');
   }
+}
+
+/** A provider's own NPI; a sponsored user's sponsor's NPI (their practice's physician). */
+export function npiToApply(requester: PcpRequester): string {
+  checkActive(requester);
   const npi = requester.kind === 'sponsored' ? requester.sponsorNpi : requester.npi;
   if (requester.kind === 'sponsored' && (!requester.sponsorStatus || GONE.includes(requester.sponsorStatus))) {
     throw conflict('requester_inactive', 'The sponsored requester’s sponsor is no longer active; reject the request instead.');

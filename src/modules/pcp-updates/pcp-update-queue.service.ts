@@ -6,7 +6,7 @@ import { BusinessCalendar } from '../../common/time/business-calendar.js';
 import { Clock } from '../../common/time/clock.js';
 import { hospitalDate } from '../../common/time/hospital-time.js';
 import type { PcpUpdateDetailDto, PcpUpdateItemDto } from './dto/pcp-update-responses.dto.js';
-import { PATIENT_DIRECTORY, type PatientCard, type PatientDirectory } from './patient-access.port.js';
+import { PATIENT_DIRECTORY, PCP_CHANGE_LEDGER, type PatientCard, type PatientDirectory, type PcpChangeLedger } from './patient-access.port.js';
 import { PcpUpdateRequestsRepository, type QueueFilter, type QueueRecord } from './pcp-update-requests.repository.js';
 
 export interface PcpUpdateListQuery {
@@ -29,6 +29,7 @@ export class PcpUpdateQueueService {
     private readonly clock: Clock,
     private readonly calendar: BusinessCalendar,
     @Inject(PATIENT_DIRECTORY) private readonly patients: PatientDirectory,
+    @Inject(PCP_CHANGE_LEDGER) private readonly pcpChanges: PcpChangeLedger,
   ) {}
 
   async detail(id: string): Promise<PcpUpdateDetailDto> {
@@ -36,9 +37,14 @@ export class PcpUpdateQueueService {
     const [record] = await this.requests.queue({ now, ids: [id], take: 1 });
     const [item] = record ? await this.toItems([record], now) : [];
     if (!item) throw notFound('No such PCP-update request.');
-    const events = await this.requests.history(id);
+    const [events, [ehrChange]] = await Promise.all([
+      this.requests.history(id),
+      record.status === 'completed' ? this.pcpChanges.forRequests([id]) : Promise.resolve([]),
+    ]);
     return {
       ...item,
+      ehrChangeId: ehrChange?.id ?? null,
+      ehrAcknowledgedAt: ehrChange?.acknowledgedAt?.toISOString() ?? null,
       history: events.map((e) => ({
         id: e.id,
         at: e.at.toISOString(),
@@ -117,6 +123,7 @@ export class PcpUpdateQueueService {
         ? {
             confirmedByName: r.confirmedByName,
             relationship: r.confirmationRelationship,
+            relationshipOther: r.confirmationRelationshipOther,
             method: r.confirmationMethod,
             confirmedAt: r.confirmedAt.toISOString(),
             recordedBy: r.confirmationRecordedBy,

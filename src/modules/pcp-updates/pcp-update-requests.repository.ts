@@ -46,6 +46,7 @@ interface RequesterRow {
   sponsor_id: string | null;
   sponsor_npi: string | null;
   sponsor_status: string | null;
+  practice_id: string | null;
   practice_name: string | null;
 }
 
@@ -66,6 +67,7 @@ interface QueueRow {
   previous_pcp_npi: string | null;
   confirmed_by_name: string | null;
   confirmation_relationship: string | null;
+  confirmation_relationship_other: string | null;
   confirmation_method: string | null;
   confirmed_at: Date | null;
   confirmation_recorded_by: string | null;
@@ -174,9 +176,10 @@ export class PcpUpdateRequestsRepository {
     await affected(
       on(this.dataSource, manager),
       `UPDATE pcp_update_requests SET confirmed_by_name = $2, confirmation_relationship = $3, confirmation_method = $4,
-         confirmed_at = $5, confirmation_recorded_by = $6, confirmation_recorded_at = $7, updated_at = $7
+         confirmed_at = $5, confirmation_recorded_by = $6, confirmation_recorded_at = $7, updated_at = $7,
+         confirmation_relationship_other = $8
        WHERE id = $1`,
-      [id, c.confirmedByName, c.relationship, c.method, c.confirmedAt, c.recordedBy, c.recordedAt],
+      [id, c.confirmedByName, c.relationship, c.method, c.confirmedAt, c.recordedBy, c.recordedAt, c.relationshipOther],
     );
   }
 
@@ -202,6 +205,15 @@ export class PcpUpdateRequestsRepository {
     );
   }
 
+  /** The requester withdrew it (any assignee stays on record, like a rejection's). */
+  async markWithdrawn(id: string, at: Date, manager?: EntityManager): Promise<void> {
+    await affected(
+      on(this.dataSource, manager),
+      `UPDATE pcp_update_requests SET status = 'withdrawn', closed_at = $2, closed_by = requester_id, updated_at = $2 WHERE id = $1`,
+      [id, at],
+    );
+  }
+
   async addEvent(event: NewPcpUpdateEvent, manager?: EntityManager): Promise<void> {
     await rows(
       on(this.dataSource, manager),
@@ -215,7 +227,7 @@ export class PcpUpdateRequestsRepository {
   async findRequester(userId: string, manager?: EntityManager): Promise<PcpRequester | undefined> {
     const row = await one<RequesterRow>(
       on(this.dataSource, manager),
-      `SELECT u.id, u.kind, u.email, u.first_name, u.last_name, u.npi, u.status, u.sponsor_id, u.practice_name,
+      `SELECT u.id, u.kind, u.email, u.first_name, u.last_name, u.npi, u.status, u.sponsor_id, u.practice_id, u.practice_name,
               s.npi AS sponsor_npi, s.status AS sponsor_status
        FROM account_directory u LEFT JOIN account_directory s ON s.id = u.sponsor_id
        WHERE u.id = $1`,
@@ -233,6 +245,7 @@ export class PcpUpdateRequestsRepository {
         sponsorId: row.sponsor_id,
         sponsorNpi: row.sponsor_npi,
         sponsorStatus: row.sponsor_status,
+        practiceId: row.practice_id,
         practiceName: row.practice_name,
       }
     );
@@ -264,7 +277,7 @@ export class PcpUpdateRequestsRepository {
       on(this.dataSource, manager),
       `SELECT r.id, r.status, r.patient_id, r.note, r.created_at, r.due_at, r.claimed_at, r.closed_at, r.closed_by, r.rejection_reason,
               r.applied_pcp_npi, r.previous_pcp_npi, ${LATE} AS late, ${cursorAtSql('r.due_at')} AS due_at_cursor,
-              r.confirmed_by_name, r.confirmation_relationship, r.confirmation_method, r.confirmed_at,
+              r.confirmed_by_name, r.confirmation_relationship, r.confirmation_relationship_other, r.confirmation_method, r.confirmed_at,
               r.confirmation_recorded_by, r.confirmation_recorded_at,
               u.id AS requester_id, u.kind AS requester_kind, u.first_name AS requester_first_name,
               u.last_name AS requester_last_name, u.email AS requester_email, u.npi AS requester_npi,
@@ -352,6 +365,7 @@ function toQueueRecord(r: QueueRow): QueueRecord {
     previousPcpNpi: r.previous_pcp_npi,
     confirmedByName: r.confirmed_by_name,
     confirmationRelationship: r.confirmation_relationship,
+    confirmationRelationshipOther: r.confirmation_relationship_other,
     confirmationMethod: r.confirmation_method,
     confirmedAt: r.confirmed_at,
     confirmationRecordedBy: r.confirmation_recorded_by,

@@ -27,6 +27,8 @@ export interface PcpRequester {
   sponsorId: string | null;
   sponsorNpi: string | null;
   sponsorStatus: string | null;
+  /** The requester's effective practice (a sponsored user's is their sponsor's), whose physicians may become the PCP. */
+  practiceId: string | null;
   /** Name of the requester's effective practice (a sponsored user's is their sponsor's). */
   practiceName: string | null;
 }
@@ -52,6 +54,8 @@ export interface NewPcpUpdateEvent {
 export interface PcpConfirmation {
   confirmedByName: string;
   relationship: ConfirmationRelationship;
+  /** Only with relationship `other`. */
+  relationshipOther: string | null;
   method: ConfirmationMethod;
   confirmedAt: Date;
   recordedBy: string;
@@ -91,6 +95,7 @@ export interface QueueRecord {
   previousPcpNpi: string | null;
   confirmedByName: string | null;
   confirmationRelationship: string | null;
+  confirmationRelationshipOther: string | null;
   confirmationMethod: string | null;
   confirmedAt: Date | null;
   confirmationRecordedBy: string | null;
@@ -119,4 +124,15 @@ export interface LateRequest {
   dueAt: Date;
   /** The assignee's full name, or null when unclaimed. */
   assigneeName: string | null;
+}
+
+/** One of the requester's own requests, as `GET /pcp-access-requests` lists it. */
+export interface OwnPcpRequest {
+  id: string;
+  patientId: string;
+  status: PcpUpdateStatus;
+  createdAt: Date;
+  /** `createdAt` at full precision, for the cursor. */
+  createdAtCursor: string;
+  dueAt: Date;
 }

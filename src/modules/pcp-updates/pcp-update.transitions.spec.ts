@@ -13,6 +13,8 @@ const SITUATIONS: Record<PcpUpdateStatus, Situation[]> = {
   // Closed requests keep their last assignee (or none) and, once completed, their confirmation.
   completed: ['mine_confirmed', 'theirs_confirmed'],
   rejected: ['unassigned', 'mine', 'theirs_confirmed'],
+  // Withdrawn by the requester while open (no assignee) or while someone worked it.
+  withdrawn: ['unassigned', 'theirs', 'mine_confirmed'],
 };
 
 function state(status: PcpUpdateStatus, situation: Situation): PcpUpdateState {
@@ -26,7 +28,7 @@ function state(status: PcpUpdateStatus, situation: Situation): PcpUpdateState {
 type Expected =
   | { to: PcpUpdateStatus; event: string; audit: string; notify?: string; noop?: true }
   | {
-      code: 'invalid_transition' | 'not_claimed' | 'not_assignee' | 'already_claimed' | 'confirmation_required';
+      code: 'invalid_transition' | 'not_claimed' | 'not_assignee' | 'already_claimed' | 'confirmation_required' | 'request_not_pending';
       detail: string;
       extra?: object;
     };
@@ -41,19 +43,22 @@ const notAssignee = (verb: string): Expected => ({
   detail: `Only the team member who claimed the request may ${verb} it; release it first to take it over.`,
   extra: { assigneeId: OTHER },
 });
-const CLOSED = (status: 'completed' | 'rejected'): Record<PcpUpdateAction, Expected> => ({
+const CLOSED = (status: 'completed' | 'rejected' | 'withdrawn'): Record<PcpUpdateAction, Expected> => ({
   claim: invalid('claim', status, status),
   release: invalid('release', status, status),
   confirm: invalid('record a confirmation for', status, status),
   complete: invalid('complete', status, status),
   reject: invalid('reject', status, status),
+  withdraw: { code: 'request_not_pending', detail: `This request is ${status}: it can no longer be withdrawn.`, extra: { status } },
 });
 
 /** The expected answer for every status × action × situation, written out independently of the table. */
 function expected(status: PcpUpdateStatus, action: PcpUpdateAction, situation: Situation): Expected {
   const mine = situation.startsWith('mine');
   const confirmed = situation.endsWith('confirmed');
-  if (status === 'completed' || status === 'rejected') return CLOSED(status)[action];
+  if (status === 'completed' || status === 'rejected' || status === 'withdrawn') return CLOSED(status)[action];
+  // Whoever holds it, the requester may withdraw an open or in-progress request.
+  if (action === 'withdraw') return { to: 'withdrawn', event: 'withdrawn', audit: 'pcp_update.withdraw' };
   if (status === 'open') {
     return {
       claim: { to: 'in_progress', event: 'claimed', audit: 'pcp_update.claim' },
@@ -61,7 +66,7 @@ function expected(status: PcpUpdateStatus, action: PcpUpdateAction, situation: S
       confirm: { code: 'not_claimed', detail: 'Claim the request before you record a confirmation for it.' },
       complete: { code: 'not_claimed', detail: 'Claim the request before you complete it.' },
       reject: { to: 'rejected', event: 'rejected', audit: 'pcp_update.reject', notify: 'pcp-update-rejected' },
-    }[action] as Expected;
+    }[action as Exclude<PcpUpdateAction, 'withdraw'>] as Expected;
   }
   switch (action) {
     case 'claim':
@@ -123,7 +128,7 @@ describe('PCP-update transition table', () => {
   });
 
   it('refuses an unknown status as an invalid transition rather than crashing', () => {
-    expect(() => transition({ status: 'withdrawn' as PcpUpdateStatus, assigneeId: null, confirmedAt: null }, 'claim', ME)).toThrow(
+    expect(() => transition({ status: 'archived' as PcpUpdateStatus, assigneeId: null, confirmedAt: null }, 'claim', ME)).toThrow(
       expect.objectContaining({ code: 'invalid_transition' }),
     );
   });

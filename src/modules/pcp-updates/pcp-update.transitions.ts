@@ -12,7 +12,7 @@ import type { PcpUpdateStatus } from './entities/pcp-update-request.entity.js';
  * existing row. The overdue digest changes no status: it only reports requests still active past
  * their due date, so it has no row here.
  */
-export const PCP_UPDATE_ACTIONS = ['claim', 'release', 'confirm', 'complete', 'reject'] as const;
+export const PCP_UPDATE_ACTIONS = ['claim', 'release', 'confirm', 'complete', 'reject', 'withdraw'] as const;
 export type PcpUpdateAction = (typeof PCP_UPDATE_ACTIONS)[number];
 
 export type PcpUpdateAuditAction =
@@ -21,12 +21,19 @@ export type PcpUpdateAuditAction =
   | 'pcp_update.release'
   | 'pcp_update.confirmation'
   | 'pcp_update.complete'
-  | 'pcp_update.reject';
+  | 'pcp_update.reject'
+  | 'pcp_update.withdraw';
 
 /** Emails a transition sends to the requester (data `{firstName, requestId}`). */
 export type PcpUpdateRequesterTemplate = 'pcp-update-completed' | 'pcp-update-rejected';
 
-export type PcpUpdateRefusal = 'invalid_transition' | 'not_claimed' | 'not_assignee' | 'already_claimed' | 'confirmation_required';
+export type PcpUpdateRefusal =
+  | 'invalid_transition'
+  | 'not_claimed'
+  | 'not_assignee'
+  | 'already_claimed'
+  | 'confirmation_required'
+  | 'request_not_pending';
 
 export interface PcpUpdateRule {
   to: PcpUpdateStatus;
@@ -48,9 +55,21 @@ export const ACTION_VERBS: Record<PcpUpdateAction, string> = {
   confirm: 'record a confirmation for',
   complete: 'complete',
   reject: 'reject',
+  withdraw: 'withdraw',
 };
 
 const claimed = { assignee: 'not_assignee' } as const;
+/** The requester's own action (the service checks the request is theirs); no email: they did it. */
+const withdraw = { to: 'withdrawn', event: 'withdrawn', audit: 'pcp_update.withdraw' } as const;
+/** A closed request takes no team action; a requester withdrawing it is told it is no longer pending. */
+const closedStatus = {
+  claim: 'invalid_transition',
+  release: 'invalid_transition',
+  confirm: 'invalid_transition',
+  complete: 'invalid_transition',
+  reject: 'invalid_transition',
+  withdraw: 'request_not_pending',
+} as const;
 
 /** status × action → rule or refusal. Exhaustive by type: a new status or action must be placed here. */
 export const PCP_UPDATE_TRANSITIONS: Record<PcpUpdateStatus, Record<PcpUpdateAction, PcpUpdateRule | PcpUpdateRefusal>> = {
@@ -60,6 +79,7 @@ export const PCP_UPDATE_TRANSITIONS: Record<PcpUpdateStatus, Record<PcpUpdateAct
     confirm: 'not_claimed',
     complete: 'not_claimed',
     reject: { to: 'rejected', event: 'rejected', audit: 'pcp_update.reject', notify: 'pcp-update-rejected' },
+    withdraw,
   },
   in_progress: {
     // Re-claiming your own request is a no-op; someone else's is taken.
@@ -76,21 +96,12 @@ export const PCP_UPDATE_TRANSITIONS: Record<PcpUpdateStatus, Record<PcpUpdateAct
       notify: 'pcp-update-completed',
     },
     reject: { to: 'rejected', event: 'rejected', audit: 'pcp_update.reject', ...claimed, notify: 'pcp-update-rejected' },
+    // The requester may withdraw while the team works on it (the assignee sees it in the queue as withdrawn).
+    withdraw,
   },
-  completed: {
-    claim: 'invalid_transition',
-    release: 'invalid_transition',
-    confirm: 'invalid_transition',
-    complete: 'invalid_transition',
-    reject: 'invalid_transition',
-  },
-  rejected: {
-    claim: 'invalid_transition',
-    release: 'invalid_transition',
-    confirm: 'invalid_transition',
-    complete: 'invalid_transition',
-    reject: 'invalid_transition',
-  },
+  completed: closedStatus,
+  rejected: closedStatus,
+  withdrawn: closedStatus,
 };
 
 /** Filing a request: the row starts open, with a `created` event, an audit entry and the team's email. */
@@ -156,5 +167,7 @@ export function refusal(code: PcpUpdateRefusal, state: PcpUpdateState, action: P
       return problem(code, 'Another team member has already claimed this request.', { assigneeId: state.assigneeId });
     case 'confirmation_required':
       return problem(code, "Record the family's verbal confirmation before completing the request.");
+    case 'request_not_pending':
+      return problem(code, `This request is ${state.status.replace('_', ' ')}: it can no longer be withdrawn.`, { status: state.status });
   }
 }

@@ -1,16 +1,33 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, Kinds, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { UuidParam } from '../../common/http/uuid-param.pipe.js';
-import { CreatePcpAccessRequestDto, ListPcpUpdatesQuery, RecordConfirmationDto, RejectPcpUpdateDto } from './dto/pcp-update.dto.js';
 import {
+  CompletePcpUpdateDto,
+  CreatePcpAccessRequestDto,
+  ListOwnPcpRequestsQuery,
+  ListPcpUpdatesQuery,
+  RecordConfirmationDto,
+  RejectPcpUpdateDto,
+} from './dto/pcp-update.dto.js';
+import {
+  OwnPcpRequestPageDto,
   PcpAccessRequestCreatedDto,
   PcpUpdateCompletedDto,
   PcpUpdateDetailDto,
   PcpUpdatePageDto,
   PcpUpdateTransitionDto,
 } from './dto/pcp-update-responses.dto.js';
+import { PcpAccessRequestsService } from './pcp-access-requests.service.js';
 import { PcpUpdateCommandsService } from './pcp-update-commands.service.js';
 import { PcpUpdateQueueService } from './pcp-update-queue.service.js';
 
@@ -26,6 +43,28 @@ export class PcpAccessRequestsController {
   @ApiNotFoundResponse({ description: 'No such patient.' })
   request(@Param('patientId', UuidParam) patientId: string, @Body() body: CreatePcpAccessRequestDto, @CurrentUser() user: AuthUser) {
     return this.commands.request(user, patientId, body.note);
+  }
+}
+
+@ApiTags('patients')
+@Controller('pcp-access-requests')
+@Kinds('provider', 'sponsored')
+export class OwnPcpAccessRequestsController {
+  constructor(private readonly requests: PcpAccessRequestsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: OwnPcpRequestPageDto, description: "The caller's PCP access requests, newest first, with `outcome` once decided." })
+  list(@Query() query: ListOwnPcpRequestsQuery, @CurrentUser() user: AuthUser) {
+    return this.requests.list(user, query);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Withdrawn (status `withdrawn`): out of the team\'s queue.' })
+  @ApiNotFoundResponse({ description: "Not one of the caller's requests." })
+  @ApiConflictResponse({ description: '`request_not_pending` (completed, rejected or withdrawn already).' })
+  async withdraw(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.requests.withdraw(user, id);
   }
 }
 
@@ -82,14 +121,16 @@ export class StaffPcpUpdatesController {
   @HttpCode(200)
   @ApiOkResponse({
     type: PcpUpdateCompletedDto,
-    description: "`status: \"completed\"`: the patient's PCP is now the requester's (or their sponsor's) NPI.",
+    description:
+      "`status: \"completed\"`: the patient's PCP is now `pcpNpi` (default the requester's, or their sponsor's, NPI); the EHR is sent the change.",
   })
+  @ApiBadRequestResponse({ description: '`validation_failed` (malformed `pcpNpi`), `not_a_practice_physician`.' })
   @ApiConflictResponse({
     description:
       '`confirmation_required`, `not_claimed`, `not_assignee`, `invalid_transition`, `requester_inactive`, `requester_has_no_npi`.',
   })
-  complete(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser) {
-    return this.commands.complete(user, id);
+  complete(@Param('id', UuidParam) id: string, @Body() body: CompletePcpUpdateDto, @CurrentUser() user: AuthUser) {
+    return this.commands.complete(user, id, body.pcpNpi);
   }
 
   @Post(':id/reject')

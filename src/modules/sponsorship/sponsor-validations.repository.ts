@@ -124,7 +124,10 @@ export class SponsorValidationsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The sponsor's open (uncompleted) validation; at most one exists (partial unique index). */
-  async findOpenBySponsor(sponsorId: string, manager?: EntityManager): Promise<SponsorValidationRecord | undefined> {
+  async findOpenBySponsor(
+    sponsorId: string,
+    manager?: EntityManager,
+  ): Promise<SponsorValidationRecord | undefined> {
     const row = await one<ValidationRow>(
       on(this.dataSource, manager),
       `SELECT ${VALIDATION_COLUMNS} FROM sponsor_validations WHERE sponsor_id = $1 AND completed_at IS NULL`,
@@ -134,7 +137,11 @@ export class SponsorValidationsRepository {
   }
 
   /** The sponsor's validation `id`, row-locked for completing it. */
-  async findForUpdate(id: string, sponsorId: string, manager: EntityManager): Promise<SponsorValidationRecord | undefined> {
+  async findForUpdate(
+    id: string,
+    sponsorId: string,
+    manager: EntityManager,
+  ): Promise<SponsorValidationRecord | undefined> {
     const row = await one<ValidationRow>(
       manager,
       `SELECT ${VALIDATION_COLUMNS} FROM sponsor_validations WHERE id = $1 AND sponsor_id = $2 FOR UPDATE`,
@@ -153,11 +160,21 @@ export class SponsorValidationsRepository {
         ORDER BY u.last_name, u.first_name, u.id`,
       [validationId],
     );
-    return listed.map((r) => ({ id: r.id, email: r.email, firstName: r.first_name, lastName: r.last_name, role: r.sponsored_role }));
+    return listed.map((r) => ({
+      id: r.id,
+      email: r.email,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      role: r.sponsored_role,
+    }));
   }
 
   /** Stores the sponsor's keep/remove decision of each listed user (one statement). */
-  async recordDecisions(validationId: string, decisions: Array<{ userId: string; keep: boolean }>, manager: EntityManager): Promise<number> {
+  async recordDecisions(
+    validationId: string,
+    decisions: Array<{ userId: string; keep: boolean }>,
+    manager: EntityManager,
+  ): Promise<number> {
     return affected(
       manager,
       `UPDATE sponsor_validation_users AS vu SET keep = d.keep
@@ -167,12 +184,17 @@ export class SponsorValidationsRepository {
     );
   }
 
-  async markCompleted(validationId: string, completedBy: string, now: Date, manager: EntityManager): Promise<void> {
-    await affected(manager, `UPDATE sponsor_validations SET completed_at = $2, completed_by = $3 WHERE id = $1`, [
-      validationId,
-      now,
-      completedBy,
-    ]);
+  async markCompleted(
+    validationId: string,
+    completedBy: string,
+    now: Date,
+    manager: EntityManager,
+  ): Promise<void> {
+    await affected(
+      manager,
+      `UPDATE sponsor_validations SET completed_at = $2, completed_by = $3 WHERE id = $1`,
+      [validationId, now, completedBy],
+    );
   }
 
   /**
@@ -262,7 +284,12 @@ export class SponsorValidationsRepository {
    * before `asOf` as enforced (once: `enforced_at`; FOR UPDATE SKIP LOCKED, so concurrent runs
    * share the work) and returns each with its sponsor and the sponsored users to lock.
    */
-  async markOverdueBatch(asOf: string, now: Date, limit: number, manager: EntityManager): Promise<EnforcedValidation[]> {
+  async markOverdueBatch(
+    asOf: string,
+    now: Date,
+    limit: number,
+    manager: EntityManager,
+  ): Promise<EnforcedValidation[]> {
     const marked = await rows<EnforcedRow>(
       manager,
       `WITH batch AS (
@@ -295,7 +322,14 @@ export class SponsorValidationsRepository {
 
   /** Test and seeding support: a validation row as the open job would write it. */
   async insert(
-    input: { sponsorId: string; period: string; openedAt: Date; dueDate: string; dueAt: Date; userIds: string[] },
+    input: {
+      sponsorId: string;
+      period: string;
+      openedAt: Date;
+      dueDate: string;
+      dueAt: Date;
+      userIds: string[];
+    },
     manager?: EntityManager,
   ): Promise<string> {
     const [row] = await rows<{ id: string }>(

@@ -55,7 +55,13 @@ export class SponsoredUsersRepository {
           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
         ORDER BY created_at DESC, id DESC
         LIMIT $5`,
-      [sponsorId, options.status ?? null, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit],
+      [
+        sponsorId,
+        options.status ?? null,
+        options.after?.[0] ?? null,
+        options.after?.[1] ?? null,
+        options.limit,
+      ],
     );
     return found.map((r) => ({
       id: r.id,

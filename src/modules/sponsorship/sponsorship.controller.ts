@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AllowLockedSponsor, CurrentUser } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { UuidParam } from '../../common/http/uuid-param.pipe.js';
@@ -9,7 +15,12 @@ import {
   ReplacedEmailDto,
   SponsoredUserPageDto,
 } from './dto/sponsorship-responses.dto.js';
-import { CompleteValidationDto, CreateSponsoredUserDto, ListSponsoredUsersQuery, ReplaceEmailDto } from './dto/sponsorship.dto.js';
+import {
+  CompleteValidationDto,
+  CreateSponsoredUserDto,
+  ListSponsoredUsersQuery,
+  ReplaceEmailDto,
+} from './dto/sponsorship.dto.js';
 import { ValidationCompletedDto, ValidationDto } from './dto/validation.dto.js';
 import { SponsorshipService } from './sponsorship.service.js';
 import { ValidationService } from './validation.service.js';
@@ -25,20 +36,32 @@ export class SponsorshipController {
 
   @Post('enroll')
   @HttpCode(200)
-  @ApiOkResponse({ type: EnrollResponseDto, description: '403 `not_eligible` (no NPI, hospital credentials)' })
+  @ApiOkResponse({
+    type: EnrollResponseDto,
+    description: '403 `not_eligible` (no NPI, hospital credentials)',
+  })
   enroll(@CurrentUser() user: AuthUser): Promise<EnrollResponseDto> {
     return this.sponsorship.enroll(user);
   }
 
   @Post('sponsored-users')
-  @ApiCreatedResponse({ type: CreatedSponsoredUserDto, description: '403 `not_a_sponsor`; 409 `email_taken`' })
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateSponsoredUserDto): Promise<CreatedSponsoredUserDto> {
+  @ApiCreatedResponse({
+    type: CreatedSponsoredUserDto,
+    description: '403 `not_a_sponsor`; 409 `email_taken`',
+  })
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateSponsoredUserDto,
+  ): Promise<CreatedSponsoredUserDto> {
     return this.sponsorship.createSponsoredUser(user, body);
   }
 
   @Get('sponsored-users')
   @ApiOkResponse({ type: SponsoredUserPageDto })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListSponsoredUsersQuery): Promise<SponsoredUserPageDto> {
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListSponsoredUsersQuery,
+  ): Promise<SponsoredUserPageDto> {
     return this.sponsorship.list(user, query);
   }
 
@@ -50,8 +73,15 @@ export class SponsorshipController {
   }
 
   @Post('sponsored-users/:id/replace-email')
-  @ApiCreatedResponse({ type: ReplacedEmailDto, description: 'The id of the new invited account; the old one is deactivated' })
-  replaceEmail(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: ReplaceEmailDto): Promise<ReplacedEmailDto> {
+  @ApiCreatedResponse({
+    type: ReplacedEmailDto,
+    description: 'The id of the new invited account; the old one is deactivated',
+  })
+  replaceEmail(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam) id: string,
+    @Body() body: ReplaceEmailDto,
+  ): Promise<ReplacedEmailDto> {
     return this.sponsorship.replaceEmail(user, id, body.newEmail);
   }
 
@@ -66,7 +96,11 @@ export class SponsorshipController {
   @HttpCode(200)
   @AllowLockedSponsor()
   @ApiOkResponse({ type: ValidationCompletedDto, description: '400 `incomplete_decisions`' })
-  complete(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: CompleteValidationDto): Promise<ValidationCompletedDto> {
+  complete(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam) id: string,
+    @Body() body: CompleteValidationDto,
+  ): Promise<ValidationCompletedDto> {
     return this.validations.complete(user, id, body.decisions);
   }
 }

@@ -25,7 +25,14 @@ import { ValidationService } from './validation.service.js';
     JobsModule,
   ],
   controllers: [SponsorshipController],
-  providers: [SponsorValidationsRepository, SponsoredUsersRepository, SponsorshipService, ValidationService, ValidationJobsService, ValidationScheduler],
+  providers: [
+    SponsorValidationsRepository,
+    SponsoredUsersRepository,
+    SponsorshipService,
+    ValidationService,
+    ValidationJobsService,
+    ValidationScheduler,
+  ],
   exports: [SponsorshipService, ValidationJobsService],
 })
 export class SponsorshipModule {}

@@ -50,19 +50,31 @@ export class SponsorshipService {
     }
     await this.dataSource.transaction(async (manager) => {
       if (await this.lifecycle.enrollSponsor(manager, caller.id)) {
-        await this.audit.record({ actorId: caller.id, actorKind: caller.kind, action: 'sponsorship.enroll', outcome: 'success' }, manager);
+        await this.audit.record(
+          { actorId: caller.id, actorKind: caller.kind, action: 'sponsorship.enroll', outcome: 'success' },
+          manager,
+        );
       }
     });
     return { isSponsor: true };
   }
 
-  async createSponsoredUser(caller: AuthUser, input: NewSponsoredUser): Promise<{ id: string; status: 'invited' }> {
+  async createSponsoredUser(
+    caller: AuthUser,
+    input: NewSponsoredUser,
+  ): Promise<{ id: string; status: 'invited' }> {
     this.assertSponsor(caller);
     const id = await this.dataSource
       .transaction(async (manager) => {
         const userId = await this.invite(manager, caller, input);
         await this.audit.record(
-          { actorId: caller.id, actorKind: caller.kind, action: 'sponsorship.user_create', outcome: 'success', details: { userId, role: input.role } },
+          {
+            actorId: caller.id,
+            actorKind: caller.kind,
+            action: 'sponsorship.user_create',
+            outcome: 'success',
+            details: { userId, role: input.role },
+          },
           manager,
         );
         return userId;
@@ -71,11 +83,18 @@ export class SponsorshipService {
     return { id, status: 'invited' };
   }
 
-  async list(caller: AuthUser, query: { limit?: number; cursor?: string; status?: UserStatus }): Promise<Page<SponsoredUserView>> {
+  async list(
+    caller: AuthUser,
+    query: { limit?: number; cursor?: string; status?: UserStatus },
+  ): Promise<Page<SponsoredUserView>> {
     this.assertSponsor(caller);
     const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, ['instant', 'uuid']);
-    const found = await this.sponsoredUsers.page(caller.id, { status: query.status, after: after ?? undefined, limit: limit + 1 });
+    const found = await this.sponsoredUsers.page(caller.id, {
+      status: query.status,
+      after: after ?? undefined,
+      limit: limit + 1,
+    });
     const page = toPage(found, limit, (r) => [r.cursorAt, r.id]);
     return {
       items: page.items.map((u) => ({
@@ -101,7 +120,13 @@ export class SponsorshipService {
       await this.lifecycle.deactivate(manager, user.id, DEACTIVATED);
       await this.notifications.record(manager, deactivatedNotice(user, false));
       await this.audit.record(
-        { actorId: caller.id, actorKind: caller.kind, action: 'sponsorship.user_deactivate', outcome: 'success', details: { userId } },
+        {
+          actorId: caller.id,
+          actorKind: caller.kind,
+          action: 'sponsorship.user_deactivate',
+          outcome: 'success',
+          details: { userId },
+        },
         manager,
       );
     });
@@ -117,9 +142,13 @@ export class SponsorshipService {
       .transaction(async (manager) => {
         const old = await this.lockOwn(manager, caller, userId);
         if (old.status === 'deactivated') {
-          throw conflict('invalid_state', 'This account is already deactivated; create a new sponsored user instead.');
+          throw conflict(
+            'invalid_state',
+            'This account is already deactivated; create a new sponsored user instead.',
+          );
         }
-        if (old.email === newEmail) throw conflict('email_taken', 'That is already this account’s email address.');
+        if (old.email === newEmail)
+          throw conflict('email_taken', 'That is already this account’s email address.');
         await this.lifecycle.deactivate(manager, old.id, DEACTIVATED);
         await this.notifications.record(manager, deactivatedNotice(old, true));
         const newId = await this.invite(manager, caller, {
@@ -170,7 +199,12 @@ export class SponsorshipService {
     await this.notifications.record(manager, {
       template: 'sponsored-user-activation',
       to: input.email,
-      data: { firstName: input.firstName, lastName: input.lastName, sponsorName: `${sponsor.firstName} ${sponsor.lastName}`, token },
+      data: {
+        firstName: input.firstName,
+        lastName: input.lastName,
+        sponsorName: `${sponsor.firstName} ${sponsor.lastName}`,
+        token,
+      },
       idempotencyKey: `sponsored-user-activation:${id}`,
     });
     return id;

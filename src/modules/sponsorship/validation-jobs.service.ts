@@ -1,10 +1,9 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { badRequest } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { isIsoDate } from '../../common/time/hospital-time.js';
 import { AccountLifecycleService } from '../identity/index.js';
-import { JobsService } from '../jobs/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { SponsorValidationsRepository } from './sponsor-validations.repository.js';
 import { validationWindow } from './validation-period.js';
@@ -23,10 +22,10 @@ const FIRST_UUID = '00000000-0000-0000-0000-000000000000';
  * all or nothing), marks what it did in rows guarded by unique constraints, and records its emails
  * in the outbox in the same transaction with deterministic idempotency keys: a second run, a
  * concurrent run on another instance, or a re-run after a crash finds nothing left to do for what
- * was already committed.
+ * was already committed. Declared as scheduled jobs in validation.scheduler.ts.
  */
 @Injectable()
-export class ValidationJobsService implements OnModuleInit {
+export class ValidationJobsService {
   private readonly logger = new Logger('SponsorValidationJobs');
   /** Sponsors (open) or validations (enforce) per committed batch. Tests lower it. */
   batchSize = 5000;
@@ -34,17 +33,10 @@ export class ValidationJobsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly jobs: JobsService,
     private readonly validations: SponsorValidationsRepository,
     private readonly lifecycle: AccountLifecycleService,
     private readonly notifications: NotificationsService,
   ) {}
-
-  onModuleInit(): void {
-    this.jobs.register({ name: VALIDATION_JOBS.open, run: (asOf) => this.open(asOf) });
-    this.jobs.register({ name: VALIDATION_JOBS.remind, run: (asOf) => this.remind(asOf) });
-    this.jobs.register({ name: VALIDATION_JOBS.enforce, run: (asOf) => this.enforce(asOf) });
-  }
 
   /**
    * Opens the validation of the period containing `asOf` for every sponsor who has current
@@ -60,7 +52,14 @@ export class ValidationJobsService implements OnModuleInit {
       const now = this.clock.now();
       const batch = await this.dataSource.transaction(async (manager) => {
         const result = await this.validations.openBatch(
-          { after, period: window.period, limit: this.batchSize, now, dueDate: window.dueDate, dueAt: window.dueAt },
+          {
+            after,
+            period: window.period,
+            limit: this.batchSize,
+            now,
+            dueDate: window.dueDate,
+            dueAt: window.dueAt,
+          },
           manager,
         );
         await this.notifications.recordMany(
@@ -68,7 +67,13 @@ export class ValidationJobsService implements OnModuleInit {
           'sponsor-validation-opened',
           result.opened.map((v) => ({
             to: v.email,
-            data: { firstName: v.firstName, lastName: v.lastName, period: window.period, dueDate: window.dueDate, userCount: v.userCount },
+            data: {
+              firstName: v.firstName,
+              lastName: v.lastName,
+              period: window.period,
+              dueDate: window.dueDate,
+              userCount: v.userCount,
+            },
             idempotencyKey: `sponsor-validation-opened:${v.validationId}`,
           })),
         );
@@ -99,7 +104,13 @@ export class ValidationJobsService implements OnModuleInit {
           .filter((r) => r.notify && r.email)
           .map((r) => ({
             to: r.email as string,
-            data: { firstName: r.firstName ?? '', lastName: r.lastName ?? '', period: r.period, dueDate: r.dueDate, daysLeft: r.daysLeft },
+            data: {
+              firstName: r.firstName ?? '',
+              lastName: r.lastName ?? '',
+              period: r.period,
+              dueDate: r.dueDate,
+              daysLeft: r.daysLeft,
+            },
             idempotencyKey: `sponsor-validation-reminder:${r.validationId}:${r.daysBefore}`,
           })),
       );
@@ -126,7 +137,10 @@ export class ValidationJobsService implements OnModuleInit {
         if (marked.length === 0) return 0;
         const bySponsor = new Map(marked.map((v) => [v.sponsorId, v]));
         const byMember = new Map(marked.flatMap((v) => v.memberIds.map((id) => [id, v] as const)));
-        const locked = await this.lifecycle.lockForOverdueValidation(manager, [...bySponsor.keys(), ...byMember.keys()]);
+        const locked = await this.lifecycle.lockForOverdueValidation(manager, [
+          ...bySponsor.keys(),
+          ...byMember.keys(),
+        ]);
 
         const sponsors = locked.filter((a) => bySponsor.has(a.id));
         const members = locked.filter((a) => byMember.has(a.id));
@@ -149,7 +163,11 @@ export class ValidationJobsService implements OnModuleInit {
             const v = byMember.get(m.id)!;
             return {
               to: m.email,
-              data: { firstName: m.firstName, lastName: m.lastName, sponsorName: `${v.sponsorFirstName} ${v.sponsorLastName}` },
+              data: {
+                firstName: m.firstName,
+                lastName: m.lastName,
+                sponsorName: `${v.sponsorFirstName} ${v.sponsorLastName}`,
+              },
               idempotencyKey: `sponsored-user-locked:${v.validationId}:${m.id}`,
             };
           }),

@@ -30,24 +30,53 @@ describe('validation decisions', () => {
   });
 
   it('refuses two different decisions for one user, naming the second', () => {
-    const { code, body } = problemOf(() => decisionsByUser([{ userId: A, keep: true }, { userId: B, keep: true }, { userId: A.toUpperCase(), keep: false }]));
+    const { code, body } = problemOf(() =>
+      decisionsByUser([
+        { userId: A, keep: true },
+        { userId: B, keep: true },
+        { userId: A.toUpperCase(), keep: false },
+      ]),
+    );
     expect(code).toBe('validation_failed');
-    expect(body.errors).toEqual([{ field: 'decisions.2.userId', message: 'this user has two different decisions' }]);
+    expect(body.errors).toEqual([
+      { field: 'decisions.2.userId', message: 'this user has two different decisions' },
+    ]);
   });
 
   it('refuses a decision about a user who is not on the validation', () => {
-    const { code } = problemOf(() => assertDecidesEveryListedUser([{ id: A }], decisionsByUser([{ userId: A, keep: true }, { userId: C, keep: false }])));
+    const { code } = problemOf(() =>
+      assertDecidesEveryListedUser(
+        [{ id: A }],
+        decisionsByUser([
+          { userId: A, keep: true },
+          { userId: C, keep: false },
+        ]),
+      ),
+    );
     expect(code).toBe('validation_failed');
   });
 
   it('lists the users left undecided', () => {
-    const { code, body } = problemOf(() => assertDecidesEveryListedUser([{ id: A }, { id: B }, { id: C }], decisionsByUser([{ userId: B, keep: true }])));
+    const { code, body } = problemOf(() =>
+      assertDecidesEveryListedUser(
+        [{ id: A }, { id: B }, { id: C }],
+        decisionsByUser([{ userId: B, keep: true }]),
+      ),
+    );
     expect(code).toBe('incomplete_decisions');
     expect(body.missingUserIds).toEqual([A, C]);
   });
 
   it('accepts a decision for every listed user, and an empty validation with no decisions', () => {
-    expect(() => assertDecidesEveryListedUser([{ id: A }, { id: B }], decisionsByUser([{ userId: A, keep: true }, { userId: B, keep: false }]))).not.toThrow();
+    expect(() =>
+      assertDecidesEveryListedUser(
+        [{ id: A }, { id: B }],
+        decisionsByUser([
+          { userId: A, keep: true },
+          { userId: B, keep: false },
+        ]),
+      ),
+    ).not.toThrow();
     expect(() => assertDecidesEveryListedUser([], decisionsByUser([]))).not.toThrow();
   });
 });

@@ -17,7 +17,10 @@ export function decisionsByUser(decisions: Array<{ userId: string; keep: boolean
 }
 
 /** Every decision names a listed user (else `validation_failed`) and every listed user has one (else `incomplete_decisions`). */
-export function assertDecidesEveryListedUser(listed: ReadonlyArray<{ id: string }>, byUser: Map<string, boolean>): void {
+export function assertDecidesEveryListedUser(
+  listed: ReadonlyArray<{ id: string }>,
+  byUser: Map<string, boolean>,
+): void {
   const listedIds = new Set(listed.map((u) => u.id));
   const unknown = [...byUser.keys()].filter((id) => !listedIds.has(id));
   if (unknown.length) {
@@ -27,6 +30,8 @@ export function assertDecidesEveryListedUser(listed: ReadonlyArray<{ id: string 
   }
   const missing = listed.filter((u) => !byUser.has(u.id)).map((u) => u.id);
   if (missing.length) {
-    throw badRequest('incomplete_decisions', 'Decide to keep or remove every listed user.', { missingUserIds: missing });
+    throw badRequest('incomplete_decisions', 'Decide to keep or remove every listed user.', {
+      missingUserIds: missing,
+    });
   }
 }

@@ -7,7 +7,10 @@ import { AuditService } from '../audit/index.js';
 import { AccountDirectoryService, AccountLifecycleService } from '../identity/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import type { ValidationStatus, ValidationView } from './dto/validation.dto.js';
-import { SponsorValidationsRepository, type SponsorValidationRecord } from './sponsor-validations.repository.js';
+import {
+  SponsorValidationsRepository,
+  type SponsorValidationRecord,
+} from './sponsor-validations.repository.js';
 import { assertDecidesEveryListedUser, decisionsByUser } from './validation.decisions.js';
 import { DEACTIVATED, deactivatedNotice } from './sponsored-user.notices.js';
 
@@ -37,7 +40,13 @@ export class ValidationService {
       period: validation.period,
       dueAt: validation.dueAt.toISOString(),
       status: this.statusOf(validation),
-      users: users.map((u) => ({ id: u.id, firstName: u.firstName, lastName: u.lastName, email: u.email, role: u.role })),
+      users: users.map((u) => ({
+        id: u.id,
+        firstName: u.firstName,
+        lastName: u.lastName,
+        email: u.email,
+        role: u.role,
+      })),
     };
   }
 
@@ -46,14 +55,19 @@ export class ValidationService {
    * `incomplete_decisions`); unlocks the sponsor and every kept user locked for
    * `validation_overdue`, deactivates the removed ones, and emails everyone affected.
    */
-  async complete(caller: AuthUser, validationId: string, decisions: Array<{ userId: string; keep: boolean }>): Promise<{ status: 'completed' }> {
+  async complete(
+    caller: AuthUser,
+    validationId: string,
+    decisions: Array<{ userId: string; keep: boolean }>,
+  ): Promise<{ status: 'completed' }> {
     this.assertSponsor(caller);
     const byUser = decisionsByUser(decisions);
 
     await this.dataSource.transaction(async (manager) => {
       const validation = await this.validations.findForUpdate(validationId, caller.id, manager);
       if (!validation) throw notFound('You have no validation with this id.');
-      if (validation.completedAt) throw conflict('validation_completed', 'This validation is already completed.');
+      if (validation.completedAt)
+        throw conflict('validation_completed', 'This validation is already completed.');
 
       const listed = await this.validations.listedUsers(validation.id, manager);
       assertDecidesEveryListedUser(listed, byUser);
@@ -77,12 +91,19 @@ export class ValidationService {
       }
 
       // Unlocked: every sponsored user of this sponsor locked for the overdue validation and not
-      // removed — the kept ones and any added after the list was drawn up. They go back to active.
+      // removed — the kept ones and any added after the list was drawn up. They go back to active
+      // (`activate`, not `unlockValidationOverdue`, which would send a password-less account back
+      // to invited: the enforce job only ever locked active accounts).
       const removedIds = new Set(removed.map((u) => u.id));
       const overdueLocked = (await this.directory.listSponsoredUsers(caller.id, ['locked'], manager)).filter(
         (u) => u.lockReason === 'validation_overdue' && !removedIds.has(u.id),
       );
-      const activated = new Set(await this.lifecycle.activate(manager, overdueLocked.map((u) => u.id)));
+      const activated = new Set(
+        await this.lifecycle.activate(
+          manager,
+          overdueLocked.map((u) => u.id),
+        ),
+      );
       const unlocked = overdueLocked.filter((u) => activated.has(u.id));
       await this.notifications.recordMany(
         manager,
@@ -98,7 +119,13 @@ export class ValidationService {
       await this.notifications.record(manager, {
         template: sponsorUnlocked ? 'sponsor-unlocked' : 'sponsor-validation-completed',
         to: caller.email,
-        data: { firstName: caller.firstName, lastName: caller.lastName, period: validation.period, keptCount: kept.length, removedCount: removed.length },
+        data: {
+          firstName: caller.firstName,
+          lastName: caller.lastName,
+          period: validation.period,
+          keptCount: kept.length,
+          removedCount: removed.length,
+        },
         idempotencyKey: `sponsor-validation-completed:${validation.id}`,
       });
 
@@ -108,7 +135,13 @@ export class ValidationService {
           actorKind: caller.kind,
           action: 'sponsorship.validation_complete',
           outcome: 'success',
-          details: { validationId: validation.id, period: validation.period, kept: kept.length, removed: removed.length, unlocked: unlocked.length },
+          details: {
+            validationId: validation.id,
+            period: validation.period,
+            kept: kept.length,
+            removed: removed.length,
+            unlocked: unlocked.length,
+          },
         },
         manager,
       );

@@ -88,7 +88,8 @@ async function fetchWithRefresh(input: Request): Promise<Response> {
 }
 
 export const api = createClient<ApiPaths>({
-  baseUrl: '',
+  // Absolute (the page's origin): Request objects need one outside browsers (component tests).
+  baseUrl: typeof location === 'undefined' ? '' : location.origin,
   credentials: 'same-origin',
   headers: { Accept: 'application/json, application/problem+json' },
   fetch: fetchWithRefresh,

@@ -67,6 +67,7 @@ export function Layout({ children }: { children: ReactNode }) {
                   to={item.to}
                   label={item.label}
                   active={current(item.to)}
+                  variant="filled"
                   aria-current={current(item.to) ? 'page' : undefined}
                   onClick={close}
                 />

@@ -1,6 +1,7 @@
-import { Alert, Badge, Button, Card, Checkbox, Group, PasswordInput, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, PasswordInput, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { api, call } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Page, Session, SupportRequest } from '../api/types';
@@ -49,6 +50,11 @@ export default function AccountPage() {
             {me.isSponsor ? ', sponsor' : ''}
           </Text>
         </SimpleGrid>
+        {me.kind === 'provider' && me.npi && !me.isSponsor && (
+          <Anchor component={Link} to="/sponsor">
+            Become a sponsor
+          </Anchor>
+        )}
       </Section>
       {me.kind === 'provider' && me.npi ? (
         <Section title="Change email">

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Modal, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Modal, Radio, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
@@ -55,16 +55,12 @@ export function PatientSelectionPage() {
       <Title order={1}>Patient Selection</Title>
       <form onSubmit={submit} noValidate aria-label="Find a patient">
         <Stack>
-          <SegmentedControl
-            value={mode}
-            onChange={(v) => setMode(v as Mode)}
-            data={[
-              { value: 'mrn', label: 'By MRN' },
-              { value: 'name', label: 'By name and date of birth' },
-            ]}
-            aria-label="Search by"
-            maw={420}
-          />
+          <Radio.Group value={mode} onChange={(v) => setMode(v as Mode)} label="Search by">
+            <Group gap="lg" mt={4}>
+              <Radio value="mrn" label="MRN" />
+              <Radio value="name" label="Name and date of birth" />
+            </Group>
+          </Radio.Group>
           {mode === 'mrn' ? (
             <TextInput label="MRN" value={mrn} onChange={(e) => setMrn(e.currentTarget.value)} error={errors.mrn} autoComplete="off" maw={320} required />
           ) : (
@@ -120,7 +116,7 @@ function GrantedMatch({ match }: { match: Extract<PatientMatch, { access: 'grant
             {BASIS_LABEL[match.basis] ?? match.basis}
           </Text>
         </Stack>
-        <Button component={Link} to={`/patients/${match.patientId}`} aria-label={`Open the record of ${match.firstName} ${match.lastName}`}>
+        <Button component={Link} to={`/patients/${match.patientId}`} aria-label={`Open record of ${match.firstName} ${match.lastName}`}>
           Open record
         </Button>
       </Group>
@@ -146,7 +142,7 @@ export function NotAuthorizedMatch({ match }: { match: Extract<PatientMatch, { a
         </Text>
         {pending.map((p) => (
           <Group key={p.id} gap="xs">
-            <Badge color="yellow" variant="light" c="yellow.9">
+            <Badge color="dark" variant="outline">
               Pending
             </Badge>
             <Text size="sm">{p.kind === 'pcp' ? 'Your PCP access request is pending.' : 'Your non-PCP access request is waiting for the family.'}</Text>

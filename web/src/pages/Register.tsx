@@ -9,6 +9,9 @@ import { fieldErrorsOf, ProblemAlert } from '../components/ProblemAlert';
 import { npiProblem } from '../lib/npi';
 import { useTitle } from '../lib/useTitle';
 
+/** Codes shown beside their field rather than in the page-level alert. */
+const FIELD_CODES = ['invalid_npi', 'npi_taken', 'email_taken', 'weak_password'];
+
 export function practiceLabel(p: Practice): string {
   return p.city ? `${p.name} — ${p.city}` : p.name;
 }
@@ -105,7 +108,7 @@ export default function RegisterPage() {
               Register as a provider
             </Title>
             <Text size="sm">For physicians and other clinicians with an NPI. Practice staff without an NPI get an account from their practice’s sponsor.</Text>
-            <ProblemAlert error={register.error} title="Registration not sent" />
+            {!FIELD_CODES.includes((register.error as { code?: string } | null)?.code ?? '') && <ProblemAlert error={register.error} title="Registration not sent" />}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextInput label="First name" value={form.firstName} onChange={set('firstName')} error={errors.firstName} autoComplete="given-name" required />
               <TextInput label="Last name" value={form.lastName} onChange={set('lastName')} error={errors.lastName} autoComplete="family-name" required />
@@ -146,7 +149,6 @@ export default function RegisterPage() {
                 filter={({ options: o }) => o}
                 error={errors.practiceId}
                 required
-                comboboxProps={{ withinPortal: true }}
               />
             ) : (
               <Stack gap="xs">

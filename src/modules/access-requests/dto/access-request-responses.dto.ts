@@ -136,7 +136,13 @@ export class GrantViewDto {
   @ApiProperty({ format: 'date-time' })
   createdAt: Date;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'First instant the grant no longer applies (ACCESS_GRANT_MONTHS after it was made or renewed, hospital midnight)',
+  })
+  expiresAt: Date;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Ended: revoked, or expired (then equal to expiresAt, revokedBy null)' })
   revokedAt: Date | null;
 
   @ApiProperty({ type: String, nullable: true })

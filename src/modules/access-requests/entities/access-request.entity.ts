@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
-export const ACCESS_REQUEST_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
+export const ACCESS_REQUEST_STATUSES = ['pending', 'approved', 'denied', 'expired', 'withdrawn'] as const;
 export type AccessRequestStatus = (typeof ACCESS_REQUEST_STATUSES)[number];
 
 /** How long the patient or guardian has to answer a non-PCP access request. */
@@ -12,7 +12,7 @@ export const ACCESS_REQUEST_TTL_DAYS = 30;
  * (partial unique index `uq_access_requests_pending`, hand-written migration).
  */
 @Entity('access_requests')
-@Check('ck_access_requests_status', `status IN ('pending', 'approved', 'denied', 'expired')`)
+@Check('ck_access_requests_status', `status IN ('pending', 'approved', 'denied', 'expired', 'withdrawn')`)
 @Check('ck_access_requests_decided', `(status = 'pending') = (decided_at IS NULL)`)
 @Check('ck_access_requests_grant', `grant_id IS NULL OR status = 'approved'`)
 @Index('idx_access_requests_requester_created', ['requesterId', 'createdAt'])

@@ -1,6 +1,9 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Append-only audit trail; each row's hash chains it to the previous row. */
+/**
+ * Append-only audit trail. Entries are sealed later with keyed links in `audit_seals` (docs/audit.md);
+ * `prev_hash`/`hash` hold the legacy public chain of entries written before that and are NULL since.
+ */
 @Entity('audit_events')
 @Index('idx_audit_events_patient_at', ['patientId', 'at'])
 @Index('idx_audit_events_actor_at', ['actorId', 'at'])
@@ -37,6 +40,6 @@ export class AuditEvent {
   @Column({ type: 'char', length: 64, nullable: true })
   prevHash: string | null;
 
-  @Column({ type: 'char', length: 64 })
-  hash: string;
+  @Column({ type: 'char', length: 64, nullable: true })
+  hash: string | null;
 }

@@ -1,5 +1,5 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
@@ -8,12 +8,15 @@ import {
   ALLOWED_KINDS,
   API_KEY_SCOPE,
   IS_PUBLIC,
+  REQUIRED_ROLES,
 } from '../../../common/auth/auth.decorators.js';
 import type { ApiClient, ApiKeyScope, AuthUser } from '../../../common/auth/principal.js';
 import { forbidden, ProblemException, unauthenticated } from '../../../common/errors/problem.js';
 import { secretsEqual } from '../../../common/crypto/tokens.js';
-import type { UserKind } from '../entities/user.entity.js';
+import type { StaffRole, UserKind } from '../entities/user.entity.js';
 import { routeRefusalOf } from '../account-status.policy.js';
+import { IntegrationClientsService } from '../../integration-clients/index.js';
+import { requiredRoles, roleRefusal } from '../staff-roles.policy.js';
 
 /**
  * The global guard: every route needs a signed-in user unless marked @Public() or @ApiKeyAuth().
@@ -24,9 +27,13 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
   ) {
     super();
   }
+
+  /** Integration clients (their module's service, looked up app-wide); absent in tests that do not load it. */
+  private clients?: IntegrationClientsService | null;
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -35,7 +42,7 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     const req = context.switchToHttp().getRequest<Request & { user?: AuthUser; apiClient?: ApiClient }>();
     const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(API_KEY_SCOPE, targets);
     if (scope) {
-      req.apiClient = this.checkApiKey(req, scope);
+      req.apiClient = await this.checkApiKey(req, scope);
       return true;
     }
 
@@ -48,6 +55,10 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     if (kinds && !kinds.includes(user.kind)) {
       throw forbidden('forbidden', 'Your account may not use this route.');
     }
+    // Roles come from the same per-request query, so a change applies from the next request.
+    const roles = requiredRoles(kinds, this.reflector.getAllAndOverride<StaffRole[] | undefined>(REQUIRED_ROLES, targets));
+    const denied = roleRefusal(user, roles);
+    if (denied) throw denied;
     return true;
   }
 
@@ -57,13 +68,26 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     return user;
   }
 
-  private checkApiKey(req: Request, scope: ApiKeyScope): ApiClient {
+  private async checkApiKey(req: Request, scope: ApiKeyScope): Promise<ApiClient> {
     const given = req.header('x-api-key');
     if (!given) throw unauthenticated('An API key is required.');
+    if (this.clients === undefined) {
+      try {
+        this.clients = this.moduleRef.get(IntegrationClientsService, { strict: false });
+      } catch {
+        this.clients = null;
+      }
+    }
+    const client = await this.clients?.authenticate(given);
+    if (client) {
+      if (client.system === scope) return { scope, clientId: client.id };
+      throw forbidden('forbidden', 'This API key may not use this route.');
+    }
+    // EHR_API_KEY / PORTAL_API_KEY: a development convenience ('' when unset; production needs ALLOW_ENV_API_KEYS).
     const own = scope === 'ehr' ? this.config.ehrApiKey : this.config.portalApiKey;
     const other = scope === 'ehr' ? this.config.portalApiKey : this.config.ehrApiKey;
-    if (secretsEqual(given, own)) return { scope };
-    if (secretsEqual(given, other)) throw forbidden('forbidden', 'This API key may not use this route.');
+    if (own && secretsEqual(given, own)) return { scope };
+    if (other && secretsEqual(given, other)) throw forbidden('forbidden', 'This API key may not use this route.');
     throw unauthenticated('The API key is not valid.');
   }
 }

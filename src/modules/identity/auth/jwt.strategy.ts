@@ -58,6 +58,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       sponsorId: row.sponsor_id,
       isSponsor: row.is_sponsor,
       hospitalId: row.hospital_id,
+      roles: row.roles ?? [],
     };
   }
 }

@@ -55,7 +55,8 @@ export class SessionService {
   }
 
   /** Ends every open session of a user (password reset, email change, deactivation). */
-  async revokeAll(manager: EntityManager, userId: string, reason: string, exceptSessionId?: string): Promise<void> {
-    await this.repository.revokeAllOfUser(userId, this.clock.now(), reason, exceptSessionId ?? null, manager);
+  /** Ends every open session of the user (but `exceptSessionId`); the number ended. */
+  async revokeAll(manager: EntityManager, userId: string, reason: string, exceptSessionId?: string): Promise<number> {
+    return this.repository.revokeAllOfUser(userId, this.clock.now(), reason, exceptSessionId ?? null, manager);
   }
 }

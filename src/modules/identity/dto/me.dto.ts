@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { STAFF_ROLES } from '../entities/user.entity.js';
 
 export const ACCOUNT_KINDS = ['provider', 'sponsored', 'staff'] as const;
 export const ACCOUNT_STATUSES = ['pending_email', 'pending_approval', 'invited', 'active', 'locked', 'deactivated', 'rejected'] as const;
@@ -22,6 +23,7 @@ export class UserViewDto {
   @ApiProperty({ enum: ACCOUNT_STATUSES, description: 'Effective status: an expired failed-sign-in lock is active' }) status: string;
   @ApiProperty({ type: String, nullable: true }) lockReason: string | null;
   @ApiProperty({ description: 'Signs in through the hospital (no password)' }) hospitalCredentialed: boolean;
+  @ApiPropertyOptional({ enum: STAFF_ROLES, isArray: true, description: 'Staff only: the roles of the account' }) roles?: string[];
 }
 
 export class EmailChangedDto {

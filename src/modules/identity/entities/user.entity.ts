@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -27,6 +28,10 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 export const LOCK_REASONS = ['validation_overdue', 'failed_logins', 'staff'] as const;
 export type LockReason = (typeof LOCK_REASONS)[number];
 
+/** What a staff account may do (API.md v1.1 "Staff: roles"): accounts and queues, audit reports, staff accounts. */
+export const STAFF_ROLES = ['team', 'privacy', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
 export const SPONSORED_ROLES = [
   'registered_nurse',
   'referral_coordinator',
@@ -37,6 +42,7 @@ export const SPONSORED_ROLES = [
 export type SponsoredRole = (typeof SPONSORED_ROLES)[number];
 
 @Entity('users')
+@Check('ck_users_roles', `"roles" <@ ARRAY['team', 'privacy', 'admin']::text[] AND ("kind" = 'staff' OR "roles" = '{}')`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -104,6 +110,14 @@ export class User {
 
   @Column({ type: 'integer', default: 0 })
   failedLoginCount: number;
+
+  /** Staff roles (empty for every other kind; CHECK `ck_users_roles`). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  roles: StaffRole[];
+
+  /** The status a staff lock interrupted (`active` or `invited`), given back by the unlock. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  statusBefore: UserStatus | null;
 
   /** TOTP secret, encrypted at rest (AES-256-GCM). */
   @Column({ type: 'text', nullable: true })

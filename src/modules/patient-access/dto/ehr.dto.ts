@@ -12,10 +12,17 @@ import {
   Matches,
   MaxLength,
   MinLength,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical-document.entity.js';
+import {
+  CONFIDENTIALITY_CODES,
+  type Confidentiality,
+  DOCUMENT_CATEGORIES,
+  type DocumentBody,
+  type DocumentCategory,
+} from '../entities/clinical-document.entity.js';
 import { IsNpi } from '../../../common/validation/npi.js';
 
 export const MAX_CARE_TEAM = 100;
@@ -63,6 +70,37 @@ export class UpsertPatientDto {
     message: 'careTeamNpis must contain valid NPIs (10 digits with a correct check digit)',
   })
   careTeamNpis: string[];
+
+  @ApiPropertyOptional({
+    example: '2026-11-16T15:00:00Z',
+    description: 'When the EHR last changed this record (instant with offset): an update older than the last applied one changes nothing',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message: 'sourceUpdatedAt must be an instant with a time and an offset' })
+  sourceUpdatedAt?: string;
+}
+
+/** Longest document body, serialised (API.md v1.1). */
+export const MAX_BODY_CHARS = 200_000;
+
+/** A string of at most MAX_BODY_CHARS, or a plain JSON object whose JSON is at most that long; arrays, numbers, null: no. */
+export function isDocumentBody(value: unknown): boolean {
+  if (typeof value === 'string') return value.length <= MAX_BODY_CHARS;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return JSON.stringify(value).length <= MAX_BODY_CHARS;
+}
+
+function IsDocumentBody() {
+  return ValidateBy({
+    name: 'isDocumentBody',
+    validator: {
+      validate: isDocumentBody,
+      defaultMessage: () => `body must be a string or a JSON object of at most ${MAX_BODY_CHARS} characters serialised`,
+    },
+  });
 }
 
 export class DocumentDto {
@@ -87,10 +125,17 @@ export class DocumentDto {
   @MaxLength(300)
   title: string;
 
-  @ApiProperty()
-  @IsString()
-  @MaxLength(200_000)
-  body: string;
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }],
+    description: `Text, or a JSON object (results, medications), at most ${MAX_BODY_CHARS} characters serialised; returned deep-equal`,
+  })
+  @IsDocumentBody()
+  body: DocumentBody;
+
+  @ApiPropertyOptional({ enum: CONFIDENTIALITY_CODES, default: 'N', description: 'HL7 v3: R and V are never shown, only counted as withheld' })
+  @IsOptional()
+  @IsIn(CONFIDENTIALITY_CODES, { message: 'confidentiality must be one of N, R, V' })
+  confidentiality?: Confidentiality;
 }
 
 export class UpsertDocumentsDto {

@@ -6,6 +6,17 @@ import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical
 
 const ACCESS_ACTIONS = ['request_pcp_access', 'request_non_pcp_access'] as const;
 
+export class PendingRequestDto {
+  @ApiProperty({ enum: ['pcp', 'non_pcp'], description: 'pcp: a PCP-update request; non_pcp: a non-PCP access request' })
+  kind: 'pcp' | 'non_pcp';
+
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'pending', description: 'The open status (non_pcp: pending; pcp: open or in_progress)' })
+  status: string;
+}
+
 export class PatientSearchItemDto {
   @ApiProperty({ format: 'uuid' })
   patientId: string;
@@ -36,6 +47,12 @@ export class PatientSearchItemDto {
 
   @ApiPropertyOptional({ description: 'not_authorized only, when there is no portal account' })
   notice?: string;
+
+  @ApiPropertyOptional({
+    type: [PendingRequestDto],
+    description: "not_authorized only: the caller's open requests for this patient; `actions` leaves out a kind already pending",
+  })
+  pendingRequests?: PendingRequestDto[];
 }
 
 export class PatientSearchResultDto {
@@ -93,8 +110,11 @@ export class ClinicalDocumentDto {
   @ApiProperty()
   title: string;
 
-  @ApiProperty()
-  body: string;
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }], description: 'As the EHR fed it' })
+  body: string | Record<string, unknown>;
+
+  @ApiProperty({ enum: ['N'], description: 'Always N: restricted documents (R, V) are never returned' })
+  confidentiality: 'N';
 }
 
 export class ClinicalDocumentPageDto {
@@ -103,6 +123,9 @@ export class ClinicalDocumentPageDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
   nextCursor: string | null;
+
+  @ApiProperty({ description: "The record's restricted documents (R, V) not shown: its total, the same on every page and filter" })
+  withheld: number;
 }
 
 export class UpsertPatientResultDto {
@@ -114,6 +137,15 @@ export class UpsertPatientResultDto {
 
   @ApiProperty({ description: 'true (201) when the MRN was new' })
   created: boolean;
+
+  @ApiPropertyOptional({ enum: [false], description: 'Present (false) when the update was older than the last applied one: nothing changed' })
+  applied?: false;
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description: "Present (true) while a team PCP change is unacknowledged: every field but pcpNpi was applied",
+  })
+  pcpHeld?: true;
 }
 
 export class UpsertDocumentsResultDto {

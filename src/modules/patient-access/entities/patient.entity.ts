@@ -42,6 +42,10 @@ export class Patient {
   @Column({ type: 'boolean', default: false })
   hasPortalAccount: boolean;
 
+  /** The EHR's `sourceUpdatedAt` of the last applied feed update: an older update changes nothing. */
+  @Column({ type: 'timestamptz', nullable: true })
+  sourceUpdatedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { USER_KINDS, USER_STATUSES } from '../../identity/index.js';
 import { PCP_UPDATE_EVENT_TYPES, type PcpUpdateEventType } from '../entities/pcp-update-event.entity.js';
 import {
@@ -59,6 +59,8 @@ export class PcpUpdateAssigneeDto {
 export class PcpUpdateConfirmationDto {
   @ApiProperty({ type: String, nullable: true, description: 'Who confirmed (the family member spoken to)' }) confirmedByName: string | null;
   @ApiProperty({ enum: CONFIRMATION_RELATIONSHIPS, type: String, nullable: true }) relationship: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The relationship in words (with relationship `other`)' })
+  relationshipOther: string | null;
   @ApiProperty({ enum: CONFIRMATION_METHODS, type: String, nullable: true }) method: string | null;
   @ApiProperty({ format: 'date-time' }) confirmedAt: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The team member who recorded it' }) recordedBy: string | null;
@@ -115,6 +117,31 @@ export class PcpUpdateHistoryEntryDto {
 
 export class PcpUpdateDetailDto extends PcpUpdateItemDto {
   @ApiProperty({ type: [PcpUpdateHistoryEntryDto], description: 'Every transition, oldest first' }) history: PcpUpdateHistoryEntryDto[];
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The PCP change sent to the EHR (once completed)' })
+  ehrChangeId: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the EHR acknowledged the PCP change (null: not yet, or not completed)',
+  })
+  ehrAcknowledgedAt: string | null;
+}
+
+/** One of the caller's own PCP access requests. */
+export class OwnPcpRequestDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) patientId: string;
+  @ApiProperty({ enum: PCP_UPDATE_STATUSES }) status: PcpUpdateStatus;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiPropertyOptional({ enum: ['pcp_set', 'rejected'], description: 'Once decided: `pcp_set` (completed) or `rejected`' })
+  outcome?: 'pcp_set' | 'rejected';
+}
+
+export class OwnPcpRequestPageDto {
+  @ApiProperty({ type: [OwnPcpRequestDto] }) items: OwnPcpRequestDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
 }
 
 export class PcpUpdateTransitionDto {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsNpi } from '../../../common/validation/npi.js';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import {
   CONFIRMATION_METHODS,
@@ -11,6 +12,24 @@ import {
 } from '../entities/pcp-update-request.entity.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** `relationshipOther`: 1–200 characters (trimmed) with relationship `other`; absent with any other relationship. */
+function RelationshipOtherRule() {
+  return ValidateBy({
+    name: 'relationshipOtherRule',
+    validator: {
+      validate: (value: unknown, args) => {
+        const other = (args?.object as { relationship?: unknown }).relationship === 'other';
+        if (!other) return value === undefined;
+        return typeof value === 'string' && value.length >= 1 && value.length <= 200;
+      },
+      defaultMessage: (args) =>
+        (args?.object as { relationship?: unknown }).relationship === 'other'
+          ? 'relationshipOther must be 1 to 200 characters when relationship is other'
+          : 'relationshipOther is allowed only when relationship is other',
+    },
+  });
+}
 
 export class CreatePcpAccessRequestDto {
   @ApiPropertyOptional({ maxLength: 1000, description: 'Context for the team (e.g. "new patient, first visit 12/3").' })
@@ -33,6 +52,16 @@ export class RecordConfirmationDto {
   @IsIn(CONFIRMATION_RELATIONSHIPS)
   relationship: ConfirmationRelationship;
 
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 200,
+    example: 'aunt, with the parents’ written consent',
+    description: 'The relationship in words: required with relationship `other`, refused otherwise.',
+  })
+  @Transform(trim)
+  @RelationshipOtherRule()
+  relationshipOther?: string;
+
   @ApiProperty({ enum: CONFIRMATION_METHODS, description: 'How the family confirmed.' })
   @IsIn(CONFIRMATION_METHODS)
   method: ConfirmationMethod;
@@ -42,6 +71,18 @@ export class RecordConfirmationDto {
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, { message: 'confirmedAt must be an instant with a time and an offset' })
   confirmedAt: string;
+}
+
+export class CompletePcpUpdateDto {
+  @ApiPropertyOptional({
+    example: '1234567893',
+    description:
+      "The physician the family confirmed: one of the requester's practice's physicians (provider members and roster; a sponsored " +
+      "requester's: the sponsor's practice). Default: the requester, or a sponsored requester's sponsor.",
+  })
+  @IsOptional()
+  @IsNpi()
+  pcpNpi?: string;
 }
 
 export class RejectPcpUpdateDto {
@@ -57,13 +98,13 @@ export const QUEUE_STATUS_FILTERS = [...PCP_UPDATE_STATUSES, 'active'] as const;
 
 export class ListPcpUpdatesQuery extends PageQueryDto {
   @ApiPropertyOptional({
-    description: 'Comma-separated statuses: open, in_progress, completed, rejected, or active (= open,in_progress). Default: all.',
+    description: 'Comma-separated statuses: open, in_progress, completed, rejected, withdrawn, or active (= open,in_progress). Default: all.',
     example: 'active',
   })
   @IsOptional()
   @IsString()
-  @Matches(/^(open|in_progress|completed|rejected|active)(,(open|in_progress|completed|rejected|active))*$/, {
-    message: 'status must be a comma-separated list of open, in_progress, completed, rejected, active',
+  @Matches(/^(open|in_progress|completed|rejected|withdrawn|active)(,(open|in_progress|completed|rejected|withdrawn|active))*$/, {
+    message: 'status must be a comma-separated list of open, in_progress, completed, rejected, withdrawn, active',
   })
   status?: string;
 
@@ -78,4 +119,14 @@ export class ListPcpUpdatesQuery extends PageQueryDto {
     message: 'assignee must be a user id, me or none',
   })
   assignee?: string;
+}
+
+export class ListOwnPcpRequestsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Comma-separated statuses: open, in_progress, completed, rejected, withdrawn. Default: all.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(open|in_progress|completed|rejected|withdrawn)(,(open|in_progress|completed|rejected|withdrawn))*$/, {
+    message: 'status must be a comma-separated list of open, in_progress, completed, rejected, withdrawn',
+  })
+  status?: string;
 }

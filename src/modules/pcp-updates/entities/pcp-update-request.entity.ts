@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
-export const PCP_UPDATE_STATUSES = ['open', 'in_progress', 'completed', 'rejected'] as const;
+export const PCP_UPDATE_STATUSES = ['open', 'in_progress', 'completed', 'rejected', 'withdrawn'] as const;
 export type PcpUpdateStatus = (typeof PCP_UPDATE_STATUSES)[number];
 /** Statuses of a request the team still has to work. */
 export const ACTIVE_PCP_UPDATE_STATUSES: readonly PcpUpdateStatus[] = ['open', 'in_progress'];
@@ -8,7 +8,16 @@ export const ACTIVE_PCP_UPDATE_STATUSES: readonly PcpUpdateStatus[] = ['open', '
 export const CONFIRMATION_METHODS = ['phone', 'in_person', 'video', 'portal_message'] as const;
 export type ConfirmationMethod = (typeof CONFIRMATION_METHODS)[number];
 
-export const CONFIRMATION_RELATIONSHIPS = ['parent', 'legal_guardian', 'foster_parent', 'grandparent', 'patient', 'other'] as const;
+export const CONFIRMATION_RELATIONSHIPS = [
+  'mother',
+  'father',
+  'parent',
+  'legal_guardian',
+  'foster_parent',
+  'grandparent',
+  'patient',
+  'other',
+] as const;
 export type ConfirmationRelationship = (typeof CONFIRMATION_RELATIONSHIPS)[number];
 
 /**
@@ -17,12 +26,13 @@ export type ConfirmationRelationship = (typeof CONFIRMATION_RELATIONSHIPS)[numbe
  */
 @Entity('pcp_update_requests')
 // CHECKs are created by the hand-written migration PcpUpdatesConstraints (the drift check compares names).
-@Check('chk_pcp_update_requests_status', `status IN ('open', 'in_progress', 'completed', 'rejected')`)
+@Check('chk_pcp_update_requests_status', `status IN ('open', 'in_progress', 'completed', 'rejected', 'withdrawn')`)
 @Check(
   'chk_pcp_update_requests_state',
   `(status <> 'in_progress' OR assignee_id IS NOT NULL) AND (status <> 'open' OR assignee_id IS NULL)
    AND (status <> 'completed' OR (confirmed_at IS NOT NULL AND applied_pcp_npi IS NOT NULL AND closed_at IS NOT NULL))
-   AND (status <> 'rejected' OR (rejection_reason IS NOT NULL AND closed_at IS NOT NULL))`,
+   AND (status <> 'rejected' OR (rejection_reason IS NOT NULL AND closed_at IS NOT NULL))
+   AND (status <> 'withdrawn' OR closed_at IS NOT NULL)`,
 )
 @Check(
   'chk_pcp_update_requests_confirmation',
@@ -86,6 +96,10 @@ export class PcpUpdateRequest {
   @Column({ type: 'varchar', length: 30, nullable: true })
   confirmationRelationship: ConfirmationRelationship | null;
 
+  /** The relationship in the team's words when `confirmationRelationship` is `other` (1–200 characters). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  confirmationRelationshipOther: string | null;
+
   @Column({ type: 'varchar', length: 30, nullable: true })
   confirmationMethod: ConfirmationMethod | null;
 
@@ -98,7 +112,7 @@ export class PcpUpdateRequest {
   @Column({ type: 'timestamptz', nullable: true })
   confirmationRecordedAt: Date | null;
 
-  /** When completed or rejected, and by whom. */
+  /** When completed, rejected or withdrawn, and by whom. */
   @Column({ type: 'timestamptz', nullable: true })
   closedAt: Date | null;
 

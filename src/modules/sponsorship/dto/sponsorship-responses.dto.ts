@@ -1,5 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LOCK_REASONS, type LockReason, SPONSORED_ROLES, type SponsoredRole, USER_STATUSES, type UserStatus } from '../../identity/index.js';
+import {
+  LOCK_REASONS,
+  type LockReason,
+  SPONSORED_ROLES,
+  type SponsoredRole,
+  USER_STATUSES,
+  type UserStatus,
+} from '../../identity/index.js';
 
 export class EnrollResponseDto {
   @ApiProperty({ type: Boolean, example: true, description: 'Always true' }) isSponsor: true;
@@ -11,7 +18,8 @@ export class CreatedSponsoredUserDto {
 }
 
 export class ReplacedEmailDto {
-  @ApiProperty({ format: 'uuid', description: 'The new invited account; the old one is deactivated' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The new invited account; the old one is deactivated' })
+  id: string;
 }
 
 /** One of the sponsor's sponsored users, as the list shows it. */
@@ -28,5 +36,6 @@ export class SponsoredUserDto {
 
 export class SponsoredUserPageDto {
   @ApiProperty({ type: [SponsoredUserDto] }) items: SponsoredUserDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' })
+  nextCursor: string | null;
 }

@@ -17,7 +17,8 @@ export class ValidationUserDto {
 export class ValidationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '2027-04', description: '`YYYY-04` or `YYYY-10`' }) period: string;
-  @ApiProperty({ format: 'date-time', description: 'Hospital midnight at the start of the due date' }) dueAt: string;
+  @ApiProperty({ format: 'date-time', description: 'Hospital midnight at the start of the due date' })
+  dueAt: string;
   @ApiProperty({ enum: VALIDATION_STATUSES }) status: ValidationStatus;
   @ApiProperty({ type: [ValidationUserDto] }) users: ValidationUserDto[];
 }

@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../../identity/entities/user.entity.js';
 import { SponsorValidation } from './sponsor-validation.entity.js';
 
 /** A sponsored user listed on a validation (snapshot at opening) and the sponsor's decision. */
@@ -16,9 +15,9 @@ export class SponsorValidationUser {
   @JoinColumn({ name: 'validation_id', foreignKeyConstraintName: 'fk_sponsor_validation_users_validation' })
   validation?: SponsorValidation;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_sponsor_validation_users_user' })
-  user?: User;
+  user?: unknown;
 
   /** null until the validation is completed. */
   @Column({ type: 'boolean', nullable: true })

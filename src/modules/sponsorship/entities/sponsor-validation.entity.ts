@@ -1,5 +1,4 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../../identity/entities/user.entity.js';
 
 /**
  * One semiannual review a sponsor owes: opened on April 1 / October 1 (`period` YYYY-04 / YYYY-10),
@@ -18,9 +17,9 @@ export class SponsorValidation {
   @Column({ type: 'uuid' })
   sponsorId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'sponsor_id', foreignKeyConstraintName: 'fk_sponsor_validations_sponsor' })
-  sponsor?: User;
+  sponsor?: unknown;
 
   /** `YYYY-04` or `YYYY-10`. */
   @Column({ type: 'varchar', length: 7 })
