@@ -7,6 +7,8 @@ import {
   basisSql,
   viewerCte,
 } from '../src/modules/patient-access/access-decision.service.js';
+import type { AuthUser } from '../src/common/auth/principal.js';
+import { PatientRecordsService } from '../src/modules/patient-access/patient-records.service.js';
 import { makeNpi } from './factories/index.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
 
@@ -210,6 +212,16 @@ export function modelDecide(w: World, ui: number, pi: number, now: Date = NOW): 
   return null;
 }
 
+/** Documents of a world: which patient (index, modulo), category and HL7 confidentiality. */
+const docsArb = fc.array(
+  fc.record({
+    patient: fc.nat(3),
+    category: fc.constantFrom('note', 'result'),
+    confidentiality: fc.constantFrom('N', 'N', 'R', 'V'),
+  }),
+  { maxLength: 8 },
+);
+
 let npiSeq = 100_000_000;
 interface Ids {
   users: string[];
@@ -404,6 +416,60 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
       }),
       { numRuns: 150 },
     );
+  }, 120_000);
+
+  it('documents: a viewer sees only N documents (every page, any filter), withheld counts R and V; others get not_authorized (60 worlds)', async () => {
+    const records = t.app.get(PatientRecordsService);
+    let restrictedSeen = 0;
+    await fc.assert(
+      fc.asyncProperty(worldArb, docsArb, async (w, docs) => {
+        const ids = await t.dataSource.transaction((m) => insertWorlds((sql, params) => m.query(sql, params), [w]));
+        const patientDocs = w.patients.map((_p, pi) => docs.filter((d) => d.patient % w.patients.length === pi));
+        await t.dataSource.query(
+          `INSERT INTO clinical_documents (patient_id, external_id, category, occurred_at, title, body, confidentiality)
+           SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::varchar[], $6::jsonb[], $7::varchar[])`,
+          [
+            docs.map((d) => ids[0].patients[d.patient % w.patients.length]),
+            docs.map(() => `P-${randomUUID()}`),
+            docs.map((d) => d.category),
+            docs.map((_d, i) => new Date(NOW.getTime() - (i + 1) * MINUTE)),
+            docs.map((d, i) => `${d.confidentiality}-${i}`),
+            docs.map((d, i) => JSON.stringify(i % 2 ? { i } : `text ${i}`)),
+            docs.map((d) => d.confidentiality),
+          ],
+        );
+        // Model (SPEC §7, API.md v1.1): only N documents are shown, newest first; withheld = the record's R and V.
+        for (let ui = 0; ui < Math.min(w.users.length, 3); ui++) {
+          const user = { id: ids[0].users[ui], kind: w.users[ui].kind } as AuthUser;
+          for (let pi = 0; pi < w.patients.length; pi++) {
+            const all = patientDocs[pi].map((d) => ({ d, i: docs.indexOf(d) }));
+            const withheld = all.filter(({ d }) => d.confidentiality !== 'N').length;
+            restrictedSeen += withheld;
+            for (const category of [undefined, 'note'] as const) {
+              const expected = all
+                .filter(({ d }) => d.confidentiality === 'N' && (!category || d.category === category))
+                .sort((a, b) => a.i - b.i)
+                .map(({ d, i }) => `${d.confidentiality}-${i}`);
+              if (modelDecide(w, ui, pi) === null) {
+                await expect(records.documents(user, ids[0].patients[pi], { category })).rejects.toMatchObject({ code: 'not_authorized' });
+                continue;
+              }
+              const titles: string[] = [];
+              let cursor: string | undefined;
+              do {
+                const page = await records.documents(user, ids[0].patients[pi], { category, limit: 2, cursor });
+                expect(page.withheld).toBe(withheld);
+                titles.push(...page.items.map((d) => d.title));
+                cursor = page.nextCursor ?? undefined;
+              } while (cursor);
+              expect(titles).toEqual(expected);
+            }
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(restrictedSeen).toBeGreaterThan(0);
   }, 120_000);
 
   it('the model itself holds known cases (guards against a model that agrees by being vacuous)', () => {

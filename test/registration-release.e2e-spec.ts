@@ -22,7 +22,10 @@ describe('verify-email resend and the seven-day release', () => {
     const body = registrationBody();
     const reg = await register(body);
     expect(reg.status).toBe(201);
-    const first = await emailedToken(t.smtp, (await lastNotification(t.dataSource, 'verify-email', body.email)).id);
+    const first = await emailedToken(
+      t.smtp,
+      (await lastNotification(t.dataSource, 'verify-email', body.email)).id,
+    );
     t.clock.advance(1000);
     const res = await resend(body.email.toUpperCase());
     expect(res.status).toBe(202);
@@ -33,7 +36,9 @@ describe('verify-email resend and the seven-day release', () => {
     expect(second).not.toBe(first);
     expect((await verify(first)).body.code).toBe('invalid_token');
     expect((await verify(second)).body).toEqual({ status: 'pending_approval' });
-    expect((await auditActions(t.dataSource, reg.body.userId)).map((a) => a.action)).toContain('auth.verify_email_resent');
+    expect((await auditActions(t.dataSource, reg.body.userId)).map((a) => a.action)).toContain(
+      'auth.verify_email_resent',
+    );
 
     // Verified now, an active account, an unknown address: the same 202 and no email.
     expect((await resend(body.email)).status).toBe(202);
@@ -42,7 +47,9 @@ describe('verify-email resend and the seven-day release', () => {
     expect((await resend('nobody.here@clinic.test')).status).toBe(202);
     expect(await notifications(t.dataSource, { template: 'verify-email', to: body.email })).toHaveLength(2);
     expect(await notifications(t.dataSource, { template: 'verify-email', to: active.email })).toHaveLength(0);
-    expect((await t.http().post('/api/v1/auth/verify-email/resend').send({})).body.code).toBe('validation_failed');
+    expect((await t.http().post('/api/v1/auth/verify-email/resend').send({})).body.code).toBe(
+      'validation_failed',
+    );
   });
 
   it('throttles per address (429 with Retry-After), whether or not it has an account', async () => {
@@ -61,14 +68,20 @@ describe('verify-email resend and the seven-day release', () => {
     const body = registrationBody();
     const reg = await register(body);
     expect(reg.status).toBe(201);
-    const link = await emailedToken(t.smtp, (await lastNotification(t.dataSource, 'verify-email', body.email)).id);
+    const link = await emailedToken(
+      t.smtp,
+      (await lastNotification(t.dataSource, 'verify-email', body.email)).id,
+    );
     // Within the seven days the email and the NPI are still held.
     t.clock.advance(7 * DAY - 60_000);
     expect((await register({ ...registrationBody(), email: body.email })).body.code).toBe('email_taken');
     expect((await register({ ...registrationBody(), npi: body.npi })).body.code).toBe('npi_taken');
     // A link resent on day 6 still works on day 6 …
     await resend(body.email);
-    const late = await emailedToken(t.smtp, (await notifications(t.dataSource, { template: 'verify-email', to: body.email })).at(-1)!.id);
+    const late = await emailedToken(
+      t.smtp,
+      (await notifications(t.dataSource, { template: 'verify-email', to: body.email })).at(-1)!.id,
+    );
     t.clock.advance(60_000);
     // … but not once the seven days are over, whatever the link's own expiry.
     expect((await verify(late)).body.code).toBe('invalid_token');
@@ -79,9 +92,14 @@ describe('verify-email resend and the seven-day release', () => {
     const again = await register({ ...registrationBody(), email: body.email, npi: body.npi });
     expect(again.status).toBe(201);
     expect(again.body.userId).not.toBe(reg.body.userId);
-    const [old] = await t.dataSource.query('SELECT email, npi, status FROM users WHERE id = $1', [reg.body.userId]);
+    const [old] = await t.dataSource.query('SELECT email, npi, status FROM users WHERE id = $1', [
+      reg.body.userId,
+    ]);
     expect(old).toEqual({ email: `${reg.body.userId}@released.invalid`, npi: null, status: 'pending_email' });
-    const fresh = await emailedToken(t.smtp, (await notifications(t.dataSource, { template: 'verify-email', to: body.email })).at(-1)!.id);
+    const fresh = await emailedToken(
+      t.smtp,
+      (await notifications(t.dataSource, { template: 'verify-email', to: body.email })).at(-1)!.id,
+    );
     expect((await verify(fresh)).body).toEqual({ status: 'pending_approval' });
   });
 

@@ -26,7 +26,7 @@ const TOTAL_RUNS = Number(process.env.FUZZ_TOTAL_RUNS ?? 3000);
 const RUNS_PER_ROUTE = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : undefined;
 const TIMEOUT_MS = 8000;
 /** Callers tried, in order, until one gets past a route's authorization. */
-const CREDENTIAL_ORDER: Caller[] = ['staff', 'provider', 'sponsored', 'lockedSponsor', 'ehrKey', 'portalKey', 'anonymous'];
+const CREDENTIAL_ORDER: Caller[] = ['staff', 'staffAdmin', 'staffPrivacy', 'provider', 'sponsored', 'lockedSponsor', 'ehrKey', 'portalKey', 'anonymous'];
 
 const TEST_TIMEOUT = Number(process.env.FUZZ_JEST_TIMEOUT ?? 170_000);
 

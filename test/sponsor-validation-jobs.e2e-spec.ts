@@ -195,7 +195,11 @@ describe('sponsor validation jobs: their crons in hospital time', () => {
   afterAll(() => t.close());
 
   const crons = () => t.app.get(SchedulerRegistry).getCronJobs() as Map<string, CronJob>;
-  const nextFire = (name: string, from: string) => crons().get(name)!.cronTime.getNextDateFrom(new Date(from)).toUTC().toISO();
+  /** The next tick after `from`, computed as cron's own `sendAt()` does: from `from` seen in the job's time zone. */
+  const nextFire = (name: string, from: string) => {
+    const { cronTime } = crons().get(name)!;
+    return cronTime.getNextDateFrom(new Date(from), cronTime.timeZone).toUTC().toISO();
+  };
 
   it('registers the three validation crons with their expressions in America/New_York', () => {
     const registered = [...crons()].filter(([name]) => name.startsWith('sponsor-validation-'));
@@ -206,6 +210,14 @@ describe('sponsor validation jobs: their crons in hospital time', () => {
         ['sponsor-validation-remind', '0 8 * * *', 'America/New_York'],
       ].sort(),
     );
+  });
+
+  it('schedules every declared job of the application in hospital time, and only those the staff route can run', () => {
+    const registered = [...crons()];
+    expect(registered.length).toBeGreaterThanOrEqual(3);
+    expect(registered.filter(([, job]) => job.cronTime.timeZone !== 'America/New_York').map(([name]) => name)).toEqual([]);
+    const runnable = t.app.get(JobsService).names();
+    expect(registered.map(([name]) => name).filter((name) => !runnable.includes(name as never))).toEqual([]);
   });
 
   it('fires at hospital-time instants, across the UTC date line and both sides of daylight saving', () => {

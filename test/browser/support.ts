@@ -32,7 +32,9 @@ export function describeInBrowser(name: string, body: () => void): void {
     });
     return;
   }
-  console.warn(`\n!!! BROWSER TESTS SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium) — "${name}" did not run !!!\n`);
+  console.warn(
+    `\n!!! BROWSER TESTS SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium) — "${name}" did not run !!!\n`,
+  );
   describe.skip(name, body);
 }
 
@@ -65,12 +67,23 @@ export async function ensureWebBuilt(): Promise<void> {
   }
   try {
     if (!existsSync(index) || statSync(index).mtimeMs < newestMtime(join(ROOT, 'web'))) {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'error'], {
-        cwd: ROOT,
-        stdio: 'pipe',
-        // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
-        env: { ...process.env, NODE_ENV: 'production' },
-      });
+      execFileSync(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+          'build',
+          '--config',
+          'web/vite.config.ts',
+          '--logLevel',
+          'error',
+        ],
+        {
+          cwd: ROOT,
+          stdio: 'pipe',
+          // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+          env: { ...process.env, NODE_ENV: 'production' },
+        },
+      );
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -78,7 +91,10 @@ export async function ensureWebBuilt(): Promise<void> {
 }
 
 /** Listens on a free loopback port (never 3000) and returns the base URL. */
-export async function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown }): Promise<string> {
+export async function listen(server: {
+  listen: (port: number, host: string, cb: () => void) => unknown;
+  address: () => unknown;
+}): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -93,10 +109,18 @@ export interface AxeFinding {
 
 /** axe-core with the WCAG 2.1 A/AA rules: every serious or critical violation of this state. */
 export async function axe(page: Page, state: string): Promise<AxeFinding[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ page: state, id: v.id, impact: v.impact ?? '', help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    .map((v) => ({
+      page: state,
+      id: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -122,12 +146,17 @@ export async function tabTo(page: Page, text: RegExp, max = 40): Promise<void> {
  * the widest offending elements are printed.
  */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+  // The page's own width, and what sticks out of the fixed header (which scrollWidth ignores).
+  const overflow = Number(
+    await page.evaluate(`Math.max(document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ...[...document.querySelectorAll('header a, header button')].filter((el) => el.offsetParent !== null)
+        .map((el) => Math.ceil(el.getBoundingClientRect().right - document.documentElement.clientWidth)))`),
+  );
   if (overflow > 0) {
     const culprits = await page.evaluate(`(() => {
       const w = document.documentElement.clientWidth;
       return [...document.querySelectorAll('body *')]
-        .filter((el) => el.getBoundingClientRect().right > w + 1)
+        .filter((el) => el.getBoundingClientRect().right > w + 1 && el.offsetParent !== null)
         .slice(-8)
         .map((el) => el.tagName + '.' + String(el.className).slice(0, 60) + ' ' + Math.round(el.getBoundingClientRect().right));
     })()`);

@@ -9,6 +9,7 @@ import { type NewUser, UsersRepository } from '../../src/modules/identity/users.
 import { SponsorValidationsRepository } from '../../src/modules/sponsorship/sponsor-validations.repository.js';
 import { validationWindow } from '../../src/modules/sponsorship/validation-period.js';
 import { createUser, makeNpi, type UserOverrides, type UserRow } from './index.js';
+import { openedData } from './notifications.js';
 
 /** An active provider enrolled as sponsor (directly in the database). */
 export function createSponsor(app: INestApplication, overrides: UserOverrides = {}): Promise<UserRow> {
@@ -77,7 +78,8 @@ export function renderNotification(row: Pick<NotificationRow, 'template' | 'data
 } {
   const part = (kind: string) => {
     const source = readFileSync(join(process.cwd(), 'templates', `${row.template}.${kind}.hbs`), 'utf8');
-    return Handlebars.compile(source, { strict: true })({ ...GLOBALS, ...row.data });
+    // One-time tokens are sealed at rest: opened as the sender does before rendering.
+    return Handlebars.compile(source, { strict: true })({ ...GLOBALS, ...openedData(row.data) });
   };
   return { subject: part('subject'), text: part('text'), html: part('html') };
 }

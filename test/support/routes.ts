@@ -126,9 +126,12 @@ interface ExpressLayer {
   route?: { path: string; methods: Record<string, boolean> };
 }
 
-/** Fills `{name}` placeholders of a path. */
+/** Fills `{name}` placeholders of a path; a wildcard `{*name}` (or `*name`) gets a page path when no value is given. */
 export function fillPath(path: string, values: Record<string, string>): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(values[name] ?? ''));
+  const filled = path
+    .replace(/\{\*(\w+)\}|(?<=\/)\*(\w+)$/g, (_, a: string | undefined, b: string | undefined) => values[(a ?? b)!] ?? 'some/page')
+    .replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(values[name] ?? ''));
+  return filled.startsWith('/') ? filled : `/${filled}`;
 }
 
 /**

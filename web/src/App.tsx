@@ -20,12 +20,15 @@ const SponsorPage = lazy(() => import('./pages/Sponsor'));
 const ValidationPage = lazy(() => import('./pages/Validation'));
 const HelpPage = lazy(() => import('./pages/Help'));
 const MailboxPage = lazy(() => import('./pages/Mailbox'));
+// The team console: its own chunk (issue 19: "the team console is a separate chunk").
+const RegistrationsPage = lazy(() => import('./pages/staff/Registrations'));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+        retry: (count, error) =>
+          !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
         refetchOnWindowFocus: false,
         staleTime: 15_000,
       },
@@ -57,7 +60,8 @@ function RequireAuth({ children, allowLocked = false }: { children: ReactNode; a
   const { state, me } = useSession();
   const location = useLocation();
   if (state.phase === 'loading') return <Loading />;
-  if (state.phase === 'signed_out') return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  if (state.phase === 'signed_out')
+    return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   if (!allowLocked && isValidationLocked(me)) return <Navigate to="/sponsor/validation" replace />;
   return <>{children}</>;
 }
@@ -71,7 +75,8 @@ export function App() {
   return (
     <Layout>
       <Routes>
-        <Route path="/" element={page(<PatientSelectionPage />, { auth: true })} />
+        <Route path="/" element={page(<Home />, { auth: true })} />
+        <Route path="/staff/registrations" element={page(<RegistrationsPage />, { auth: true })} />
         <Route path="/sign-in" element={page(<SignInPage />)} />
         <Route path="/sso" element={page(<SignInPage sso />)} />
         <Route path="/register" element={page(<RegisterPage />)} />
@@ -79,7 +84,10 @@ export function App() {
         <Route path="/reset-password" element={page(<LandingPages action="reset-password" />)} />
         <Route path="/verify-email" element={page(<LandingPages action="verify-email" />)} />
         <Route path="/activate" element={page(<LandingPages action="activate" />)} />
-        <Route path="/confirm-email" element={page(<LandingPages action="confirm-email" />, { auth: true })} />
+        <Route
+          path="/confirm-email"
+          element={page(<LandingPages action="confirm-email" />, { auth: true })}
+        />
         <Route path="/help" element={page(<HelpPage />)} />
         <Route path="/dev/mailbox" element={page(<MailboxPage />)} />
         <Route path="/patients/:patientId" element={page(<RecordPage />, { auth: true })} />
@@ -87,17 +95,29 @@ export function App() {
         <Route path="/requests" element={page(<MyRequestsPage />, { auth: true })} />
         <Route path="/account" element={page(<AccountPage />, { auth: true, allowLocked: true })} />
         <Route path="/sponsor" element={page(<SponsorPage />, { auth: true })} />
-        <Route path="/sponsor/validation" element={page(<ValidationPage />, { auth: true, allowLocked: true })} />
+        <Route
+          path="/sponsor/validation"
+          element={page(<ValidationPage />, { auth: true, allowLocked: true })}
+        />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Layout>
   );
 }
 
+/** Home: Patient Selection for clinical users; the registration queue for the MyPatients team. */
+function Home() {
+  const { me } = useSession();
+  if (me?.kind === 'staff') return <Navigate to="/staff/registrations" replace />;
+  return <PatientSelectionPage />;
+}
+
 function NotFound() {
   return (
     <Center py="xl">
-      <p>This page does not exist. <a href="/">Go to Patient Selection</a>.</p>
+      <p>
+        This page does not exist. <a href="/">Go to Patient Selection</a>.
+      </p>
     </Center>
   );
 }

@@ -14,6 +14,7 @@ import { PortalCareTeamService } from './care-team.service.js';
 import { AccessRequest } from './entities/access-request.entity.js';
 import { GrantExpiryService } from './grant-expiry.service.js';
 import { PortalAccessController } from './portal.controller.js';
+import { PortalGrantsService } from './portal-grants.service.js';
 import { StaffGrantsController } from './staff-grants.controller.js';
 import { StaffGrantsService } from './staff-grants.service.js';
 
@@ -21,7 +22,7 @@ import { StaffGrantsService } from './staff-grants.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([AccessRequest]), AuditModule, IdentityModule, JobsModule, NotificationsModule, PatientAccessModule],
   controllers: [AccessRequestsController, PortalAccessController, StaffGrantsController],
-  providers: [AccessRequestsRepository, AccessRequestsService, PortalCareTeamService, StaffGrantsService, AccessRequestExpiryJob, GrantExpiryService, AccessGrantExpiryJob],
+  providers: [AccessRequestsRepository, AccessRequestsService, PortalCareTeamService, StaffGrantsService, AccessRequestExpiryJob, GrantExpiryService, AccessGrantExpiryJob, PortalGrantsService],
   exports: [AccessRequestsService],
 })
 export class AccessRequestsModule {}

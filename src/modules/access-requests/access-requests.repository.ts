@@ -158,6 +158,34 @@ export class AccessRequestsRepository {
     );
   }
 
+  /**
+   * Requests across patients, oldest last status change first (`changedAt`: the effective decision
+   * time, else creation), after `since` (exclusive) and the keyset `after` ([changedAt, id]).
+   */
+  feed(
+    now: Date,
+    f: { status?: AccessRequestStatus; since: string | null; after: [string, string] | null; limit: number },
+    manager?: EntityManager,
+  ): Promise<Array<Omit<PortalRequestRow, 'cursorAt'> & { patientId: string; changedAt: Date; cursorAt: string }>> {
+    return rows(
+      on(this.dataSource, manager),
+      `SELECT x.* FROM (
+         SELECT r.id, r.patient_id AS "patientId", u.first_name AS "firstName", u.last_name AS "lastName", u.npi, u.kind,
+                u.practice_name AS practice, r.reason, r.created_at AS "createdAt", r.expires_at AS "expiresAt",
+                ${effectiveDecidedAtSql('r', '$1')} AS "decidedAt", ${effectiveStatusSql('r', '$1')} AS status,
+                COALESCE(${effectiveDecidedAtSql('r', '$1')}, r.created_at) AS "changedAt",
+                ${cursorAtSql(`COALESCE(${effectiveDecidedAtSql('r', '$1')}, r.created_at)`)} AS "cursorAt"
+           FROM access_requests r
+           JOIN account_directory u ON u.id = r.requester_id) x
+        WHERE ($2::text IS NULL OR x.status = $2)
+          AND ($3::timestamptz IS NULL OR x."changedAt" > $3)
+          AND ($4::timestamptz IS NULL OR (x."changedAt", x.id) > ($4::timestamptz, $5::uuid))
+        ORDER BY x."changedAt", x.id
+        LIMIT $6`,
+      [now, f.status ?? null, f.since, f.after?.[0] ?? null, f.after?.[1] ?? null, f.limit],
+    );
+  }
+
   /** Decides a request still pending and not past its expiry; undefined otherwise. */
   async decide(
     id: string,
@@ -165,13 +193,14 @@ export class AccessRequestsRepository {
     decidedBy: string,
     now: Date,
     manager?: EntityManager,
+    patientId: string | null = null,
   ): Promise<ClosedRequest | undefined> {
     const [row] = await returning<ClosedRow>(
       on(this.dataSource, manager),
       `UPDATE access_requests SET status = $2, decided_at = $3, decided_by = $4
-        WHERE id = $1 AND status = 'pending' AND expires_at > $3
+        WHERE id = $1 AND status = 'pending' AND expires_at > $3 AND ($5::uuid IS NULL OR patient_id = $5)
         RETURNING id, requester_id, patient_id, created_at`,
-      [id, status, now, decidedBy],
+      [id, status, now, decidedBy, patientId],
     );
     return row && toClosed(row);
   }
@@ -212,13 +241,13 @@ export class AccessRequestsRepository {
     id: string,
     now: Date,
     manager?: EntityManager,
-    requesterId?: string,
+    scope: { requesterId?: string; patientId?: string } = {},
   ): Promise<AccessRequestStatus | undefined> {
     const row = await one<{ status: AccessRequestStatus }>(
       on(this.dataSource, manager),
       `SELECT ${effectiveStatusSql('r', '$2')} AS status FROM access_requests r
-        WHERE r.id = $1 AND ($3::uuid IS NULL OR r.requester_id = $3)`,
-      [id, now, requesterId ?? null],
+        WHERE r.id = $1 AND ($3::uuid IS NULL OR r.requester_id = $3) AND ($4::uuid IS NULL OR r.patient_id = $4)`,
+      [id, now, scope.requesterId ?? null, scope.patientId ?? null],
     );
     return row?.status;
   }

@@ -73,7 +73,7 @@ export class AccessRequestsService implements OnModuleInit {
     await this.dataSource.transaction(async (manager) => {
       const request = await this.repository.withdraw(id, user.id, now, manager);
       if (!request) {
-        const current = await this.repository.effectiveStatus(id, now, manager, user.id);
+        const current = await this.repository.effectiveStatus(id, now, manager, { requesterId: user.id });
         if (!current) throw notFound('No such access request.');
         throw conflict('request_not_pending', `This request is no longer pending (it is ${current}).`, { status: current });
       }
@@ -158,18 +158,53 @@ export class AccessRequestsService implements OnModuleInit {
     };
   }
 
-  /** POST /integration/portal/access-requests/:id/decision */
+  /** GET /integration/portal/access-requests?status=&since= — the cross-patient feed the portal polls. */
+  async feedForPortal(q: ListQuery & { since?: string }): Promise<Page<PortalAccessRequest & { mrn: string; changedAt: string }>> {
+    const { limit, filter } = listFilter(q);
+    const list = await this.repository.feed(this.clock.now(), {
+      status: filter.status,
+      since: q.since ? new Date(q.since).toISOString() : null,
+      after: filter.after,
+      limit: filter.limit,
+    });
+    const page = toPage(list, limit, (r) => [r.cursorAt, r.id]);
+    const mrns = new Map((await this.patients.findCardsByIds([...new Set(page.items.map((r) => r.patientId))])).map((c) => [c.id, c.mrn]));
+    return {
+      items: page.items.map((r) => ({
+        id: r.id,
+        mrn: mrns.get(r.patientId) ?? '',
+        requester: { name: `${r.firstName} ${r.lastName}`, npi: r.npi, practice: r.practice, kind: r.kind },
+        reason: r.reason,
+        createdAt: new Date(r.createdAt).toISOString(),
+        expiresAt: new Date(r.expiresAt).toISOString(),
+        decidedAt: r.decidedAt ? new Date(r.decidedAt).toISOString() : null,
+        status: r.status,
+        changedAt: new Date(r.changedAt).toISOString(),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** POST /integration/portal/patients/:mrn/access-requests/:id/decision — 404 when the request is not that patient's. */
+  async decideForPatient(mrn: string, id: string, decision: 'approve' | 'deny', decidedBy: string) {
+    const patient = await this.patients.findByMrn(mrn);
+    if (!patient) throw notFound('No patient with this MRN.');
+    return this.decide(id, decision, decidedBy, patient.id);
+  }
+
+  /** POST /integration/portal/access-requests/:id/decision (v1; `patientId` binds it to one patient) */
   async decide(
     id: string,
     decision: 'approve' | 'deny',
     decidedBy: string,
+    patientId?: string,
   ): Promise<{ id: string; status: 'approved' | 'denied'; decidedAt: Date; grantId: string | null }> {
     const now = this.clock.now();
     const status = decision === 'approve' ? 'approved' : 'denied';
     return this.dataSource.transaction(async (manager) => {
-      const request = await this.repository.decide(id, status, decidedBy, now, manager);
+      const request = await this.repository.decide(id, status, decidedBy, now, manager, patientId ?? null);
       if (!request) {
-        const current = await this.repository.effectiveStatus(id, now, manager);
+        const current = await this.repository.effectiveStatus(id, now, manager, { patientId });
         if (!current) throw notFound('No such access request.');
         throw conflict('request_not_pending', `This request is no longer pending (it is ${current}).`, { status: current });
       }

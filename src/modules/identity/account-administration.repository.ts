@@ -75,7 +75,11 @@ export class AccountAdministrationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findForUpdate(userId: string, manager: EntityManager): Promise<AdministeredAccount | undefined> {
-    const row = await one<AdministeredRow>(manager, `SELECT ${ADMINISTERED_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+    const row = await one<AdministeredRow>(
+      manager,
+      `SELECT ${ADMINISTERED_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`,
+      [userId],
+    );
     return row && toAdministered(row);
   }
 
@@ -107,11 +111,11 @@ export class AccountAdministrationRepository {
   }
 
   async setRoles(userId: string, roles: StaffRole[], now: Date, manager?: EntityManager): Promise<void> {
-    await affected(on(this.dataSource, manager), `UPDATE users SET roles = $2::text[], updated_at = $3 WHERE id = $1 AND kind = 'staff'`, [
-      userId,
-      roles,
-      now,
-    ]);
+    await affected(
+      on(this.dataSource, manager),
+      `UPDATE users SET roles = $2::text[], updated_at = $3 WHERE id = $1 AND kind = 'staff'`,
+      [userId, roles, now],
+    );
   }
 
   /** A staff lock; the interrupted status (`active` or `invited`) is kept for the unlock. */
@@ -164,7 +168,12 @@ export class AccountAdministrationRepository {
   }
 
   /** Moves a sponsor's live sponsored users to another sponsor, in one statement; the ids moved. */
-  async transferSponsoredUsers(fromSponsorId: string, toSponsorId: string, now: Date, manager?: EntityManager): Promise<string[]> {
+  async transferSponsoredUsers(
+    fromSponsorId: string,
+    toSponsorId: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<string[]> {
     const moved = await returning<{ id: string }>(
       on(this.dataSource, manager),
       `UPDATE users SET sponsor_id = $2, updated_at = $3
@@ -175,7 +184,12 @@ export class AccountAdministrationRepository {
   }
 
   /** Moves a provider to a practice, with their sponsored users (one statement); the number of sponsored users moved. */
-  async movePractice(providerId: string, practiceId: string, now: Date, manager?: EntityManager): Promise<number> {
+  async movePractice(
+    providerId: string,
+    practiceId: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<number> {
     const moved = await returning<{ id: string; kind: UserKind }>(
       on(this.dataSource, manager),
       `UPDATE users SET practice_id = $2, updated_at = $3
@@ -190,7 +204,13 @@ export class AccountAdministrationRepository {
    * holding this email or NPI (the address becomes `<id>@released.invalid`, the NPI NULL), so the
    * person can register again. Gives the ids released.
    */
-  async releaseStaleRegistrations(email: string, npi: string | null, cutoff: Date, now: Date, manager?: EntityManager): Promise<string[]> {
+  async releaseStaleRegistrations(
+    email: string,
+    npi: string | null,
+    cutoff: Date,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<string[]> {
     const released = await returning<{ id: string }>(
       on(this.dataSource, manager),
       `UPDATE users SET email = id::text || '@released.invalid', npi = NULL, updated_at = $4

@@ -43,11 +43,21 @@ export class AccountRecoveryService {
       await this.notifications.record(manager, {
         template: 'mfa-reset',
         to: target.email,
-        data: { firstName: target.firstName, token, expiresInMinutes: ACTION_TOKEN_TTL_MS.reset_password / 60_000 },
+        data: {
+          firstName: target.firstName,
+          token,
+          expiresInMinutes: ACTION_TOKEN_TTL_MS.reset_password / 60_000,
+        },
         idempotencyKey: `mfa-reset:${target.id}:${now.getTime()}`,
       });
       await this.audit.record(
-        { actorId: staff.id, actorKind: 'staff', action: 'staff.reset_mfa', outcome: 'success', details: { userId: target.id, sessionsEnded: ended } },
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.reset_mfa',
+          outcome: 'success',
+          details: { userId: target.id, sessionsEnded: ended },
+        },
         manager,
       );
       return { sessionsEnded: ended, linkSent: true };
@@ -76,7 +86,10 @@ export class AccountRecoveryService {
         link = 'activate';
         const token = await this.tokens.issue(manager, target.id, 'activate');
         const key = `activation-resent:${target.id}:${now.getTime()}`;
-        const sponsor = target.kind === 'sponsored' && target.sponsorId ? await this.directory.findAccount(target.sponsorId, now, manager) : undefined;
+        const sponsor =
+          target.kind === 'sponsored' && target.sponsorId
+            ? await this.directory.findAccount(target.sponsorId, now, manager)
+            : undefined;
         if (sponsor) {
           const sponsorName = `${sponsor.firstName} ${sponsor.lastName}`;
           await this.notifications.record(manager, {
@@ -86,11 +99,22 @@ export class AccountRecoveryService {
             idempotencyKey: key,
           });
         } else {
-          await this.notifications.record(manager, { template: 'staff-account-invitation', to: target.email, data: { ...name, token }, idempotencyKey: key });
+          await this.notifications.record(manager, {
+            template: 'staff-account-invitation',
+            to: target.email,
+            data: { ...name, token },
+            idempotencyKey: key,
+          });
         }
       }
       await this.audit.record(
-        { actorId: staff.id, actorKind: 'staff', action: 'staff.resend_link', outcome: 'success', details: { userId: target.id, link } },
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.resend_link',
+          outcome: 'success',
+          details: { userId: target.id, link },
+        },
         manager,
       );
       return { link };
@@ -99,11 +123,15 @@ export class AccountRecoveryService {
 
   private assertMay(
     staff: AuthUser,
-    target: Parameters<typeof staffActionRefusal>[1] & { id: string; kind: 'provider' | 'sponsored' | 'staff' },
+    target: Parameters<typeof staffActionRefusal>[1] & {
+      id: string;
+      kind: 'provider' | 'sponsored' | 'staff';
+    },
     action: StaffAccountAction,
     options: { adminOnStaff: boolean },
   ): void {
-    const refusal = administrationRefusal(staff, target, options) ?? staffActionRefusal(action, target, this.clock.now());
+    const refusal =
+      administrationRefusal(staff, target, options) ?? staffActionRefusal(action, target, this.clock.now());
     if (refusal) throw refusal;
   }
 }

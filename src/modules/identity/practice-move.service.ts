@@ -34,13 +34,22 @@ export class PracticeMoveService {
    * 404 unknown account; 409 `not_applicable` for sponsored and staff accounts (a sponsored user's
    * practice is their sponsor's; staff have none); 400 `unknown_practice`.
    */
-  async move(manager: EntityManager, staff: AuthUser, userId: string, practiceId: string): Promise<PracticeMovedDto> {
+  async move(
+    manager: EntityManager,
+    staff: AuthUser,
+    userId: string,
+    practiceId: string,
+  ): Promise<PracticeMovedDto> {
     const target = await this.administration.findForUpdate(userId, manager);
     if (!target) throw notFound('No account has this id.');
     if (target.kind !== 'provider') {
-      throw conflict('not_applicable', 'Only a provider changes practice; a sponsored user gets a new account from a sponsor of the new practice.');
+      throw conflict(
+        'not_applicable',
+        'Only a provider changes practice; a sponsored user gets a new account from a sponsor of the new practice.',
+      );
     }
-    if (!(await this.practices.exists(practiceId, manager))) throw badRequest('unknown_practice', 'No practice has this id.');
+    if (!(await this.practices.exists(practiceId, manager)))
+      throw badRequest('unknown_practice', 'No practice has this id.');
     const now = this.clock.now();
     const fromPracticeId = target.practiceId;
     const sponsoredUsersMoved = await this.administration.movePractice(target.id, practiceId, now, manager);

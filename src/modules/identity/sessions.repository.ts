@@ -162,6 +162,24 @@ export class SessionsRepository {
     return found.map((r) => ({ id: r.id, createdAt: r.created_at, lastActiveAt: r.last_active_at, method: r.method }));
   }
 
+  /** Ends one live session of this user (as `listLive` counts them); false when it is not theirs or already ended. */
+  async revokeLiveOfUser(
+    sessionId: string,
+    userId: string,
+    now: Date,
+    idleSince: Date,
+    reason: string,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const ended = await returning<{ id: string }>(
+      on(this.dataSource, manager),
+      `UPDATE sessions SET revoked_at = $3, revoke_reason = $5
+        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3 AND last_active_at > $4 RETURNING id`,
+      [sessionId, userId, now, idleSince, reason],
+    );
+    return ended.length > 0;
+  }
+
   /** Ends every open session of a user, except `exceptSessionId`; the number ended. */
   async revokeAllOfUser(userId: string, now: Date, reason: string, exceptSessionId: string | null, manager?: EntityManager): Promise<number> {
     return affected(

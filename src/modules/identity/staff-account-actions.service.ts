@@ -5,7 +5,10 @@ import { conflict, notFound } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
-import { AccountAdministrationRepository, type AdministeredAccount } from './account-administration.repository.js';
+import {
+  AccountAdministrationRepository,
+  type AdministeredAccount,
+} from './account-administration.repository.js';
 import { AccountDirectoryRepository } from './account-directory.repository.js';
 import { AccountLifecycleService } from './account-lifecycle.service.js';
 import { effectiveStatus, staffActionRefusal, type StaffAccountAction } from './account-status.policy.js';
@@ -16,7 +19,10 @@ import { lastAdmin } from './staff-accounts.service.js';
 import { administrationRefusal, removesLastAdmin } from './staff-roles.policy.js';
 
 const invalidTransfer = () =>
-  conflict('invalid_transfer', 'Sponsored users can only be transferred to an active sponsor of the same practice.');
+  conflict(
+    'invalid_transfer',
+    'Sponsored users can only be transferred to an active sponsor of the same practice.',
+  );
 
 /** The team's lock, deactivation (with the sponsor's staff dealt with) and reactivation of an account. */
 @Injectable()
@@ -63,9 +69,13 @@ export class StaffAccountActionsService {
       let handled: { choice: string; count: number; toSponsorId?: string } | null = null;
       if (sponsored.length > 0) {
         if (!dto.sponsoredUsers) {
-          throw conflict('has_sponsored_users', 'This sponsor still has sponsored users: choose to deactivate or transfer them.', {
-            sponsoredUsers: sponsored.length,
-          });
+          throw conflict(
+            'has_sponsored_users',
+            'This sponsor still has sponsored users: choose to deactivate or transfer them.',
+            {
+              sponsoredUsers: sponsored.length,
+            },
+          );
         }
         handled =
           dto.sponsoredUsers === 'transfer'
@@ -79,7 +89,11 @@ export class StaffAccountActionsService {
         data: { firstName: target.firstName },
         idempotencyKey: `account-deactivated:${target.id}:${now.getTime()}`,
       });
-      await this.record(manager, staff, 'staff.deactivate', { userId: target.id, reason: dto.reason, sponsoredUsers: handled });
+      await this.record(manager, staff, 'staff.deactivate', {
+        userId: target.id,
+        reason: dto.reason,
+        sponsoredUsers: handled,
+      });
       return { status: 'deactivated', lockReason: null };
     });
   }
@@ -90,9 +104,14 @@ export class StaffAccountActionsService {
       const now = this.clock.now();
       // A sponsored user answers to a sponsor: without a live one, reactivating would orphan the account.
       if (target.kind === 'sponsored') {
-        const sponsor = target.sponsorId ? await this.directory.findAccount(target.sponsorId, now, manager) : undefined;
+        const sponsor = target.sponsorId
+          ? await this.directory.findAccount(target.sponsorId, now, manager)
+          : undefined;
         if (!sponsor || !['active', 'locked'].includes(sponsor.status)) {
-          throw conflict('invalid_state', 'This sponsored user’s sponsor is no longer active; their sponsor creates a new account.');
+          throw conflict(
+            'invalid_state',
+            'This sponsored user’s sponsor is no longer active; their sponsor creates a new account.',
+          );
         }
       }
       await this.administration.reactivate(target.id, now, manager);
@@ -108,10 +127,16 @@ export class StaffAccountActionsService {
   }
 
   /** The account row-locked, after the rules on who may act (own account, admin on staff) and on its state. */
-  private async loadTarget(manager: EntityManager, staff: AuthUser, userId: string, action: StaffAccountAction): Promise<AdministeredAccount> {
+  private async loadTarget(
+    manager: EntityManager,
+    staff: AuthUser,
+    userId: string,
+    action: StaffAccountAction,
+  ): Promise<AdministeredAccount> {
     const target = await this.administration.findForUpdate(userId, manager);
     if (!target) throw notFound('No account has this id.');
-    const refusal = administrationRefusal(staff, target) ?? staffActionRefusal(action, target, this.clock.now());
+    const refusal =
+      administrationRefusal(staff, target) ?? staffActionRefusal(action, target, this.clock.now());
     if (refusal) throw refusal;
     return target;
   }
@@ -121,14 +146,31 @@ export class StaffAccountActionsService {
    * acting on each other queue instead of deadlocking, and the second sees the first's result).
    */
   private assertNotLastAdmin(admins: readonly string[], target: AdministeredAccount, now: Date): void {
-    if (target.kind !== 'staff' || !target.roles.includes('admin') || effectiveStatus(target, now) !== 'active') return;
+    if (
+      target.kind !== 'staff' ||
+      !target.roles.includes('admin') ||
+      effectiveStatus(target, now) !== 'active'
+    )
+      return;
     if (removesLastAdmin(admins, target.id)) throw lastAdmin();
   }
 
-  private async transfer(manager: EntityManager, from: AdministeredAccount, toSponsorId: string | undefined, now: Date) {
+  private async transfer(
+    manager: EntityManager,
+    from: AdministeredAccount,
+    toSponsorId: string | undefined,
+    now: Date,
+  ) {
     if (!toSponsorId || toSponsorId === from.id) throw invalidTransfer();
     const to = await this.directory.findAccount(toSponsorId, now, manager);
-    if (!to || to.kind !== 'provider' || !to.isSponsor || to.status !== 'active' || !from.practiceId || to.ownPracticeId !== from.practiceId) {
+    if (
+      !to ||
+      to.kind !== 'provider' ||
+      !to.isSponsor ||
+      to.status !== 'active' ||
+      !from.practiceId ||
+      to.ownPracticeId !== from.practiceId
+    ) {
       throw invalidTransfer();
     }
     const moved = await this.administration.transferSponsoredUsers(from.id, to.id, now, manager);
@@ -152,7 +194,15 @@ export class StaffAccountActionsService {
     return { choice: 'deactivate', count: accounts.length };
   }
 
-  private record(manager: EntityManager, staff: AuthUser, action: string, details: Record<string, unknown>): Promise<void> {
-    return this.audit.record({ actorId: staff.id, actorKind: 'staff', action, outcome: 'success', details }, manager);
+  private record(
+    manager: EntityManager,
+    staff: AuthUser,
+    action: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record(
+      { actorId: staff.id, actorKind: 'staff', action, outcome: 'success', details },
+      manager,
+    );
   }
 }

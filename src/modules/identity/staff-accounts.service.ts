@@ -8,11 +8,16 @@ import { NotificationsService } from '../notifications/index.js';
 import { AccountAdministrationRepository } from './account-administration.repository.js';
 import { effectiveStatus, unverifiedCutoff } from './account-status.policy.js';
 import { ActionTokensService } from './action-tokens.service.js';
-import type { CreateStaffAccountDto, StaffAccountCreatedDto, StaffRolesChangedDto } from './dto/staff-users.dto.js';
+import type {
+  CreateStaffAccountDto,
+  StaffAccountCreatedDto,
+  StaffRolesChangedDto,
+} from './dto/staff-users.dto.js';
 import type { StaffRole } from './entities/user.entity.js';
 import { normalizeRoles, removesLastAdmin } from './staff-roles.policy.js';
 
-export const lastAdmin = () => conflict('last_admin', 'The last active admin cannot lose the admin role or be locked or deactivated.');
+export const lastAdmin = () =>
+  conflict('last_admin', 'The last active admin cannot lose the admin role or be locked or deactivated.');
 
 /** Staff accounts (admin only): created invited (activation email, TOTP at first sign-in), and their roles. */
 @Injectable()
@@ -32,12 +37,21 @@ export class StaffAccountsService {
     return this.dataSource.transaction(async (manager) => {
       const now = this.clock.now();
       // An unverified registration older than seven days holds no email: it must not block this one.
-      for (const id of await this.administration.releaseStaleRegistrations(email, null, unverifiedCutoff(now), now, manager)) {
+      for (const id of await this.administration.releaseStaleRegistrations(
+        email,
+        null,
+        unverifiedCutoff(now),
+        now,
+        manager,
+      )) {
         await this.tokens.voidAll(manager, id);
       }
       const firstName = dto.firstName.trim();
       const lastName = dto.lastName.trim();
-      const created = await this.administration.insertInvitedStaff({ email, firstName, lastName, roles, now }, manager);
+      const created = await this.administration.insertInvitedStaff(
+        { email, firstName, lastName, roles, now },
+        manager,
+      );
       if (!created) throw conflict('email_taken', 'An account already exists for this email address.');
       const token = await this.tokens.issue(manager, created.id, 'activate');
       await this.notifications.record(manager, {
@@ -47,7 +61,13 @@ export class StaffAccountsService {
         idempotencyKey: `staff-account-invitation:${created.id}:${now.getTime()}`,
       });
       await this.audit.record(
-        { actorId: admin.id, actorKind: 'staff', action: 'staff.staff_account_create', outcome: 'success', details: { userId: created.id, roles } },
+        {
+          actorId: admin.id,
+          actorKind: 'staff',
+          action: 'staff.staff_account_create',
+          outcome: 'success',
+          details: { userId: created.id, roles },
+        },
         manager,
       );
       return { id: created.id, status: 'invited' as const };
@@ -61,7 +81,12 @@ export class StaffAccountsService {
       const target = await this.administration.findForUpdate(userId, manager);
       if (!target || target.kind !== 'staff') throw notFound('No staff account has this id.');
       const now = this.clock.now();
-      if (!roles.includes('admin') && effectiveStatus(target, now) === 'active' && removesLastAdmin(admins, target.id)) throw lastAdmin();
+      if (
+        !roles.includes('admin') &&
+        effectiveStatus(target, now) === 'active' &&
+        removesLastAdmin(admins, target.id)
+      )
+        throw lastAdmin();
       await this.administration.setRoles(target.id, roles, now, manager);
       await this.audit.record(
         {

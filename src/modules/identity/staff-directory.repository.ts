@@ -127,7 +127,17 @@ export class StaffDirectoryRepository {
           AND ($7::timestamptz IS NULL OR (a.created_at, a.id) < ($7::timestamptz, $8::uuid))
         ORDER BY a.created_at DESC, a.id DESC
         LIMIT $9`,
-      [now, filter.q, pattern, filter.kind, filter.status, filter.practiceId, after?.[0] ?? null, after?.[1] ?? null, limit],
+      [
+        now,
+        filter.q,
+        pattern,
+        filter.kind,
+        filter.status,
+        filter.practiceId,
+        after?.[0] ?? null,
+        after?.[1] ?? null,
+        limit,
+      ],
     );
     return found.map(toEntry);
   }

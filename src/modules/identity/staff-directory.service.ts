@@ -5,7 +5,13 @@ import { Clock } from '../../common/time/clock.js';
 import { AccountDirectoryRepository } from './account-directory.repository.js';
 import { SESSION_IDLE_MS } from './auth/session.service.js';
 import type { ListDto } from './dto/auth.dto.js';
-import type { ListStaffUsersDto, StaffAccountPageDto, StaffUserDetailDto, StaffUserItemDto, StaffUserPageDto } from './dto/staff-users.dto.js';
+import type {
+  ListStaffUsersDto,
+  StaffAccountPageDto,
+  StaffUserDetailDto,
+  StaffUserItemDto,
+  StaffUserPageDto,
+} from './dto/staff-users.dto.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { StaffDirectoryRepository, type DirectoryDetail } from './staff-directory.repository.js';
 
@@ -43,7 +49,12 @@ export class StaffDirectoryService {
     const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, CURSOR);
     const found = await this.directory.page(
-      { q: query.q?.toLowerCase() ?? null, kind: query.kind ?? null, status: query.status ?? null, practiceId: query.practiceId ?? null },
+      {
+        q: query.q?.toLowerCase() ?? null,
+        kind: query.kind ?? null,
+        status: query.status ?? null,
+        practiceId: query.practiceId ?? null,
+      },
       after,
       limit + 1,
       this.clock.now(),
@@ -75,7 +86,11 @@ export class StaffDirectoryService {
 
   async staffAccounts(query: ListDto): Promise<StaffAccountPageDto> {
     const limit = pageLimit(query.limit);
-    const found = await this.directory.pageStaffAccounts(decodeCursor(query.cursor, CURSOR), limit + 1, this.clock.now());
+    const found = await this.directory.pageStaffAccounts(
+      decodeCursor(query.cursor, CURSOR),
+      limit + 1,
+      this.clock.now(),
+    );
     const page = toPage(found, limit, (e) => [e.cursorAt, e.id]);
     return { items: page.items.map(({ cursorAt: _cursor, ...item }) => item), nextCursor: page.nextCursor };
   }

@@ -1,6 +1,17 @@
-import { staffActionRefusal, UNVERIFIED_RELEASE_MS, type AdministeredFacts, type StaffAccountAction } from './account-status.policy.js';
+import {
+  staffActionRefusal,
+  UNVERIFIED_RELEASE_MS,
+  type AdministeredFacts,
+  type StaffAccountAction,
+} from './account-status.policy.js';
 import { USER_STATUSES, type LockReason, type UserStatus } from './entities/user.entity.js';
-import { administrationRefusal, normalizeRoles, removesLastAdmin, requiredRoles, roleRefusal } from './staff-roles.policy.js';
+import {
+  administrationRefusal,
+  normalizeRoles,
+  removesLastAdmin,
+  requiredRoles,
+  roleRefusal,
+} from './staff-roles.policy.js';
 
 const NOW = new Date('2026-11-16T15:00:00Z');
 const code = (p: { code: string } | null) => p?.code ?? null;
@@ -43,7 +54,11 @@ describe('staff roles', () => {
 });
 
 describe('what the team may do to an account in each state', () => {
-  const facts = (status: UserStatus, lockReason: LockReason | null = null, extra: Partial<AdministeredFacts> = {}): AdministeredFacts => ({
+  const facts = (
+    status: UserStatus,
+    lockReason: LockReason | null = null,
+    extra: Partial<AdministeredFacts> = {},
+  ): AdministeredFacts => ({
     status,
     lockReason,
     lockedUntil: null,
@@ -53,15 +68,24 @@ describe('what the team may do to an account in each state', () => {
     ...extra,
   });
   const allowed = (action: StaffAccountAction) =>
-    [...USER_STATUSES.filter((s) => s !== 'locked').map((s) => facts(s)), facts('locked', 'failed_logins', { lockedUntil: new Date(NOW.getTime() + 60_000) }), facts('locked', 'staff'), facts('locked', 'validation_overdue')]
+    [
+      ...USER_STATUSES.filter((s) => s !== 'locked').map((s) => facts(s)),
+      facts('locked', 'failed_logins', { lockedUntil: new Date(NOW.getTime() + 60_000) }),
+      facts('locked', 'staff'),
+      facts('locked', 'validation_overdue'),
+    ]
       .filter((f) => staffActionRefusal(action, f, NOW) === null)
       .map((f) => (f.status === 'locked' ? `locked/${f.lockReason}` : f.status));
 
   it('lock: active, invited or a failed-sign-in lock — never over a validation or staff lock', () => {
     expect(allowed('lock')).toEqual(['invited', 'active', 'locked/failed_logins']);
-    expect(staffActionRefusal('lock', facts('locked', 'validation_overdue'), NOW)?.code).toBe('invalid_state');
+    expect(staffActionRefusal('lock', facts('locked', 'validation_overdue'), NOW)?.code).toBe(
+      'invalid_state',
+    );
     // An expired failed-sign-in lock counts as an active account.
-    expect(staffActionRefusal('lock', facts('locked', 'failed_logins', { lockedUntil: NOW }), NOW)).toBeNull();
+    expect(
+      staffActionRefusal('lock', facts('locked', 'failed_logins', { lockedUntil: NOW }), NOW),
+    ).toBeNull();
   });
 
   it('deactivate anything not deactivated; reactivate only a deactivated account', () => {
@@ -71,8 +95,15 @@ describe('what the team may do to an account in each state', () => {
   });
 
   it('reset MFA: a local account that is active or locked; a hospital account is not_applicable', () => {
-    expect(allowed('reset_mfa')).toEqual(['active', 'locked/failed_logins', 'locked/staff', 'locked/validation_overdue']);
-    expect(staffActionRefusal('reset_mfa', facts('active', null, { hospitalId: 'CH1' }), NOW)?.code).toBe('not_applicable');
+    expect(allowed('reset_mfa')).toEqual([
+      'active',
+      'locked/failed_logins',
+      'locked/staff',
+      'locked/validation_overdue',
+    ]);
+    expect(staffActionRefusal('reset_mfa', facts('active', null, { hospitalId: 'CH1' }), NOW)?.code).toBe(
+      'not_applicable',
+    );
   });
 
   it('resend a link: invited, or awaiting the email within seven days of registering', () => {

@@ -11,7 +11,10 @@ export const ALL_STAFF_ROLES: readonly StaffRole[] = STAFF_ROLES;
  * The roles a route needs (any one suffices), or null when it needs none: routes restricted to
  * staff (`@StaffOnly()`) default to `team`; routes that also admit other kinds need no role.
  */
-export function requiredRoles(kinds: readonly UserKind[] | undefined, declared: readonly StaffRole[] | undefined): readonly StaffRole[] | null {
+export function requiredRoles(
+  kinds: readonly UserKind[] | undefined,
+  declared: readonly StaffRole[] | undefined,
+): readonly StaffRole[] | null {
   if (declared && declared.length > 0) return declared;
   if (kinds && kinds.length === 1 && kinds[0] === 'staff') return DEFAULT_STAFF_ROLES;
   return null;

@@ -55,21 +55,32 @@ export class StaffUsersController {
   @Post('users/:userId/lock')
   @HttpCode(200)
   @ApiOkResponse({ type: AccountStatusDto })
-  lock(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string, @Body() dto: StaffReasonDto): Promise<AccountStatusDto> {
+  lock(
+    @CurrentUser() staff: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+    @Body() dto: StaffReasonDto,
+  ): Promise<AccountStatusDto> {
     return this.actions.lock(staff, userId, dto.reason);
   }
 
   @Post('users/:userId/deactivate')
   @HttpCode(200)
   @ApiOkResponse({ type: AccountStatusDto })
-  deactivate(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string, @Body() dto: DeactivateUserDto): Promise<AccountStatusDto> {
+  deactivate(
+    @CurrentUser() staff: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+    @Body() dto: DeactivateUserDto,
+  ): Promise<AccountStatusDto> {
     return this.actions.deactivate(staff, userId, dto);
   }
 
   @Post('users/:userId/reactivate')
   @HttpCode(200)
   @ApiOkResponse({ type: AccountStatusDto })
-  reactivate(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string): Promise<AccountStatusDto> {
+  reactivate(
+    @CurrentUser() staff: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+  ): Promise<AccountStatusDto> {
     return this.actions.reactivate(staff, userId);
   }
 
@@ -83,13 +94,20 @@ export class StaffUsersController {
   @Post('users/:userId/resend-link')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: LinkResentDto })
-  resendLink(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string): Promise<LinkResentDto> {
+  resendLink(
+    @CurrentUser() staff: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+  ): Promise<LinkResentDto> {
     return this.recovery.resendLink(staff, userId);
   }
 
   @Put('users/:userId/practice')
   @ApiOkResponse({ type: PracticeMovedDto })
-  movePractice(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string, @Body() dto: MovePracticeDto): Promise<PracticeMovedDto> {
+  movePractice(
+    @CurrentUser() staff: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+    @Body() dto: MovePracticeDto,
+  ): Promise<PracticeMovedDto> {
     return this.practices.moveByStaff(staff, userId, dto.practiceId);
   }
 
@@ -103,14 +121,21 @@ export class StaffUsersController {
   @Roles('admin')
   @Post('staff-accounts')
   @ApiCreatedResponse({ type: StaffAccountCreatedDto })
-  createStaffAccount(@CurrentUser() admin: AuthUser, @Body() dto: CreateStaffAccountDto): Promise<StaffAccountCreatedDto> {
+  createStaffAccount(
+    @CurrentUser() admin: AuthUser,
+    @Body() dto: CreateStaffAccountDto,
+  ): Promise<StaffAccountCreatedDto> {
     return this.staffAccounts.create(admin, dto);
   }
 
   @Roles('admin')
   @Put('staff-accounts/:userId/roles')
   @ApiOkResponse({ type: StaffRolesChangedDto })
-  setRoles(@CurrentUser() admin: AuthUser, @Param('userId', UuidParam) userId: string, @Body() dto: StaffRolesDto): Promise<StaffRolesChangedDto> {
+  setRoles(
+    @CurrentUser() admin: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+    @Body() dto: StaffRolesDto,
+  ): Promise<StaffRolesChangedDto> {
     return this.staffAccounts.setRoles(admin, userId, dto.roles);
   }
 }

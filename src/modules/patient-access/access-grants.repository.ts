@@ -81,14 +81,23 @@ export class AccessGrantsRepository {
     return { id: row.id, inserted: row.inserted, expiresAt: new Date(row.expires_at), previousExpiresAt: row.previous && new Date(row.previous) };
   }
 
-  /** Revokes the grant if it is active; undefined when there is no such active grant. */
-  async revoke(grantId: string, revokedBy: string, now: Date, manager?: EntityManager): Promise<RevokedGrant | undefined> {
+  /**
+   * Revokes the grant if it is active (not revoked, not expired; of `patientId` when given);
+   * undefined otherwise. `revokedBy` is the staff member, or null (the patient portal).
+   */
+  async revoke(
+    grantId: string,
+    revokedBy: string | null,
+    now: Date,
+    manager?: EntityManager,
+    patientId: string | null = null,
+  ): Promise<RevokedGrant | undefined> {
     const [row] = await returning<{ user_id: string; patient_id: string; basis: GrantBasis }>(
       on(this.dataSource, manager),
       `UPDATE access_grants SET revoked_at = $2, revoked_by = $3
-        WHERE id = $1 AND revoked_at IS NULL
+        WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2 AND ($4::uuid IS NULL OR patient_id = $4)
         RETURNING user_id, patient_id, basis`,
-      [grantId, now, revokedBy],
+      [grantId, now, revokedBy, patientId],
     );
     return row && { userId: row.user_id, patientId: row.patient_id, basis: row.basis };
   }

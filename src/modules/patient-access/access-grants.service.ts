@@ -14,10 +14,12 @@ import {
   type RevokedGrant,
 } from './access-grants.repository.js';
 import { grantPeriod } from './grant-expiry.js';
+import { PatientViewersRepository, type ViewerRow } from './patient-viewers.repository.js';
 
 export type GrantInput = NewGrant;
 export type { RevokedGrant } from './access-grants.repository.js';
 export type GrantHolder = GrantHolderRow;
+export type PatientViewer = ViewerRow;
 export type GrantView = Omit<GrantListRow, 'cursorAt'>;
 
 /** Personal grants (SPEC §3 rules 3 and 4): written in the caller's transaction, audited there. */
@@ -28,7 +30,13 @@ export class AccessGrantsService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly viewersRepository: PatientViewersRepository,
   ) {}
+
+  /** Who may see the record now and why (the portal's viewers list). */
+  viewers(patientId: string): Promise<PatientViewer[]> {
+    return this.viewersRepository.list(patientId, this.clock.now());
+  }
 
   /**
    * Grants access for ACCESS_GRANT_MONTHS (grant-expiry.ts) and returns the grant id. One active
@@ -90,15 +98,19 @@ export class AccessGrantsService {
     return (await this.revokeActive(manager, grantId, revokedBy)) !== null;
   }
 
-  /** Revokes an active grant and says whose it was; null when there is no such active grant. */
-  async revokeActive(manager: EntityManager, grantId: string, revokedBy: string): Promise<RevokedGrant | null> {
+  /**
+   * Revokes an active grant (of `patientId` when given) and says whose it was; null when there is
+   * no such active grant. `revokedBy`: the staff member's id, or null for the patient portal.
+   */
+  async revokeActive(manager: EntityManager, grantId: string, revokedBy: string | null, patientId?: string): Promise<RevokedGrant | null> {
     if (!isUuid(grantId)) return null;
-    const revoked = await this.repository.revoke(grantId, revokedBy, this.clock.now(), manager);
+    const by = revokedBy !== null && isUuid(revokedBy) ? revokedBy : null;
+    const revoked = await this.repository.revoke(grantId, by, this.clock.now(), manager, patientId ?? null);
     if (!revoked) return null;
     await this.audit.record(
       {
-        actorId: isUuid(revokedBy) ? revokedBy : null,
-        actorKind: 'system',
+        actorId: by,
+        actorKind: by ? 'system' : 'portal',
         action: 'access.revoke',
         patientId: revoked.patientId,
         basis: revoked.basis,

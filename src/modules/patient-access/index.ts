@@ -2,7 +2,14 @@
 export { PatientAccessModule } from './patient-access.module.js';
 export { AccessDecisionService, type AccessDecision } from './access-decision.service.js';
 export { ACCESS_BASES, type AccessBasis } from './access-decision.repository.js';
-export { AccessGrantsService, type GrantHolder, type GrantInput, type GrantView, type RevokedGrant } from './access-grants.service.js';
+export {
+  AccessGrantsService,
+  type GrantHolder,
+  type GrantInput,
+  type GrantView,
+  type PatientViewer,
+  type RevokedGrant,
+} from './access-grants.service.js';
 export { grantPeriod, type GrantPeriod } from './grant-expiry.js';
 export { PatientsService, type PatientCard, type PatientRef } from './patients.service.js';
 export { PracticeRosterService } from './practice-roster.service.js';

@@ -21,6 +21,7 @@ import { EhrFeedController, MyPatientsController, PatientAccessStaffController, 
 import { PatientRecordsService } from './patient-records.service.js';
 import { PatientsRepository } from './patients.repository.js';
 import { MyPatientsRepository } from './my-patients.repository.js';
+import { PatientViewersRepository } from './patient-viewers.repository.js';
 import { MyPatientsService } from './my-patients.service.js';
 import { PatientOpen } from './entities/patient-open.entity.js';
 import { PatientsService } from './patients.service.js';
@@ -50,6 +51,7 @@ import { PracticeRosterService } from './practice-roster.service.js';
     PendingRequestsRegistry,
     MyPatientsRepository,
     MyPatientsService,
+    PatientViewersRepository,
   ],
   exports: [AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry, EhrPcpChangesService, PracticeRosterService],
 })

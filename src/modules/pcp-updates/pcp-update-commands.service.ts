@@ -21,6 +21,7 @@ import {
   type PracticeRoster,
 } from './patient-access.port.js';
 import { PcpRequesterRepository } from './pcp-requester.repository.js';
+import { checkActive, npiToApply } from './pcp-requester.policy.js';
 import {
   isDuplicateActiveRequest,
   PcpUpdateRequestsRepository,
@@ -272,7 +273,10 @@ export class PcpUpdateCommandsService {
     checkActive(requester);
     const practiceId = requester.practiceId;
     if (practiceId) {
-      const [members, roster] = await Promise.all([this.members.memberNpis(practiceId, manager), this.roster.rosterNpis(practiceId, manager)]);
+      const [members, roster] = await Promise.all([
+        this.members.memberNpis(practiceId, manager),
+        this.roster.rosterNpis(practiceId, manager),
+      ]);
       if (members.includes(npi) || roster.some((r) => r.trim() === npi)) return npi;
     }
     throw badRequest('not_a_practice_physician', undefined, { pcpNpi: npi });
@@ -319,23 +323,4 @@ export class PcpUpdateCommandsService {
       manager,
     );
   }
-}
-
-const GONE = ['deactivated', 'rejected'];
-
-function checkActive(requester: PcpRequester): void {
-  if (GONE.includes(requester.status)) {
-    throw conflict('requester_inactive', 'The requester’s account is no longer active; reject the request instead.');
-  }
-}
-
-/** A provider's own NPI; a sponsored user's sponsor's NPI (their practice's physician). */
-export function npiToApply(requester: PcpRequester): string {
-  checkActive(requester);
-  const npi = requester.kind === 'sponsored' ? requester.sponsorNpi : requester.npi;
-  if (requester.kind === 'sponsored' && (!requester.sponsorStatus || GONE.includes(requester.sponsorStatus))) {
-    throw conflict('requester_inactive', 'The sponsored requester’s sponsor is no longer active; reject the request instead.');
-  }
-  if (!npi) throw conflict('requester_has_no_npi', 'The requester has no NPI to make the patient’s PCP; reject the request instead.');
-  return npi.trim();
 }

@@ -49,7 +49,11 @@ const CLOSED = (status: 'completed' | 'rejected' | 'withdrawn'): Record<PcpUpdat
   confirm: invalid('record a confirmation for', status, status),
   complete: invalid('complete', status, status),
   reject: invalid('reject', status, status),
-  withdraw: { code: 'request_not_pending', detail: `This request is ${status}: it can no longer be withdrawn.`, extra: { status } },
+  withdraw: {
+    code: 'request_not_pending',
+    detail: `This request is ${status}: it can no longer be withdrawn.`,
+    extra: { requestStatus: status },
+  },
 });
 
 /** The expected answer for every status × action × situation, written out independently of the table. */

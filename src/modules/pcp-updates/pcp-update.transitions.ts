@@ -28,12 +28,7 @@ export type PcpUpdateAuditAction =
 export type PcpUpdateRequesterTemplate = 'pcp-update-completed' | 'pcp-update-rejected';
 
 export type PcpUpdateRefusal =
-  | 'invalid_transition'
-  | 'not_claimed'
-  | 'not_assignee'
-  | 'already_claimed'
-  | 'confirmation_required'
-  | 'request_not_pending';
+  'invalid_transition' | 'not_claimed' | 'not_assignee' | 'already_claimed' | 'confirmation_required' | 'request_not_pending';
 
 export interface PcpUpdateRule {
   to: PcpUpdateStatus;
@@ -168,6 +163,8 @@ export function refusal(code: PcpUpdateRefusal, state: PcpUpdateState, action: P
     case 'confirmation_required':
       return problem(code, "Record the family's verbal confirmation before completing the request.");
     case 'request_not_pending':
-      return problem(code, `This request is ${state.status.replace('_', ' ')}: it can no longer be withdrawn.`, { status: state.status });
+      return problem(code, `This request is ${state.status.replace('_', ' ')}: it can no longer be withdrawn.`, {
+        requestStatus: state.status,
+      });
   }
 }

@@ -145,6 +145,8 @@ export class InvitationsService {
             ? 'mrn_mismatch'
             : inv.usedAt
               ? 'spent'
+              : inv.cancelledAt
+                ? 'cancelled'
               : inv.expiresAt <= now
                 ? 'expired'
                 : inv.recipientEmail.toLowerCase() !== user.email.toLowerCase()

@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/index.js';
 import { PatientAccessModule } from '../patient-access/index.js';
 import { Invitation } from './entities/invitation.entity.js';
 import { InvitationsRepository } from './invitations.repository.js';
+import { InvitationAdminService } from './invitation-admin.service.js';
 import { InvitationsService } from './invitations.service.js';
 import { PortalInvitationsController, StaffInvitationsController, TokensController } from './tokens.controller.js';
 
@@ -12,7 +13,7 @@ import { PortalInvitationsController, StaffInvitationsController, TokensControll
 @Module({
   imports: [TypeOrmModule.forFeature([Invitation]), AuditModule, NotificationsModule, PatientAccessModule],
   controllers: [TokensController, StaffInvitationsController, PortalInvitationsController],
-  providers: [InvitationsRepository, InvitationsService],
+  providers: [InvitationsRepository, InvitationsService, InvitationAdminService],
   exports: [InvitationsService],
 })
 export class TokensModule {}

@@ -51,7 +51,9 @@ export class WebAppModule implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
     if (!existsSync(join(this.config.webDistDir, 'index.html'))) {
-      this.logger.warn(`web app not built (${this.config.webDistDir}/index.html missing): run "npm run web:build"`);
+      this.logger.warn(
+        `web app not built (${this.config.webDistDir}/index.html missing): run "npm run web:build"`,
+      );
     }
     new ExpressLoader().register(adapter, this.applicationConfig, [webAppOptions(this.config)]);
   }

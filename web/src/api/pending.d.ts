@@ -20,15 +20,10 @@ type PathItem<Ops> = { parameters: NoParams } & Ops;
 
 export interface pendingPaths {
   '/api/v1/auth/sso/exchange': PathItem<{ post: BodyOp<{ code: string }> }>;
-  '/api/v1/auth/verify-email/resend': PathItem<{ post: BodyOp<{ email: string }> }>;
   '/api/v1/me/password': PathItem<{ post: BodyOp<{ currentPassword: string; newPassword: string }> }>;
   '/api/v1/me/sessions': PathItem<{ get: Op; delete: Op }>;
   '/api/v1/me/sessions/{id}': PathItem<{ delete: Op<{ id: string }> }>;
-  '/api/v1/me/patients': PathItem<{ get: Op<never, { q?: string; cursor?: string; limit?: number }> }>;
   '/api/v1/me/practice-change-requests': PathItem<{ get: Op }>;
-  '/api/v1/pcp-access-requests': PathItem<{ get: Op<never, { cursor?: string; limit?: number; status?: string }> }>;
-  '/api/v1/pcp-access-requests/{id}': PathItem<{ delete: Op<{ id: string }> }>;
-  '/api/v1/access-requests/{id}': PathItem<{ delete: Op<{ id: string }> }>;
   '/api/v1/sponsorship/validations': PathItem<{ get: Op }>;
   '/api/v1/support-requests': PathItem<{ get: Op<never, { cursor?: string; limit?: number }> }>;
   '/api/v1/dev/mailbox': PathItem<{ get: Op }>;

@@ -13,12 +13,19 @@ describe('ApiError', () => {
         { field: 'newPractice.phone', message: 'phone is required' },
       ],
     });
-    expect(e.fieldErrors).toEqual({ email: 'email must be an email', 'newPractice.phone': 'phone is required' });
+    expect(e.fieldErrors).toEqual({
+      email: 'email must be an email',
+      'newPractice.phone': 'phone is required',
+    });
     expect(e.code).toBe('validation_failed');
   });
   it('gives plain-language messages for contract codes and the detail otherwise', () => {
-    expect(messageFor(new ApiError({ status: 401, code: 'invalid_credentials' }))).toMatch(/email or password/);
-    expect(messageFor(new ApiError({ status: 409, code: 'something_new', detail: 'Server says why.' }))).toBe('Server says why.');
+    expect(messageFor(new ApiError({ status: 401, code: 'invalid_credentials' }))).toMatch(
+      /email or password/,
+    );
+    expect(messageFor(new ApiError({ status: 409, code: 'something_new', detail: 'Server says why.' }))).toBe(
+      'Server says why.',
+    );
   });
   it('turns a network failure into a status-0 error', () => {
     const e = toApiError(new TypeError('Failed to fetch'));

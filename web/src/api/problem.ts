@@ -24,14 +24,18 @@ export class ApiError extends Error {
 export function toApiError(error: unknown, status = 0): ApiError {
   if (error instanceof ApiError) return error;
   if (error && typeof error === 'object' && 'status' in error) return new ApiError(error as ProblemBody);
-  return new ApiError({ status, title: 'The service could not be reached. Check your connection and try again.' });
+  return new ApiError({
+    status,
+    title: 'The service could not be reached. Check your connection and try again.',
+  });
 }
 
 /** Plain-language messages for the contract's codes; anything else shows the server's detail. */
 const MESSAGES: Record<string, string> = {
   invalid_credentials: 'The email or password is not right.',
   invalid_code: 'That code is not right or was already used. Wait for the next code and try again.',
-  account_pending: 'Your account is not active yet: confirm your email, then wait for the MyPatients team to approve it.',
+  account_pending:
+    'Your account is not active yet: confirm your email, then wait for the MyPatients team to approve it.',
   account_locked: 'Your account is locked. Try again later or contact the MyPatients team.',
   account_deactivated: 'This account is deactivated. Contact the MyPatients team.',
   rate_limited: 'Too many attempts. Wait a minute and try again.',

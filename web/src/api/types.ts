@@ -51,7 +51,15 @@ export interface PendingRequest {
 }
 
 export type PatientMatch =
-  | { patientId: string; access: 'granted'; mrn: string; firstName: string; lastName: string; dob: string; basis: Basis }
+  | {
+      patientId: string;
+      access: 'granted';
+      mrn: string;
+      firstName: string;
+      lastName: string;
+      dob: string;
+      basis: Basis;
+    }
   | {
       patientId: string;
       access: 'not_authorized';

@@ -1,5 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { api, call, hasAccessToken, onSessionLost, refreshSession, setTokens } from '../api/client';
 import type { Me, Tokens } from '../api/types';
 
@@ -7,7 +16,10 @@ import type { Me, Tokens } from '../api/types';
 export const IDLE_LIMIT_MS = 30 * 60 * 1000;
 export const IDLE_WARNING_MS = 60 * 1000;
 
-type State = { phase: 'loading' } | { phase: 'signed_out'; reason?: 'idle' | 'expired' } | { phase: 'signed_in'; me: Me };
+type State =
+  | { phase: 'loading' }
+  | { phase: 'signed_out'; reason?: 'idle' | 'expired' }
+  | { phase: 'signed_in'; me: Me };
 
 interface SessionApi {
   state: State;
@@ -26,7 +38,13 @@ async function loadMe(): Promise<Me> {
   return call<Me>(api.GET('/api/v1/me'));
 }
 
-export function SessionProvider({ children, idleLimitMs = IDLE_LIMIT_MS }: { children: ReactNode; idleLimitMs?: number }) {
+export function SessionProvider({
+  children,
+  idleLimitMs = IDLE_LIMIT_MS,
+}: {
+  children: ReactNode;
+  idleLimitMs?: number;
+}) {
   const [state, setState] = useState<State>({ phase: 'loading' });
   const [idleWarning, setIdleWarning] = useState(false);
   const queryClient = useQueryClient();

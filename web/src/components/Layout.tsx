@@ -10,8 +10,17 @@ interface NavItem {
   label: string;
 }
 
-function navItems(isSponsor: boolean, locked: boolean): NavItem[] {
-  if (locked) return [{ to: '/sponsor/validation', label: 'Validation' }, { to: '/account', label: 'Account' }];
+function navItems(kind: string, isSponsor: boolean, locked: boolean): NavItem[] {
+  if (kind === 'staff')
+    return [
+      { to: '/staff/registrations', label: 'Registrations' },
+      { to: '/account', label: 'Account' },
+    ];
+  if (locked)
+    return [
+      { to: '/sponsor/validation', label: 'Validation' },
+      { to: '/account', label: 'Account' },
+    ];
   return [
     { to: '/', label: 'Patient Selection' },
     { to: '/my-patients', label: 'My patients' },
@@ -26,7 +35,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
   const locked = isValidationLocked(me);
-  const items = me ? navItems(me.isSponsor, locked) : [];
+  const items = me ? navItems(me.kind, me.isSponsor, locked) : [];
   const current = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
 
   return (
@@ -49,7 +58,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {me && (
             <Group gap="xs" wrap="nowrap">
               {!locked && me.kind !== 'staff' && <ValidateTokenButton />}
-              <Button variant="subtle" size="compact-sm" onClick={() => void signOut()}>
+              <Button variant="subtle" size="compact-sm" onClick={() => void signOut()} visibleFrom="sm">
                 Sign out
               </Button>
             </Group>
@@ -76,6 +85,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <Text size="xs" c="dimmed" mt="md" px="xs">
               Signed in as {me.firstName} {me.lastName}
             </Text>
+            <Button variant="subtle" size="compact-sm" mt="xs" onClick={() => void signOut()} hiddenFrom="sm">
+              Sign out
+            </Button>
           </nav>
         </AppShell.Navbar>
       )}

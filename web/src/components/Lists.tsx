@@ -18,7 +18,11 @@ export function ListState<T>({
 }) {
   if (query.isPending) return <Loader size="sm" aria-label={`Loading ${what}`} />;
   if (query.isError) {
-    if (query.error instanceof ApiError && query.error.status === 404 && query.error.code !== 'not_found_item')
+    if (
+      query.error instanceof ApiError &&
+      query.error.status === 404 &&
+      query.error.code !== 'not_found_item'
+    )
       return (
         <Alert color="gray" role="status">
           {what[0].toUpperCase() + what.slice(1)} are not available yet.

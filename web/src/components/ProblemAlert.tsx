@@ -7,7 +7,9 @@ export function ProblemAlert({ error, title = 'Something went wrong' }: { error:
   const e = error instanceof ApiError ? error : toApiError(error);
   return (
     <Alert color="red" title={title} role="alert">
-      {Object.keys(e.fieldErrors).length > 0 && e.code === 'validation_failed' ? 'Check the highlighted fields.' : messageFor(e)}
+      {Object.keys(e.fieldErrors).length > 0 && e.code === 'validation_failed'
+        ? 'Check the highlighted fields.'
+        : messageFor(e)}
     </Alert>
   );
 }

@@ -22,7 +22,8 @@ function Scalar({ value }: { value: Json }) {
 function Value({ value, caption }: { value: Json; caption: string }) {
   if (Array.isArray(value)) {
     if (value.length === 0) return <>—</>;
-    if (value.every(isRecord)) return <RowsTable rows={value as Array<{ [key: string]: Json }>} caption={caption} />;
+    if (value.every(isRecord))
+      return <RowsTable rows={value as Array<{ [key: string]: Json }>} caption={caption} />;
     return (
       <ul style={{ margin: 0, paddingLeft: 18 }}>
         {value.map((v, i) => (
@@ -96,6 +97,7 @@ export function StructuredBody({ body, title }: { body: unknown; title: string }
       </Text>
     );
   }
-  if (body && typeof body === 'object' && !Array.isArray(body)) return <KeyValueTable value={body as { [key: string]: Json }} caption={title} />;
+  if (body && typeof body === 'object' && !Array.isArray(body))
+    return <KeyValueTable value={body as { [key: string]: Json }} caption={title} />;
   return <Scalar value={(body ?? null) as Json} />;
 }

@@ -19,8 +19,13 @@ describe('Validate a Token', () => {
     await user.type(screen.getByRole('textbox', { name: 'Token' }), 'abc');
     await user.type(screen.getByRole('textbox', { name: 'MRN' }), 'MRN1');
     await user.click(screen.getByRole('button', { name: 'Validate' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('This token and MRN do not match a valid invitation.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'This token and MRN do not match a valid invitation.',
+    );
     await user.click(screen.getByRole('button', { name: 'Validate' }));
-    expect(await screen.findByRole('link', { name: 'Open the record' })).toHaveAttribute('href', '/patients/6f1c1c33-0000-4000-8000-00000000000a');
+    expect(await screen.findByRole('link', { name: 'Open the record' })).toHaveAttribute(
+      'href',
+      '/patients/6f1c1c33-0000-4000-8000-00000000000a',
+    );
   });
 });

@@ -58,8 +58,21 @@ export function ValidateTokenForm({ onDone }: { onDone?: () => void }) {
               : messageFor(error)}
           </Alert>
         )}
-        <TextInput label="Token" value={token} onChange={(e) => setToken(e.currentTarget.value)} required autoComplete="off" data-autofocus />
-        <TextInput label="MRN" value={mrn} onChange={(e) => setMrn(e.currentTarget.value)} required autoComplete="off" />
+        <TextInput
+          label="Token"
+          value={token}
+          onChange={(e) => setToken(e.currentTarget.value)}
+          required
+          autoComplete="off"
+          data-autofocus
+        />
+        <TextInput
+          label="MRN"
+          value={mrn}
+          onChange={(e) => setMrn(e.currentTarget.value)}
+          required
+          autoComplete="off"
+        />
         <Button type="submit" loading={mutation.isPending} disabled={!token.trim() || !mrn.trim()}>
           Validate
         </Button>

@@ -1,4 +1,20 @@
-import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, PasswordInput, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -88,7 +104,9 @@ export default function AccountPage() {
 function ChangeEmail() {
   const [newEmail, setNewEmail] = useState('');
   const [password, setPassword] = useState('');
-  const change = useMutation({ mutationFn: () => call(api.POST('/api/v1/me/email', { body: { newEmail: newEmail.trim(), password } })) });
+  const change = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/me/email', { body: { newEmail: newEmail.trim(), password } })),
+  });
   if (change.isSuccess)
     return (
       <Alert color="green" role="status">
@@ -106,8 +124,21 @@ function ChangeEmail() {
     >
       <Stack maw={420}>
         <ProblemAlert error={change.error} title="Email not changed" />
-        <TextInput label="New email" type="email" value={newEmail} onChange={(e) => setNewEmail(e.currentTarget.value)} error={errors.newEmail} autoComplete="email" />
-        <PasswordInput label="Current password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} autoComplete="current-password" />
+        <TextInput
+          label="New email"
+          type="email"
+          value={newEmail}
+          onChange={(e) => setNewEmail(e.currentTarget.value)}
+          error={errors.newEmail}
+          autoComplete="email"
+        />
+        <PasswordInput
+          label="Current password"
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={errors.password}
+          autoComplete="current-password"
+        />
         <Group>
           <Button type="submit" loading={change.isPending} disabled={!newEmail || !password}>
             Send confirmation link
@@ -121,7 +152,9 @@ function ChangeEmail() {
 function ChangePassword() {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
-  const change = useMutation({ mutationFn: () => call(api.POST('/api/v1/me/password', { body: { currentPassword, newPassword } })) });
+  const change = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/me/password', { body: { currentPassword, newPassword } })),
+  });
   const code = change.error instanceof ApiError ? change.error.code : null;
   if (change.isSuccess)
     return (
@@ -138,7 +171,9 @@ function ChangePassword() {
       noValidate
     >
       <Stack maw={420}>
-        {code && !['invalid_password', 'weak_password'].includes(code) && <ProblemAlert error={change.error} title="Password not changed" />}
+        {code && !['invalid_password', 'weak_password'].includes(code) && (
+          <ProblemAlert error={change.error} title="Password not changed" />
+        )}
         <PasswordInput
           label="Current password"
           value={currentPassword}
@@ -151,7 +186,9 @@ function ChangePassword() {
           description="At least 12 characters; a passphrase is best."
           value={newPassword}
           onChange={(e) => setNew(e.currentTarget.value)}
-          error={code === 'weak_password' ? 'Choose a stronger password.' : fieldErrorsOf(change.error).newPassword}
+          error={
+            code === 'weak_password' ? 'Choose a stronger password.' : fieldErrorsOf(change.error).newPassword
+          }
           autoComplete="new-password"
         />
         <Group>
@@ -174,7 +211,9 @@ function Sessions() {
   });
   const end = useMutation({
     mutationFn: (s: Session | 'others') =>
-      s === 'others' ? call(api.DELETE('/api/v1/me/sessions')) : call(api.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id: s.id } } })),
+      s === 'others'
+        ? call(api.DELETE('/api/v1/me/sessions'))
+        : call(api.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id: s.id } } })),
     onSuccess: (_d, s) => {
       if (s !== 'others' && s.current) void signOut();
       else void queryClient.invalidateQueries({ queryKey: ['sessions'] });
@@ -203,7 +242,8 @@ function Sessions() {
                   {items.map((s) => (
                     <Table.Tr key={s.id}>
                       <Table.Td>
-                        {formatInstant(s.createdAt)} {s.current && <Badge variant="light">This session</Badge>}
+                        {formatInstant(s.createdAt)}{' '}
+                        {s.current && <Badge variant="light">This session</Badge>}
                       </Table.Td>
                       <Table.Td>{formatInstant(s.lastActiveAt)}</Table.Td>
                       <Table.Td>{s.method === 'sso' ? 'Hospital SSO' : 'Password + code'}</Table.Td>
@@ -238,7 +278,14 @@ function PracticeChange({ wasSponsor }: { wasSponsor: boolean }) {
     mutationFn: () =>
       call<{ id: string }>(
         api.POST('/api/v1/me/practice-change-requests', {
-          body: { newPracticeName: f.newPracticeName.trim(), address: f.address.trim(), phone: f.phone.trim(), fax: f.fax.trim(), ...(f.email.trim() ? { email: f.email.trim() } : {}), wasSponsor: sponsor },
+          body: {
+            newPracticeName: f.newPracticeName.trim(),
+            address: f.address.trim(),
+            phone: f.phone.trim(),
+            fax: f.fax.trim(),
+            ...(f.email.trim() ? { email: f.email.trim() } : {}),
+            wasSponsor: sponsor,
+          },
         }),
       ),
   });
@@ -250,7 +297,13 @@ function PracticeChange({ wasSponsor }: { wasSponsor: boolean }) {
     );
   const errors = fieldErrorsOf(send.error);
   const input = (key: keyof typeof f, label: string, type = 'text') => (
-    <TextInput label={label} type={type} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.currentTarget.value })} error={errors[key]} />
+    <TextInput
+      label={label}
+      type={type}
+      value={f[key]}
+      onChange={(e) => setF({ ...f, [key]: e.currentTarget.value })}
+      error={errors[key]}
+    />
   );
   return (
     <form
@@ -261,7 +314,9 @@ function PracticeChange({ wasSponsor }: { wasSponsor: boolean }) {
       noValidate
     >
       <Stack>
-        <Text size="sm">Moving to another practice? Tell the MyPatients team; they carry out the change.</Text>
+        <Text size="sm">
+          Moving to another practice? Tell the MyPatients team; they carry out the change.
+        </Text>
         <ProblemAlert error={send.error} title="Request not sent" />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {input('newPracticeName', 'New practice name')}
@@ -270,9 +325,17 @@ function PracticeChange({ wasSponsor }: { wasSponsor: boolean }) {
           {input('fax', 'Fax', 'tel')}
           {input('email', 'New email, if it changes (optional)', 'email')}
         </SimpleGrid>
-        <Checkbox label="I was a sponsor at my current practice" checked={sponsor} onChange={(e) => setSponsor(e.currentTarget.checked)} />
+        <Checkbox
+          label="I was a sponsor at my current practice"
+          checked={sponsor}
+          onChange={(e) => setSponsor(e.currentTarget.checked)}
+        />
         <Group>
-          <Button type="submit" loading={send.isPending} disabled={!f.newPracticeName || !f.address || !f.phone || !f.fax}>
+          <Button
+            type="submit"
+            loading={send.isPending}
+            disabled={!f.newPracticeName || !f.address || !f.phone || !f.fax}
+          >
             Send the request
           </Button>
         </Group>
@@ -290,7 +353,10 @@ function HelpRequests() {
     select: itemsOf<SupportRequest>,
   });
   const send = useMutation({
-    mutationFn: () => call<{ id: string; dueAt: string }>(api.POST('/api/v1/support-requests', { body: { description: description.trim() } as never })),
+    mutationFn: () =>
+      call<{ id: string; dueAt: string }>(
+        api.POST('/api/v1/support-requests', { body: { description: description.trim() } as never }),
+      ),
     onSuccess: () => {
       setDescription('');
       void queryClient.invalidateQueries({ queryKey: ['support-requests'] });

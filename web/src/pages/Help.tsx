@@ -1,4 +1,15 @@
-import { Alert, Anchor, Button, Container, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Container,
+  Paper,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -14,7 +25,9 @@ export default function HelpPage() {
   const send = useMutation({
     mutationFn: () =>
       call<{ id: string; dueAt: string }>(
-        api.POST('/api/v1/support-requests', { body: { email: f.email.trim(), name: f.name.trim(), description: f.description.trim() } as never }),
+        api.POST('/api/v1/support-requests', {
+          body: { email: f.email.trim(), name: f.name.trim(), description: f.description.trim() } as never,
+        }),
       ),
   });
   const errors = fieldErrorsOf(send.error);
@@ -40,10 +53,34 @@ export default function HelpPage() {
               <Stack>
                 <Text size="sm">Describe what goes wrong. Do not include patient information.</Text>
                 <ProblemAlert error={send.error} title="Not sent" />
-                <TextInput label="Your sign-in email" type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.currentTarget.value })} error={errors.email} autoComplete="email" />
-                <TextInput label="Your name" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} error={errors.name} autoComplete="name" />
-                <Textarea label="What happens?" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} error={errors.description} autosize minRows={4} />
-                <Button type="submit" loading={send.isPending} disabled={!f.email || !f.name || !f.description}>
+                <TextInput
+                  label="Your sign-in email"
+                  type="email"
+                  value={f.email}
+                  onChange={(e) => setF({ ...f, email: e.currentTarget.value })}
+                  error={errors.email}
+                  autoComplete="email"
+                />
+                <TextInput
+                  label="Your name"
+                  value={f.name}
+                  onChange={(e) => setF({ ...f, name: e.currentTarget.value })}
+                  error={errors.name}
+                  autoComplete="name"
+                />
+                <Textarea
+                  label="What happens?"
+                  value={f.description}
+                  onChange={(e) => setF({ ...f, description: e.currentTarget.value })}
+                  error={errors.description}
+                  autosize
+                  minRows={4}
+                />
+                <Button
+                  type="submit"
+                  loading={send.isPending}
+                  disabled={!f.email || !f.name || !f.description}
+                >
                   Send
                 </Button>
               </Stack>

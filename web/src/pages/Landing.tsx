@@ -1,4 +1,15 @@
-import { Alert, Anchor, Button, Container, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Container,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -61,13 +72,16 @@ function useOnce(run: () => void, when: boolean) {
 
 function VerifyEmail() {
   const token = useLinkToken();
-  const verify = useMutation({ mutationFn: () => call<{ status: string }>(api.POST('/api/v1/auth/verify-email', { body: { token } })) });
+  const verify = useMutation({
+    mutationFn: () => call<{ status: string }>(api.POST('/api/v1/auth/verify-email', { body: { token } })),
+  });
   useOnce(verify.mutate, !!token);
   if (!token || verify.isError) return <InvalidLink resend />;
   if (verify.isSuccess)
     return (
       <Alert color="green" title="Email confirmed" role="status">
-        Thank you. The MyPatients team now checks your NPI and practice, and emails you when your account is active.
+        Thank you. The MyPatients team now checks your NPI and practice, and emails you when your account is
+        active.
       </Alert>
     );
   return <Text role="status">Confirming your email…</Text>;
@@ -93,7 +107,9 @@ function ConfirmEmail() {
 
 function InvalidLink({ resend = false }: { resend?: boolean }) {
   const [email, setEmail] = useState('');
-  const again = useMutation({ mutationFn: () => call(api.POST('/api/v1/auth/verify-email/resend', { body: { email: email.trim() } })) });
+  const again = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/auth/verify-email/resend', { body: { email: email.trim() } })),
+  });
   return (
     <Stack>
       <Alert color="red" title="This link does not work" role="alert">
@@ -112,9 +128,20 @@ function InvalidLink({ resend = false }: { resend?: boolean }) {
             }}
           >
             <Stack>
-              <TextInput label="Your email" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} autoComplete="email" />
+              <TextInput
+                label="Your email"
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+                autoComplete="email"
+              />
               {again.isError && <ProblemAlert error={again.error} title="Could not send a new link" />}
-              <Button type="submit" variant="default" disabled={!email.includes('@')} loading={again.isPending}>
+              <Button
+                type="submit"
+                variant="default"
+                disabled={!email.includes('@')}
+                loading={again.isPending}
+              >
                 Send me a new link
               </Button>
             </Stack>
@@ -148,8 +175,14 @@ function SetPassword({ kind }: { kind: 'activate' | 'reset' }) {
   if (save.isSuccess)
     return (
       <Stack>
-        <Alert color="green" title={kind === 'activate' ? 'Your account is active' : 'Password changed'} role="status">
-          {kind === 'activate' ? 'Sign in now: you will set up your authenticator app at the first sign-in.' : 'Every session was signed out. Sign in with your new password.'}
+        <Alert
+          color="green"
+          title={kind === 'activate' ? 'Your account is active' : 'Password changed'}
+          role="status"
+        >
+          {kind === 'activate'
+            ? 'Sign in now: you will set up your authenticator app at the first sign-in.'
+            : 'Every session was signed out. Sign in with your new password.'}
         </Alert>
         <Button component={Link} to="/sign-in">
           Sign in
@@ -167,7 +200,9 @@ function SetPassword({ kind }: { kind: 'activate' | 'reset' }) {
           description="At least 12 characters; a passphrase is best."
           value={password}
           onChange={(e) => setPassword(e.currentTarget.value)}
-          error={weak ? 'Choose a stronger password: longer, and not a common word or pattern.' : errors.password}
+          error={
+            weak ? 'Choose a stronger password: longer, and not a common word or pattern.' : errors.password
+          }
           autoComplete="new-password"
           required
         />
@@ -189,11 +224,14 @@ function SetPassword({ kind }: { kind: 'activate' | 'reset' }) {
 
 function Forgot() {
   const [email, setEmail] = useState('');
-  const forgot = useMutation({ mutationFn: () => call(api.POST('/api/v1/auth/password/forgot', { body: { email: email.trim() } })) });
+  const forgot = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/auth/password/forgot', { body: { email: email.trim() } })),
+  });
   if (forgot.isSuccess)
     return (
       <Alert color="green" title="Check your email" role="status">
-        If an account uses this email, we sent it a link to choose a new password. The link works once, for one hour.
+        If an account uses this email, we sent it a link to choose a new password. The link works once, for
+        one hour.
       </Alert>
     );
   return (
@@ -205,9 +243,19 @@ function Forgot() {
       noValidate
     >
       <Stack>
-        <Text size="sm">We will email you a link to choose a new password. Your authenticator app stays as it is.</Text>
+        <Text size="sm">
+          We will email you a link to choose a new password. Your authenticator app stays as it is.
+        </Text>
         <ProblemAlert error={forgot.error} />
-        <TextInput label="Email" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fieldErrorsOf(forgot.error).email} autoComplete="email" required />
+        <TextInput
+          label="Email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          error={fieldErrorsOf(forgot.error).email}
+          autoComplete="email"
+          required
+        />
         <Button type="submit" loading={forgot.isPending} disabled={!email.includes('@')}>
           Send the link
         </Button>

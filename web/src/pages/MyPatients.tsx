@@ -15,13 +15,24 @@ export default function MyPatientsPage() {
   const [query] = useDebouncedValue(q.trim(), 300);
   const patients = useQuery({
     queryKey: ['my-patients', query],
-    queryFn: () => call<Page<MyPatient>>(api.GET('/api/v1/me/patients', { params: { query: query ? { q: query, limit: 200 } : { limit: 200 } } })),
+    queryFn: () =>
+      call<Page<MyPatient>>(
+        api.GET('/api/v1/me/patients', {
+          params: { query: query ? { q: query, limit: 200 } : { limit: 200 } },
+        }),
+      ),
     select: itemsOf<MyPatient>,
   });
   return (
     <Stack maw={960}>
       <Title order={1}>My patients</Title>
-      <TextInput label="Filter by MRN or name" value={q} onChange={(e) => setQ(e.currentTarget.value)} maw={360} autoComplete="off" />
+      <TextInput
+        label="Filter by MRN or name"
+        value={q}
+        onChange={(e) => setQ(e.currentTarget.value)}
+        maw={360}
+        autoComplete="off"
+      />
       <ListState query={patients} what="your patients" empty="No patient to show.">
         {(items) => (
           <Table.ScrollContainer minWidth={560}>

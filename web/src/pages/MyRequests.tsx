@@ -14,12 +14,16 @@ export default function MyRequestsPage() {
   const queryClient = useQueryClient();
   const pcp = useQuery({
     queryKey: ['my-requests', 'pcp'],
-    queryFn: () => call<Page<AccessRequest>>(api.GET('/api/v1/pcp-access-requests', { params: { query: { limit: 200 } } })),
+    queryFn: () =>
+      call<Page<AccessRequest>>(
+        api.GET('/api/v1/pcp-access-requests', { params: { query: { limit: 200 } } }),
+      ),
     select: itemsOf<AccessRequest>,
   });
   const nonPcp = useQuery({
     queryKey: ['my-requests', 'non-pcp'],
-    queryFn: () => call<Page<AccessRequest>>(api.GET('/api/v1/access-requests', { params: { query: { limit: 200 } } })),
+    queryFn: () =>
+      call<Page<AccessRequest>>(api.GET('/api/v1/access-requests', { params: { query: { limit: 200 } } })),
     select: itemsOf<AccessRequest>,
   });
   const withdraw = useMutation({
@@ -56,10 +60,23 @@ export default function MyRequestsPage() {
                   {r.outcome ? ` (${humanize(r.outcome)})` : ''}
                 </Table.Td>
                 <Table.Td>{formatDate(kind === 'pcp' ? r.dueAt : r.expiresAt)}</Table.Td>
-                <Table.Td>{r.patientId && r.status === 'completed' ? <Anchor component={Link} to={`/patients/${r.patientId}`}>Open record</Anchor> : '—'}</Table.Td>
+                <Table.Td>
+                  {r.patientId && r.status === 'completed' ? (
+                    <Anchor component={Link} to={`/patients/${r.patientId}`}>
+                      Open record
+                    </Anchor>
+                  ) : (
+                    '—'
+                  )}
+                </Table.Td>
                 <Table.Td>
                   {open && (
-                    <Button size="compact-sm" variant="default" loading={withdraw.isPending && withdraw.variables?.id === r.id} onClick={() => withdraw.mutate({ kind, id: r.id })}>
+                    <Button
+                      size="compact-sm"
+                      variant="default"
+                      loading={withdraw.isPending && withdraw.variables?.id === r.id}
+                      onClick={() => withdraw.mutate({ kind, id: r.id })}
+                    >
                       Withdraw
                     </Button>
                   )}

@@ -4,13 +4,27 @@ import { describe, expect, it } from 'vitest';
 import { renderPage, stubApi } from '../test/render';
 import { PatientSelectionPage } from './PatientSelection';
 
-const granted = { patientId: '6f1c1c33-0000-4000-8000-000000000001', access: 'granted', mrn: 'MRN1', firstName: 'Avery', lastName: 'Quinlan', dob: '2015-03-04', basis: 'pcp_practice' };
-const notAuthorized = (extra: Record<string, unknown>) => ({ patientId: '6f1c1c33-0000-4000-8000-000000000002', access: 'not_authorized', ...extra });
+const granted = {
+  patientId: '6f1c1c33-0000-4000-8000-000000000001',
+  access: 'granted',
+  mrn: 'MRN1',
+  firstName: 'Avery',
+  lastName: 'Quinlan',
+  dob: '2015-03-04',
+  basis: 'pcp_practice',
+};
+const notAuthorized = (extra: Record<string, unknown>) => ({
+  patientId: '6f1c1c33-0000-4000-8000-000000000002',
+  access: 'not_authorized',
+  ...extra,
+});
 
 async function search(items: unknown[] | { status: number; body: unknown }, mrn = 'MRN1') {
   const calls = stubApi((url) => {
-    if (url.pathname === '/api/v1/patients') return Array.isArray(items) ? { status: 200, body: { items } } : items;
-    if (url.pathname.endsWith('/pcp-access-requests')) return { status: 201, body: { id: 'req-1', status: 'open', dueAt: '2026-11-19T22:00:00Z' } };
+    if (url.pathname === '/api/v1/patients')
+      return Array.isArray(items) ? { status: 200, body: { items } } : items;
+    if (url.pathname.endsWith('/pcp-access-requests'))
+      return { status: 201, body: { id: 'req-1', status: 'open', dueAt: '2026-11-19T22:00:00Z' } };
     return undefined;
   });
   renderPage(<PatientSelectionPage />);
@@ -24,11 +38,16 @@ describe('Patient Selection', () => {
   it('shows a granted match with a link to the record by its opaque id', async () => {
     await search([granted]);
     expect(await screen.findByText('Quinlan, Avery')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /Open record of Avery Quinlan/ })).toHaveAttribute('href', `/patients/${granted.patientId}`);
+    expect(screen.getByRole('link', { name: /Open record of Avery Quinlan/ })).toHaveAttribute(
+      'href',
+      `/patients/${granted.patientId}`,
+    );
   });
 
   it('offers both requests when the patient has a portal account', async () => {
-    await search([notAuthorized({ actions: ['request_pcp_access', 'request_non_pcp_access'], portalAccount: true })]);
+    await search([
+      notAuthorized({ actions: ['request_pcp_access', 'request_non_pcp_access'], portalAccount: true }),
+    ]);
     expect(await screen.findByRole('button', { name: 'Request PCP access' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Request non-PCP access' })).toBeInTheDocument();
     expect(screen.queryByText(/no patient-portal account/)).not.toBeInTheDocument();
@@ -41,13 +60,21 @@ describe('Patient Selection', () => {
   });
 
   it('shows a pending request as pending, not offered again', async () => {
-    await search([notAuthorized({ actions: ['request_non_pcp_access'], portalAccount: true, pendingRequests: [{ kind: 'pcp', id: 'r1', status: 'open' }] })]);
+    await search([
+      notAuthorized({
+        actions: ['request_non_pcp_access'],
+        portalAccount: true,
+        pendingRequests: [{ kind: 'pcp', id: 'r1', status: 'open' }],
+      }),
+    ]);
     expect(await screen.findByText('Your PCP access request is pending.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Request PCP access' })).not.toBeInTheDocument();
   });
 
   it('sends a PCP access request and then shows it pending', async () => {
-    const { user, calls } = await search([notAuthorized({ actions: ['request_pcp_access'], portalAccount: false })]);
+    const { user, calls } = await search([
+      notAuthorized({ actions: ['request_pcp_access'], portalAccount: false }),
+    ]);
     await user.click(await screen.findByRole('button', { name: 'Request PCP access' }));
     await user.click(await screen.findByRole('button', { name: 'Send request' }));
     expect(await screen.findByText('Your PCP access request is pending.')).toBeInTheDocument();

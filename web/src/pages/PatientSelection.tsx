@@ -1,4 +1,19 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Modal, Radio, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Radio,
+  SimpleGrid,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
@@ -29,7 +44,8 @@ export function PatientSelectionPage() {
   const results = useQuery({
     queryKey: ['patient-search', search],
     enabled: search !== null,
-    queryFn: () => call<Page<PatientMatch>>(api.GET('/api/v1/patients', { params: { query: search as never } })),
+    queryFn: () =>
+      call<Page<PatientMatch>>(api.GET('/api/v1/patients', { params: { query: search as never } })),
     staleTime: 0,
     gcTime: 0,
   });
@@ -46,7 +62,9 @@ export function PatientSelectionPage() {
     }
     setLocalErrors(errors);
     if (Object.keys(errors).length) return;
-    setSearch(mode === 'mrn' ? { mrn: mrn.trim() } : { lastName: lastName.trim(), firstName: firstName.trim(), dob });
+    setSearch(
+      mode === 'mrn' ? { mrn: mrn.trim() } : { lastName: lastName.trim(), firstName: firstName.trim(), dob },
+    );
   };
   const errors = { ...fieldErrorsOf(results.error), ...localErrors };
 
@@ -62,12 +80,41 @@ export function PatientSelectionPage() {
             </Group>
           </Radio.Group>
           {mode === 'mrn' ? (
-            <TextInput label="MRN" value={mrn} onChange={(e) => setMrn(e.currentTarget.value)} error={errors.mrn} autoComplete="off" maw={320} required />
+            <TextInput
+              label="MRN"
+              value={mrn}
+              onChange={(e) => setMrn(e.currentTarget.value)}
+              error={errors.mrn}
+              autoComplete="off"
+              maw={320}
+              required
+            />
           ) : (
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput label="Last name" value={lastName} onChange={(e) => setLastName(e.currentTarget.value)} error={errors.lastName} autoComplete="off" required />
-              <TextInput label="First name" value={firstName} onChange={(e) => setFirstName(e.currentTarget.value)} error={errors.firstName} autoComplete="off" required />
-              <TextInput label="Date of birth" type="date" value={dob} onChange={(e) => setDob(e.currentTarget.value)} error={errors.dob} required />
+              <TextInput
+                label="Last name"
+                value={lastName}
+                onChange={(e) => setLastName(e.currentTarget.value)}
+                error={errors.lastName}
+                autoComplete="off"
+                required
+              />
+              <TextInput
+                label="First name"
+                value={firstName}
+                onChange={(e) => setFirstName(e.currentTarget.value)}
+                error={errors.firstName}
+                autoComplete="off"
+                required
+              />
+              <TextInput
+                label="Date of birth"
+                type="date"
+                value={dob}
+                onChange={(e) => setDob(e.currentTarget.value)}
+                error={errors.dob}
+                required
+              />
             </SimpleGrid>
           )}
           <Group>
@@ -78,9 +125,10 @@ export function PatientSelectionPage() {
         </Stack>
       </form>
       <section aria-label="Search results" aria-live="polite">
-        {results.isError && !(results.error instanceof ApiError && results.error.code === 'validation_failed') && (
-          <ProblemAlert error={results.error} title="The search did not work" />
-        )}
+        {results.isError &&
+          !(results.error instanceof ApiError && results.error.code === 'validation_failed') && (
+            <ProblemAlert error={results.error} title="The search did not work" />
+          )}
         {results.isSuccess && results.data.items.length === 0 && (
           <Alert color="gray" title="No patient found" role="status">
             No patient matches. Check the MRN, or the spelling of the names and the date of birth.
@@ -92,7 +140,11 @@ export function PatientSelectionPage() {
               {results.data.items.length === 1 ? '1 match' : `${results.data.items.length} matches`}
             </Text>
             {results.data.items.map((match) =>
-              match.access === 'granted' ? <GrantedMatch key={match.patientId} match={match} /> : <NotAuthorizedMatch key={match.patientId} match={match} />,
+              match.access === 'granted' ? (
+                <GrantedMatch key={match.patientId} match={match} />
+              ) : (
+                <NotAuthorizedMatch key={match.patientId} match={match} />
+              ),
             )}
           </Stack>
         )}
@@ -116,7 +168,11 @@ function GrantedMatch({ match }: { match: Extract<PatientMatch, { access: 'grant
             {BASIS_LABEL[match.basis] ?? match.basis}
           </Text>
         </Stack>
-        <Button component={Link} to={`/patients/${match.patientId}`} aria-label={`Open record of ${match.firstName} ${match.lastName}`}>
+        <Button
+          component={Link}
+          to={`/patients/${match.patientId}`}
+          aria-label={`Open record of ${match.firstName} ${match.lastName}`}
+        >
           Open record
         </Button>
       </Group>
@@ -126,7 +182,11 @@ function GrantedMatch({ match }: { match: Extract<PatientMatch, { access: 'grant
 
 type RequestKind = 'pcp' | 'non_pcp';
 
-export function NotAuthorizedMatch({ match }: { match: Extract<PatientMatch, { access: 'not_authorized' }> }) {
+export function NotAuthorizedMatch({
+  match,
+}: {
+  match: Extract<PatientMatch, { access: 'not_authorized' }>;
+}) {
   const [pending, setPending] = useState<PendingRequest[]>(match.pendingRequests ?? []);
   const [asking, setAsking] = useState<RequestKind | null>(null);
   const isPending = (kind: RequestKind) => pending.some((p) => p.kind === kind);
@@ -138,14 +198,19 @@ export function NotAuthorizedMatch({ match }: { match: Extract<PatientMatch, { a
       <Stack gap="xs">
         <Text fw={700}>A patient matches, but you are not authorized to see their record.</Text>
         <Text size="sm">
-          If you are this patient’s primary care provider, ask the MyPatients team to record your practice as the PCP. Otherwise, ask the family for access through the patient portal.
+          If you are this patient’s primary care provider, ask the MyPatients team to record your practice as
+          the PCP. Otherwise, ask the family for access through the patient portal.
         </Text>
         {pending.map((p) => (
           <Group key={p.id} gap="xs">
             <Badge color="dark" variant="outline">
               Pending
             </Badge>
-            <Text size="sm">{p.kind === 'pcp' ? 'Your PCP access request is pending.' : 'Your non-PCP access request is waiting for the family.'}</Text>
+            <Text size="sm">
+              {p.kind === 'pcp'
+                ? 'Your PCP access request is pending.'
+                : 'Your non-PCP access request is waiting for the family.'}
+            </Text>
           </Group>
         ))}
         {!match.portalAccount && !isPending('non_pcp') && (
@@ -162,7 +227,11 @@ export function NotAuthorizedMatch({ match }: { match: Extract<PatientMatch, { a
           )}
         </Group>
       </Stack>
-      <Modal opened={asking !== null} onClose={() => setAsking(null)} title={asking === 'pcp' ? 'Request PCP access' : 'Request non-PCP access'}>
+      <Modal
+        opened={asking !== null}
+        onClose={() => setAsking(null)}
+        title={asking === 'pcp' ? 'Request PCP access' : 'Request non-PCP access'}
+      >
         {asking && (
           <RequestForm
             kind={asking}
@@ -178,7 +247,15 @@ export function NotAuthorizedMatch({ match }: { match: Extract<PatientMatch, { a
   );
 }
 
-function RequestForm({ kind, patientId, onDone }: { kind: RequestKind; patientId: string; onDone: (r: AccessRequest) => void }) {
+function RequestForm({
+  kind,
+  patientId,
+  onDone,
+}: {
+  kind: RequestKind;
+  patientId: string;
+  onDone: (r: AccessRequest) => void;
+}) {
   const [text, setText] = useState('');
   const queryClient = useQueryClient();
   const mutation = useMutation({
@@ -221,7 +298,9 @@ function RequestForm({ kind, patientId, onDone }: { kind: RequestKind; patientId
           </Alert>
         )}
         <Textarea
-          label={kind === 'pcp' ? 'Note for the MyPatients team (optional)' : 'Reason for the family (optional)'}
+          label={
+            kind === 'pcp' ? 'Note for the MyPatients team (optional)' : 'Reason for the family (optional)'
+          }
           description="Do not write clinical details here."
           value={text}
           onChange={(e) => setText(e.currentTarget.value)}

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { renderPage, stubApi } from '../test/render';
 import { DocumentList } from './Record';
 
-const doc = (i: number) => ({ id: `d${i}`, category: 'encounter', occurredAt: '2026-10-01T14:00:00Z', title: `Visit ${i}`, body: 'text' });
+const doc = (i: number) => ({
+  id: `d${i}`,
+  category: 'encounter',
+  occurredAt: '2026-10-01T14:00:00Z',
+  title: `Visit ${i}`,
+  body: 'text',
+});
 
 describe('record sections', () => {
   it('pages with the cursor and says how many restricted documents are withheld', async () => {
@@ -27,7 +33,11 @@ describe('record sections', () => {
   });
 
   it('has an empty state', async () => {
-    stubApi((url) => (url.pathname.endsWith('/documents') ? { status: 200, body: { items: [], nextCursor: null } } : undefined));
+    stubApi((url) =>
+      url.pathname.endsWith('/documents')
+        ? { status: 200, body: { items: [], nextCursor: null } }
+        : undefined,
+    );
     renderPage(<DocumentList patientId="p1" category="allergy" label="Allergies" />);
     expect(await screen.findByText('No allergies on record.')).toBeInTheDocument();
   });

@@ -1,4 +1,16 @@
-import { Alert, Anchor, Button, Card, Group, Loader, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Group,
+  Loader,
+  SimpleGrid,
+  Stack,
+  Tabs,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -28,7 +40,8 @@ export default function RecordPage() {
   const [tab, setTab] = useState<Category>('encounter');
   const record = useQuery({
     queryKey: ['patient', patientId],
-    queryFn: () => call<PatientRecord>(api.GET('/api/v1/patients/{patientId}', { params: { path: { patientId } } })),
+    queryFn: () =>
+      call<PatientRecord>(api.GET('/api/v1/patients/{patientId}', { params: { path: { patientId } } })),
   });
 
   if (record.isPending) {
@@ -45,7 +58,8 @@ export default function RecordPage() {
         <Title order={1}>Patient record</Title>
         {e?.status === 403 ? (
           <Alert color="orange" title="Not authorized" role="alert">
-            You are not authorized to see this record. Search for the patient on Patient Selection to request access.
+            You are not authorized to see this record. Search for the patient on Patient Selection to request
+            access.
           </Alert>
         ) : e?.status === 404 ? (
           <Alert color="gray" title="Not found" role="alert">
@@ -78,7 +92,9 @@ export default function RecordPage() {
             label="Care team"
             value={
               p.careTeam.length
-                ? p.careTeam.map((m) => (typeof m === 'string' ? m : m.name ? `${m.name} (${m.npi})` : m.npi)).join(', ')
+                ? p.careTeam
+                    .map((m) => (typeof m === 'string' ? m : m.name ? `${m.name} (${m.npi})` : m.npi))
+                    .join(', ')
                 : 'None recorded'
             }
           />
@@ -115,7 +131,15 @@ function Field({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function DocumentList({ patientId, category, label }: { patientId: string; category: Category; label: string }) {
+export function DocumentList({
+  patientId,
+  category,
+  label,
+}: {
+  patientId: string;
+  category: Category;
+  label: string;
+}) {
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const docs = useQuery({
@@ -123,7 +147,10 @@ export function DocumentList({ patientId, category, label }: { patientId: string
     queryFn: () =>
       call<DocumentPage>(
         api.GET('/api/v1/patients/{patientId}/documents', {
-          params: { path: { patientId }, query: { category, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+          params: {
+            path: { patientId },
+            query: { category, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+          },
         }),
       ),
   });
@@ -134,10 +161,14 @@ export function DocumentList({ patientId, category, label }: { patientId: string
     <Stack>
       {withheld ? (
         <Alert color="gray" role="note">
-          {withheld === 1 ? '1 restricted document is not shown.' : `${withheld} restricted documents are not shown.`}
+          {withheld === 1
+            ? '1 restricted document is not shown.'
+            : `${withheld} restricted documents are not shown.`}
         </Alert>
       ) : null}
-      {items.length === 0 && <Text>{cursors.length > 1 ? 'No more documents.' : `No ${label.toLowerCase()} on record.`}</Text>}
+      {items.length === 0 && (
+        <Text>{cursors.length > 1 ? 'No more documents.' : `No ${label.toLowerCase()} on record.`}</Text>
+      )}
       {items.map((d) => (
         <Card withBorder key={d.id} component="article" aria-labelledby={`doc-${d.id}`}>
           <Stack gap="xs">
@@ -155,11 +186,19 @@ export function DocumentList({ patientId, category, label }: { patientId: string
       ))}
       {(cursors.length > 1 || nextCursor) && (
         <Group>
-          <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          <Button
+            variant="default"
+            disabled={cursors.length <= 1}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+          >
             Previous page
           </Button>
           <Text size="sm">Page {cursors.length}</Text>
-          <Button variant="default" disabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}>
+          <Button
+            variant="default"
+            disabled={!nextCursor}
+            onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}
+          >
             Next page
           </Button>
         </Group>

@@ -19,7 +19,11 @@ describe('registration', () => {
 
   it('offers practices from /practices?q= and sends the chosen id; server field errors land on the fields', async () => {
     const calls = stubApi((url) => {
-      if (url.pathname === '/api/v1/practices') return { status: 200, body: { items: [{ id: 'pr-1', name: 'Harbor Pediatrics', city: 'Newton' }], nextCursor: null } };
+      if (url.pathname === '/api/v1/practices')
+        return {
+          status: 200,
+          body: { items: [{ id: 'pr-1', name: 'Harbor Pediatrics', city: 'Newton' }], nextCursor: null },
+        };
       if (url.pathname === '/api/v1/auth/register')
         return { status: 409, body: { status: 409, code: 'email_taken', title: 'Conflict' } };
       return undefined;

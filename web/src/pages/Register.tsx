@@ -1,4 +1,18 @@
-import { Alert, Anchor, Autocomplete, Button, Checkbox, Container, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Autocomplete,
+  Button,
+  Checkbox,
+  Container,
+  Paper,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -31,7 +45,10 @@ export default function RegisterPage() {
   const practices = useQuery({
     queryKey: ['practices', query],
     enabled: !newPracticeMode && query.length >= 2,
-    queryFn: () => call<Page<Practice> | Practice[]>(api.GET('/api/v1/practices', { params: { query: { q: query, limit: 10 } } })),
+    queryFn: () =>
+      call<Page<Practice> | Practice[]>(
+        api.GET('/api/v1/practices', { params: { query: { q: query, limit: 10 } } }),
+      ),
     select: (d) => (Array.isArray(d) ? d : d.items),
   });
   const options = practices.data ?? [];
@@ -41,7 +58,8 @@ export default function RegisterPage() {
       call<{ userId: string; status: string }>(api.POST('/api/v1/auth/register', { body: body as never })),
   });
 
-  const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [key]: e.currentTarget.value });
+  const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setForm({ ...form, [key]: e.currentTarget.value });
   const npiMessage = npiProblem(form.npi);
   const serverErrors = fieldErrorsOf(register.error);
   const errors: Record<string, string | undefined> = { ...serverErrors, ...localErrors };
@@ -51,7 +69,8 @@ export default function RegisterPage() {
     if (code === 'invalid_npi') errors.npi = 'This NPI is not valid.';
     if (code === 'npi_taken') errors.npi = 'An account already uses this NPI.';
     if (code === 'email_taken') errors.email = 'An account already uses this email.';
-    if (code === 'weak_password') errors.password = 'Choose a stronger password: longer, and not a common word or pattern.';
+    if (code === 'weak_password')
+      errors.password = 'Choose a stronger password: longer, and not a common word or pattern.';
   }
 
   const submit = (e: FormEvent) => {
@@ -64,7 +83,8 @@ export default function RegisterPage() {
     if (!form.lastName.trim()) local.lastName = 'Enter your last name.';
     if (npiMessage) local.npi = npiMessage;
     if (newPracticeMode) {
-      for (const k of ['name', 'address', 'phone', 'fax'] as const) if (!np[k].trim()) local[`newPractice.${k}`] = 'Required.';
+      for (const k of ['name', 'address', 'phone', 'fax'] as const)
+        if (!np[k].trim()) local[`newPractice.${k}`] = 'Required.';
     } else if (!practice) local.practiceId = 'Choose your practice from the list, or add a new one.';
     setLocalErrors(local);
     if (Object.keys(local).length) return;
@@ -74,7 +94,16 @@ export default function RegisterPage() {
       firstName: form.firstName.trim(),
       lastName: form.lastName.trim(),
       npi: form.npi,
-      ...(newPracticeMode ? { newPractice: { name: np.name.trim(), address: np.address.trim(), phone: np.phone.trim(), fax: np.fax.trim() } } : { practiceId: practice!.id }),
+      ...(newPracticeMode
+        ? {
+            newPractice: {
+              name: np.name.trim(),
+              address: np.address.trim(),
+              phone: np.phone.trim(),
+              fax: np.fax.trim(),
+            },
+          }
+        : { practiceId: practice!.id }),
     });
   };
 
@@ -87,8 +116,8 @@ export default function RegisterPage() {
               Check your email
             </Title>
             <Text>
-              We sent a link to <strong>{form.email}</strong>. Open it to confirm your email; the MyPatients team then checks your NPI and practice and emails you when your account is
-              active.
+              We sent a link to <strong>{form.email}</strong>. Open it to confirm your email; the MyPatients
+              team then checks your NPI and practice and emails you when your account is active.
             </Text>
             <Anchor component={Link} to="/sign-in">
               Back to sign-in
@@ -107,13 +136,40 @@ export default function RegisterPage() {
             <Title order={1} size="h2" id="register-title">
               Register as a provider
             </Title>
-            <Text size="sm">For physicians and other clinicians with an NPI. Practice staff without an NPI get an account from their practice’s sponsor.</Text>
-            {!FIELD_CODES.includes((register.error as { code?: string } | null)?.code ?? '') && <ProblemAlert error={register.error} title="Registration not sent" />}
+            <Text size="sm">
+              For physicians and other clinicians with an NPI. Practice staff without an NPI get an account
+              from their practice’s sponsor.
+            </Text>
+            {!FIELD_CODES.includes((register.error as { code?: string } | null)?.code ?? '') && (
+              <ProblemAlert error={register.error} title="Registration not sent" />
+            )}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="First name" value={form.firstName} onChange={set('firstName')} error={errors.firstName} autoComplete="given-name" required />
-              <TextInput label="Last name" value={form.lastName} onChange={set('lastName')} error={errors.lastName} autoComplete="family-name" required />
+              <TextInput
+                label="First name"
+                value={form.firstName}
+                onChange={set('firstName')}
+                error={errors.firstName}
+                autoComplete="given-name"
+                required
+              />
+              <TextInput
+                label="Last name"
+                value={form.lastName}
+                onChange={set('lastName')}
+                error={errors.lastName}
+                autoComplete="family-name"
+                required
+              />
             </SimpleGrid>
-            <TextInput label="Email" type="email" value={form.email} onChange={set('email')} error={errors.email} autoComplete="email" required />
+            <TextInput
+              label="Email"
+              type="email"
+              value={form.email}
+              onChange={set('email')}
+              error={errors.email}
+              autoComplete="email"
+              required
+            />
             <PasswordInput
               label="Password"
               description="At least 12 characters; a passphrase is best."
@@ -153,11 +209,37 @@ export default function RegisterPage() {
             ) : (
               <Stack gap="xs">
                 <Text fw={600}>New practice</Text>
-                <TextInput label="Practice name" value={np.name} onChange={(e) => setNp({ ...np, name: e.currentTarget.value })} error={errors['newPractice.name']} required />
-                <TextInput label="Address" value={np.address} onChange={(e) => setNp({ ...np, address: e.currentTarget.value })} error={errors['newPractice.address']} required />
+                <TextInput
+                  label="Practice name"
+                  value={np.name}
+                  onChange={(e) => setNp({ ...np, name: e.currentTarget.value })}
+                  error={errors['newPractice.name']}
+                  required
+                />
+                <TextInput
+                  label="Address"
+                  value={np.address}
+                  onChange={(e) => setNp({ ...np, address: e.currentTarget.value })}
+                  error={errors['newPractice.address']}
+                  required
+                />
                 <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                  <TextInput label="Phone" type="tel" value={np.phone} onChange={(e) => setNp({ ...np, phone: e.currentTarget.value })} error={errors['newPractice.phone']} required />
-                  <TextInput label="Fax" type="tel" value={np.fax} onChange={(e) => setNp({ ...np, fax: e.currentTarget.value })} error={errors['newPractice.fax']} required />
+                  <TextInput
+                    label="Phone"
+                    type="tel"
+                    value={np.phone}
+                    onChange={(e) => setNp({ ...np, phone: e.currentTarget.value })}
+                    error={errors['newPractice.phone']}
+                    required
+                  />
+                  <TextInput
+                    label="Fax"
+                    type="tel"
+                    value={np.fax}
+                    onChange={(e) => setNp({ ...np, fax: e.currentTarget.value })}
+                    error={errors['newPractice.fax']}
+                    required
+                  />
                 </SimpleGrid>
               </Stack>
             )}
@@ -169,7 +251,11 @@ export default function RegisterPage() {
                 setLocalErrors({});
               }}
             />
-            {practices.isError && <Alert color="yellow">The practice list could not be loaded; you can add your practice as a new one.</Alert>}
+            {practices.isError && (
+              <Alert color="yellow">
+                The practice list could not be loaded; you can add your practice as a new one.
+              </Alert>
+            )}
             <Button type="submit" loading={register.isPending}>
               Register
             </Button>

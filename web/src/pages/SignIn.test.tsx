@@ -8,14 +8,16 @@ const enrolment = {
   status: 'mfa_enrollment_required',
   mfaToken: 'mfa-1',
   secret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
-  otpauthUri: 'otpauth://totp/MyPatients:dana%40example.test?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=MyPatients',
+  otpauthUri:
+    'otpauth://totp/MyPatients:dana%40example.test?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=MyPatients',
 };
 
 describe('sign-in', () => {
   it('shows the QR code and the key at the first sign-in, then sends the code', async () => {
     const calls = stubApi((url) => {
       if (url.pathname === '/api/v1/auth/login') return { status: 200, body: enrolment };
-      if (url.pathname === '/api/v1/auth/mfa') return { status: 401, body: { status: 401, code: 'invalid_code', title: 'Unauthorized' } };
+      if (url.pathname === '/api/v1/auth/mfa')
+        return { status: 401, body: { status: 401, code: 'invalid_code', title: 'Unauthorized' } };
       return undefined;
     });
     renderPage(<SignInPage />, { route: '/sign-in' });
@@ -29,12 +31,17 @@ describe('sign-in', () => {
     await user.type(screen.getByRole('textbox', { name: /6-digit code/ }), '123456');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(/not right or was already used/);
-    expect(calls.find((c) => c.path === '/api/v1/auth/mfa')?.body).toEqual({ mfaToken: 'mfa-1', code: '123456' });
+    expect(calls.find((c) => c.path === '/api/v1/auth/mfa')?.body).toEqual({
+      mfaToken: 'mfa-1',
+      code: '123456',
+    });
   });
 
   it('says the credentials are wrong without telling which', async () => {
     stubApi((url) =>
-      url.pathname === '/api/v1/auth/login' ? { status: 401, body: { status: 401, code: 'invalid_credentials', title: 'Unauthorized' } } : undefined,
+      url.pathname === '/api/v1/auth/login'
+        ? { status: 401, body: { status: 401, code: 'invalid_credentials', title: 'Unauthorized' } }
+        : undefined,
     );
     renderPage(<SignInPage />, { route: '/sign-in' });
     const user = userEvent.setup();
@@ -47,14 +54,26 @@ describe('sign-in', () => {
   it('maps validation errors to their fields', async () => {
     stubApi((url) =>
       url.pathname === '/api/v1/auth/login'
-        ? { status: 400, body: { status: 400, code: 'validation_failed', title: 'Bad Request', errors: [{ field: 'email', message: 'email must be an email' }] } }
+        ? {
+            status: 400,
+            body: {
+              status: 400,
+              code: 'validation_failed',
+              title: 'Bad Request',
+              errors: [{ field: 'email', message: 'email must be an email' }],
+            },
+          }
         : undefined,
     );
     renderPage(<SignInPage />, { route: '/sign-in' });
     const user = userEvent.setup();
     await user.type(await screen.findByRole('textbox', { name: 'Email' }), 'not-an-email');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
-    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Email' })).toHaveAccessibleDescription(/email must be an email/));
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: 'Email' })).toHaveAccessibleDescription(
+        /email must be an email/,
+      ),
+    );
   });
 
   it('groups the key by four', () => {

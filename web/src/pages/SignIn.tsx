@@ -1,4 +1,18 @@
-import { Alert, Anchor, Button, Code, Container, Divider, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Code,
+  Container,
+  Divider,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { QRCodeSVG } from 'qrcode.react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -38,18 +52,28 @@ export function SignInPage({ sso = false }: { sso?: boolean }) {
         ) : step ? (
           <MfaStep step={step} onTokens={finish} onRestart={() => setStep(null)} />
         ) : (
-          <PasswordStep onResult={setStep} signedOutReason={state.phase === 'signed_out' ? state.reason : undefined} />
+          <PasswordStep
+            onResult={setStep}
+            signedOutReason={state.phase === 'signed_out' ? state.reason : undefined}
+          />
         )}
       </Paper>
     </Container>
   );
 }
 
-function PasswordStep({ onResult, signedOutReason }: { onResult: (r: LoginResult) => void; signedOutReason?: string }) {
+function PasswordStep({
+  onResult,
+  signedOutReason,
+}: {
+  onResult: (r: LoginResult) => void;
+  signedOutReason?: string;
+}) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const login = useMutation({
-    mutationFn: (body: { email: string; password: string }) => call<LoginResult>(api.POST('/api/v1/auth/login', { body })),
+    mutationFn: (body: { email: string; password: string }) =>
+      call<LoginResult>(api.POST('/api/v1/auth/login', { body })),
     onSuccess: onResult,
   });
   const errors = fieldErrorsOf(login.error);
@@ -117,12 +141,21 @@ function PasswordStep({ onResult, signedOutReason }: { onResult: (r: LoginResult
   );
 }
 
-function MfaStep({ step, onTokens, onRestart }: { step: LoginResult; onTokens: (t: Tokens) => Promise<void>; onRestart: () => void }) {
+function MfaStep({
+  step,
+  onTokens,
+  onRestart,
+}: {
+  step: LoginResult;
+  onTokens: (t: Tokens) => Promise<void>;
+  onRestart: () => void;
+}) {
   const [code, setCode] = useState('');
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
   const mfa = useMutation({
-    mutationFn: (body: { mfaToken: string; code: string }) => call<Tokens>(api.POST('/api/v1/auth/mfa', { body })),
+    mutationFn: (body: { mfaToken: string; code: string }) =>
+      call<Tokens>(api.POST('/api/v1/auth/mfa', { body })),
     onSuccess: onTokens,
   });
   const submit = (e: FormEvent) => {
@@ -140,11 +173,17 @@ function MfaStep({ step, onTokens, onRestart }: { step: LoginResult; onTokens: (
         {step.status === 'mfa_enrollment_required' && (
           <>
             <Text>
-              MyPatients needs a second step at every sign-in. Scan this QR code with an authenticator app (Microsoft
-              Authenticator, Google Authenticator, Duo Mobile…), or type the key into it.
+              MyPatients needs a second step at every sign-in. Scan this QR code with an authenticator app
+              (Microsoft Authenticator, Google Authenticator, Duo Mobile…), or type the key into it.
             </Text>
             <Group justify="center">
-              <QRCodeSVG value={step.otpauthUri} size={176} marginSize={2} role="img" aria-label="QR code for your authenticator app" />
+              <QRCodeSVG
+                value={step.otpauthUri}
+                size={176}
+                marginSize={2}
+                role="img"
+                aria-label="QR code for your authenticator app"
+              />
             </Group>
             <Text size="sm">
               Key:{' '}
@@ -205,7 +244,10 @@ function SsoExchange({ onTokens }: { onTokens: (t: Tokens) => Promise<void> }) {
       {exchange.isPending && <Text role="status">Signing you in…</Text>}
       {(exchange.isError || !code) && (
         <>
-          <ProblemAlert error={exchange.error ?? new ApiError({ status: 400, code: 'invalid_token' })} title="Could not sign in" />
+          <ProblemAlert
+            error={exchange.error ?? new ApiError({ status: 400, code: 'invalid_token' })}
+            title="Could not sign in"
+          />
           <Anchor component={Link} to="/sign-in">
             Back to sign-in
           </Anchor>

@@ -1,4 +1,17 @@
-import { Alert, Anchor, Button, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Modal,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -45,15 +58,22 @@ export default function SponsorPage() {
   const queryClient = useQueryClient();
   const [adding, setAdding] = useState(false);
   const [replacing, setReplacing] = useState<SponsoredUser | null>(null);
-  const enroll = useMutation({ mutationFn: () => call(api.POST('/api/v1/sponsorship/enroll')), onSuccess: () => void reloadMe() });
+  const enroll = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/sponsorship/enroll')),
+    onSuccess: () => void reloadMe(),
+  });
   const users = useQuery({
     queryKey: ['sponsored-users'],
     enabled: !!me?.isSponsor,
-    queryFn: () => call<Page<SponsoredUser>>(api.GET('/api/v1/sponsorship/sponsored-users', { params: { query: { limit: 200 } } })),
+    queryFn: () =>
+      call<Page<SponsoredUser>>(
+        api.GET('/api/v1/sponsorship/sponsored-users', { params: { query: { limit: 200 } } }),
+      ),
     select: itemsOf<SponsoredUser>,
   });
   const deactivate = useMutation({
-    mutationFn: (id: string) => call(api.DELETE('/api/v1/sponsorship/sponsored-users/{id}', { params: { path: { id } } })),
+    mutationFn: (id: string) =>
+      call(api.DELETE('/api/v1/sponsorship/sponsored-users/{id}', { params: { path: { id } } })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['sponsored-users'] }),
   });
 
@@ -63,7 +83,8 @@ export default function SponsorPage() {
       <Stack maw={640}>
         <Title order={1}>Become a sponsor</Title>
         <Text>
-          As a sponsor you create MyPatients accounts for your practice’s staff (nurses, referral coordinators, office managers…), and twice a year you confirm who still works with you.
+          As a sponsor you create MyPatients accounts for your practice’s staff (nurses, referral
+          coordinators, office managers…), and twice a year you confirm who still works with you.
         </Text>
         {enroll.error instanceof ApiError && enroll.error.code === 'not_eligible' ? (
           <Alert color="orange" role="alert">
@@ -119,7 +140,13 @@ export default function SponsorPage() {
                           <Button size="compact-sm" variant="default" onClick={() => setReplacing(u)}>
                             Replace email
                           </Button>
-                          <Button size="compact-sm" variant="default" color="red" onClick={() => deactivate.mutate(u.id)} aria-label={`Deactivate ${u.firstName} ${u.lastName}`}>
+                          <Button
+                            size="compact-sm"
+                            variant="default"
+                            color="red"
+                            onClick={() => deactivate.mutate(u.id)}
+                            aria-label={`Deactivate ${u.firstName} ${u.lastName}`}
+                          >
                             Deactivate
                           </Button>
                         </Group>
@@ -149,7 +176,12 @@ function AddStaff({ onDone }: { onDone: () => void }) {
     mutationFn: () =>
       call<{ id: string }>(
         api.POST('/api/v1/sponsorship/sponsored-users', {
-          body: { firstName: f.firstName.trim(), lastName: f.lastName.trim(), email: f.email.trim(), role: f.role as 'other' },
+          body: {
+            firstName: f.firstName.trim(),
+            lastName: f.lastName.trim(),
+            email: f.email.trim(),
+            role: f.role as 'other',
+          },
         }),
       ),
     onSuccess: () => {
@@ -158,7 +190,8 @@ function AddStaff({ onDone }: { onDone: () => void }) {
     },
   });
   const errors = fieldErrorsOf(add.error);
-  if (add.error instanceof ApiError && add.error.code === 'email_taken') errors.email = 'An account already uses this email.';
+  if (add.error instanceof ApiError && add.error.code === 'email_taken')
+    errors.email = 'An account already uses this email.';
   return (
     <form
       onSubmit={(e) => {
@@ -169,13 +202,38 @@ function AddStaff({ onDone }: { onDone: () => void }) {
     >
       <Stack>
         <Text size="sm">They get an email to set a password and their authenticator app.</Text>
-        {!(add.error instanceof ApiError && add.error.code === 'email_taken') && <ProblemAlert error={add.error} title="Not added" />}
+        {!(add.error instanceof ApiError && add.error.code === 'email_taken') && (
+          <ProblemAlert error={add.error} title="Not added" />
+        )}
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="First name" value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.currentTarget.value })} error={errors.firstName} />
-          <TextInput label="Last name" value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.currentTarget.value })} error={errors.lastName} />
+          <TextInput
+            label="First name"
+            value={f.firstName}
+            onChange={(e) => setF({ ...f, firstName: e.currentTarget.value })}
+            error={errors.firstName}
+          />
+          <TextInput
+            label="Last name"
+            value={f.lastName}
+            onChange={(e) => setF({ ...f, lastName: e.currentTarget.value })}
+            error={errors.lastName}
+          />
         </SimpleGrid>
-        <TextInput label="Email" type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.currentTarget.value })} error={errors.email} />
-        <Select label="Role" data={ROLES} value={f.role} onChange={(v) => v && setF({ ...f, role: v })} error={errors.role} allowDeselect={false} />
+        <TextInput
+          label="Email"
+          type="email"
+          value={f.email}
+          onChange={(e) => setF({ ...f, email: e.currentTarget.value })}
+          error={errors.email}
+        />
+        <Select
+          label="Role"
+          data={ROLES}
+          value={f.role}
+          onChange={(v) => v && setF({ ...f, role: v })}
+          error={errors.role}
+          allowDeselect={false}
+        />
         <Button type="submit" loading={add.isPending} disabled={!f.firstName || !f.lastName || !f.email}>
           Send the activation email
         </Button>
@@ -188,7 +246,13 @@ function ReplaceEmail({ user, onDone }: { user: SponsoredUser; onDone: () => voi
   const queryClient = useQueryClient();
   const [newEmail, setNewEmail] = useState('');
   const replace = useMutation({
-    mutationFn: () => call(api.POST('/api/v1/sponsorship/sponsored-users/{id}/replace-email', { params: { path: { id: user.id } }, body: { newEmail: newEmail.trim() } })),
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/sponsorship/sponsored-users/{id}/replace-email', {
+          params: { path: { id: user.id } },
+          body: { newEmail: newEmail.trim() },
+        }),
+      ),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['sponsored-users'] });
       onDone();
@@ -204,10 +268,17 @@ function ReplaceEmail({ user, onDone }: { user: SponsoredUser; onDone: () => voi
     >
       <Stack>
         <Text size="sm">
-          A new account is created for {user.firstName} {user.lastName} with the new email (they activate it from the email); the current account is deactivated.
+          A new account is created for {user.firstName} {user.lastName} with the new email (they activate it
+          from the email); the current account is deactivated.
         </Text>
         <ProblemAlert error={replace.error} title="Not replaced" />
-        <TextInput label="New email" type="email" value={newEmail} onChange={(e) => setNewEmail(e.currentTarget.value)} error={fieldErrorsOf(replace.error).newEmail} />
+        <TextInput
+          label="New email"
+          type="email"
+          value={newEmail}
+          onChange={(e) => setNewEmail(e.currentTarget.value)}
+          error={fieldErrorsOf(replace.error).newEmail}
+        />
         <Button type="submit" loading={replace.isPending} disabled={!newEmail.includes('@')}>
           Replace
         </Button>

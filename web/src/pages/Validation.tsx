@@ -15,7 +15,11 @@ export default function ValidationPage() {
   const { me, reloadMe } = useSession();
   const queryClient = useQueryClient();
   const [keep, setKeep] = useState<Record<string, boolean>>({});
-  const validation = useQuery({ queryKey: ['validation'], queryFn: () => call<Validation>(api.GET('/api/v1/sponsorship/validation')), retry: false });
+  const validation = useQuery({
+    queryKey: ['validation'],
+    queryFn: () => call<Validation>(api.GET('/api/v1/sponsorship/validation')),
+    retry: false,
+  });
   const complete = useMutation({
     mutationFn: (v: Validation) =>
       call(
@@ -58,11 +62,13 @@ export default function ValidationPage() {
       <Title order={1}>Staff validation</Title>
       {locked && (
         <Alert color="red" role="alert" title="Your account is locked until you complete this">
-          The deadline has passed, so your account and your staff’s accounts are locked. Complete the review to unlock them.
+          The deadline has passed, so your account and your staff’s accounts are locked. Complete the review
+          to unlock them.
         </Alert>
       )}
       <Text>
-        Twice a year, confirm who on your list still works with you. Last day: <strong>{formatDate(v.lastDay ?? v.dueAt)}</strong>.
+        Twice a year, confirm who on your list still works with you. Last day:{' '}
+        <strong>{formatDate(v.lastDay ?? v.dueAt)}</strong>.
       </Text>
       <Table.ScrollContainer minWidth={560}>
         <Table>

@@ -13,11 +13,16 @@ const testTheme = mergeThemeOverrides(theme, {
     Modal: Modal.extend({ defaultProps: { transitionProps: { duration: 0 } } }),
     Popover: Popover.extend({ defaultProps: { transitionProps: { duration: 0 } } }),
     Combobox: Combobox.extend({ defaultProps: { transitionProps: { duration: 0 } } }),
-    Autocomplete: Autocomplete.extend({ defaultProps: { comboboxProps: { transitionProps: { duration: 0 } } } }),
+    Autocomplete: Autocomplete.extend({
+      defaultProps: { comboboxProps: { transitionProps: { duration: 0 } } },
+    }),
   },
 });
 
-export type Handler = (url: URL, init: RequestInit & { body?: string }) => { status: number; body?: unknown } | undefined;
+export type Handler = (
+  url: URL,
+  init: RequestInit & { body?: string },
+) => { status: number; body?: unknown } | undefined;
 
 /**
  * Stubs fetch with `handler` (by path); unhandled requests answer 404 problem+json, so the
@@ -26,10 +31,15 @@ export type Handler = (url: URL, init: RequestInit & { body?: string }) => { sta
 export function stubApi(handler: Handler) {
   const calls: Array<{ method: string; path: string; body: unknown }> = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init);
+    const request =
+      input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init);
     const url = new URL(request.url, 'http://localhost');
     const text = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.clone().text();
-    calls.push({ method: request.method, path: url.pathname + url.search, body: text ? JSON.parse(text) : undefined });
+    calls.push({
+      method: request.method,
+      path: url.pathname + url.search,
+      body: text ? JSON.parse(text) : undefined,
+    });
     const answer = handler(url, { method: request.method, body: text });
     const status = answer?.status ?? 404;
     const body = answer ? answer.body : { status: 404, title: 'Not Found', code: 'not_found' };
@@ -44,7 +54,9 @@ export function stubApi(handler: Handler) {
 }
 
 export function renderPage(ui: ReactElement, { route = '/' }: { route?: string } = {}) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const client = new QueryClient({
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  });
   return render(
     <MantineProvider theme={testTheme}>
       <QueryClientProvider client={client}>

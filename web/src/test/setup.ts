@@ -31,6 +31,10 @@ window.HTMLElement.prototype.scrollIntoView ??= () => undefined;
 // Mantine's Textarea autosize listens for font loading.
 if (!('fonts' in document)) {
   Object.defineProperty(document, 'fonts', {
-    value: { addEventListener: () => undefined, removeEventListener: () => undefined, ready: Promise.resolve() },
+    value: {
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      ready: Promise.resolve(),
+    },
   });
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACCESS_REQUEST_STATUSES, type AccessRequestStatus } from '../entities/access-request.entity.js';
 
 /** Response shapes of the access-request, portal and staff-grant routes (OpenAPI only). */
@@ -155,4 +155,51 @@ export class GrantViewPageDto {
 
   @ApiProperty(NEXT_CURSOR)
   nextCursor: string | null;
+}
+
+export class PortalAccessRequestFeedItemDto extends PortalAccessRequestDto {
+  @ApiProperty({ example: 'MRN0012345', description: "The patient's MRN" })
+  mrn: string;
+
+  @ApiProperty({ format: 'date-time', description: 'The last status change (creation while pending); `since` compares with it' })
+  changedAt: string;
+}
+
+export class PortalAccessRequestFeedPageDto {
+  @ApiProperty({ type: [PortalAccessRequestFeedItemDto], description: 'Oldest status change first' })
+  items: PortalAccessRequestFeedItemDto[];
+
+  @ApiProperty(NEXT_CURSOR)
+  nextCursor: string | null;
+}
+
+export class PortalViewerDto {
+  @ApiProperty({ enum: ['practice', 'provider', 'user'] })
+  kind: 'practice' | 'provider' | 'user';
+
+  @ApiProperty({ type: String, nullable: true, description: 'The practice or the person' })
+  name: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'provider and user entries' })
+  npi?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: "provider and user entries: the practice's name" })
+  practice?: string | null;
+
+  @ApiProperty({ enum: ['pcp_practice', 'care_team', 'approved_request', 'token'] })
+  basis: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'user entries: when the grant was made' })
+  since?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'user entries: when the grant expires' })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'user entries: revoke with DELETE …/access-grants/:grantId' })
+  grantId?: string;
+}
+
+export class PortalViewerListDto {
+  @ApiProperty({ type: [PortalViewerDto] })
+  items: PortalViewerDto[];
 }

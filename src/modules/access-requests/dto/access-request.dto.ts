@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsNpi } from '../../../common/validation/npi.js';
 import { ACCESS_REQUEST_STATUSES, type AccessRequestStatus } from '../entities/access-request.entity.js';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
@@ -43,4 +43,12 @@ export class CareTeamDto {
   @IsString({ each: true })
   @IsNpi({ each: true })
   npis: string[];
+}
+
+export class AccessRequestFeedQueryDto extends AccessRequestListQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only requests whose last status change is after this instant (exclusive)' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'since must be an ISO 8601 instant with an offset' })
+  @Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message: 'since must be an ISO 8601 instant with an offset' })
+  since?: string;
 }

@@ -1,5 +1,16 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { STAFF_ROLES, USER_KINDS, USER_STATUSES, type StaffRole } from '../entities/user.entity.js';
@@ -8,16 +19,30 @@ import { PracticeRefDto } from './me.dto.js';
 // --- queries and bodies ---
 
 export class ListStaffUsersDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Case- and accent-insensitive substring of the email or names, or an exact NPI', maxLength: 200 })
+  @ApiPropertyOptional({
+    description: 'Case- and accent-insensitive substring of the email or names, or an exact NPI',
+    maxLength: 200,
+  })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim() || undefined : value,
+  )
   @IsString()
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ enum: USER_KINDS }) @IsOptional() @IsIn(USER_KINDS) kind?: (typeof USER_KINDS)[number];
-  @ApiPropertyOptional({ enum: USER_STATUSES }) @IsOptional() @IsIn(USER_STATUSES) status?: (typeof USER_STATUSES)[number];
-  @ApiPropertyOptional({ format: 'uuid', description: 'Effective practice (a sponsored user: their sponsor’s)' })
+  @ApiPropertyOptional({ enum: USER_KINDS })
+  @IsOptional()
+  @IsIn(USER_KINDS)
+  kind?: (typeof USER_KINDS)[number];
+  @ApiPropertyOptional({ enum: USER_STATUSES })
+  @IsOptional()
+  @IsIn(USER_STATUSES)
+  status?: (typeof USER_STATUSES)[number];
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Effective practice (a sponsored user: their sponsor’s)',
+  })
   @IsOptional()
   @IsUUID('all', { message: 'practiceId must be a UUID' })
   practiceId?: string;
@@ -45,19 +70,27 @@ export class StaffReasonDto {
 export const SPONSORED_USERS_CHOICES = ['deactivate', 'transfer'] as const;
 
 export class DeactivateUserDto extends StaffReasonDto {
-  @ApiPropertyOptional({ enum: SPONSORED_USERS_CHOICES, description: 'Required for a sponsor who still has invited, active or locked sponsored users' })
+  @ApiPropertyOptional({
+    enum: SPONSORED_USERS_CHOICES,
+    description: 'Required for a sponsor who still has invited, active or locked sponsored users',
+  })
   @IsOptional()
   @IsIn(SPONSORED_USERS_CHOICES)
   sponsoredUsers?: (typeof SPONSORED_USERS_CHOICES)[number];
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'With `transfer`: an active sponsor of the same practice' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'With `transfer`: an active sponsor of the same practice',
+  })
   @IsOptional()
   @IsUUID('all', { message: 'transferToSponsorId must be a UUID' })
   transferToSponsorId?: string;
 }
 
 export class MovePracticeDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'practiceId must be a UUID' }) practiceId: string;
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'practiceId must be a UUID' })
+  practiceId: string;
 }
 
 // --- responses ---
@@ -69,12 +102,14 @@ export class StaffUserItemDto {
   @ApiProperty() firstName: string;
   @ApiProperty() lastName: string;
   @ApiProperty({ type: String, nullable: true }) npi: string | null;
-  @ApiProperty({ type: PracticeRefDto, nullable: true, description: 'Effective practice' }) practice: PracticeRefDto | null;
+  @ApiProperty({ type: PracticeRefDto, nullable: true, description: 'Effective practice' })
+  practice: PracticeRefDto | null;
   @ApiProperty({ enum: USER_STATUSES, description: 'Effective status' }) status: string;
   @ApiProperty({ type: String, nullable: true }) lockReason: string | null;
   @ApiProperty() isSponsor: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) sponsorId: string | null;
-  @ApiProperty({ enum: STAFF_ROLES, isArray: true, description: 'Empty for non-staff accounts' }) roles: string[];
+  @ApiProperty({ enum: STAFF_ROLES, isArray: true, description: 'Empty for non-staff accounts' })
+  roles: string[];
   @ApiProperty({ type: Date, format: 'date-time', nullable: true }) lastSignInAt: Date | null;
 }
 

@@ -1,6 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
+import { INVITATION_STATUSES, type InvitationStatus } from '../invitations.repository.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -36,4 +38,19 @@ export class ValidateTokenDto {
   @MinLength(1)
   @MaxLength(64)
   mrn: string;
+}
+
+export class InvitationListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: INVITATION_STATUSES })
+  @IsOptional()
+  @IsIn(INVITATION_STATUSES, { message: `status must be one of ${INVITATION_STATUSES.join(', ')}` })
+  status?: InvitationStatus;
+}
+
+export class StaffInvitationListQueryDto extends InvitationListQueryDto {
+  @ApiPropertyOptional({ example: 'MRN0012345' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  mrn?: string;
 }

@@ -10,6 +10,7 @@ export type InvitationIssuer = (typeof INVITATION_ISSUERS)[number];
 @Entity('invitations')
 @Check('ck_invitations_issuer', `issued_by_kind IN ('staff', 'portal')`)
 @Check('ck_invitations_used', `used_by IS NULL OR used_at IS NOT NULL`)
+@Check('ck_invitations_cancelled', `"cancelled_at" IS NULL OR "used_at" IS NULL`)
 export class Invitation {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -53,6 +54,10 @@ export class Invitation {
 
   @Column({ type: 'uuid', nullable: true })
   usedBy: string | null;
+
+  /** Cancelled by the guardian (portal) or staff before it was used: it no longer works. */
+  @Column({ type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
 
   @ManyToOne('User', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'used_by', foreignKeyConstraintName: 'fk_invitations_used_by' })
