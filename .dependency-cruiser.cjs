@@ -23,8 +23,7 @@ module.exports = {
     },
     {
       name: 'shared-code-not-on-modules',
-      // warn: src/common/auth still takes UserKind from identity's entity (to move to src/common).
-      severity: 'warn',
+      severity: 'error',
       comment:
         'src/common, src/database and src/config are below the modules: they must not import a feature module ' +
         '(move the shared piece down, or inject it through a port).',

@@ -23,6 +23,19 @@ export function noStore(_req: Request, res: Response, next: NextFunction): void 
 }
 
 /**
+ * Express's `trust proxy` from `TRUST_PROXY`: a hop count (`1`: the load balancer in front) or a
+ * comma-separated list of addresses, CIDRs and `loopback`/`linklocal`/`uniquelocal`. Trusting every
+ * hop (`true`) is refused: any client could then choose its address with `X-Forwarded-For` and
+ * escape (or exhaust) the per-address throttles.
+ */
+export function trustProxySetting(raw: string | undefined): number | string {
+  const value = (raw ?? '').trim() || 'loopback';
+  if (/^\d+$/.test(value)) return Number(value);
+  if (/^(true|\*)$/i.test(value)) throw new Error('TRUST_PROXY=true would trust any X-Forwarded-For: give the hop count or the proxies\' addresses');
+  return value;
+}
+
+/**
  * The body parser of a large-body route: the 7 MiB limit only for a caller whose bearer token is
  * signed by us (checked before the body is read: one HMAC), 1 MiB for anyone else, so an
  * anonymous client cannot make us parse 7 MiB. The guard still checks the session afterwards.
@@ -54,7 +67,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   const expressApp = app as NestExpressApplication;
   expressApp.useLogger(app.get(Logger));
   expressApp.disable('x-powered-by');
-  expressApp.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
+  expressApp.set('trust proxy', trustProxySetting(process.env.TRUST_PROXY));
   expressApp.use(helmet());
   // First, so every /api/v1 answer has them: errors of the parsers and guards, 404s and the dashboard too.
   expressApp.use(`/${API_PREFIX}`, noStore);

@@ -521,7 +521,7 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
         .get(`/api/v1/patients/${patientId}/documents`)
         .query({ category: 'allergy' })
         .set(auth(doctorToken));
-      expect(none.body).toEqual({ items: [], nextCursor: null });
+      expect(none.body).toEqual({ items: [], nextCursor: null, withheld: 0 });
     });
 
     it('paginates with a cursor, including ties on occurredAt at microsecond precision', async () => {
@@ -589,6 +589,8 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
           action: expect.stringMatching(/^patient\.(view|documents)$/),
           basis: item.outcome === 'success' ? expect.any(String) : null,
           outcome: expect.stringMatching(/^(success|denied)$/),
+          // v1.1: the access log adds the person as `user`.
+          user: expect.objectContaining({ id: item.userId, name: item.userName, kind: item.userKind }),
         });
       const pages: string[] = [];
       let cursor: string | undefined;

@@ -154,6 +154,7 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       // The team can no longer work it, and sees it under the withdrawn filter.
       expect((await post(staff, `/staff/pcp-updates/${open.id}/claim`)).body).toMatchObject({
         code: 'invalid_transition',
+        requestStatus: 'withdrawn',
       });
       const listed = await get(staff, '/staff/pcp-updates?status=withdrawn&limit=200');
       expect(listed.status).toBe(200);
@@ -174,6 +175,18 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
         status: 'withdrawn',
         assigneeId: staff.id,
       });
+      // The team hears of it (the one working it must stop calling the family); not of open ones.
+      const notices = (await notificationsFor(t.dataSource, 'pcp-update-withdrawn-team')).filter((n) =>
+        [open.id, next.id].includes(n.data.requestId as string),
+      );
+      expect(notices).toEqual([
+        {
+          template: 'pcp-update-withdrawn-team',
+          recipient: t.config.teamEmail,
+          data: { requestId: next.id, assigneeName: `${staff.firstName} ${staff.lastName}` },
+          idempotencyKey: `pcp-update-withdrawn-team:${next.id}`,
+        },
+      ]);
 
       // Decided requests are not pending.
       const third = await readyToComplete(provider, patient.id);
@@ -473,6 +486,24 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       });
       const [row] = await t.dataSource.query(`SELECT last_name FROM patients WHERE mrn = $1`, [mrn]);
       expect(row.last_name).toBe('C');
+    });
+  });
+
+  describe('staff reads', () => {
+    it('audits the queue and the detail as staff.patient_read, one entry per patient shown, with the route', async () => {
+      const provider = await createUser(t.app, 'provider');
+      const patient = await createPatient(t.dataSource);
+      const { id } = await requestPcpAccess(t, provider, patient.id);
+      await requestPcpAccess(t, await createUser(t.app, 'provider'), patient.id);
+      const reads = async () =>
+        (await t.dataSource.query(
+          `SELECT actor_id, details FROM audit_events WHERE patient_id = $1 AND action = 'staff.patient_read' ORDER BY id`,
+          [patient.id],
+        )) as Array<{ actor_id: string; details: { route: string } }>;
+      expect((await get(staff, '/staff/pcp-updates?status=open&limit=200')).status).toBe(200);
+      expect(await reads()).toEqual([{ actor_id: staff.id, details: expect.objectContaining({ route: 'GET /staff/pcp-updates' }) }]);
+      expect((await get(staff, `/staff/pcp-updates/${id}`)).status).toBe(200);
+      expect((await reads()).map((r) => r.details.route)).toEqual(['GET /staff/pcp-updates', 'GET /staff/pcp-updates/:id']);
     });
   });
 

@@ -287,7 +287,8 @@ describe('PCP update process', () => {
       expect(detail.body).toMatchObject({ status: 'rejected', rejectionReason: 'Guardian says the child sees another practice', closedBy: staff.id });
       expect(detail.body.history.map((h: { type: string }) => h.type)).toEqual(['created', 'rejected']);
       const audit = await t.dataSource.query(`SELECT action FROM audit_events WHERE patient_id = $1 ORDER BY id`, [patient.id]);
-      expect(audit.map((a: { action: string }) => a.action)).toEqual(['pcp_update.request', 'pcp_update.reject']);
+      // The staff read of the detail (it shows the patient) is audited too (SPEC §7).
+      expect(audit.map((a: { action: string }) => a.action)).toEqual(['pcp_update.request', 'pcp_update.reject', 'staff.patient_read']);
     });
 
     it('answers 404 for unknown or malformed request ids and 403 for non-staff', async () => {

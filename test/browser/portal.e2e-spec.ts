@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generate } from 'otplib';
 import { createTestApp, type TestContext } from '../support/test-app.js';
 import { linkToken } from '../support/smtp-sink.js';
-import { createPractice, createUser, makeNpi, tokenFor } from '../factories/index.js';
+import { createPractice, createUser, makeNpi, TEST_PASSWORD, tokenFor } from '../factories/index.js';
 import {
   axe,
   describeInBrowser,
@@ -39,6 +39,7 @@ describeInBrowser('web portal in Chromium', () => {
   const email = 'dana.reyes@example.test';
   let practiceName: string;
   let staffToken: string;
+  const staffEmailAddress = 'team.member@mypatients.test';
   let totpSecret = '';
   const mrn = { granted: 'MRN0482913', portal: 'MRN0577102', noPortal: 'MRN0613388', token: 'MRN0700451' };
 
@@ -61,7 +62,7 @@ describeInBrowser('web portal in Chromium', () => {
     base = await listen(t.app.getHttpServer());
     practiceName = 'Harbor Pediatrics';
     await createPractice(t.dataSource, { name: practiceName, city: 'Newton' });
-    const staff = await createUser(t.app, 'staff');
+    const staff = await createUser(t.app, 'staff', { email: staffEmailAddress });
     staffToken = await tokenFor(t.app, staff);
 
     await ehrPatient(mrn.granted, {
@@ -202,14 +203,42 @@ describeInBrowser('web portal in Chromium', () => {
     await check('verify-email');
   });
 
-  it('signs in with TOTP enrolment after staff approval, the QR code and the key shown', async () => {
-    const [user] = await t.dataSource.query('SELECT id FROM users WHERE email = $1', [email]);
-    const approve = await t
-      .http()
-      .post(`/api/v1/staff/registrations/${user.id}/approve`)
-      .set('Authorization', `Bearer ${staffToken}`);
-    expect(approve.status).toBe(200);
+  it('lets the team approve the registration on the Registrations page', async () => {
+    // A second browser context: the staff member's own session (their first sign-in enrols TOTP).
+    const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: base });
+    const staffPage = await staffContext.newPage();
+    staffPage.setDefaultTimeout(10_000);
+    try {
+      await staffPage.goto('/sign-in');
+      await staffPage.getByRole('textbox', { name: 'Email', exact: true }).fill(staffEmailAddress);
+      await staffPage.getByRole('textbox', { name: 'Password', exact: true }).fill(TEST_PASSWORD);
+      await staffPage.getByRole('button', { name: 'Continue' }).click();
+      const key = (await staffPage.getByTestId('totp-key').innerText()).replace(/\s/g, '');
+      await staffPage
+        .getByRole('textbox', { name: /6-digit code/ })
+        .fill(
+          await generate({
+            secret: key,
+            epoch: Math.floor(t.clock.now().getTime() / 1000),
+            period: 30,
+            digits: 6,
+          }),
+        );
+      await staffPage.getByRole('button', { name: 'Sign in' }).click();
+      await staffPage.getByRole('heading', { name: 'Registrations waiting for approval' }).waitFor();
+      await staffPage.getByRole('cell', { name: email }).waitFor();
+      findings.push(...(await axe(staffPage, 'staff: registrations')));
+      await screenshot(staffPage, 'staff-registrations');
+      await staffPage.getByRole('button', { name: 'Approve Dana Reyes' }).click();
+      await staffPage.getByText('No registration is waiting.').waitFor();
+    } finally {
+      await staffContext.close();
+    }
+    const [user] = await t.dataSource.query('SELECT status FROM users WHERE email = $1', [email]);
+    expect(user.status).toBe('active');
+  });
 
+  it('signs in with TOTP enrolment, the QR code and the key shown', async () => {
     await page.goto('/');
     await page.getByRole('heading', { name: 'Sign in to MyPatients' }).waitFor();
     await check('sign-in');
@@ -300,8 +329,13 @@ describeInBrowser('web portal in Chromium', () => {
     );
     await check('search: not authorized');
     await screenshot(page, 'patient-selection-not-authorized');
-    await page.getByRole('button', { name: 'Request PCP access' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Send request' }).click();
+    // Keyboard only: Tab to the request button, Enter; in the dialog, Tab to "Send request", Enter.
+    await page.getByRole('button', { name: 'Search' }).focus();
+    await tabTo(page, /Request PCP access/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await tabTo(page, /Send request/);
+    await page.keyboard.press('Enter');
     await page.getByText('Your PCP access request is pending.').waitFor();
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await expect(page.getByRole('button', { name: 'Request PCP access' }).count()).resolves.toBe(0);

@@ -6,6 +6,7 @@ import { PracticesService } from '../../src/modules/identity/practices.service.j
 import { conflictFromUniqueViolation, RegistrationService } from '../../src/modules/identity/registration.service.js';
 import { SupportRequestsRepository } from '../../src/modules/identity/support-requests.repository.js';
 import { SupportRequestsService } from '../../src/modules/identity/support-requests.service.js';
+import { SupportDeskService } from '../../src/modules/identity/support-desk.service.js';
 import { makeNpi } from '../factories/index.js';
 import { createUser, registrationBody } from '../factories/identity.js';
 import { createModuleTest, type ModuleTestContext } from '../support/module-test.js';
@@ -76,7 +77,7 @@ describe('identity accounts (registration, support requests, practice directory;
       isSponsor: false,
       hospitalId: null,
     };
-    const created = await t.get(SupportRequestsService).create(user, { description: '  The token page does not load.  ' });
+    const created = await t.get(SupportRequestsService).create(user, { description: '  The token page does not load.  ' }, '203.0.113.9');
     expect(created.dueAt).toBe('2026-11-28T04:59:59.999Z');
     const stored = await t.get(SupportRequestsRepository).findById(created.id);
     expect(stored).toMatchObject({
@@ -89,7 +90,7 @@ describe('identity accounts (registration, support requests, practice directory;
       dueAt: new Date('2026-11-28T04:59:59.999Z'),
     });
     t.clock.set('2026-11-30T15:00:00Z');
-    const page = await t.get(SupportRequestsService).list({});
+    const page = await t.get(SupportDeskService).list(user, {});
     expect(page.items.find((i) => i.id === created.id)).toMatchObject({ overdue: true, screenshotUrl: null });
   });
 

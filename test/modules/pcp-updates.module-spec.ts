@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AuthUser } from '../../src/common/auth/principal.js';
-import { AccessDecisionService, PatientsService } from '../../src/modules/patient-access/index.js';
+import { AccessDecisionService, EhrPcpChangesService, PatientsService } from '../../src/modules/patient-access/index.js';
 import {
+  PcpAccessRequestsService,
   PcpUpdateCommandsService,
   PcpUpdateOverdueService,
   PcpUpdateQueueService,
@@ -85,6 +86,40 @@ describe('PCP updates module (real services and repositories, no HTTP)', () => {
     await expect(commands.reject(staff, id, 'late')).rejects.toMatchObject({ code: 'invalid_transition' });
   });
 
+  it('a completion records the PCP change for the EHR (held until acknowledged); a requester withdraws their own request only', async () => {
+    const provider = await createUser(app, 'provider');
+    const patient = await createPatient(t.dataSource);
+    const { id } = await createPcpUpdateRequest(app, provider, patient.id);
+    await commands.claim(staff, id);
+    await commands.recordConfirmation(staff, id, {
+      confirmedByName: 'Jordan Rivera',
+      relationship: 'other',
+      relationshipOther: 'Aunt',
+      method: 'video',
+      confirmedAt: t.clock.now().toISOString(),
+    });
+    await commands.complete(staff, id);
+    const ledger = t.get(EhrPcpChangesService);
+    expect(await ledger.isPcpHeld(patient.id)).toBe(true);
+    const [change] = await ledger.forRequests([id]);
+    expect(change).toEqual({ id: expect.any(String), requestId: id, acknowledgedAt: null });
+    await ledger.acknowledge(change.id);
+    expect(await ledger.isPcpHeld(patient.id)).toBe(false);
+    expect((await t.get(PcpUpdateQueueService).detail(id)).ehrAcknowledgedAt).toBe(t.clock.now().toISOString());
+
+    const mine = t.get(PcpAccessRequestsService);
+    t.clock.advance(60_000); // newest first: the next request is the later one
+    const other = await createPcpUpdateRequest(app, provider, (await createPatient(t.dataSource)).id);
+    await expect(mine.withdraw(asCaller(await createUser(app, 'provider')), other.id)).rejects.toMatchObject({ code: 'not_found' });
+    await mine.withdraw(asCaller(provider), other.id);
+    await expect(mine.withdraw(asCaller(provider), other.id)).rejects.toMatchObject({ code: 'request_not_pending' });
+    const listed = await mine.list(asCaller(provider), {});
+    expect(listed.items.map((i) => [i.id, i.status, i.outcome])).toEqual([
+      [other.id, 'withdrawn', undefined],
+      [id, 'completed', 'pcp_set'],
+    ]);
+  });
+
   it('the overdue digest counts the requests still active past due, once per date', async () => {
     const overdue = t.get(PcpUpdateOverdueService);
     const provider = await createUser(app, 'provider');
@@ -94,7 +129,7 @@ describe('PCP updates module (real services and repositories, no HTTP)', () => {
     expect(late.dueAt.toISOString()).toBe('2026-11-20T04:59:59.999Z');
 
     expect(await overdue.sendOverdueDigest('2026-11-19')).toBe(0); // due that day: not late yet
-    // The first test's request is completed and this file's rejected one closed: only `late` counts.
+    // The other tests' requests are closed and this test's rejected one too: only `late` counts.
     expect(await overdue.sendOverdueDigest('2026-11-23')).toBe(1);
     expect(await overdue.sendOverdueDigest('2026-11-23')).toBe(0); // one digest per date
   });

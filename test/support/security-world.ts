@@ -82,7 +82,7 @@ export interface SecurityWorld {
     decisionRequestId: string;
     /** An open PCP-update request of the provider. */
     pcpRequestId: string;
-    /** A token grant of the provider to a patient of another practice. */
+    /** A token grant of the provider to the world's patient (the portal and staff may revoke it). */
     grantId: string;
     /** A notification to the provider. */
     notificationId: string;
@@ -148,7 +148,7 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
     accessRequestId: await insertAccessRequest(t.dataSource, { requesterId: provider.id, patientId: patient.id, createdAt: now }),
     decisionRequestId: await insertAccessRequest(t.dataSource, { requesterId: provider.id, patientId: otherPatient.id, createdAt: now }),
     pcpRequestId: (await createPcpUpdateRequest(t.app, provider, otherPatient.id)).id,
-    grantId: await grantAccess(t.dataSource, { userId: provider.id, patientId: otherPatient.id, basis: 'token', createdAt: now }),
+    grantId: await grantAccess(t.dataSource, { userId: provider.id, patientId: patient.id, basis: 'token', createdAt: now }),
     notificationId: await recordNotification(t.app, { to: provider.email }),
     supportRequestId: await t.app.get(SupportRequestsRepository).insert({
       userId: provider.id,
@@ -237,5 +237,6 @@ export function realParams(w: SecurityWorld, key: string): Record<string, string
   };
   const id = ids.find(([pattern]) => pattern.test(key))?.[1];
   if (id) out.id = id;
+  out.grantId = o.grantId;
   return out;
 }

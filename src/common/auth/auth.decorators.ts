@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { StaffRole, UserKind } from '../../modules/identity/entities/user.entity.js';
+import type { StaffRole, UserKind } from './account-vocabulary.js';
 import type { ApiKeyScope, AuthUser } from './principal.js';
 
 export const IS_PUBLIC = 'auth:public';
@@ -9,9 +9,16 @@ export const ALLOWED_KINDS = 'auth:kinds';
 export const API_KEY_SCOPE = 'auth:api-key';
 export const ALLOW_LOCKED_SPONSOR = 'auth:allow-locked-sponsor';
 export const REQUIRED_ROLES = 'auth:roles';
+export const OPTIONAL_AUTH = 'auth:optional';
 
 /** No authentication (registration, sign-in, health). Every other route needs a caller. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * Signed in or not: without an `Authorization` header the route runs with no caller
+ * (`@CurrentUser()` is undefined); with one, it is checked as on any other route.
+ */
+export const OptionalAuth = () => applyDecorators(SetMetadata(OPTIONAL_AUTH, true), ApiBearerAuth());
 
 /** Only these kinds of signed-in user. */
 export const Kinds = (...kinds: UserKind[]) => applyDecorators(SetMetadata(ALLOWED_KINDS, kinds), ApiBearerAuth());

@@ -1,4 +1,4 @@
-import type { LockReason, StaffRole, UserKind, UserStatus } from '../../modules/identity/entities/user.entity.js';
+import type { LockReason, StaffRole, UserKind, UserStatus } from './account-vocabulary.js';
 
 /** The signed-in caller, as the auth guard loaded it for this request. */
 export interface AuthUser {

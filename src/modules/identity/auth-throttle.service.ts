@@ -14,6 +14,8 @@ export const AUTH_LIMITS = {
   verifyResend: { name: 'auth-verify-resend', points: 5, durationSeconds: 3600 },
   emailChange: { name: 'auth-email-change', points: 5, durationSeconds: 900 },
   supportUser: { name: 'support-user', points: 10, durationSeconds: 3600 },
+  supportEmail: { name: 'support-email', points: 5, durationSeconds: 3600 },
+  supportIp: { name: 'support-ip', points: 20, durationSeconds: 3600 },
   practiceSearchIp: { name: 'practice-search-ip', points: 120, durationSeconds: 60 },
 } satisfies Record<string, LimitRule>;
 

@@ -59,6 +59,13 @@ import { StaffAccountsService } from './staff-accounts.service.js';
 import { StaffDirectoryRepository } from './staff-directory.repository.js';
 import { StaffDirectoryService } from './staff-directory.service.js';
 import { StaffUsersController } from './staff-users.controller.js';
+import { AccountSecurityService } from './account-security.service.js';
+import { MeSecurityController } from './me-security.controller.js';
+import { PracticeRosterLink } from './practice-roster.port.js';
+import { StaffHelpDeskController } from './staff-help-desk.controller.js';
+import { StaffPracticesController } from './staff-practices.controller.js';
+import { StaffPracticesService } from './staff-practices.service.js';
+import { SupportDeskService } from './support-desk.service.js';
 
 /** Accounts, sign-in and sessions. Not global: other modules import it from `../identity/index.js`. */
 @Module({
@@ -118,8 +125,21 @@ import { StaffUsersController } from './staff-users.controller.js';
     AccountRecoveryService,
     PracticeMoveService,
     SponsorTransferHooks,
+    AccountSecurityService,
+    PracticeRosterLink,
+    StaffPracticesService,
+    SupportDeskService,
   ],
-  controllers: [AuthController, MeController, PracticesController, StaffAccountsController, StaffUsersController],
+  controllers: [
+    AuthController,
+    MeController,
+    MeSecurityController,
+    PracticesController,
+    StaffAccountsController,
+    StaffUsersController,
+    StaffHelpDeskController,
+    StaffPracticesController,
+  ],
   exports: [
     SessionService,
     PasswordService,
@@ -128,6 +148,7 @@ import { StaffUsersController } from './staff-users.controller.js';
     AccountLifecycleService,
     PracticeMoveService,
     SponsorTransferHooks,
+    PracticeRosterLink,
   ],
 })
 export class IdentityModule {}

@@ -3,6 +3,7 @@ export { IdentityModule } from './identity.module.js';
 export { AccountDirectoryService } from './account-directory.service.js';
 export { AccountLifecycleService, type SponsoredInvite } from './account-lifecycle.service.js';
 export { PracticeMoveService } from './practice-move.service.js';
+export { PracticeRosterLink, type PracticeRoster } from './practice-roster.port.js';
 export { SponsorTransferHooks, type SponsorTransferHook, type SponsoredUsersTransferred } from './sponsor-transfer.port.js';
 export {
   assertMaySignIn,

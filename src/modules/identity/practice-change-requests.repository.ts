@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { cursorAtSql } from '../../common/pagination/cursor.js';
-import { on, rows } from '../../database/sql.js';
+import { on, one, returning, rows } from '../../database/sql.js';
 
 export interface NewPracticeChangeRequest {
   userId: string;
@@ -28,9 +28,15 @@ export interface PracticeChangeRequestItem {
   fax: string;
   email: string | null;
   wasSponsor: boolean;
+  resolvedAt: Date | null;
+  /** The practice it was carried out to. */
+  newPracticeId: string | null;
+  rejectReason: string | null;
   /** Full-precision `created_at` text for the page cursor. */
   cursorAt: string;
 }
+
+export type PracticeChangeStatus = 'open' | 'completed' | 'rejected';
 
 interface ItemRow {
   id: string;
@@ -50,8 +56,37 @@ interface ItemRow {
   npi: string | null;
   kind: string;
   old_practice_name: string | null;
+  resolved_at: Date | null;
+  new_practice_id: string | null;
+  reject_reason: string | null;
   cursor_at: string;
 }
+
+const ITEM_SELECT = `SELECT r.id, r.user_id, r.old_practice_id, r.new_practice_name, r.address, r.phone, r.fax, r.email, r.was_sponsor,
+              r.status, r.created_at, r.resolved_at, r.new_practice_id, r.reject_reason,
+              u.email AS login_email, u.first_name, u.last_name, u.npi, u.kind,
+              p.name AS old_practice_name, ${cursorAtSql('r.created_at')} AS cursor_at
+         FROM practice_change_requests r
+         JOIN users u ON u.id = r.user_id
+         LEFT JOIN practices p ON p.id = r.old_practice_id`;
+
+const toItem = (r: ItemRow): PracticeChangeRequestItem => ({
+  id: r.id,
+  status: r.status,
+  createdAt: r.created_at,
+  user: { id: r.user_id, email: r.login_email, firstName: r.first_name, lastName: r.last_name, npi: r.npi, kind: r.kind },
+  oldPractice: r.old_practice_id ? { id: r.old_practice_id, name: r.old_practice_name ?? '' } : null,
+  newPracticeName: r.new_practice_name,
+  address: r.address,
+  phone: r.phone,
+  fax: r.fax,
+  email: r.email,
+  wasSponsor: r.was_sponsor,
+  resolvedAt: r.resolved_at,
+  newPracticeId: r.new_practice_id,
+  rejectReason: r.reject_reason,
+  cursorAt: r.cursor_at,
+});
 
 /** SQL of `practice_change_requests`. */
 @Injectable()
@@ -78,33 +113,58 @@ export class PracticeChangeRequestsRepository {
     return row.id;
   }
 
-  /** Newest first, `limit` rows after the keyset `(createdAt, id)` when given. */
-  async page(after: readonly [string, string] | null, limit: number, manager?: EntityManager): Promise<PracticeChangeRequestItem[]> {
+  /** The staff queue, newest first, `limit` rows after the keyset `(createdAt, id)` when given. */
+  async page(
+    status: PracticeChangeStatus | undefined,
+    after: readonly [string, string] | null,
+    limit: number,
+    manager?: EntityManager,
+  ): Promise<PracticeChangeRequestItem[]> {
     const found = await rows<ItemRow>(
       on(this.dataSource, manager),
-      `SELECT r.id, r.user_id, r.old_practice_id, r.new_practice_name, r.address, r.phone, r.fax, r.email, r.was_sponsor,
-              r.status, r.created_at, u.email AS login_email, u.first_name, u.last_name, u.npi, u.kind,
-              p.name AS old_practice_name, ${cursorAtSql('r.created_at')} AS cursor_at
-         FROM practice_change_requests r
-         JOIN users u ON u.id = r.user_id
-         LEFT JOIN practices p ON p.id = r.old_practice_id
-        WHERE ($1::timestamptz IS NULL OR (r.created_at, r.id) < ($1::timestamptz, $2::uuid))
+      `${ITEM_SELECT}
+        WHERE ($1::timestamptz IS NULL OR (r.created_at, r.id) < ($1::timestamptz, $2::uuid)) AND ($4::text IS NULL OR r.status = $4)
         ORDER BY r.created_at DESC, r.id DESC LIMIT $3`,
-      [after?.[0] ?? null, after?.[1] ?? null, limit],
+      [after?.[0] ?? null, after?.[1] ?? null, limit, status ?? null],
     );
-    return found.map((r) => ({
-      id: r.id,
-      status: r.status,
-      createdAt: r.created_at,
-      user: { id: r.user_id, email: r.login_email, firstName: r.first_name, lastName: r.last_name, npi: r.npi, kind: r.kind },
-      oldPractice: r.old_practice_id ? { id: r.old_practice_id, name: r.old_practice_name ?? '' } : null,
-      newPracticeName: r.new_practice_name,
-      address: r.address,
-      phone: r.phone,
-      fax: r.fax,
-      email: r.email,
-      wasSponsor: r.was_sponsor,
-      cursorAt: r.cursor_at,
-    }));
+    return found.map(toItem);
+  }
+
+  /** One request; `forUpdate` row-locks it (inside a transaction). */
+  async findById(id: string, manager?: EntityManager, forUpdate = false): Promise<PracticeChangeRequestItem | undefined> {
+    const row = await one<ItemRow>(on(this.dataSource, manager), `${ITEM_SELECT} WHERE r.id = $1${forUpdate ? ' FOR UPDATE OF r' : ''}`, [id]);
+    return row && toItem(row);
+  }
+
+  /** An account's own requests, newest first. */
+  async pageOfUser(
+    userId: string,
+    after: readonly [string, string] | null,
+    limit: number,
+    manager?: EntityManager,
+  ): Promise<Array<{ id: string; status: string; createdAt: Date; resolvedAt: Date | null; cursorAt: string }>> {
+    const found = await rows<{ id: string; status: string; created_at: Date; resolved_at: Date | null; cursor_at: string }>(
+      on(this.dataSource, manager),
+      `SELECT id, status, created_at, resolved_at, ${cursorAtSql('created_at')} AS cursor_at FROM practice_change_requests
+        WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [userId, after?.[0] ?? null, after?.[1] ?? null, limit],
+    );
+    return found.map((r) => ({ id: r.id, status: r.status, createdAt: r.created_at, resolvedAt: r.resolved_at, cursorAt: r.cursor_at }));
+  }
+
+  /** Closes an open request as completed (with the practice) or rejected (with the reason); false when it is not open. */
+  async resolve(
+    id: string,
+    outcome: { status: 'completed' | 'rejected'; staffId: string; now: Date; newPracticeId?: string; reason?: string },
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const done = await returning<{ id: string }>(
+      on(this.dataSource, manager),
+      `UPDATE practice_change_requests SET status = $2, resolved_by = $3, resolved_at = $4, new_practice_id = $5, reject_reason = $6
+        WHERE id = $1 AND status = 'open' RETURNING id`,
+      [id, outcome.status, outcome.staffId, outcome.now, outcome.newPracticeId ?? null, outcome.reason ?? null],
+    );
+    return done.length > 0;
   }
 }

@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 import { AccountUnlockService } from './account-unlock.service.js';
-import { HospitalAccountDto, ListDto, ListRegistrationsDto, RejectRegistrationDto } from './dto/auth.dto.js';
-import { PracticeChangeRequestPageDto } from './dto/practice-change-requests.dto.js';
+import { HospitalAccountDto, ListRegistrationsDto, RejectRegistrationDto } from './dto/auth.dto.js';
 import {
   AccountUnlockedDto,
   HospitalAccountCreatedDto,
@@ -13,11 +12,8 @@ import {
   RegistrationPageDto,
   RegistrationRejectedDto,
 } from './dto/registrations.dto.js';
-import { SupportRequestPageDto } from './dto/support-requests.dto.js';
-import { PracticeChangeRequestsService } from './practice-change-requests.service.js';
 import { RegistrationReviewService } from './registration-review.service.js';
 import { RegistrationService } from './registration.service.js';
-import { SupportRequestsService } from './support-requests.service.js';
 
 @ApiTags('staff')
 @StaffOnly()
@@ -27,8 +23,6 @@ export class StaffAccountsController {
     private readonly registration: RegistrationService,
     private readonly review: RegistrationReviewService,
     private readonly unlocks: AccountUnlockService,
-    private readonly practiceChanges: PracticeChangeRequestsService,
-    private readonly support: SupportRequestsService,
   ) {}
 
   @Get('registrations')
@@ -66,32 +60,5 @@ export class StaffAccountsController {
   @ApiOkResponse({ type: AccountUnlockedDto })
   unlock(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string): Promise<AccountUnlockedDto> {
     return this.unlocks.unlock(staff, userId);
-  }
-
-  @Get('practice-change-requests')
-  @ApiOkResponse({ type: PracticeChangeRequestPageDto })
-  practiceChangeRequests(@Query() query: ListDto): Promise<PracticeChangeRequestPageDto> {
-    return this.practiceChanges.list(query);
-  }
-
-  @Get('support-requests')
-  @ApiOkResponse({ type: SupportRequestPageDto })
-  supportRequests(@CurrentUser() staff: AuthUser, @Query() query: ListDto): Promise<SupportRequestPageDto> {
-    return this.support.list(staff, query);
-  }
-
-  @Get('support-requests/:id/screenshot')
-  @Header('cache-control', 'no-store')
-  @ApiProduces('image/png', 'image/jpeg')
-  @ApiOkResponse({
-    description: 'The screenshot as uploaded; 404 when the request has none',
-    content: {
-      'image/png': { schema: { type: 'string', format: 'binary' } },
-      'image/jpeg': { schema: { type: 'string', format: 'binary' } },
-    },
-  })
-  async screenshot(@CurrentUser() staff: AuthUser, @Param('id', UuidParam) id: string): Promise<StreamableFile> {
-    const { bytes, type } = await this.support.screenshot(staff, id);
-    return new StreamableFile(bytes, { type, disposition: 'inline', length: bytes.length });
   }
 }

@@ -81,6 +81,8 @@ export const TEMPLATES = {
     items: OverdueDigestItem[];
   }>(),
   'pcp-update-rejected': template<PcpUpdateOutcome>(),
+  'pcp-update-withdrawn-team': template<{ requestId: string; assigneeName: string }>(),
+  'privacy-alert': template<{ alertId: string; kindLabel: string; summary: string; userId: string }>(),
   'practice-moved': template<Named & { practiceName: string; sponsoredUsers: boolean }>(),
   'registration-approved': template<Named>(),
   'registration-rejected': template<Named & { reason: string }>(),
@@ -109,7 +111,11 @@ export const TEMPLATES = {
       wasSponsor: boolean;
     }
   >(),
-  'team-support-request': template<FullName & { requestId: string; loginEmail: string; dueAt: string; hasScreenshot: boolean }>(),
+  'team-support-request': template<
+    FullName & { requestId: string; loginEmail: string; /** Hospital time, e.g. `2026-11-18 23:59 EST`. */ dueAt: string; hasScreenshot: boolean; signedIn: boolean }
+  >(),
+  'support-request-reply': template<{ name: string; requestedOn: string; message: string; closed: boolean }>(),
+  'practice-change-rejected': template<Named & { requestedOn: string; reason: string }>(),
   'verify-email': template<Named & { token: string }>(),
 } as const;
 

@@ -20,6 +20,7 @@ export {
   type PendingRequestKind,
   type PendingRequestSource,
 } from './pending-requests.registry.js';
+export { SearchMonitor, SEARCHES_PER_ACCOUNT, type SearchObserved, type SearchObserver } from './search-monitor.port.js';
 export { GRANT_BASES, type GrantBasis } from './entities/access-grant.entity.js';
 export { DOCUMENT_CATEGORIES, type DocumentCategory } from './entities/clinical-document.entity.js';
 /** Entity classes, for other modules' foreign-key relations only. */

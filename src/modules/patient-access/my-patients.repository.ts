@@ -70,7 +70,12 @@ export class MyPatientsRepository {
            FROM cand JOIN patients p ON p.id = cand.id CROSS JOIN v
           WHERE ($3::text IS NULL OR p.mrn = $3 OR p.search_last_name LIKE $4 OR p.search_first_name LIKE $4)
             AND ($5::uuid IS NULL OR (p.search_last_name, p.search_first_name, p.id) >
-                 (SELECT c.search_last_name, c.search_first_name, c.id FROM patients c WHERE c.id = $5)))
+                 (SELECT c.search_last_name, c.search_first_name, c.id FROM patients c WHERE c.id = $5))),
+       page AS (
+         SELECT * FROM seen WHERE basis IS NOT NULL
+          ORDER BY search_last_name, search_first_name, id
+          LIMIT $6)
+       -- The per-record counts only for the page's rows.
        SELECT s.id, s.mrn, s."firstName", s."lastName", s.dob, s.basis,
               (SELECT g.expires_at FROM access_grants g
                 WHERE g.user_id = $1 AND g.patient_id = s.id AND g.basis = s.basis AND g.revoked_at IS NULL
@@ -79,10 +84,8 @@ export class MyPatientsRepository {
                  LEFT JOIN patient_opens o ON o.user_id = $1 AND o.patient_id = s.id
                 WHERE d.patient_id = s.id AND d.confidentiality = ${SHOWN_CONFIDENTIALITY_SQL}
                   AND (o.opened_at IS NULL OR d.updated_at > o.opened_at)) AS "newDocuments"
-         FROM seen s
-        WHERE s.basis IS NOT NULL
-        ORDER BY s.search_last_name, s.search_first_name, s.id
-        LIMIT $6`,
+         FROM page s
+        ORDER BY s.search_last_name, s.search_first_name, s.id`,
       [viewerId, now, f.mrn, f.namePrefix, f.afterId, f.limit],
     );
   }

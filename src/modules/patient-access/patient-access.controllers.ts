@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyAuth, CurrentUser, Kinds, StaffOnly } from '../../common/auth/auth.decorators.js';
+import { ApiKeyAuth, CurrentUser, Kinds, Roles, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { UpsertDocumentsDto, UpsertPatientDto } from './dto/ehr.dto.js';
@@ -103,6 +103,7 @@ export class PatientAccessStaffController {
   }
 
   @Get('patients/:patientId/access-log')
+  @Roles('team', 'privacy')
   @ApiOkResponse({ type: AccessLogPageDto, description: 'Newest first' })
   accessLog(@CurrentUser() user: AuthUser, @Param('patientId') patientId: string, @Query() query: PageQueryDto) {
     return this.accessLogs.list(user, patientId, query);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/index.js';
+import { IdentityModule } from '../identity/index.js';
 import { AccessDecisionRepository } from './access-decision.repository.js';
 import { AccessDecisionService } from './access-decision.service.js';
 import { AccessGrantsRepository } from './access-grants.repository.js';
@@ -26,12 +27,13 @@ import { MyPatientsService } from './my-patients.service.js';
 import { PatientOpen } from './entities/patient-open.entity.js';
 import { PatientsService } from './patients.service.js';
 import { PendingRequestsRegistry } from './pending-requests.registry.js';
+import { SearchMonitor } from './search-monitor.port.js';
 import { PracticeRosterRepository } from './practice-roster.repository.js';
 import { PracticeRosterService } from './practice-roster.service.js';
 
 /** Patients (EHR feed), the access decision, personal grants and practice rosters. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant, EhrPcpChange, PatientOpen]), AuditModule],
+  imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant, EhrPcpChange, PatientOpen]), AuditModule, IdentityModule],
   controllers: [PatientsController, MyPatientsController, EhrFeedController, EhrPcpChangesController, PatientAccessStaffController],
   providers: [
     AccessDecisionRepository,
@@ -49,10 +51,11 @@ import { PracticeRosterService } from './practice-roster.service.js';
     EhrPcpChangesRepository,
     EhrPcpChangesService,
     PendingRequestsRegistry,
+    SearchMonitor,
     MyPatientsRepository,
     MyPatientsService,
     PatientViewersRepository,
   ],
-  exports: [AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry, EhrPcpChangesService, PracticeRosterService],
+  exports: [AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry, SearchMonitor, EhrPcpChangesService, PracticeRosterService],
 })
 export class PatientAccessModule {}

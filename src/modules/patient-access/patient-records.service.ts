@@ -13,6 +13,7 @@ import { MyPatientsRepository } from './my-patients.repository.js';
 import { foldName } from './name-folding.js';
 import { type PatientSearch, PatientsRepository, type ViewedPatient } from './patients.repository.js';
 import { type PendingRequest, PendingRequestsRegistry } from './pending-requests.registry.js';
+import { SearchMonitor } from './search-monitor.port.js';
 
 export { MAX_SEARCH_RESULTS } from './patients.repository.js';
 
@@ -73,9 +74,12 @@ export class PatientRecordsService {
     private readonly audit: AuditService,
     private readonly pendingRequests: PendingRequestsRegistry,
     private readonly opens: MyPatientsRepository,
+    private readonly monitor: SearchMonitor,
   ) {}
 
   async search(user: AuthUser, q: SearchPatientsQuery): Promise<{ items: Array<GrantedItem | NotAuthorizedItem> }> {
+    // Per-account throttle first (429), so a sweep is slowed before it reads anything.
+    await this.monitor.admit(user);
     const mrn = q.mrn?.trim();
     const names = {
       lastName: q.lastName ? foldName(q.lastName) : '',
@@ -123,6 +127,8 @@ export class PatientRecordsService {
             },
           ],
     );
+    // The unusual-search rule reads the entries just written (privacy module, through the port).
+    await this.monitor.searched({ user, matches: rows.length, denied: denied.length });
     return {
       items: rows.map((row) =>
         row.basis

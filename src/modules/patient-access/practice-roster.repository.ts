@@ -42,6 +42,16 @@ export class PracticeRosterRepository {
     }
   }
 
+  /** Takes the NPI off the practice's roster; false when it was not on it. */
+  async remove(practiceId: string, npi: string, manager?: EntityManager): Promise<boolean> {
+    const removed = await rows<{ npi: string }>(
+      on(this.dataSource, manager),
+      `DELETE FROM practice_roster WHERE practice_id = $1 AND npi = $2 RETURNING npi`,
+      [practiceId, npi],
+    );
+    return removed.length > 0;
+  }
+
   /** The practice's roster NPIs, in order. */
   async npis(practiceId: string, manager?: EntityManager): Promise<string[]> {
     const list = await rows<{ npi: string }>(

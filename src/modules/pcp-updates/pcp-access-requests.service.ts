@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { notFound } from '../../common/errors/problem.js';
 import { decodeCursor, pageLimit, toPage, type Page } from '../../common/pagination/cursor.js';
 import { Clock } from '../../common/time/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/index.js';
+import { NotificationsService } from '../notifications/index.js';
 import { PendingRequestsRegistry } from '../patient-access/index.js';
 import type { OwnPcpRequestDto } from './dto/pcp-update-responses.dto.js';
 import type { PcpUpdateStatus } from './entities/pcp-update-request.entity.js';
@@ -27,6 +29,8 @@ export class PcpAccessRequestsService {
     private readonly own: PcpRequesterRepository,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     pending: PendingRequestsRegistry,
   ) {
     pending.register('pcp', (userId, patientIds) => this.own.activeFor(userId, patientIds));
@@ -58,7 +62,10 @@ export class PcpAccessRequestsService {
     };
   }
 
-  /** open or in_progress → withdrawn, by its requester only (anyone else's or unknown: 404). */
+  /**
+   * open or in_progress → withdrawn, by its requester only (anyone else's or unknown: 404). When a
+   * team member was working it, the team is told (no patient data) so nobody calls the family.
+   */
   async withdraw(user: AuthUser, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const current = await this.requests.lock(id, manager);
@@ -81,6 +88,15 @@ export class PcpAccessRequestsService {
         },
         manager,
       );
+      if (current.assigneeId) {
+        const assignee = await this.requests.findRequester(current.assigneeId, manager);
+        await this.notifications.record(manager, {
+          template: 'pcp-update-withdrawn-team',
+          to: this.config.teamEmail,
+          data: { requestId: id, assigneeName: assignee ? `${assignee.firstName} ${assignee.lastName}` : 'a team member' },
+          idempotencyKey: `pcp-update-withdrawn-team:${id}`,
+        });
+      }
     });
   }
 }

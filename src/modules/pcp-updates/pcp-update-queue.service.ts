@@ -5,8 +5,15 @@ import { decodeCursor, pageLimit, toPage, type Page } from '../../common/paginat
 import { BusinessCalendar } from '../../common/time/business-calendar.js';
 import { Clock } from '../../common/time/clock.js';
 import { hospitalDate } from '../../common/time/hospital-time.js';
+import { AuditService } from '../audit/index.js';
 import type { PcpUpdateDetailDto, PcpUpdateItemDto } from './dto/pcp-update-responses.dto.js';
-import { PATIENT_DIRECTORY, PCP_CHANGE_LEDGER, type PatientCard, type PatientDirectory, type PcpChangeLedger } from './patient-access.port.js';
+import {
+  PATIENT_DIRECTORY,
+  PCP_CHANGE_LEDGER,
+  type PatientCard,
+  type PatientDirectory,
+  type PcpChangeLedger,
+} from './patient-access.port.js';
 import { PcpUpdateRequestsRepository, type QueueFilter, type QueueRecord } from './pcp-update-requests.repository.js';
 
 export interface PcpUpdateListQuery {
@@ -30,7 +37,15 @@ export class PcpUpdateQueueService {
     private readonly calendar: BusinessCalendar,
     @Inject(PATIENT_DIRECTORY) private readonly patients: PatientDirectory,
     @Inject(PCP_CHANGE_LEDGER) private readonly pcpChanges: PcpChangeLedger,
+    private readonly audit: AuditService,
   ) {}
+
+  /** The team's view of one request (`GET /staff/pcp-updates/:id`, audited as a staff read of the patient). */
+  async show(staff: AuthUser, id: string): Promise<PcpUpdateDetailDto> {
+    const detail = await this.detail(id);
+    await this.audit.recordStaffReads(staff, 'GET /staff/pcp-updates/:id', [{ patientId: detail.patient.id, details: { requestId: id } }]);
+    return detail;
+  }
 
   async detail(id: string): Promise<PcpUpdateDetailDto> {
     const now = this.clock.now();
@@ -82,7 +97,14 @@ export class PcpUpdateQueueService {
     // The cursor keeps the first page's `now` (a Clock instant, milliseconds) and the due date at
     // full precision, so requests due within the same millisecond are neither skipped nor repeated.
     const page = toPage(records, limit, (r) => [firstNow ?? now.toISOString(), r.late, r.dueAtCursor, r.id]);
-    return { items: await this.toItems(page.items, now), nextCursor: page.nextCursor };
+    const items = await this.toItems(page.items, now);
+    // SPEC §7: staff reads that show a patient are audited, one entry per patient shown.
+    await this.audit.recordStaffReads(
+      staff,
+      'GET /staff/pcp-updates',
+      items.map((i) => ({ patientId: i.patient.id, details: { requestId: i.id } })),
+    );
+    return { items, nextCursor: page.nextCursor };
   }
 
   private async toItems(records: QueueRecord[], now: Date): Promise<PcpUpdateItemDto[]> {

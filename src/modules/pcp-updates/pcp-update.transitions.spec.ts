@@ -36,7 +36,7 @@ type Expected =
 const invalid = (verb: string, status: PcpUpdateStatus, label: string): Expected => ({
   code: 'invalid_transition',
   detail: `You cannot ${verb} a request that is ${label}.`,
-  extra: { status },
+  extra: { requestStatus: status },
 });
 const notAssignee = (verb: string): Expected => ({
   code: 'not_assignee',

@@ -151,7 +151,8 @@ export function refusal(code: PcpUpdateRefusal, state: PcpUpdateState, action: P
   const verb = ACTION_VERBS[action];
   switch (code) {
     case 'invalid_transition':
-      return problem(code, `You cannot ${verb} a request that is ${state.status.replace('_', ' ')}.`, { status: state.status });
+      // `requestStatus`: the problem body's own `status` is the HTTP status, so an extra `status` never reached the client.
+      return problem(code, `You cannot ${verb} a request that is ${state.status.replace('_', ' ')}.`, { requestStatus: state.status });
     case 'not_claimed':
       return problem(code, `Claim the request before you ${verb} it.`);
     case 'not_assignee':

@@ -53,14 +53,17 @@ export class OwnPcpAccessRequestsController {
   constructor(private readonly requests: PcpAccessRequestsService) {}
 
   @Get()
-  @ApiOkResponse({ type: OwnPcpRequestPageDto, description: "The caller's PCP access requests, newest first, with `outcome` once decided." })
+  @ApiOkResponse({
+    type: OwnPcpRequestPageDto,
+    description: "The caller's PCP access requests, newest first, with `outcome` once decided.",
+  })
   list(@Query() query: ListOwnPcpRequestsQuery, @CurrentUser() user: AuthUser) {
     return this.requests.list(user, query);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Withdrawn (status `withdrawn`): out of the team\'s queue.' })
+  @ApiNoContentResponse({ description: "Withdrawn (status `withdrawn`): out of the team's queue." })
   @ApiNotFoundResponse({ description: "Not one of the caller's requests." })
   @ApiConflictResponse({ description: '`request_not_pending` (completed, rejected or withdrawn already).' })
   async withdraw(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser): Promise<void> {
@@ -86,8 +89,8 @@ export class StaffPcpUpdatesController {
   @Get(':id')
   @ApiOkResponse({ type: PcpUpdateDetailDto, description: 'The request with its confirmation and `history` (every transition).' })
   @ApiNotFoundResponse({ description: 'No such PCP-update request.' })
-  detail(@Param('id', UuidParam) id: string) {
-    return this.queue.detail(id);
+  detail(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser) {
+    return this.queue.show(user, id);
   }
 
   @Post(':id/claim')

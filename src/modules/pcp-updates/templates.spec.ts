@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const GLOBALS = { portalUrl: 'https://portal.test', teamEmail: 'team@mypatients.test', teamPhone: '617-555-0199' };
-const TEMPLATES = ['pcp-request-team', 'pcp-update-overdue-team', 'pcp-update-completed', 'pcp-update-rejected'];
+const TEMPLATES = [
+  'pcp-request-team',
+  'pcp-update-overdue-team',
+  'pcp-update-completed',
+  'pcp-update-rejected',
+  'pcp-update-withdrawn-team',
+];
 
 const read = (name: string, part: string) => readFileSync(join(process.cwd(), 'templates', `${name}.${part}`), 'utf8');
 const render = (name: string, part: 'subject' | 'text' | 'html', data: Record<string, unknown>) =>

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { AccessGrantsService, type PatientRef, PatientsService } from '../patient-access/index.js';
 import { hashInvitationToken, invitationExpiry, issueInvitationToken, looksLikeInvitationToken } from './invitation-token.js';
+import { InvitationIssueHooks } from './invitation-issue.port.js';
 import { InvitationsRepository } from './invitations.repository.js';
 
 export type InvitationIssuerRef = { kind: 'staff'; user: AuthUser } | { kind: 'portal' };
@@ -16,7 +17,9 @@ export type InvitationIssuerRef = { kind: 'staff'; user: AuthUser } | { kind: 'p
 export const TOKEN_FAILURES_PER_USER: LimitRule = { name: 'token-validate-user', points: 5, durationSeconds: 900, blockSeconds: 900 };
 /**
  * Failed validations per address: 30 per 15 minutes. Generous because a practice's users share one
- * NAT address (API.md) while each of them is held to the per-account limit first.
+ * NAT address (API.md) while each of them is held to the per-account limit first. It only ever turns
+ * a failure into a 429: a correct pair from a spent address still succeeds (issue 18 item 7), so a
+ * guesser behind a practice's NAT cannot lock its colleagues out of their invitations.
  */
 export const TOKEN_FAILURES_PER_IP: LimitRule = { name: 'token-validate-ip', points: 30, durationSeconds: 900, blockSeconds: 900 };
 
@@ -36,6 +39,7 @@ export class InvitationsService {
     private readonly patients: PatientsService,
     private readonly grants: AccessGrantsService,
     private readonly limiter: RateLimiterService,
+    private readonly issueHooks: InvitationIssueHooks,
   ) {}
 
   /** Issues a token bound to the patient with this MRN and emails it; the token is returned to no one. */
@@ -80,6 +84,8 @@ export class InvitationsService {
         },
         manager,
       );
+      // Dual control (issue 18 item 12): privacy looks for an approval of this email by the same staff member.
+      if (issuer.kind === 'staff') await this.issueHooks.run(manager, { staffId: issuer.user.id, invitationId: id, recipientEmail: email });
       return { id, expiresAt, validThrough };
     });
   }
@@ -89,8 +95,9 @@ export class InvitationsService {
    * caller's current email is the invitation's recipient (case-insensitive). Every failure —
    * unknown token, other MRN, another account, expired, already used — is the same 400
    * `invalid_token` and spends nothing, counted
-   * against the caller's account and address; once either limit is spent the route answers 429,
-   * even for a good pair.
+   * against the caller's account and address. Once the account's limit is spent the route answers
+   * 429 unchecked, even for a good pair; the address's limit alone never blocks a good pair: it only
+   * turns that address's further failures into 429.
    */
   async validate(user: AuthUser, ip: string, token: string, mrn: string): Promise<{ patientId: string }> {
     const now = this.clock.now();
@@ -99,7 +106,7 @@ export class InvitationsService {
     // The lookup overlaps the rate-limit checks, so it adds no round trip to the request.
     const [patient] = await Promise.all([
       hash ? this.patients.findByMrn(mrn) : Promise.resolve(null),
-      this.limiter.check(TOKEN_FAILURES_PER_USER, user.id).then(() => this.limiter.check(TOKEN_FAILURES_PER_IP, ip)),
+      this.limiter.check(TOKEN_FAILURES_PER_USER, user.id),
     ]);
     if (hash && patient) {
       const result = await this.dataSource.transaction(async (manager) => {

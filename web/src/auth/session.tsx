@@ -41,9 +41,12 @@ async function loadMe(): Promise<Me> {
 export function SessionProvider({
   children,
   idleLimitMs = IDLE_LIMIT_MS,
+  idleWarningMs = IDLE_WARNING_MS,
 }: {
   children: ReactNode;
+  /** Tests shorten these. */
   idleLimitMs?: number;
+  idleWarningMs?: number;
 }) {
   const [state, setState] = useState<State>({ phase: 'loading' });
   const [idleWarning, setIdleWarning] = useState(false);
@@ -68,9 +71,14 @@ export function SessionProvider({
     setState({ phase: 'signed_in', me });
   }, []);
 
+  /** Reloads /me after a change (email, sponsorship, validation); a failure keeps the current one. */
   const reloadMe = useCallback(async () => {
-    const me = await loadMe();
-    setState({ phase: 'signed_in', me });
+    try {
+      const me = await loadMe();
+      setState({ phase: 'signed_in', me });
+    } catch {
+      // A lost session is handled by the client (onSessionLost); anything else changes nothing here.
+    }
   }, []);
 
   // At start (a reload, an emailed link): the HttpOnly refresh cookie may still hold a session.
@@ -109,16 +117,19 @@ export function SessionProvider({
     };
     const events = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
     for (const e of events) window.addEventListener(e, touch, { passive: true });
-    const timer = window.setInterval(() => {
-      const idle = Date.now() - lastActivity.current;
-      if (idle >= idleLimitMs) void signOut('idle');
-      else if (idle >= idleLimitMs - IDLE_WARNING_MS) setIdleWarning(true);
-    }, 1000);
+    const timer = window.setInterval(
+      () => {
+        const idle = Date.now() - lastActivity.current;
+        if (idle >= idleLimitMs) void signOut('idle');
+        else if (idle >= idleLimitMs - idleWarningMs) setIdleWarning(true);
+      },
+      Math.min(1000, idleWarningMs / 4),
+    );
     return () => {
       for (const e of events) window.removeEventListener(e, touch);
       window.clearInterval(timer);
     };
-  }, [signedInNow, idleLimitMs, signOut]);
+  }, [signedInNow, idleLimitMs, idleWarningMs, signOut]);
   const idleWarningRef = useRef(false);
   idleWarningRef.current = idleWarning;
 

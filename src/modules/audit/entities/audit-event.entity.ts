@@ -7,6 +7,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('audit_events')
 @Index('idx_audit_events_patient_at', ['patientId', 'at'])
 @Index('idx_audit_events_actor_at', ['actorId', 'at'])
+/** The privacy officer's date-range search and export (keyset on `(at, id)`), migration PrivacyAlerts. */
+@Index('idx_audit_events_at_id', ['at', 'id'])
 export class AuditEvent {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;

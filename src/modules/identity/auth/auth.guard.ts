@@ -8,6 +8,7 @@ import {
   ALLOWED_KINDS,
   API_KEY_SCOPE,
   IS_PUBLIC,
+  OPTIONAL_AUTH,
   REQUIRED_ROLES,
 } from '../../../common/auth/auth.decorators.js';
 import type { ApiClient, ApiKeyScope, AuthUser } from '../../../common/auth/principal.js';
@@ -46,6 +47,8 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
       return true;
     }
 
+    // A signed-out help request (API.md v1.1): no header, no caller; a header is checked as usual.
+    if (!req.headers.authorization && this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, targets)) return true;
     await super.canActivate(context);
     const user = req.user as AuthUser;
     // The status is already effective: the strategy's query applies the policy's SQL fragment.

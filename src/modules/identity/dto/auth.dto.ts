@@ -85,6 +85,12 @@ export class PracticeChangeRequestDto {
 }
 
 export class SupportRequestDto {
+  @ApiPropertyOptional({ description: 'Signed out only (required then): the login email the problem concerns' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email?: string;
+  @ApiPropertyOptional({ description: 'Signed out only (required then)' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(201) name?: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10000) description: string;
   @ApiPropertyOptional({ description: 'base64 PNG or JPEG, at most 5 MiB decoded (a data: URL prefix is accepted)' })
   @IsOptional()

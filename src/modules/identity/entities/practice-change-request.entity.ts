@@ -45,6 +45,24 @@ export class PracticeChangeRequest {
   @Column({ type: 'varchar', length: 20, default: 'open' })
   status: string;
 
+  @Column({ type: 'timestamptz', nullable: true })
+  resolvedAt: Date | null;
+
+  /** The staff member who completed or rejected it. */
+  @Column({ type: 'uuid', nullable: true })
+  resolvedBy: string | null;
+
+  /** The practice it was carried out to. */
+  @Column({ type: 'uuid', nullable: true })
+  newPracticeId: string | null;
+
+  @ManyToOne(() => Practice, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'new_practice_id', foreignKeyConstraintName: 'fk_practice_change_requests_new_practice' })
+  newPractice?: Practice | null;
+
+  @Column({ type: 'text', nullable: true })
+  rejectReason: string | null;
+
   @Index('idx_practice_change_requests_created_at')
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -7,9 +7,10 @@ export class SupportRequest {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  /** Null for a request sent signed out. */
   @Index('idx_support_requests_user_id')
-  @Column({ type: 'uuid' })
-  userId: string;
+  @Column({ type: 'uuid', nullable: true })
+  userId: string | null;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_support_requests_user' })
@@ -36,6 +37,16 @@ export class SupportRequest {
 
   @Column({ type: 'varchar', length: 20, default: 'open' })
   status: string;
+
+  /** The conversation: `[{at, from: 'team'|'requester', message, staffId?}]`, appended to. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  replies: unknown[];
+
+  @Column({ type: 'timestamptz', nullable: true })
+  answeredAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
 
   @Index('idx_support_requests_created_at')
   @CreateDateColumn({ type: 'timestamptz' })

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AuditPersonDto } from '../../audit/index.js';
 import { ACCESS_BASES, type AccessBasis } from '../access-decision.repository.js';
 import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical-document.entity.js';
 
@@ -176,6 +177,9 @@ export class AccessLogItemDto {
 
   @ApiProperty()
   userKind: string;
+
+  @ApiProperty({ type: AuditPersonDto, description: 'v1.1: the person, `{id, name, kind, npi?, practice?}`' })
+  user: AuditPersonDto;
 
   @ApiProperty({ example: 'patient.view' })
   action: string;
