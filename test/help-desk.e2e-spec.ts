@@ -43,7 +43,7 @@ describe('help desk', () => {
 
     it('the team email shows the due time in hospital time, not raw UTC', async () => {
       const res = await signedOut({ email: 'due-time@example.test', name: 'Pat Lee', description: 'Page is blank.' }, freshIp());
-      const mail = await lastNotification(t.dataSource, 'team-support-request', t.config.teamEmail);
+      const mail = (await notifications(t.dataSource, { template: 'team-support-request' })).find((n) => n.data.requestId === res.body.id)!;
       expect(mail.data).toMatchObject({ requestId: res.body.id, signedIn: false, dueAt: '2026-11-18 23:59 EST' });
       const rendered = renderNotification(mail);
       expect(rendered.text).toContain('2026-11-18 23:59 EST');
@@ -80,7 +80,8 @@ describe('help desk', () => {
       expect(created.status).toBe(201);
       const other = await createUser(t.app, 'provider');
       await as(await tokenFor(t.app, other)).post('/support-requests', { description: 'Someone else.' });
-      await as(staff.token).post(`/staff/support-requests/${created.body.id}/replies`, { message: 'Fixed: reload the page.' });
+      const replied = await as(staff.token).post(`/staff/support-requests/${created.body.id}/replies`, { message: 'Fixed: reload the page.' });
+      expect([replied.status, replied.body]).toEqual([201, { status: 'answered' }]);
       const mine = await as(token).get('/support-requests');
       expect(mine.status).toBe(200);
       expect(mine.body.nextCursor).toBeNull();
@@ -102,6 +103,7 @@ describe('help desk', () => {
       expect(byId(anon.body.id)).toMatchObject({ status: 'open', overdue: false, signedIn: false, userId: null, loginEmail: 'anon@example.test' });
 
       t.clock.set('2026-11-20T15:00:00Z');
+      staff.token = await tokenFor(t.app, { id: staff.id, kind: 'staff' });
       await as(staff.token).post(`/staff/support-requests/${signedIn.body.id}/replies`, { message: 'On it.' });
       const overdue = (await as(staff.token).get('/staff/support-requests?overdue=true')).body.items.map((i: { id: string }) => i.id);
       expect(overdue).toContain(anon.body.id);
@@ -114,6 +116,7 @@ describe('help desk', () => {
       expect(notOverdue).not.toContain(anon.body.id);
       expect((await as(staff.token).get('/staff/support-requests?status=pending')).body.code).toBe('validation_failed');
       t.clock.set('2026-11-16T15:00:00Z');
+      staff.token = await tokenFor(t.app, { id: staff.id, kind: 'staff' });
     });
 
     it('GET /staff/support-requests/:id; 404 unknown', async () => {
@@ -133,9 +136,9 @@ describe('help desk', () => {
       expect(first.body).toEqual({ status: 'answered' });
       const mail = await lastNotification(t.dataSource, 'support-request-reply', 'reply-me@example.test');
       expect(mail.data).toMatchObject({ name: 'Robin Roe', message, closed: false });
-      const rendered = renderNotification(mail);
-      expect(rendered.text).toContain(message);
-      expect(rendered.html).toContain('&lt;b&gt;&amp;&lt;/b&gt;');
+      const delivered = await t.smtp.waitForTo('reply-me@example.test', 'Reply from the MyPatients team');
+      expect(delivered.text).toContain(message);
+      expect(delivered.html).toContain('&lt;b&gt;&amp;&lt;/b&gt;');
 
       const second = await as(staff.token).post(`/staff/support-requests/${anon.body.id}/replies`, { message: 'Closing this.', close: true });
       expect(second.body).toEqual({ status: 'closed' });
@@ -161,9 +164,11 @@ describe('help desk', () => {
       expect((await as(staff.token).post('/staff/support-requests/6f1f4d52-3f0e-4a55-9d39-0d7a3a8e6c11/close')).status).toBe(404);
       // A closed request is not overdue, however late.
       t.clock.set('2026-12-30T15:00:00Z');
+      staff.token = await tokenFor(t.app, { id: staff.id, kind: 'staff' });
       const item = (await as(staff.token).get(`/staff/support-requests/${anon.body.id}`)).body;
       expect(item.overdue).toBe(false);
       t.clock.set('2026-11-16T15:00:00Z');
+      staff.token = await tokenFor(t.app, { id: staff.id, kind: 'staff' });
     });
 
     it('non-staff get 403 forbidden', async () => {

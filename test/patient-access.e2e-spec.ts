@@ -361,7 +361,8 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
     it('records every search in the audit trail, with the outcome per match', async () => {
       // Every search the doctor made above, in order: one row per match (or one without patient when
       // none matched), with how it searched and how many matched — never the names or MRN searched.
-      const rows: Array<{ patient_id: string | null; details: { by: string } }> = await t.dataSource.query(
+      type Row = { patient_id: string | null; basis: string | null; outcome: string; details: { by: string; results: number } };
+      const rows: Row[] = await t.dataSource.query(
         `SELECT patient_id, basis, outcome, details FROM audit_events WHERE action = 'patient.search' AND actor_id = $1 ORDER BY id`,
         [doctor.id],
       );
@@ -371,7 +372,7 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
         byName([
           { patient_id: mine, basis: 'pcp_practice', outcome: 'success', details: { by: 'name', results: 2 } },
           { patient_id: other, basis: null, outcome: 'denied', details: { by: 'name', results: 2 } },
-        ] as typeof rows),
+        ] as Row[]),
       );
       expect(rows.slice(3)).toEqual([
         { patient_id: null, basis: null, outcome: 'success', details: { by: 'name', results: 0 } },

@@ -32,6 +32,8 @@ export interface AppConfig {
   bootstrapStaffPassword?: string;
   oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; hospitalIdClaim?: string };
   cronEnabled: boolean;
+  /** Rows per committed batch of the set-based scheduled jobs (JOB_BATCH_SIZE, default 5000): a killed run keeps its committed batches. */
+  jobBatchSize: number;
   /** How long a personal grant (approved request, token) lasts, in calendar months (ACCESS_GRANT_MONTHS, default 12). */
   accessGrantMonths: number;
   /** Migrations run with this URL when set (MIGRATION_DATABASE_URL: the schema owner); the service with databaseUrl. */
@@ -232,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapStaffPassword,
     oidc,
     cronEnabled: cronRaw === 'true' || cronRaw === '1',
+    jobBatchSize: Math.max(1, intFrom(env, 'JOB_BATCH_SIZE', 5000, problems)),
     accessGrantMonths: Math.max(1, intFrom(env, 'ACCESS_GRANT_MONTHS', 12, problems)),
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL ? urlFrom(env, 'MIGRATION_DATABASE_URL', '', problems) : undefined,
     audit: auditConfig(env, production, problems),

@@ -16,14 +16,39 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 /** A lone UTF-16 surrogate: text no client can mean, and which some validators throw on (URIError). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The path of the first string (value or key) in `value` that is not well-formed Unicode. */
-export function illFormedText(value: unknown, path: string, depth = 0): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
+/** The path of the first string (value or key) in `value` that matches `bad`. */
+function findText(value: unknown, path: string, bad: (text: string) => boolean, depth = 0): string | undefined {
+  if (typeof value === 'string') return bad(value) ? path : undefined;
   if (!value || typeof value !== 'object' || depth > 32) return undefined;
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
-    if (LONE_SURROGATE.test(key)) return childPath;
-    const found = illFormedText(child, childPath, depth + 1);
+    if (bad(key)) return childPath;
+    const found = findText(child, childPath, bad, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The path of the first string (value or key) in `value` that is not well-formed Unicode. */
+export function illFormedText(value: unknown, path: string): string | undefined {
+  return findText(value, path, (text) => LONE_SURROGATE.test(text));
+}
+
+/** The path of the first string (value or key) holding a NUL: PostgreSQL text cannot store it (the value would fail in SQL). */
+export function nulText(value: unknown, path: string): string | undefined {
+  return findText(value, path, (text) => text.includes('\u0000'));
+}
+
+/** Keys that lead to an object's prototype chain; class-transformer drops them unseen instead of refusing them. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first own key `__proto__`, `constructor` or `prototype` at any depth of `value`. */
+export function prototypeKey(value: unknown, path: string, depth = 0): string | undefined {
+  if (!value || typeof value !== 'object' || depth > 32) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (PROTOTYPE_KEYS.has(key)) return childPath;
+    const found = prototypeKey(child, childPath, depth + 1);
     if (found) return found;
   }
   return undefined;
@@ -31,14 +56,21 @@ export function illFormedText(value: unknown, path: string, depth = 0): string |
 
 /**
  * The global pipe. Before class-validator sees a value, text that is not well-formed Unicode is
- * refused (validator.js's isEmail and friends throw on it); anything a validator still throws is
+ * refused (validator.js's isEmail and friends throw on it), so is text with a NUL (PostgreSQL cannot
+ * store it) and a prototype key (`__proto__`, `constructor`, `prototype`); anything a validator still throws is
  * the client's bad input, answered as `validation_failed`, never as a 500.
  */
 class ProblemValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'custom') return value;
-    const field = illFormedText(value, metadata.type === 'body' ? '' : (metadata.data ?? metadata.type));
+    const root = metadata.type === 'body' ? '' : (metadata.data ?? metadata.type);
+    const field = illFormedText(value, root);
     if (field !== undefined) throw new ValidationProblem([{ field: field || metadata.type, message: 'must be well-formed Unicode text' }]);
+    const nul = nulText(value, root);
+    if (nul !== undefined) throw new ValidationProblem([{ field: nul || metadata.type, message: 'must not contain NUL characters' }]);
+    // Unknown fields are refused (forbidNonWhitelisted); these too, which class-transformer would drop unseen.
+    const protoKey = prototypeKey(value, root);
+    if (protoKey !== undefined) throw new ValidationProblem([{ field: protoKey, message: 'is not allowed' }]);
     try {
       return await super.transform(value, metadata);
     } catch (error) {

@@ -12,6 +12,8 @@ export const ACTION_TOKEN_TTL_MS: Record<ActionTokenPurpose, number> = {
   activate: 14 * 24 * 60 * 60 * 1000,
   reset_password: 60 * 60 * 1000,
   confirm_email: 24 * 60 * 60 * 1000,
+  /** The owner's link in the lock email: lifts a sign-in lock (issue 18 item 5). */
+  unlock: 24 * 60 * 60 * 1000,
 };
 
 /** Single-use emailed links: the raw token goes in the email, only its hash is kept. */

@@ -14,6 +14,7 @@ import { AuthThrottle } from './auth-throttle.service.js';
 import { AcceptedDto, ActivatedDto, LoginResponseDto, SignedInDto, TokensDto } from './dto/auth-responses.dto.js';
 import { ForgotDto, LoginDto, MfaDto, RefreshDto, RegisterDto, TokenDto, TokenPasswordDto } from './dto/auth.dto.js';
 import { EmailVerifiedDto, RegisteredDto } from './dto/registrations.dto.js';
+import { LockoutService } from './lockout.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { RegistrationService } from './registration.service.js';
 import { SessionRefreshService } from './session-refresh.service.js';
@@ -31,6 +32,7 @@ export class AuthController {
     private readonly passwords: PasswordResetService,
     private readonly registration: RegistrationService,
     private readonly sso: SsoService,
+    private readonly lockout: LockoutService,
     private readonly throttle: AuthThrottle,
   ) {}
 
@@ -113,6 +115,16 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'The password is changed and every session ended' })
   reset(@Body() dto: TokenPasswordDto, @ClientIp() ip: string): Promise<void> {
     return this.passwords.resetPassword(dto.token, dto.password, ip);
+  }
+
+  /** The owner's link from the lock email (`${PORTAL_URL}/unlock?token=`): lifts a sign-in lock at once. */
+  @Public()
+  @Post('unlock')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The sign-in lock is lifted; the failure count starts again' })
+  async unlock(@Body() dto: TokenDto, @ClientIp() ip: string): Promise<void> {
+    await this.throttle.ip(ip);
+    return this.lockout.unlockWithToken(dto.token, ip);
   }
 
   @Public()

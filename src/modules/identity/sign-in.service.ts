@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { forbidden, unauthenticated, type ProblemException } from '../../common/errors/problem.js';
+import { forbidden, unauthenticated } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { AuditService } from '../audit/index.js';
 import { assertMaySignIn, isExpiredLock } from './account-status.policy.js';
@@ -12,7 +12,7 @@ import { MfaTokenService } from './mfa-token.service.js';
 import { PasswordService } from './password.service.js';
 import { TotpService } from './totp.service.js';
 import { UserViewService, type UserView } from './user-view.js';
-import { UsersRepository, type AuthAccount } from './users.repository.js';
+import { UsersRepository } from './users.repository.js';
 
 export type LoginResult =
   | { status: 'mfa_enrollment_required'; mfaToken: string; secret: string; otpauthUri: string }
@@ -23,6 +23,10 @@ export interface SignedIn extends IssuedTokens {
 }
 
 const invalidCredentials = () => unauthenticated('The email or password is not correct.', 'invalid_credentials');
+const signInLocked = () =>
+  forbidden('account_locked', 'This account is locked after too many failed sign-ins. Use the link we emailed you, or try again later.', {
+    lockReason: 'failed_logins',
+  });
 const invalidCode = () => unauthenticated('The code is not correct or has expired. Sign in again if this keeps happening.', 'invalid_code');
 
 /** Sign-in with password, then TOTP (enrolling at the first sign-in). */
@@ -68,25 +72,28 @@ export class SignInService {
       throw invalidCredentials();
     }
 
-    // A failed-sign-in lock answers the same whatever the password, so guessing stops during it.
-    if (user.status === 'locked' && user.lockReason === 'failed_logins') {
-      if (isExpiredLock(user, now)) {
-        await this.lockout.clearExpiredLock(user.id);
-        user = { ...user, status: 'active', lockReason: null, lockedUntil: null, failedLoginCount: 0 };
-      } else {
-        throw await this.lockedOut(user, ip);
-      }
+    // A sign-in lock (any state) whose time is up ends here.
+    if (user.lockedUntil && user.lockedUntil.getTime() <= now.getTime()) {
+      await this.lockout.clearExpiredLock(user.id);
+      const wasFailedLogins = isExpiredLock(user, now);
+      user = { ...user, status: wasFailedLogins ? 'active' : user.status, lockReason: wasFailedLogins ? null : user.lockReason, lockedUntil: null, failedLoginCount: 0 };
     }
 
-    // The attempt is counted before the slow hash check, so racing guesses cannot all be checked.
+    // The attempt is counted before the slow hash check, so racing guesses cannot all be checked; in
+    // every state. Refused (locked, or five failed or in flight): no check at all, so guessing stops,
+    // and the answer is a wrong password's, so the lock tells nobody anything (issue 18 item 5).
     const attempt = await this.lockout.reserveAttempt(user.id);
-    if (attempt === null) throw await this.lockedOut(user, ip);
+    if (attempt === null) {
+      await Promise.all([this.passwords.verify(await this.dummyHash, password), this.lockout.refuseLocked(user.id, ip)]);
+      throw invalidCredentials();
+    }
     if (!(await this.passwords.verify(user.passwordHash, password))) {
       await this.lockout.recordFailure(user.id, 'wrong_password', ip, attempt);
       throw invalidCredentials();
     }
     await this.lockout.releaseAttempt(user.id);
 
+    // Only the right password learns the account's state (pending, deactivated, locked by the team…).
     assertMaySignIn(user, now);
 
     let enrollment: { secret: string; otpauthUri: string } | null = null;
@@ -107,14 +114,6 @@ export class SignInService {
     return enrollment ? { status: 'mfa_enrollment_required', mfaToken, ...enrollment } : { status: 'mfa_required', mfaToken };
   }
 
-  /** Refuses a sign-in during a failed-sign-in lock (or with five attempts failed or in flight), unchecked. */
-  private async lockedOut(user: AuthAccount, ip: string): Promise<ProblemException> {
-    await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.login', outcome: 'denied', details: { reason: 'locked', ip } });
-    return forbidden('account_locked', 'This account is locked after too many failed sign-ins. Try again later or contact the MyPatients team.', {
-      lockReason: 'failed_logins',
-    });
-  }
-
   async verifyMfa(mfaToken: string, code: string, ip: string): Promise<SignedIn> {
     await this.throttle.ip(ip);
     const claims = await this.mfaTokens.read(mfaToken);
@@ -123,6 +122,8 @@ export class SignInService {
     if (!user || !user.passwordHash || this.mfaTokens.fingerprint(user.passwordHash) !== claims.pwf) throw invalidCode();
     const now = this.clock.now();
     assertMaySignIn(user, now);
+    // The password was right (the token says so): a sign-in lock of an account in any state may be told.
+    if (user.lockedUntil && user.lockedUntil.getTime() > now.getTime()) throw signInLocked();
     if (!user.totpSecret) throw invalidCode();
 
     const step = await this.totp.verify(this.totp.decrypt(user.totpSecret), code, now, user.totpLastStep === null ? null : Number(user.totpLastStep));

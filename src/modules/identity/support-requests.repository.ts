@@ -165,8 +165,8 @@ export class SupportRequestsRepository {
     await returning(
       on(this.dataSource, manager),
       `UPDATE support_requests
-          SET replies = replies || jsonb_build_array($2::jsonb), status = $3,
-              answered_at = COALESCE(answered_at, $4), closed_at = CASE WHEN $3 = 'closed' THEN $4 ELSE closed_at END
+          SET replies = replies || jsonb_build_array($2::jsonb), status = $3::varchar,
+              answered_at = COALESCE(answered_at, $4::timestamptz), closed_at = CASE WHEN $3::varchar = 'closed' THEN $4::timestamptz ELSE closed_at END
         WHERE id = $1 RETURNING id`,
       [id, JSON.stringify(reply), status, now],
     );

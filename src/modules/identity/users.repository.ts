@@ -168,8 +168,8 @@ export class UsersRepository {
   /**
    * Reserves one password check before the (slow) hash verification, so concurrent guesses cannot
    * all be checked against the password: the attempt is counted first, and refused (undefined) while
-   * the account is under a failed-sign-in lock or an active account already has `max` attempts failed
-   * or in flight. Gives the attempt's number (the count including it).
+   * the account, in any state, is under a sign-in lock (`locked_until` ahead) or already has `max`
+   * attempts failed or in flight. Gives the attempt's number (the count including it).
    */
   async reserveSignInAttempt(id: string, max: number, now: Date, manager?: EntityManager): Promise<number | undefined> {
     const [row] = await returning<{ failed_login_count: number }>(
@@ -177,7 +177,8 @@ export class UsersRepository {
       `UPDATE users SET failed_login_count = failed_login_count + 1
         WHERE id = $1
           AND NOT (status = 'locked' AND lock_reason = 'failed_logins' AND (locked_until IS NULL OR locked_until > $3))
-          AND (status <> 'active' OR failed_login_count < $2)
+          AND (locked_until IS NULL OR locked_until <= $3)
+          AND failed_login_count < $2
         RETURNING failed_login_count`,
       [id, max, now],
     );
@@ -193,24 +194,37 @@ export class UsersRepository {
     await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = $2 WHERE id = $1', [id, count]);
   }
 
-  async lockForFailedLogins(id: string, count: number, lockedUntil: Date, now: Date, manager?: EntityManager): Promise<void> {
-    await affected(
+  /**
+   * The sign-in lock after too many failures, in any state: `locked_until` (set by nothing else); an
+   * active account also becomes `locked`/`failed_logins` (what staff and the guard see), any other
+   * keeps its status. False when a lock is already running (only the first locker tells the owner).
+   */
+  async lockForFailedLogins(id: string, count: number, lockedUntil: Date, now: Date, manager?: EntityManager): Promise<boolean> {
+    const locked = await returning<{ id: string }>(
       on(this.dataSource, manager),
-      `UPDATE users SET failed_login_count = $2, status = 'locked', lock_reason = 'failed_logins', locked_until = $3, updated_at = $4 WHERE id = $1`,
+      `UPDATE users SET failed_login_count = GREATEST(failed_login_count, $2), locked_until = $3, updated_at = $4,
+              status = CASE WHEN status = 'active' THEN 'locked' ELSE status END,
+              lock_reason = CASE WHEN status = 'active' THEN 'failed_logins' ELSE lock_reason END
+        WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $4) RETURNING id`,
       [id, count, lockedUntil, now],
     );
+    return locked.length > 0;
   }
 
   /**
-   * Lifts an expired failed-sign-in lock; gives the account's kind when there was one to lift. Only an
-   * expired one: a request that saw the old lock expire must not lift the fresh lock a racing one set.
+   * Lifts a sign-in lock (any state; a `failed_logins` status goes back to active) and restarts the
+   * count; gives the account's kind when there was one to lift. `expiredBy`: only one expired by then
+   * (a request that saw the old lock expire must not lift the fresh lock a racing one set); without
+   * it, any (the owner's unlock link).
    */
-  async liftFailedLoginLock(id: string, now: Date, manager?: EntityManager): Promise<{ kind: UserKind } | undefined> {
+  async liftFailedLoginLock(id: string, now: Date, manager?: EntityManager, expiredBy: Date | null = now): Promise<{ kind: UserKind } | undefined> {
     const [row] = await returning<{ kind: UserKind }>(
       on(this.dataSource, manager),
-      `UPDATE users SET status = 'active', lock_reason = NULL, locked_until = NULL, failed_login_count = 0, updated_at = $2
-        WHERE id = $1 AND status = 'locked' AND lock_reason = 'failed_logins' AND locked_until <= $2 RETURNING kind`,
-      [id, now],
+      `UPDATE users SET status = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN 'active' ELSE status END,
+              lock_reason = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN NULL ELSE lock_reason END,
+              locked_until = NULL, failed_login_count = 0, updated_at = $2
+        WHERE id = $1 AND locked_until IS NOT NULL AND ($3::timestamptz IS NULL OR locked_until <= $3) RETURNING kind`,
+      [id, now, expiredBy],
     );
     return row;
   }
@@ -222,7 +236,7 @@ export class UsersRepository {
       `UPDATE users SET password_hash = $2, failed_login_count = 0, updated_at = $3,
               status = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN 'active' ELSE status END,
               lock_reason = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN NULL ELSE lock_reason END,
-              locked_until = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN NULL ELSE locked_until END
+              locked_until = NULL
         WHERE id = $1`,
       [id, passwordHash, now],
     );

@@ -51,7 +51,7 @@ export const TEMPLATES = {
   'access-request-approved': template<AccessRequestOutcome>(),
   'access-request-denied': template<AccessRequestOutcome>(),
   'access-request-expired': template<AccessRequestOutcome & { ttlDays: number }>(),
-  'account-locked-failed-logins': template<Named & { lockMinutes: number }>(),
+  'account-locked-failed-logins': template<Named & { lockMinutes: number; /** The owner's unlock link (`${portalUrl}/unlock?token=`). */ token: string }>(),
   'account-deactivated': template<Named>(),
   'account-locked-by-staff': template<Named>(),
   'account-reactivated': template<Named>(),

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { badRequest } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { isIsoDate } from '../../common/time/hospital-time.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AccountLifecycleService } from '../identity/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { SponsorValidationsRepository } from './sponsor-validations.repository.js';
@@ -27,8 +28,8 @@ const FIRST_UUID = '00000000-0000-0000-0000-000000000000';
 @Injectable()
 export class ValidationJobsService {
   private readonly logger = new Logger('SponsorValidationJobs');
-  /** Sponsors (open) or validations (enforce) per committed batch. Tests lower it. */
-  batchSize = 5000;
+  /** Sponsors (open) or validations (enforce) per committed batch (JOB_BATCH_SIZE). Tests lower it. */
+  batchSize: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -36,7 +37,10 @@ export class ValidationJobsService {
     private readonly validations: SponsorValidationsRepository,
     private readonly lifecycle: AccountLifecycleService,
     private readonly notifications: NotificationsService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.batchSize = config.jobBatchSize;
+  }
 
   /**
    * Opens the validation of the period containing `asOf` for every sponsor who has current
