@@ -84,9 +84,11 @@ const MATRIX: Record<string, Rule> = {
   'POST /auth/logout':                                         { allow: ACTIVE_OR_LOCKED_SPONSOR },
   'POST /auth/password/forgot':                                { allow: PUBLIC },
   'POST /auth/password/reset':                                 { allow: PUBLIC },
+  'POST /auth/unlock':                                         { allow: PUBLIC },
   // (no identity provider is configured in the test app: both answer 404 sso_not_configured)
   'GET /auth/sso/login':                                       { allow: PUBLIC, notFoundIsAnswer: true },
   'GET /auth/sso/callback':                                    { allow: PUBLIC, notFoundIsAnswer: true },
+  'POST /auth/sso/exchange':                                   { allow: PUBLIC, notFoundIsAnswer: true },
   'GET /me':                                                   { allow: ACTIVE_OR_LOCKED_SPONSOR },
   'POST /me/email':                                            { allow: SPONSORS, expect: { hospital: { status: 403, code: 'email_change_not_allowed' } } },
   'POST /me/email/confirm':                                    { allow: ACTIVE_USERS },

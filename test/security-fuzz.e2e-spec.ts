@@ -106,10 +106,27 @@ describe('OpenAPI-driven input fuzzing', () => {
 
   it('never answers 5xx, never hangs, and errors are clean problem+json', async () => {
     const failures: string[] = [];
+    // Every route is fuzzed against the same world: what fuzzing one route did to the callers'
+    // accounts (a wrong current password counts towards a lock, a logout, an email change) is undone.
+    const accounts = await t.dataSource.query(
+      `SELECT id, status, lock_reason, locked_until, failed_login_count, email, password_hash FROM users WHERE id = ANY($1::uuid[])`,
+      [Object.values(w.users).map((u) => u.id)],
+    );
+    const restoreAccounts = async () => {
+      await t.dataSource.query(
+        `UPDATE users u SET status = a.status, lock_reason = a.lock_reason, locked_until = a.locked_until,
+                failed_login_count = a.failed_login_count, email = a.email, password_hash = a.password_hash
+           FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, status text, lock_reason text, locked_until timestamptz, failed_login_count int, email text, password_hash text)
+          WHERE u.id = a.id`,
+        [JSON.stringify(accounts)],
+      );
+      for (const caller of Object.keys(w.users) as Caller[]) w.forget(caller);
+    };
     const timings: string[] = [];
     const runs = RUNS_PER_ROUTE ?? Math.max(40, Math.ceil(TOTAL_RUNS / routes.length));
     for (const [index, route] of routes.entries()) {
       const started = Date.now();
+      await restoreAccounts();
       const found = await credentialFor(route);
       if (!found && !isPublic(route)) {
         failures.push(`${route.key}: no fuzz caller passes its authorization, so its input would go unchecked`);

@@ -30,7 +30,17 @@ export interface AppConfig {
   portalApiKey: string;
   bootstrapStaffEmail?: string;
   bootstrapStaffPassword?: string;
-  oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; hospitalIdClaim?: string };
+  oidc?: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    hospitalIdClaim?: string;
+    /** `OIDC_REQUIRED_ACR`: the ID token's `acr` must be one of these (none: not checked). */
+    requiredAcr: string[];
+    /** `OIDC_REQUIRED_AMR`: the ID token's `amr` must hold every one of these (e.g. `mfa`). */
+    requiredAmr: string[];
+  };
   cronEnabled: boolean;
   /** Rows per committed batch of the set-based scheduled jobs (JOB_BATCH_SIZE, default 5000): a killed run keeps its committed batches. */
   jobBatchSize: number;
@@ -196,6 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       redirectUri: env.OIDC_REDIRECT_URI || `${env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`}/api/v1/auth/sso/callback`,
       /** ID-token claim that carries the CH ID (hospital_id); `sub` by default. */
       hospitalIdClaim: env.OIDC_HOSPITAL_ID_CLAIM || 'sub',
+      requiredAcr: (env.OIDC_REQUIRED_ACR ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+      requiredAmr: (env.OIDC_REQUIRED_AMR ?? '').split(',').map((v) => v.trim()).filter(Boolean),
     };
   }
 

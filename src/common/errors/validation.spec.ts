@@ -35,7 +35,7 @@ describe('global validation pipe', () => {
   });
 
   it('refuses prototype keys at any depth, which class-transformer would otherwise drop unseen', async () => {
-    for (const key of ['__proto__', 'constructor', 'prototype']) {
+    for (const key of ['__proto__', 'constructor', 'prototype', 'valueOf', 'toString', 'hasOwnProperty']) {
       const value = JSON.parse(`{"email":"a@b.example","name":"x","nested":{${JSON.stringify(key)}:{"isAdmin":true}}}`);
       await expect(pipe.transform(value, body)).rejects.toMatchObject({ errors: [{ field: `nested.${key}`, message: 'is not allowed' }] });
       const top = JSON.parse(`{${JSON.stringify(key)}:"", "email":"a@b.example","name":"x"}`);

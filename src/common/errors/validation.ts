@@ -39,15 +39,19 @@ export function nulText(value: unknown, path: string): string | undefined {
   return findText(value, path, (text) => text.includes('\u0000'));
 }
 
-/** Keys that lead to an object's prototype chain; class-transformer drops them unseen instead of refusing them. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that name a member of every object (`__proto__`, `constructor`, `valueOf`, `toString`…) or
+ * `prototype`: class-transformer drops some unseen and the whitelist takes the others for known
+ * properties, so neither refuses them as the unknown fields they are.
+ */
+const isPrototypeKey = (key: string) => key === 'prototype' || key in Object.prototype;
 
-/** The path of the first own key `__proto__`, `constructor` or `prototype` at any depth of `value`. */
+/** The path of the first own key at any depth of `value` that is a prototype key (see `isPrototypeKey`). */
 export function prototypeKey(value: unknown, path: string, depth = 0): string | undefined {
   if (!value || typeof value !== 'object' || depth > 32) return undefined;
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
-    if (PROTOTYPE_KEYS.has(key)) return childPath;
+    if (isPrototypeKey(key)) return childPath;
     const found = prototypeKey(child, childPath, depth + 1);
     if (found) return found;
   }
@@ -57,7 +61,7 @@ export function prototypeKey(value: unknown, path: string, depth = 0): string | 
 /**
  * The global pipe. Before class-validator sees a value, text that is not well-formed Unicode is
  * refused (validator.js's isEmail and friends throw on it), so is text with a NUL (PostgreSQL cannot
- * store it) and a prototype key (`__proto__`, `constructor`, `prototype`); anything a validator still throws is
+ * store it) and a prototype key (`__proto__`, `constructor`, `valueOf`…); anything a validator still throws is
  * the client's bad input, answered as `validation_failed`, never as a 500.
  */
 class ProblemValidationPipe extends ValidationPipe {

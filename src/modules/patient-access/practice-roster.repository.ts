@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { on, rows } from '../../database/sql.js';
+import { on, returning, rows } from '../../database/sql.js';
 
 /** PostgreSQL's foreign-key violation. */
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -44,7 +44,7 @@ export class PracticeRosterRepository {
 
   /** Takes the NPI off the practice's roster; false when it was not on it. */
   async remove(practiceId: string, npi: string, manager?: EntityManager): Promise<boolean> {
-    const removed = await rows<{ npi: string }>(
+    const removed = await returning<{ npi: string }>(
       on(this.dataSource, manager),
       `DELETE FROM practice_roster WHERE practice_id = $1 AND npi = $2 RETURNING npi`,
       [practiceId, npi],
