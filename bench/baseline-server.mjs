@@ -1,21 +1,25 @@
 // The bare baseline: plain node:http + pg, no framework, doing the same database work per request
-// as the app's routes (JWT check with node:crypto HMAC, session+user query, access decision, read,
-// audit insert), with the SQL from bench/hot-path-sql.mjs. Only what the benchmark measures.
+// as the app's routes (JWT check with node:crypto HMAC, the guard's prepared principal query, the
+// access decision and reads, audit inserts, the rate-limiter reads/writes in Redis), with the app's
+// own SQL (bench/hot-path-sql.mjs: captured from dist/, passed in BENCH_SQL_FILE). Only what the
+// benchmark measures.
 //
-// env: PORT, DATABASE_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE
+// env: PORT, DATABASE_URL, JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, REDIS_URL, REDIS_PREFIX, BENCH_SQL_FILE
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { loadHotPathSql } from './hot-path-sql.mjs';
 
 // What-if (BENCH_PREPARED=1, `npm run bench -- --what-if=prepared`): every statement but
-// BEGIN/COMMIT/ROLLBACK as a named prepared statement, planned once per connection.
+// transaction control as a named prepared statement, planned once per connection.
 if (process.env.BENCH_PREPARED === '1') {
   const original = pg.Client.prototype.query;
   const names = new Map();
   pg.Client.prototype.query = function (config, values, callback) {
-    if (typeof config === 'string' && !/^(BEGIN|COMMIT|ROLLBACK)/.test(config)) {
+    if (typeof config === 'string' && !/^(BEGIN|START|COMMIT|ROLLBACK)/.test(config)) {
       let name = names.get(config);
       if (!name) names.set(config, (name = `q${names.size}`));
       const cb = typeof values === 'function' ? values : callback;
@@ -26,20 +30,43 @@ if (process.env.BENCH_PREPARED === '1') {
   };
 }
 
-const SQL = await loadHotPathSql();
+const SQL = await loadHotPathSql(process.env.BENCH_SQL_FILE ? JSON.parse(readFileSync(process.env.BENCH_SQL_FILE, 'utf8')) : undefined);
 const secret = process.env.JWT_SECRET;
 const issuer = process.env.JWT_ISSUER ?? 'mypatients';
 const audience = process.env.JWT_AUDIENCE ?? 'mypatients-api';
 // Same pool size as the app (src/database/database-options.ts: extra.max 20).
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20, application_name: 'mypatients-bench-baseline' });
 
-// Same limiter keys and commands as RateLimiterService.check (rate-limiter-flexible's get: GET + PTTL in a MULTI).
+// The same limiter library, rules and commands as RateLimiterService (consume / get), under the
+// baseline's own key prefix so the two servers do not share counters.
 const redisClient = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 1 });
-const redisPrefix = process.env.REDIS_PREFIX ?? 'mypatients';
-const redis = {
-  async checkLimit(name, key) {
-    const [[, consumed]] = await redisClient.multi().get(`${redisPrefix}:rl:${name}:${key}`).pttl(`${redisPrefix}:rl:${name}:${key}`).exec();
-    if (consumed !== null && Number(consumed) >= 5) throw new HttpError(429, 'rate_limited');
+const redisPrefix = `${process.env.REDIS_PREFIX ?? 'mypatients'}-baseline`;
+const limiters = new Map();
+const limiter = (name, points, duration) => {
+  let l = limiters.get(name);
+  if (!l) {
+    l = new RateLimiterRedis({ storeClient: redisClient, keyPrefix: `${redisPrefix}:rl:${name}`, points, duration, useRedisPackage: false });
+    limiters.set(name, l);
+  }
+  return l;
+};
+const limits = {
+  async consume(name, points, duration, key) {
+    try {
+      await limiter(name, points, duration).consume(key);
+    } catch (e) {
+      if (e instanceof Error) return; // Redis unavailable: fail open, as the app does.
+      throw new HttpError(429, 'rate_limited');
+    }
+  },
+  async check(name, points, duration, key) {
+    let res;
+    try {
+      res = await limiter(name, points, duration).get(key);
+    } catch {
+      return;
+    }
+    if (res && res.consumedPoints >= points) throw new HttpError(429, 'rate_limited');
   },
 };
 
@@ -87,9 +114,13 @@ async function authenticate(req) {
   const m = /^Bearer (.+)$/i.exec(auth);
   const claims = m ? verifyJwt(m[1]) : null;
   if (!claims || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new HttpError(401, 'unauthenticated');
-  const { rows } = await pool.query(SQL.sessionUser, [claims.sid, claims.sub, new Date()]);
+  const now = new Date();
+  // SessionsRepository.findPrincipal: one prepared statement (name and text from dist/).
+  const { rows } = await pool
+    .query({ name: SQL.principal.name, text: SQL.principal.text, values: [claims.sid, claims.sub, now] })
+    .catch(() => ({ rows: [] }));
   const row = rows[0];
-  if (!row || row.revoked_at || row.expires_at <= new Date()) throw new HttpError(401, 'unauthenticated');
+  if (!row || row.revoked_at || row.expires_at <= now) throw new HttpError(401, 'unauthenticated');
   if (row.status !== 'active') throw new HttpError(403, 'account_locked');
   return row;
 }
@@ -114,9 +145,6 @@ function readBody(req) {
   });
 }
 
-const audit = (user, action, patientId, basis, outcome, details = {}) =>
-  pool.query(SQL.audit, [new Date(), user.id, user.kind, action, patientId, basis, outcome, JSON.stringify(details)]);
-
 const routes = SQL.routes;
 
 const server = http.createServer(async (req, res) => {
@@ -129,18 +157,18 @@ const server = http.createServer(async (req, res) => {
     const user = await authenticate(req);
     let out;
     if (req.method === 'GET' && path === 'patients') {
-      out = await routes.search({ pool, user, query: url.searchParams, audit, HttpError });
+      out = await routes.search({ pool, user, query: url.searchParams, HttpError, limits });
     } else if (req.method === 'GET' && /^patients\/[^/]+$/.test(path)) {
       const id = path.split('/')[1];
       if (!UUID_RE.test(id)) throw new HttpError(404, 'not_found');
-      out = await routes.summary({ pool, user, patientId: id, query: url.searchParams, audit, HttpError });
+      out = await routes.summary({ pool, user, patientId: id, query: url.searchParams, HttpError });
     } else if (req.method === 'GET' && /^patients\/[^/]+\/documents$/.test(path)) {
       const id = path.split('/')[1];
       if (!UUID_RE.test(id)) throw new HttpError(404, 'not_found');
-      out = await routes.documents({ pool, user, patientId: id, query: url.searchParams, audit, HttpError });
+      out = await routes.documents({ pool, user, patientId: id, query: url.searchParams, HttpError });
     } else if (req.method === 'POST' && path === 'tokens/validate') {
       const body = await readBody(req);
-      out = await routes.validateToken({ pool, user, body, audit, HttpError, redis, ip: req.socket.remoteAddress });
+      out = await routes.validateToken({ pool, user, body, HttpError, limits });
     } else {
       throw new HttpError(404, 'not_found');
     }

@@ -30,7 +30,7 @@ export const QUICK_PARAMS = Object.fromEntries(
 );
 
 /** Version of the generator: bump it when the SQL below changes so old datasets are rebuilt. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 
 const LOADED_TABLES = ['practices', 'users', 'practice_roster', 'patients', 'care_team_members', 'access_grants', 'clinical_documents'];
 
@@ -288,12 +288,14 @@ async function load(url, p, timings) {
 
     await timed('access_grants', timings, () =>
       c.query(
-        `INSERT INTO access_grants (id, user_id, patient_id, basis, created_at, revoked_at, revoked_by)
+        `INSERT INTO access_grants (id, user_id, patient_id, basis, created_at, expires_at, revoked_at, revoked_by)
          SELECT md5('grant:' || g)::uuid,
                 CASE WHEN g % $1 < $2 THEN md5('user:p:' || (g % $1))::uuid ELSE md5('user:s:' || (g % $1 - $2))::uuid END,
                 md5('patient:' || ((g::bigint * 104729) % $3::int))::uuid,
                 CASE WHEN g % 10 < 7 THEN 'approved_request' ELSE 'token' END,
                 now() - (g % 700) * interval '1 day',
+                -- 12 months' validity (ACCESS_GRANT_MONTHS); 1 in 25 lapsed a day ago (expired, not revoked).
+                CASE WHEN g % 25 = 3 THEN now() - interval '1 day' ELSE now() + (365 - g % 300) * interval '1 day' END,
                 CASE WHEN g % 20 = 0 THEN now() - (g % 30) * interval '1 day' END,
                 CASE WHEN g % 20 = 0 THEN md5('user:staff:0')::uuid END
            FROM generate_series(0, $4 - 1) g`,
@@ -304,10 +306,17 @@ async function load(url, p, timings) {
     await timed('clinical_documents', timings, () =>
       both(
         (from, to) => `
-        INSERT INTO clinical_documents (id, patient_id, external_id, category, occurred_at, title, body, created_at, updated_at)
+        INSERT INTO clinical_documents (id, patient_id, external_id, category, occurred_at, title, body, confidentiality, created_at, updated_at)
         SELECT md5('doc:' || d)::uuid, md5('patient:' || s.pi)::uuid, 'ehr-doc-' || d, s.cat, s.at,
                initcap(s.cat) || ' — ' || (ARRAY['Well-child visit','Follow-up','Lab panel','Imaging report','Discharge summary','Consult note','Prescription'])[1 + d % 7],
-               'Summary ' || md5(d::text) || E'.\\n' || repeat('Patient seen for follow-up; vitals within normal limits; plan discussed with guardian. ', 1 + (d % 8)),
+               -- jsonb bodies: 1 in 4 structured, the rest a text note (to_jsonb of a string).
+               CASE WHEN d % 4 = 0
+                    THEN jsonb_build_object('kind', 'structured', 'summary', 'Summary ' || md5(d::text), 'values',
+                           jsonb_build_array(jsonb_build_object('code', 'hr', 'value', 60 + d % 60), jsonb_build_object('code', 'temp', 'value', 36.5)))
+                    ELSE to_jsonb('Summary ' || md5(d::text) || E'.\\n' || repeat('Patient seen for follow-up; vitals within normal limits; plan discussed with guardian. ', 1 + (d % 8)))
+               END,
+               -- 3% withheld: 2% R, 1% V (HL7 confidentiality; only N is shown).
+               CASE WHEN d % 100 < 2 THEN 'R' WHEN d % 100 = 2 THEN 'V' ELSE 'N' END,
                s.at, s.at
           FROM (SELECT d,
                        CASE WHEN random() < 0.2 THEN floor(random() * ($1::int / 50))::int * 50 ELSE floor(random() * $1::int)::int END AS pi,

@@ -7,10 +7,10 @@ import { signJwt } from './lib.mjs';
 /** Samples active viewers: providers and sponsored users (whose sponsor is an active provider). */
 export async function createViewers(db, { providers, sponsored, jwt }) {
   const { rows } = await db.query(
-    `(SELECT u.id, u.kind FROM users u
+    `(SELECT u.id, u.kind, u.email FROM users u
        WHERE u.kind = 'provider' AND u.status = 'active' ORDER BY md5(u.id::text || 'bench') LIMIT $1)
      UNION ALL
-     (SELECT u.id, u.kind FROM users u JOIN users s ON s.id = u.sponsor_id AND s.status = 'active'
+     (SELECT u.id, u.kind, u.email FROM users u JOIN users s ON s.id = u.sponsor_id AND s.status = 'active'
        WHERE u.kind = 'sponsored' AND u.status = 'active' ORDER BY md5(u.id::text || 'bench') LIMIT $2)`,
     [providers, sponsored],
   );
@@ -24,6 +24,7 @@ export async function createViewers(db, { providers, sponsored, jwt }) {
   return sessions.map((s) => ({
     id: s.id,
     kind: s.kind,
+    email: s.email,
     sid: s.sid,
     token: signJwt({ sub: s.id, sid: s.sid, kind: s.kind }, jwt),
   }));
@@ -51,7 +52,7 @@ export async function classifyPatients(db, viewers, decideManySql, { perViewer =
          UNION ALL
          (SELECT c.patient_id FROM care_team_members c WHERE v.kind = 'provider' AND c.npi = v.npi LIMIT 2)
          UNION ALL
-         (SELECT g.patient_id FROM access_grants g WHERE g.user_id = v.id AND g.revoked_at IS NULL LIMIT 2)
+         (SELECT g.patient_id FROM access_grants g WHERE g.user_id = v.id AND g.revoked_at IS NULL AND g.expires_at > now() LIMIT 2)
        ) c(id)`,
     [ids, perViewer],
   );
@@ -64,8 +65,8 @@ export async function classifyPatients(db, viewers, decideManySql, { perViewer =
   }
   for (const v of viewers) {
     const { rows } = await db.query(
-      `SELECT d.id, d.basis, p.mrn, p.has_portal_account FROM (${decideManySql}) d JOIN patients p ON p.id = d.id`,
-      [v.id, [...byViewer.get(v.id)]],
+      `SELECT d."patientId" AS id, d.basis, p.mrn, p.has_portal_account FROM (${decideManySql}) d JOIN patients p ON p.id = d."patientId"`,
+      [v.id, [...byViewer.get(v.id)], new Date()],
     );
     out.set(v.id, {
       allowed: rows.filter((r) => r.basis).map((r) => ({ id: r.id, mrn: r.mrn, basis: r.basis })),

@@ -9,8 +9,10 @@ import { percentile } from './lib.mjs';
  * @param {() => {method:string,path:string,headers?:object,body?:string,check?:(status:number, body:string)=>string|null}} o.next
  * @param {number} o.connections
  * @param {number} o.duration      seconds
+ * @param {number} [o.overallRate] open loop: requests per second offered across all connections
+ *                                 (autocannon's overallRate); closed loop when absent
  */
-export async function runLoad({ url, next, connections, duration, title }) {
+export async function runLoad({ url, next, connections, duration, title, overallRate }) {
   const latencies = [];
   const failures = new Map(); // check message -> count
   let checked = 0;
@@ -22,6 +24,7 @@ export async function runLoad({ url, next, connections, duration, title }) {
     connections,
     pipelining: 1,
     duration,
+    ...(overallRate ? { overallRate } : {}),
     timeout: 10,
     requests: [
       {

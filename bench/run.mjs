@@ -6,17 +6,18 @@
 // (bench-results.local.json for --quick) with the figures, ratios and targets.
 //
 // Options: --quick, --only=search,summary,... , --skip-jobs, --profile (CPU profiles of both servers
-// into bench/profiles/), --duration=SECONDS, --keep-db.
+// into bench/profiles/), --duration=SECONDS, --keep-db, --no-open-loop, --no-ceiling.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDataset } from './dataset.mjs';
 import { createViewers } from './fixtures.mjs';
-import { loadHotPathSql } from './hot-path-sql.mjs';
+import { captureAppSql, loadHotPathSql } from './hot-path-sql.mjs';
+import { measureCeiling } from './ceiling.mjs';
 import { runLoad } from './load.mjs';
-import { BENCH_DIR, dbUrl, log, PG_HOST_URL, QUICK, randomToken, requireBuild, ROOT } from './lib.mjs';
+import { BENCH_DIR, dbUrl, log, PG_HOST_URL, QUICK, randomToken, requireBuild, ROOT, sleep } from './lib.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 import { cpuSeconds, sampleRss, startApp, startBaseline } from './servers.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
@@ -45,7 +46,17 @@ export const TARGETS = {
   validationEnforceSeconds: 30,
   emailsPerSecond: 300,
   serverRssMb: 300,
+  /** Issue 15 goal 2: app p99 at the open-loop rate. */
+  openLoopP99Ms: 25,
+  /** Issue 15 goal 3: app req/s ÷ pgbench tps of the same statements. */
+  ceilingFraction: 0.5,
 };
+
+/** Open-loop offered rate as a share of the baseline's closed-loop maximum (issue 15 goal 2). */
+const OPEN_LOOP_SHARE = 0.5;
+/** Both servers' pool size (src/database/database-options.ts), also pgbench's client count. */
+const POOL_SIZE = 20;
+const CEILING_SECONDS = QUICK ? 5 : 20;
 
 /** application_name of each server's database connections. */
 const APP_NAMES = { app: 'mypatients', baseline: 'mypatients-bench-baseline' };
@@ -118,12 +129,15 @@ async function main() {
   } else if (WHAT_IF) {
     throw new Error(`unknown --what-if=${WHAT_IF}`);
   }
-  const sql = await loadHotPathSql();
+  // The app's own statements, captured from dist/ once and handed to the baseline in a file.
+  const captured = await captureAppSql();
+  const sql = await loadHotPathSql(captured);
+  const tmp = mkdtempSync(join(tmpdir(), 'mypatients-bench-'));
+  const sqlFile = join(tmp, 'hot-path-sql.json');
+  writeFileSync(sqlFile, JSON.stringify(captured));
 
   const secrets = {
     JWT_SECRET: randomToken(48),
-    EHR_API_KEY: randomToken(24),
-    PORTAL_API_KEY: randomToken(24),
     TOTP_ENCRYPTION_KEY: randomToken(32),
     AUDIT_HMAC_KEY: randomToken(32),
     NOTIFICATIONS_ENCRYPTION_KEY: randomToken(32),
@@ -139,13 +153,14 @@ async function main() {
     LOG_LEVEL: 'warn',
     CRON_ENABLED: 'false',
     PORTAL_URL: 'http://localhost:8080',
-    // Production refuses these conveniences unless allowed: the bench runs on loopback with env keys.
+    // Production refuses these conveniences unless allowed: the bench runs on loopback (no EHR or
+    // portal API keys in the environment: the measured routes are the clinical viewers').
     ALLOW_HTTP_PORTAL_URL: 'true',
     ALLOW_INSECURE_SMTP: 'true',
-    ALLOW_ENV_API_KEYS: 'true',
     JWT_ISSUER: jwt.issuer,
     JWT_AUDIENCE: jwt.audience,
-    AUDIT_CHECKPOINT_DIR: join(BENCH_DIR, 'out', `audit-checkpoints-${process.pid}`),
+    // The sealer's signed checkpoints (issue 14): a temporary directory of this run.
+    AUDIT_CHECKPOINT_DIR: join(tmp, 'audit-checkpoints'),
     ...(WHAT_IF === 'no-audit-integrity' ? { AUDIT_SEAL_INTERVAL_MS: '0' } : {}),
     ...secrets,
   };
@@ -155,9 +170,11 @@ async function main() {
   const appPort = Number(process.env.BENCH_APP_PORT ?? 3910);
   const basePort = Number(process.env.BENCH_BASELINE_PORT ?? 3911);
   log('starting baseline and app');
-  const baseline = await startBaseline({ port: basePort, env: { ...env, BENCH_PREPARED: WHAT_IF === 'prepared' ? '1' : '' }, cpuProfDir: profDir });
+  const baseline = await startBaseline({ port: basePort, env: { ...env, BENCH_PREPARED: WHAT_IF === 'prepared' ? '1' : '', BENCH_SQL_FILE: sqlFile }, cpuProfDir: profDir });
   const app = await startApp({ port: appPort, env, cpuProfDir: profDir });
   const servers = { baseline: { server: baseline, url: `http://127.0.0.1:${basePort}` }, app: { server: app, url: `http://127.0.0.1:${appPort}` } };
+  // Idle RSS (issue 15 goal 4): both servers started, connected, no request served yet, after 3 s of rest.
+  await sleep(3000);
   const idleRss = { app: sampleRss(app.pid)(), baseline: sampleRss(baseline.pid)() };
 
   const results = { scenarios: {}, memory: {}, jobs: null, notifications: null };
@@ -173,9 +190,11 @@ async function main() {
       log(`scenario ${scenario.name}: preparing`);
       const prepared = await scenario.prepare(ctx);
       const entry = { description: scenario.description };
+      // One request stream per server for the whole scenario (closed loop, then open loop): single-use tokens stay unspent.
+      const feeds = { baseline: prepared.feed('baseline'), app: prepared.feed('app') };
       for (const target of ['baseline', 'app']) {
         const { server, url } = servers[target];
-        const feed = prepared.feed(target);
+        const feed = feeds[target];
         await runLoad({ url, next: feed, connections: CONNECTIONS, duration: WARMUP, title: `${scenario.name} warmup` });
         const stopRss = sampleRss(server.pid);
         const loadBefore = loadavg()[0];
@@ -212,6 +231,27 @@ async function main() {
           pass: entry.app.errors + entry.app.mismatches + entry.app.timeouts === 0,
         },
       };
+      if (!flag('no-open-loop')) {
+        // Issue 15 goal 2: latency as users feel it, at a fixed offered rate (50% of the baseline's
+        // closed-loop maximum just measured), same connections, same duration; servers already warm.
+        const rate = Math.max(1, Math.round(entry.baseline.rps * OPEN_LOOP_SHARE));
+        entry.openLoop = { rate, share: OPEN_LOOP_SHARE };
+        for (const target of ['baseline', 'app']) {
+          const f = await runLoad({ url: servers[target].url, next: feeds[target], connections: CONNECTIONS, duration: DURATION, overallRate: rate, title: `${scenario.name} open loop` });
+          entry.openLoop[target] = { rps: f.rps, latencyMs: f.latencyMs, non2xx: f.non2xx, errors: f.errors, timeouts: f.timeouts, mismatches: f.mismatches, mismatchSamples: f.mismatches ? f.mismatchSamples : undefined };
+          log(`  open loop ${target.padEnd(8)} at ${rate} req/s offered: ${f.rps} req/s  p50 ${f.latencyMs.p50} p99 ${f.latencyMs.p99} ms  non2xx ${f.non2xx} errors ${f.errors} mismatches ${f.mismatches}`);
+        }
+        entry.targets.openLoopP99 = { target: `<= ${TARGETS.openLoopP99Ms} ms`, measured: entry.openLoop.app.latencyMs.p99, pass: entry.openLoop.app.latencyMs.p99 <= TARGETS.openLoopP99Ms };
+      }
+      if (!flag('no-ceiling') && prepared.ceilingItems) {
+        // Issue 15 goal 3: the same statements with pgbench -M prepared at the pool's concurrency.
+        const items = await prepared.ceilingItems();
+        const c = await measureCeiling({ db, url: scratch.url, name: scenario.name, statements: sql.statements, items, clients: POOL_SIZE, seconds: CEILING_SECONDS });
+        entry.ceiling = c.error ? c : { ...c, fraction: Math.round((entry.app.rps / c.tps) * 1000) / 1000 };
+        if (c.error) log(`  pgbench ceiling failed: ${c.error}`);
+        else log(`  pgbench ceiling ${c.tps} tps (${c.clients} clients, ${c.seconds} s, failed ${c.failed}): app at ${entry.ceiling.fraction} of it`);
+        if (!c.error) entry.targets.ceilingFraction = { target: `>= ${TARGETS.ceilingFraction}`, measured: entry.ceiling.fraction, pass: entry.ceiling.fraction >= TARGETS.ceilingFraction };
+      }
       if (prepared.after) entry.after = await prepared.after();
       results.scenarios[scenario.name] = entry;
       log(`  ratio app/baseline ${entry.ratio} (throughput), ${entry.cpuRatio} (CPU per request)`);
@@ -248,6 +288,7 @@ async function main() {
   await smtp.close();
 
   if (!flag('keep-db')) await withClient(PG_HOST_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${scratch.name}" WITH (FORCE)`));
+  rmSync(tmp, { recursive: true, force: true });
 
   const output = {
     meta: {

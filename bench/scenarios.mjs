@@ -55,11 +55,16 @@ export const SCENARIOS = [
           } else {
             if (item.access !== 'not_authorized' || 'mrn' in item || 'lastName' in item) return `expected not_authorized without demographics`;
             if (!Array.isArray(item.actions) || !item.actions.includes('request_pcp_access')) return 'missing actions';
+            if (!Array.isArray(item.pendingRequests)) return 'missing pendingRequests';
           }
           return null;
         },
       });
-      return { feed: () => cycle(items, build), pairs: items.length };
+      return {
+        feed: () => cycle(items, build),
+        pairs: items.length,
+        ceilingItems: async () => items.map(({ v, p, granted }) => ({ viewer: v, patientId: p.id, mrn: p.mrn, denied: !granted })),
+      };
     },
   },
   {
@@ -82,7 +87,7 @@ export const SCENARIOS = [
           return null;
         },
       });
-      return { feed: () => cycle(items, build), pairs: items.length };
+      return { feed: () => cycle(items, build), pairs: items.length, ceilingItems: async () => items.map(({ v, p }) => ({ viewer: v, patientId: p.id, mrn: p.mrn })) };
     },
   },
   {
@@ -94,10 +99,13 @@ export const SCENARIOS = [
       for (const v of ctx.viewers) for (const p of c.get(v.id).allowed) items.push({ v, p });
       // Expected document counts (first page is min(count, 50)).
       const { rows } = await ctx.db.query(
-        `SELECT patient_id AS id, count(*)::int AS n FROM clinical_documents WHERE patient_id = ANY($1::uuid[]) GROUP BY patient_id`,
+        `SELECT patient_id AS id, count(*) FILTER (WHERE confidentiality = 'N')::int AS n, count(*) FILTER (WHERE confidentiality <> 'N')::int AS withheld
+           FROM clinical_documents WHERE patient_id = ANY($1::uuid[]) GROUP BY patient_id`,
         [[...new Set(items.map((i) => i.p.id))]],
       );
+      // Only confidentiality N is shown; R/V are counted in `withheld`.
       const counts = new Map(rows.map((r) => [r.id, r.n]));
+      const withheld = new Map(rows.map((r) => [r.id, r.withheld]));
       shuffle(items);
       const build = ({ v, p }) => ({
         method: 'GET',
@@ -110,11 +118,19 @@ export const SCENARIOS = [
           if (!Array.isArray(list)) return 'no list';
           const expected = Math.min(counts.get(p.id) ?? 0, 50);
           if (list.length !== expected) return `expected ${expected} documents, got ${list.length}`;
+          if (b.withheld !== (withheld.get(p.id) ?? 0)) return `expected withheld ${withheld.get(p.id) ?? 0}, got ${b.withheld}`;
+          if (list.some((d) => d.confidentiality !== 'N')) return 'a withheld document was listed';
+          if ((counts.get(p.id) ?? 0) > 50 ? !b.nextCursor : b.nextCursor !== null) return `nextCursor ${b.nextCursor}`;
           return null;
         },
       });
       const docs = [...counts.values()];
-      return { feed: () => cycle(items, build), pairs: items.length, meanDocuments: docs.reduce((a, b) => a + b, 0) / Math.max(1, items.length) };
+      return {
+        feed: () => cycle(items, build),
+        pairs: items.length,
+        ceilingItems: async () => items.map(({ v, p }) => ({ viewer: v, patientId: p.id, mrn: p.mrn })),
+        meanDocuments: docs.reduce((a, b) => a + b, 0) / Math.max(1, items.length),
+      };
     },
   },
   {
@@ -125,7 +141,7 @@ export const SCENARIOS = [
       const perServer = Math.ceil(4000 * (ctx.warmup + ctx.duration));
       const providers = ctx.viewers.filter((v) => v.kind === 'provider');
       const pools = {};
-      for (const target of ['baseline', 'app']) pools[target] = await issueInvitationTokens(ctx, providers, perServer, target);
+      for (const target of ['baseline', 'app']) pools[target] = await issueInvitationTokens(ctx, providers, perServer);
       return {
         feed: (target) => {
           const list = pools[target];
@@ -147,6 +163,11 @@ export const SCENARIOS = [
           };
         },
         tokensPerServer: perServer,
+        // pgbench: fresh invitations (issued by ceiling.mjs) for random patients, each addressed to its viewer.
+        async ceilingItems() {
+          const { rows } = await ctx.db.query(`SELECT id, mrn FROM patients ORDER BY random() LIMIT $1`, [ctx.quick ? 20000 : 60000]);
+          return rows.map((r, k) => ({ viewer: providers[k % providers.length], patientId: r.id, mrn: r.mrn }));
+        },
       };
     },
   },

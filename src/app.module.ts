@@ -22,6 +22,7 @@ import { TokensModule } from './modules/tokens/tokens.module.js';
 import { AccessRequestsModule } from './modules/access-requests/access-requests.module.js';
 import { WebAppModule } from './modules/web-app/web-app.module.js';
 import { IntegrationClientsModule } from './modules/integration-clients/index.js';
+import { PrivacyModule } from './modules/privacy/index.js';
 
 @Module({
   imports: [
@@ -51,6 +52,7 @@ import { IntegrationClientsModule } from './modules/integration-clients/index.js
     SponsorshipModule,
     WebAppModule,
     IntegrationClientsModule,
+    PrivacyModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
 })

@@ -143,10 +143,10 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     expect(new Date(row.locked_until).getTime()).toBe(t.clock.now().getTime() + 15 * 60_000);
     expect(await lastNotification(t.dataSource, 'account-locked-failed-logins', user.email)).toBeTruthy();
 
-    // Even the right password is refused while locked.
+    // Even the right password is refused while locked, unchecked, with the wrong-password answer (issue 18 item 5).
     const locked = await post('/auth/login', { email: user.email, password: TEST_PASSWORD });
-    expect(locked.status).toBe(403);
-    expect(locked.body.code).toBe('account_locked');
+    expect(locked.status).toBe(401);
+    expect(locked.body.code).toBe('invalid_credentials');
 
     t.clock.advance(15 * 60_000);
     const after = await post('/auth/login', { email: user.email, password: TEST_PASSWORD });

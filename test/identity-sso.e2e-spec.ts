@@ -6,10 +6,14 @@ import { createPractice, makeNpi, createUser, TEST_PASSWORD, tokenFor } from './
 import { ActionTokensService } from '../src/modules/identity/action-tokens.service.js';
 import { PasswordService } from '../src/modules/identity/password.service.js';
 import { auditActions } from './factories/identity.js';
+import { REDIS } from '../src/common/redis/redis.module.js';
 
 const CLIENT_ID = 'mypatients-test';
 const CLIENT_SECRET = 'a-long-client-secret-for-the-test-idp-0123456789';
 const REDIRECT_URI = 'http://portal.example.test/api/v1/auth/sso/callback';
+/** What the app is configured to require of the hospital's sign-in (OIDC_REQUIRED_ACR / OIDC_REQUIRED_AMR). */
+const REQUIRED_ACR = 'urn:mychildrens:loa:2';
+const REQUIRED_AMR = 'mfa';
 
 /**
  * A real OpenID Connect provider (oidc-provider) on a free port. Its login interaction signs in
@@ -17,7 +21,8 @@ const REDIRECT_URI = 'http://portal.example.test/api/v1/auth/sso/callback';
  * login page and Duo.
  */
 async function startIdp() {
-  const state = { nextAccount: 'CH000001' };
+  // What the next login reports: the second factor done (amr mfa) at the required level, unless a test says otherwise.
+  const state = { nextAccount: 'CH000001', acr: REQUIRED_ACR, amr: ['pwd', 'mfa'] };
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -37,6 +42,9 @@ async function startIdp() {
       },
     ],
     pkce: { required: () => true },
+    acrValues: [REQUIRED_ACR, 'urn:mychildrens:loa:1'],
+    // The default claims plus amr, which a hospital IdP puts in its ID tokens (RFC 8176).
+    claims: { acr: null, auth_time: null, sid: null, iss: null, openid: ['sub', 'amr'] },
     features: { devInteractions: { enabled: false } },
     cookies: { keys: ['test-cookie-key-0123456789'] },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
@@ -57,7 +65,7 @@ async function startIdp() {
     if (req.url?.startsWith('/interaction/')) {
       try {
         await provider.interactionDetails(req, res);
-        await provider.interactionFinished(req, res, { login: { accountId: state.nextAccount } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(req, res, { login: { accountId: state.nextAccount, acr: state.acr, amr: state.amr } }, { mergeWithLastSubmission: false });
       } catch (error) {
         res.statusCode = 500;
         res.end(String(error));
@@ -94,13 +102,23 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
   beforeAll(async () => {
     idp = await startIdp();
     t = await createTestApp({
-      env: { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, OIDC_REDIRECT_URI: REDIRECT_URI },
+      env: {
+        OIDC_ISSUER: idp.issuer,
+        OIDC_CLIENT_ID: CLIENT_ID,
+        OIDC_CLIENT_SECRET: CLIENT_SECRET,
+        OIDC_REDIRECT_URI: REDIRECT_URI,
+        OIDC_REQUIRED_ACR: REQUIRED_ACR,
+        OIDC_REQUIRED_AMR: REQUIRED_AMR,
+      },
     });
   });
   afterAll(async () => {
     await t.close();
     await idp.close();
   });
+
+  /** The binding cookie the last start set (the browser's jar, for our origin). */
+  let lastCookie = '';
 
   async function startLogin(): Promise<URL> {
     const res = await t.http().get('/api/v1/auth/sso/login');
@@ -112,10 +130,24 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     expect(location.searchParams.get('state')).toBeTruthy();
     expect(location.searchParams.get('nonce')).toBeTruthy();
     expect(location.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('mp_sso='));
+    lastCookie = setCookie ? setCookie.split(';')[0] : '';
     return location;
   }
 
-  const callback = (url: URL) => t.http().get(`/api/v1/auth/sso/callback${url.search}`);
+  const callback = (url: URL, cookie?: string) => {
+    const req = t.http().get(`/api/v1/auth/sso/callback${url.search}`);
+    return cookie ? req.set('cookie', cookie) : req;
+  };
+
+  /** The browser's way back: the callback (with its cookie) redirects to the portal, whose page exchanges the code. */
+  async function signInThrough(back: URL) {
+    const res = await callback(back, lastCookie);
+    expect(res.status).toBe(302);
+    const portal = new URL(res.headers.location);
+    expect(`${portal.origin}${portal.pathname}`).toBe('https://portal.test/sso');
+    return t.http().post('/api/v1/auth/sso/exchange').send({ code: portal.searchParams.get('code') });
+  }
 
   it('signs a hospital-credentialed provider in and returns tokens for that account', async () => {
     const staffToken = await tokenFor(t.app, await createUser(t.app, 'staff'));
@@ -130,7 +162,7 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     idp.state.nextAccount = 'CH777001';
     const back = await browseToCallback((await startLogin()).toString());
     expect(back.searchParams.get('code')).toBeTruthy();
-    const res = await callback(back);
+    const res = await signInThrough(back);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
     expect(res.body.user).toMatchObject({ id: created.body.userId, kind: 'provider', email: 'sso.doc@childrens.example', practice: { id: practice.id } });
@@ -140,15 +172,15 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     expect(session.method).toBe('sso');
     expect((await auditActions(t.dataSource, created.body.userId)).map((a) => `${a.action}:${a.outcome}`)).toContain('auth.sso:success');
 
-    // The state is spent: the same callback cannot be replayed.
-    const replay = await callback(back);
+    // The state is spent: the same callback cannot be replayed, not even by the same browser.
+    const replay = await callback(back, lastCookie);
     expect(replay.status).toBe(400);
     expect(replay.body.code).toBe('sso_state_invalid');
   });
 
   it('answers 403 account_not_found for a hospital identity without an account', async () => {
     idp.state.nextAccount = 'CH-UNKNOWN-9';
-    const res = await callback(await browseToCallback((await startLogin()).toString()));
+    const res = await callback(await browseToCallback((await startLogin()).toString()), lastCookie);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('account_not_found');
   });
@@ -156,7 +188,7 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
   it('refuses a deactivated hospital account and callbacks with a forged or missing state', async () => {
     await createUser(t.app, 'provider', { hospitalId: 'CH777002', password: null, status: 'deactivated' });
     idp.state.nextAccount = 'CH777002';
-    const res = await callback(await browseToCallback((await startLogin()).toString()));
+    const res = await callback(await browseToCallback((await startLogin()).toString()), lastCookie);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('account_deactivated');
 
@@ -169,9 +201,108 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     forged.searchParams.set('code', 'not-a-real-code');
     forged.searchParams.set('state', login.searchParams.get('state')!);
     forged.searchParams.set('iss', idp.issuer);
-    const bad = await callback(forged);
+    const bad = await callback(forged, lastCookie);
     expect(bad.status).toBe(401);
     expect(bad.body.code).toBe('sso_failed');
+  });
+
+  describe('issue 18 item 6: bound to the browser, second factor required, no tokens in a GET', () => {
+    let hospitalId = 0;
+    async function hospitalAccount() {
+      const id = `CH8800${String(++hospitalId).padStart(2, '0')}`;
+      const user = await createUser(t.app, 'provider', { hospitalId: id, password: null });
+      idp.state.nextAccount = id;
+      return user;
+    }
+    afterEach(() => {
+      idp.state.acr = REQUIRED_ACR;
+      idp.state.amr = ['pwd', 'mfa'];
+    });
+
+    it('sets an HttpOnly, SameSite=Lax binding cookie at the start, scoped to the SSO routes, and asks the IdP for the required acr', async () => {
+      const res = await t.http().get('/api/v1/auth/sso/login');
+      expect(res.status).toBe(302);
+      expect(res.headers['cache-control']).toBe('no-store');
+      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('mp_sso='));
+      expect(cookie).toBeDefined();
+      expect(cookie).toMatch(/; HttpOnly/i);
+      expect(cookie).toMatch(/; SameSite=Lax/i);
+      expect(cookie).toMatch(/; Path=\/api\/v1\/auth\/sso/i);
+      expect(cookie).toMatch(/; Max-Age=600/i);
+      expect(new URL(res.headers.location).searchParams.get('acr_values')).toBe(REQUIRED_ACR);
+    });
+
+    it('refuses a leaked callback URL in another browser (no or another cookie) with sso_state_invalid, and the right browser still completes it', async () => {
+      const user = await hospitalAccount();
+      const back = await browseToCallback((await startLogin()).toString());
+      const mine = lastCookie;
+      await startLogin(); // another browser's own login: its cookie does not fit this state
+      const other = lastCookie;
+      for (const cookie of [undefined, other, 'mp_sso=forged-value']) {
+        const stolen = await callback(back, cookie);
+        expect(stolen.status).toBe(400);
+        expect(stolen.body.code).toBe('sso_state_invalid');
+        expect(stolen.headers.location).toBeUndefined();
+        expect(JSON.stringify(stolen.body)).not.toMatch(/accessToken|refreshToken/);
+      }
+      lastCookie = mine;
+      const res = await signInThrough(back);
+      expect(res.status).toBe(200);
+      expect(res.body.user.id).toBe(user.id);
+      const reasons = (await t.dataSource.query(`SELECT details->>'reason' AS reason FROM audit_events WHERE action = 'auth.sso' AND outcome = 'failure'`)).map(
+        (r: { reason: string }) => r.reason,
+      );
+      expect(reasons.filter((r: string) => r === 'other_browser').length).toBeGreaterThanOrEqual(3);
+    });
+
+    it.each([
+      ['an amr without the second factor', { amr: ['pwd'] }, 'amr_not_met'],
+      ['no amr at all', { amr: undefined }, 'amr_not_met'],
+      ['a lower acr', { acr: 'urn:mychildrens:loa:1' }, 'acr_not_met'],
+    ])('refuses a hospital sign-in with %s (OIDC_REQUIRED_AMR / OIDC_REQUIRED_ACR): 401 sso_failed, no session', async (_label, login, reason) => {
+      const user = await hospitalAccount();
+      Object.assign(idp.state, login);
+      const res = await callback(await browseToCallback((await startLogin()).toString()), lastCookie);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('sso_failed');
+      const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [user.id]);
+      expect(n).toBe(0);
+      const [{ m }] = await t.dataSource.query(
+        `SELECT count(*)::int AS m FROM audit_events WHERE action = 'auth.sso' AND outcome = 'failure' AND details->>'reason' = $1`,
+        [reason],
+      );
+      expect(m).toBeGreaterThan(0);
+    });
+
+    it('answers the callback with a 302 to the portal carrying a one-time code (no tokens), exchanged once with no-store, then invalid_token', async () => {
+      const user = await hospitalAccount();
+      const res = await callback(await browseToCallback((await startLogin()).toString()), lastCookie);
+      expect(res.status).toBe(302);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(JSON.stringify(res.body ?? {})).not.toMatch(/accessToken|refreshToken/);
+      // The binding cookie is spent with the state.
+      expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => /^mp_sso=;/.test(c))).toBe(true);
+      const location = new URL(res.headers.location);
+      expect(`${location.origin}${location.pathname}`).toBe('https://portal.test/sso');
+      const code = location.searchParams.get('code')!;
+      expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // Redis holds the code only hashed, for at most 60 s.
+      const redis = t.app.get<import('ioredis').Redis>(REDIS);
+      const keys = await redis.keys('*sso:code:*');
+      expect(keys.some((k) => k.includes(code))).toBe(false);
+      const ttl = Math.max(...(await Promise.all(keys.map((k) => redis.ttl(k)))));
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60);
+
+      const exchanged = await t.http().post('/api/v1/auth/sso/exchange').send({ code });
+      expect(exchanged.status).toBe(200);
+      expect(exchanged.headers['cache-control']).toBe('no-store');
+      expect(exchanged.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, user: { id: user.id } });
+      const again = await t.http().post('/api/v1/auth/sso/exchange').send({ code });
+      expect(again.status).toBe(400);
+      expect(again.body.code).toBe('invalid_token');
+      expect((await t.http().post('/api/v1/auth/sso/exchange').send({ code: 'x'.repeat(43) })).body.code).toBe('invalid_token');
+    });
   });
 
   it('cannot sign in to a hospital account with a password, even one whose password hash is set and given right', async () => {

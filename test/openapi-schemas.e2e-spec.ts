@@ -44,7 +44,6 @@ const CONTRACT_GAPS = new Set([
   'GET /api/v1/staff/users/{userId}',
   'GET /api/v1/support-requests',
   'PATCH /api/v1/staff/practices/{practiceId}',
-  'POST /api/v1/auth/sso/exchange',
   'POST /api/v1/auth/verify-email/resend',
   'POST /api/v1/integration/portal/patients/{mrn}/access-requests/{id}/decision',
   'POST /api/v1/me/password',

@@ -70,9 +70,10 @@ describe('sponsor validation: the whole cycle', () => {
     const opened = await notifications(t.dataSource, 'sponsor-validation-opened');
     expect(opened.map((n) => n.recipient).sort()).toEqual([late.email, punctual.email].sort());
     const mine = opened.find((n) => n.recipient === late.email)!;
-    expect(mine.data).toMatchObject({ firstName: 'Alex', period: '2027-04', dueDate: '2027-05-01', userCount: 3 });
+    // v1.1: the invited (not yet activated) user is listed too, and the email names the last day.
+    expect(mine.data).toMatchObject({ firstName: 'Alex', period: '2027-04', dueDate: '2027-05-01', lastDay: '2027-04-30', userCount: 4 });
     const rendered = renderNotification(mine);
-    expect(rendered.subject).toContain('2027-05-01');
+    expect(rendered.subject).toContain('2027-04-30');
     expect(rendered.text).toContain('https://portal.test/sponsorship/validation');
   });
 
@@ -82,11 +83,11 @@ describe('sponsor validation: the whole cycle', () => {
       id: expect.any(String),
       period: '2027-04',
       dueAt: '2027-05-01T04:00:00.000Z',
+      lastDay: '2027-04-30',
       status: 'pending',
       users: expect.any(Array),
     });
-    expect(res.body.users.map((u: { id: string }) => u.id).sort()).toEqual(lateUsers.map((u) => u.id).sort());
-    expect(res.body.users.map((u: { id: string }) => u.id)).not.toContain(invitedId);
+    expect(res.body.users.map((u: { id: string }) => u.id).sort()).toEqual([...lateUsers.map((u) => u.id), invitedId].sort());
     expect(res.body.users[0]).toEqual({
       id: expect.any(String),
       firstName: expect.stringMatching(/^Person\d$/),
@@ -194,7 +195,7 @@ describe('sponsor validation: the whole cycle', () => {
     const reminders = await notifications(t.dataSource, 'sponsor-validation-reminder');
     expect(reminders.map((n) => n.recipient)).toEqual([late.email, late.email, late.email]);
     expect(reminders.map((n) => n.data.daysLeft)).toEqual([13, 7, 1]);
-    for (const r of reminders) expect(renderNotification(r).text).toContain('2027-05-01');
+    for (const r of reminders) expect(renderNotification(r).text).toContain('2027-04-30');
   });
 
   it('locks the sponsor and their sponsored users after the due date, once, and emails each', async () => {
@@ -206,7 +207,7 @@ describe('sponsor validation: the whole cycle', () => {
 
     expect(await userState(t.dataSource, late.id)).toEqual({ status: 'locked', lock_reason: 'validation_overdue' });
     for (const u of lateUsers) expect(await userState(t.dataSource, u.id)).toEqual({ status: 'locked', lock_reason: 'validation_overdue' });
-    expect((await userState(t.dataSource, invitedId)).status).toBe('invited');
+    expect(await userState(t.dataSource, invitedId)).toEqual({ status: 'locked', lock_reason: 'validation_overdue' });
     // The punctual sponsor and their kept user are untouched.
     expect((await userState(t.dataSource, punctual.id)).status).toBe('active');
     expect((await userState(t.dataSource, punctualUsers[0].id)).status).toBe('active');
@@ -215,7 +216,7 @@ describe('sponsor validation: the whole cycle', () => {
     expect(sponsorMail.map((n) => n.recipient)).toEqual([late.email]);
     expect(renderNotification(sponsorMail[0]).text).toMatch(/only to complete the review/);
     const userMail = await notifications(t.dataSource, 'sponsored-user-locked');
-    expect(userMail.map((n) => n.recipient).sort()).toEqual(lateUsers.map((u) => u.email).sort());
+    expect(userMail.map((n) => n.recipient).sort()).toEqual([...lateUsers.map((u) => u.email), 'late-3@practice.example'].sort());
     expect(userMail[0].data.sponsorName).toBe('Alex Rivera');
     renderNotification(userMail[0]);
 
@@ -252,19 +253,21 @@ describe('sponsor validation: the whole cycle', () => {
       .http()
       .post(`${api}/sponsorship/validation/${v.id}/complete`)
       .set('authorization', lateAuth)
-      .send({ decisions: [{ userId: k1.id, keep: true }, { userId: k2.id, keep: true }, { userId: gone.id, keep: false }] })
+      .send({ decisions: [{ userId: k1.id, keep: true }, { userId: k2.id, keep: true }, { userId: gone.id, keep: false }, { userId: invitedId, keep: true }] })
       .expect(200);
     expect(await userState(t.dataSource, late.id)).toEqual({ status: 'active', lock_reason: null });
     expect(await userState(t.dataSource, k1.id)).toEqual({ status: 'active', lock_reason: null });
     expect(await userState(t.dataSource, k2.id)).toEqual({ status: 'active', lock_reason: null });
     expect(await userState(t.dataSource, gone.id)).toEqual({ status: 'deactivated', lock_reason: null });
+    // Kept, the invitee who never activated goes back to invited.
+    expect(await userState(t.dataSource, invitedId)).toEqual({ status: 'invited', lock_reason: null });
 
     const unlockedSponsor = await notifications(t.dataSource, 'sponsor-unlocked');
     expect(unlockedSponsor.map((n) => n.recipient)).toEqual([late.email]);
-    expect(unlockedSponsor[0].data).toMatchObject({ keptCount: 2, removedCount: 1 });
+    expect(unlockedSponsor[0].data).toMatchObject({ keptCount: 3, removedCount: 1 });
     renderNotification(unlockedSponsor[0]);
     const unlockedUsers = await notifications(t.dataSource, 'sponsored-user-unlocked');
-    expect(unlockedUsers.map((n) => n.recipient).sort()).toEqual([k1.email, k2.email].sort());
+    expect(unlockedUsers.map((n) => n.recipient).sort()).toEqual([k1.email, k2.email, 'late-3@practice.example'].sort());
     renderNotification(unlockedUsers[0]);
     expect((await notifications(t.dataSource, 'sponsored-user-deactivated')).map((n) => n.recipient)).toContain(gone.email);
 
@@ -272,7 +275,7 @@ describe('sponsor validation: the whole cycle', () => {
     await t.http().get(`${api}/sponsorship/sponsored-users`).set('authorization', lateAuth).expect(200);
     await t.http().get(`${api}/sponsorship/validation`).set('authorization', lateAuth).expect(404);
     const audit = await t.dataSource.query(`SELECT details FROM audit_events WHERE action = 'sponsorship.validation_complete' AND actor_id = $1`, [late.id]);
-    expect(audit[0].details).toMatchObject({ kept: 2, removed: 1, unlocked: 2 });
+    expect(audit[0].details).toMatchObject({ kept: 3, removed: 1, unlocked: 3 });
   });
 
   it('opens the October period for sponsors who still have active sponsored users', async () => {
@@ -281,7 +284,7 @@ describe('sponsor validation: the whole cycle', () => {
     expect(res).toEqual({ job: 'sponsor-validation-open', asOf: '2027-10-01', affected: 2 });
     const { body } = await t.http().get(`${api}/sponsorship/validation`).set('authorization', await auth(late)).expect(200);
     expect(body).toMatchObject({ period: '2027-10', dueAt: '2027-10-31T04:00:00.000Z', status: 'pending' });
-    expect(body.users).toHaveLength(2);
+    expect(body.users).toHaveLength(3);
   });
 
   it('answers unknown jobs with 404 and impossible dates with 400', async () => {

@@ -165,18 +165,23 @@ describe('sponsor validation jobs: concurrency and crash recovery', () => {
     expect(row).toEqual({ period: '2027-10', due: '2027-11-11' });
   });
 
-  it('does not lock accounts a staff member locked or deactivated, and does not list invited users', async () => {
-    await t.dataSource.query(
-      `UPDATE users SET status = 'invited' WHERE id = (SELECT id FROM users WHERE sponsor_id = $1 ORDER BY id LIMIT 1)`,
-      [sponsorIds[0]],
-    );
+  it('does not lock accounts a staff member locked or deactivated; lists and locks invited users too (v1.1)', async () => {
+    const [invited, deactivated] = (
+      await t.dataSource.query(`SELECT id FROM users WHERE sponsor_id = $1 ORDER BY id LIMIT 2`, [sponsorIds[0]])
+    ).map((r: { id: string }) => r.id);
+    await t.dataSource.query(`UPDATE users SET status = 'invited' WHERE id = $1`, [invited]);
+    await t.dataSource.query(`UPDATE users SET status = 'deactivated' WHERE id = $1`, [deactivated]);
     await t.dataSource.query(`UPDATE users SET status = 'locked', lock_reason = 'staff' WHERE id = $1`, [sponsorIds[1]]);
     await runHttp(t.http, 'sponsor-validation-open', '2027-04-01');
     expect(await count(`SELECT count(*)::int AS n FROM sponsor_validation_users vu JOIN sponsor_validations v ON v.id = vu.validation_id WHERE v.sponsor_id = $1`, [sponsorIds[0]])).toBe(USERS_EACH - 1);
     await runHttp(t.http, 'sponsor-validation-enforce', '2027-05-01');
     const [staffLocked] = await t.dataSource.query(`SELECT status, lock_reason FROM users WHERE id = $1`, [sponsorIds[1]]);
     expect(staffLocked).toEqual({ status: 'locked', lock_reason: 'staff' });
-    expect(await count(`SELECT count(*)::int AS n FROM users WHERE sponsor_id = $1 AND status = 'invited'`, [sponsorIds[0]])).toBe(1);
+    const states = await t.dataSource.query(`SELECT id, status, lock_reason FROM users WHERE id = ANY($1::uuid[]) ORDER BY id`, [[invited, deactivated]]);
+    expect(states).toEqual([
+      { id: invited, status: 'locked', lock_reason: 'validation_overdue' },
+      { id: deactivated, status: 'deactivated', lock_reason: null },
+    ]);
   });
 });
 

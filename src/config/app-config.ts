@@ -18,6 +18,8 @@ export interface AppConfig {
   /** Prefix of every Redis key this instance writes (Bull queues, throttling); tests isolate with it. */
   redisPrefix: string;
   smtpUrl: string;
+  /** Development without SMTP_URL: mail is kept in process and listed at GET /api/v1/dev/mailbox (never in test or production). */
+  devMailbox: boolean;
   mailFrom: string;
   teamEmail: string;
   portalUrl: string;
@@ -232,9 +234,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: urlFrom(env, 'REDIS_URL', 'redis://127.0.0.1:6379', problems),
     redisPrefix: env.REDIS_PREFIX || 'mypatients',
     smtpUrl: urlFrom(env, 'SMTP_URL', 'smtp://127.0.0.1:1025', problems),
+    devMailbox: nodeEnv === 'development' && !env.SMTP_URL,
     mailFrom: env.MAIL_FROM || 'MyPatients <no-reply@mypatients.localhost>',
     teamEmail: env.TEAM_EMAIL || 'mypatients-team@mypatients.localhost',
-    portalUrl: urlFrom(env, 'PORTAL_URL', 'http://localhost:8080', problems).replace(/\/+$/, ''),
+    // The service serves the web portal itself, so emailed links default to its own base URL.
+    portalUrl: urlFrom(env, 'PORTAL_URL', env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`, problems).replace(/\/+$/, ''),
     jwtSecret,
     jwtIssuer: env.JWT_ISSUER || 'mypatients',
     jwtAudience: env.JWT_AUDIENCE || 'mypatients-api',

@@ -29,7 +29,7 @@ describe('NotificationsService.recordMany', () => {
 
   const opened = (key: string, to: string) => ({
     to,
-    data: { firstName: 'Alex', lastName: 'Rivera', period: '2027-04', dueDate: '2027-05-01', userCount: 3 },
+    data: { firstName: 'Alex', lastName: 'Rivera', period: '2027-04', dueDate: '2027-05-01', lastDay: '2027-04-30', userCount: 3 },
     idempotencyKey: `sponsor-validation-opened:${key}`,
   });
   const rowsOf = (prefix: string) =>

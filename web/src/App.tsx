@@ -56,27 +56,60 @@ function Loading() {
 }
 
 /** Signed-in pages: while the session is restored, a loader; signed out, the sign-in page. */
-function RequireAuth({ children, allowLocked = false }: { children: ReactNode; allowLocked?: boolean }) {
+type Audience = 'clinical' | 'staff' | 'any';
+
+/**
+ * Signed-in pages: while the session is restored, a loader; signed out, the sign-in page (which
+ * returns here afterwards, unless the person signed out themselves: the next one starts at home).
+ * Clinical pages send staff to their console and the reverse.
+ */
+function RequireAuth({
+  children,
+  allowLocked = false,
+  audience = 'clinical',
+}: {
+  children: ReactNode;
+  allowLocked?: boolean;
+  audience?: Audience;
+}) {
   const { state, me } = useSession();
   const location = useLocation();
   if (state.phase === 'loading') return <Loading />;
   if (state.phase === 'signed_out')
-    return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+    return state.reason === 'user' ? (
+      <Navigate to="/sign-in" replace />
+    ) : (
+      <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />
+    );
   if (!allowLocked && isValidationLocked(me)) return <Navigate to="/sponsor/validation" replace />;
+  if (audience === 'staff' && me?.kind !== 'staff') return <Navigate to="/" replace />;
+  if (audience === 'clinical' && me?.kind === 'staff') return <Navigate to="/staff/registrations" replace />;
   return <>{children}</>;
 }
 
-function page(element: ReactNode, options: { auth?: boolean; allowLocked?: boolean } = {}) {
+function page(
+  element: ReactNode,
+  options: { auth?: boolean; allowLocked?: boolean; audience?: Audience } = {},
+) {
   const inner = <Suspense fallback={<Loading />}>{element}</Suspense>;
-  return options.auth ? <RequireAuth allowLocked={options.allowLocked}>{inner}</RequireAuth> : inner;
+  return options.auth ? (
+    <RequireAuth allowLocked={options.allowLocked} audience={options.audience}>
+      {inner}
+    </RequireAuth>
+  ) : (
+    inner
+  );
 }
 
 export function App() {
   return (
     <Layout>
       <Routes>
-        <Route path="/" element={page(<Home />, { auth: true })} />
-        <Route path="/staff/registrations" element={page(<RegistrationsPage />, { auth: true })} />
+        <Route path="/" element={page(<Home />, { auth: true, audience: 'any' })} />
+        <Route
+          path="/staff/registrations"
+          element={page(<RegistrationsPage />, { auth: true, audience: 'staff' })}
+        />
         <Route path="/sign-in" element={page(<SignInPage />)} />
         <Route path="/sso" element={page(<SignInPage sso />)} />
         <Route path="/register" element={page(<RegisterPage />)} />
@@ -86,14 +119,17 @@ export function App() {
         <Route path="/activate" element={page(<LandingPages action="activate" />)} />
         <Route
           path="/confirm-email"
-          element={page(<LandingPages action="confirm-email" />, { auth: true })}
+          element={page(<LandingPages action="confirm-email" />, { auth: true, audience: 'any' })}
         />
         <Route path="/help" element={page(<HelpPage />)} />
         <Route path="/dev/mailbox" element={page(<MailboxPage />)} />
         <Route path="/patients/:patientId" element={page(<RecordPage />, { auth: true })} />
         <Route path="/my-patients" element={page(<MyPatientsPage />, { auth: true })} />
         <Route path="/requests" element={page(<MyRequestsPage />, { auth: true })} />
-        <Route path="/account" element={page(<AccountPage />, { auth: true, allowLocked: true })} />
+        <Route
+          path="/account"
+          element={page(<AccountPage />, { auth: true, allowLocked: true, audience: 'any' })}
+        />
         <Route path="/sponsor" element={page(<SponsorPage />, { auth: true })} />
         <Route
           path="/sponsor/validation"

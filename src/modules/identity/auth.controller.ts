@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Redirect } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Redirect, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -10,16 +11,19 @@ import {
 } from '@nestjs/swagger';
 import { AllowLockedSponsor, ClientIp, CurrentUser, Public } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuthThrottle } from './auth-throttle.service.js';
 import { AcceptedDto, ActivatedDto, LoginResponseDto, SignedInDto, TokensDto } from './dto/auth-responses.dto.js';
-import { ForgotDto, LoginDto, MfaDto, RefreshDto, RegisterDto, TokenDto, TokenPasswordDto } from './dto/auth.dto.js';
+import { ForgotDto, LoginDto, MfaDto, RefreshDto, RegisterDto, SsoExchangeDto, TokenDto, TokenPasswordDto } from './dto/auth.dto.js';
 import { EmailVerifiedDto, RegisteredDto } from './dto/registrations.dto.js';
 import { LockoutService } from './lockout.service.js';
 import { PasswordResetService } from './password-reset.service.js';
+import { clearRefreshCookie, REFRESH_COOKIE_HEADER, refreshTokenFrom, withRefreshCookie } from './refresh-cookie.js';
 import { RegistrationService } from './registration.service.js';
 import { SessionRefreshService } from './session-refresh.service.js';
 import { SignInService } from './sign-in.service.js';
-import { SsoService } from './sso/sso.service.js';
+import { SSO_COOKIE, SsoService } from './sso/sso.service.js';
+import { cookieValue } from './sso/sso-cookie.js';
 
 /** Sign-in, sessions and emailed links. Every route throttles per client address (in its service). */
 @ApiTags('auth')
@@ -34,6 +38,7 @@ export class AuthController {
     private readonly sso: SsoService,
     private readonly lockout: LockoutService,
     private readonly throttle: AuthThrottle,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
@@ -80,25 +85,31 @@ export class AuthController {
   @Public()
   @Post('mfa')
   @HttpCode(200)
-  @ApiOkResponse({ type: SignedInDto })
-  mfa(@Body() dto: MfaDto, @ClientIp() ip: string): Promise<SignedInDto> {
-    return this.signIn.verifyMfa(dto.mfaToken, dto.code, ip);
+  @ApiOkResponse({ type: SignedInDto, headers: REFRESH_COOKIE_HEADER })
+  async mfa(@Body() dto: MfaDto, @ClientIp() ip: string, @Res({ passthrough: true }) res: Response): Promise<SignedInDto> {
+    return withRefreshCookie(res, this.config, await this.signIn.verifyMfa(dto.mfaToken, dto.code, ip));
   }
 
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOkResponse({ type: TokensDto })
-  refresh(@Body() dto: RefreshDto, @ClientIp() ip: string): Promise<TokensDto> {
-    return this.sessions.refresh(dto.refreshToken, ip);
+  @ApiOkResponse({ type: TokensDto, headers: REFRESH_COOKIE_HEADER, description: 'The refresh token is taken from the body, else from the cookie' })
+  async refresh(
+    @Body() dto: RefreshDto,
+    @Headers('cookie') cookies: string | undefined,
+    @ClientIp() ip: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokensDto> {
+    return withRefreshCookie(res, this.config, await this.sessions.refresh(refreshTokenFrom(dto.refreshToken, cookies), ip));
   }
 
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'The session is ended' })
-  logout(@CurrentUser() user: AuthUser): Promise<void> {
-    return this.sessions.logout(user.id, user.kind, user.sessionId);
+  @ApiNoContentResponse({ description: 'The session is ended and the refresh-token cookie cleared' })
+  async logout(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.sessions.logout(user.id, user.kind, user.sessionId);
+    clearRefreshCookie(res, this.config);
   }
 
   @Public()
@@ -130,16 +141,33 @@ export class AuthController {
   @Public()
   @Get('sso/login')
   @Redirect()
-  @ApiFoundResponse({ description: "Redirect to the hospital identity provider's authorization endpoint" })
-  async ssoLogin(@ClientIp() ip: string): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.sso.start(ip), statusCode: 302 };
+  @ApiFoundResponse({ description: "Redirect to the hospital identity provider's authorization endpoint; sets the HttpOnly SameSite=Lax cookie binding the login to this browser" })
+  async ssoLogin(@ClientIp() ip: string, @Res({ passthrough: true }) res: Response): Promise<{ url: string; statusCode: number }> {
+    const { url, binding } = await this.sso.start(ip);
+    res.cookie(SSO_COOKIE, binding, this.sso.cookieOptions());
+    return { url, statusCode: 302 };
   }
 
-  /** The identity provider redirects the browser here; the answer is the session's tokens. */
+  /** The identity provider redirects the browser here; only the browser that started the login completes it. */
   @Public()
   @Get('sso/callback')
-  @ApiOkResponse({ type: SignedInDto })
-  ssoCallback(@Query() query: Record<string, unknown>, @ClientIp() ip: string): Promise<SignedInDto> {
-    return this.sso.finish(query, ip);
+  @Redirect()
+  @ApiFoundResponse({ description: 'Redirect to `${PORTAL_URL}/sso?code=<one-time, 60 s>` (exchanged with POST /auth/sso/exchange)' })
+  async ssoCallback(
+    @Query() query: Record<string, unknown>,
+    @Headers('cookie') cookies: string | undefined,
+    @ClientIp() ip: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ url: string; statusCode: number }> {
+    res.clearCookie(SSO_COOKIE, this.sso.clearCookieOptions());
+    return { url: await this.sso.finish(query, cookieValue(cookies, SSO_COOKIE), ip), statusCode: 302 };
+  }
+
+  @Public()
+  @Post('sso/exchange')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SignedInDto, headers: REFRESH_COOKIE_HEADER })
+  async ssoExchange(@Body() dto: SsoExchangeDto, @ClientIp() ip: string, @Res({ passthrough: true }) res: Response): Promise<SignedInDto> {
+    return withRefreshCookie(res, this.config, await this.sso.exchange(dto.code, ip));
   }
 }

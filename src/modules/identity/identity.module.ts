@@ -54,6 +54,7 @@ import { AccountAdministrationRepository } from './account-administration.reposi
 import { AccountRecoveryService } from './account-recovery.service.js';
 import { PracticeMoveService } from './practice-move.service.js';
 import { SponsorTransferHooks } from './sponsor-transfer.port.js';
+import { RegistrationApprovalHooks } from './registration-approval.port.js';
 import { StaffAccountActionsService } from './staff-account-actions.service.js';
 import { StaffAccountsService } from './staff-accounts.service.js';
 import { StaffDirectoryRepository } from './staff-directory.repository.js';
@@ -125,6 +126,7 @@ import { SupportDeskService } from './support-desk.service.js';
     AccountRecoveryService,
     PracticeMoveService,
     SponsorTransferHooks,
+    RegistrationApprovalHooks,
     AccountSecurityService,
     PracticeRosterLink,
     StaffPracticesService,
@@ -148,6 +150,7 @@ import { SupportDeskService } from './support-desk.service.js';
     AccountLifecycleService,
     PracticeMoveService,
     SponsorTransferHooks,
+    RegistrationApprovalHooks,
     PracticeRosterLink,
   ],
 })

@@ -5,6 +5,7 @@ export { AccountLifecycleService, type SponsoredInvite } from './account-lifecyc
 export { PracticeMoveService } from './practice-move.service.js';
 export { PracticeRosterLink, type PracticeRoster } from './practice-roster.port.js';
 export { SponsorTransferHooks, type SponsorTransferHook, type SponsoredUsersTransferred } from './sponsor-transfer.port.js';
+export { RegistrationApprovalHooks, type RegistrationApprovalHook, type RegistrationApproved } from './registration-approval.port.js';
 export {
   assertMaySignIn,
   effectiveLockReason,

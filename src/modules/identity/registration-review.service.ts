@@ -11,6 +11,7 @@ import { SessionService } from './auth/session.service.js';
 import type { ListRegistrationsDto } from './dto/auth.dto.js';
 import type { RegistrationApprovedDto, RegistrationPageDto, RegistrationRejectedDto } from './dto/registrations.dto.js';
 import type { UserStatus } from './entities/user.entity.js';
+import { RegistrationApprovalHooks } from './registration-approval.port.js';
 
 /** Staff review of self-registered providers: the queue, approve, reject. */
 @Injectable()
@@ -22,6 +23,7 @@ export class RegistrationReviewService {
     private readonly clock: Clock,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly approvalHooks: RegistrationApprovalHooks,
   ) {}
 
   async list(query: ListRegistrationsDto): Promise<RegistrationPageDto> {
@@ -46,6 +48,8 @@ export class RegistrationReviewService {
         { actorId: staff.id, actorKind: 'staff', action: 'staff.approve', outcome: 'success', details: { userId: user.id } },
         manager,
       );
+      // Dual control (issue 18 item 12): privacy looks for an invitation to this email by the same staff member.
+      await this.approvalHooks.run(manager, { staffId: staff.id, userId: user.id, email: user.email });
       return { status: 'active' as const };
     });
   }

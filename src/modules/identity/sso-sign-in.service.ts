@@ -8,7 +8,7 @@ import { SessionService } from './auth/session.service.js';
 import { LockoutService } from './lockout.service.js';
 import type { SignedIn } from './sign-in.service.js';
 import { UserViewService } from './user-view.js';
-import { UsersRepository } from './users.repository.js';
+import { UsersRepository, type AuthAccount } from './users.repository.js';
 
 /** Opens a session for a hospital-credentialed account once the hospital's OIDC provider vouched for it. */
 @Injectable()
@@ -23,7 +23,18 @@ export class SsoSignInService {
     private readonly audit: AuditService,
   ) {}
 
+  /** Opens the session (POST /auth/sso/exchange), the account checked again. */
   async signIn(hospitalId: string, ip: string): Promise<SignedIn> {
+    const user = await this.admit(hospitalId, ip);
+    return this.dataSource.transaction(async (manager) => {
+      const issued = await this.sessions.open(manager, { id: user.id, kind: user.kind }, 'sso');
+      await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.sso', outcome: 'success', details: { ip } }, manager);
+      return { ...issued, user: (await this.userViews.load(user.id, manager))! };
+    });
+  }
+
+  /** The linked account when it may sign in (the callback answers its refusal at once); audited when refused. */
+  async admit(hospitalId: string, ip: string): Promise<AuthAccount> {
     const user = await this.users.findAuthByHospitalId(hospitalId);
     if (!user) {
       await this.audit.record({ actorId: null, actorKind: 'anonymous', action: 'auth.sso', outcome: 'denied', details: { reason: 'account_not_found', ip } });
@@ -36,10 +47,6 @@ export class SsoSignInService {
       await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.sso', outcome: 'denied', details: { reason: effectiveStatus(user, now), ip } });
       throw refusal;
     }
-    return this.dataSource.transaction(async (manager) => {
-      const issued = await this.sessions.open(manager, { id: user.id, kind: user.kind }, 'sso');
-      await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.sso', outcome: 'success', details: { ip } }, manager);
-      return { ...issued, user: (await this.userViews.load(user.id, manager))! };
-    });
+    return user;
   }
 }

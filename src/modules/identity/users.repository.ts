@@ -110,8 +110,11 @@ export interface NewUser {
   now: Date;
 }
 
-/** Accounts an overdue validation may lock: active ones, or ones only under a temporary sign-in lock. */
-const LOCKABLE = `(status = 'active' OR (status = 'locked' AND lock_reason = 'failed_logins'))`;
+/**
+ * Accounts an overdue validation may lock: active or invited ones (API.md v1.1: an invitee must not
+ * activate into a practice whose validation is overdue), or ones only under a temporary sign-in lock.
+ */
+const LOCKABLE = `(status IN ('active', 'invited') OR (status = 'locked' AND lock_reason = 'failed_logins'))`;
 
 /** All SQL of `users` for sign-in and the account life cycle (reads through the `account_directory` view: account-directory.repository.ts). */
 @Injectable()
@@ -363,7 +366,8 @@ export class UsersRepository {
     if (userIds.length === 0) return [];
     const locked = await returning<{ id: string; email: string; first_name: string; last_name: string }>(
       on(this.dataSource, manager),
-      `UPDATE users SET status = 'locked', lock_reason = 'validation_overdue', locked_until = NULL, updated_at = $2
+      `UPDATE users SET status = 'locked', lock_reason = 'validation_overdue', locked_until = NULL, updated_at = $2,
+              status_before = CASE WHEN status = 'invited' THEN 'invited' ELSE 'active' END
         WHERE id = ANY($1::uuid[]) AND ${LOCKABLE}
         RETURNING id, email, first_name, last_name`,
       [userIds, now],
@@ -372,15 +376,17 @@ export class UsersRepository {
   }
 
   /**
-   * Ends the overdue-validation lock of `userIds`, in one statement: an account that never set a
-   * password (an invited sponsored user) goes back to `invited`, the others to `active`. The users unlocked.
+   * Ends the overdue-validation lock of `userIds`, in one statement: an account locked while invited
+   * (`status_before`; before v1.1: a sponsored account that never set a password) goes back to
+   * `invited`, the others to `active`. The users unlocked.
    */
   async unlockValidationOverdue(userIds: string[], now: Date, manager?: EntityManager): Promise<LockedAccount[]> {
     if (userIds.length === 0) return [];
     const unlocked = await returning<{ id: string; email: string; first_name: string; last_name: string }>(
       on(this.dataSource, manager),
-      `UPDATE users SET status = CASE WHEN kind = 'sponsored' AND password_hash IS NULL THEN 'invited' ELSE 'active' END,
-              lock_reason = NULL, updated_at = $2
+      `UPDATE users SET status = CASE WHEN status_before = 'invited' OR (status_before IS NULL AND kind = 'sponsored' AND password_hash IS NULL)
+                                      THEN 'invited' ELSE 'active' END,
+              lock_reason = NULL, status_before = NULL, updated_at = $2
         WHERE id = ANY($1::uuid[]) AND status = 'locked' AND lock_reason = 'validation_overdue'
         RETURNING id, email, first_name, last_name`,
       [userIds, now],

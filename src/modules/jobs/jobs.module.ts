@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JobRun } from './entities/job-run.entity.js';
 import { QUEUES } from '../../common/queue/queues.js';
 import { AuditModule } from '../audit/index.js';
 import { JobsController } from './jobs.controller.js';
@@ -14,7 +16,7 @@ import { JobsService } from './jobs.service.js';
  * queue, the advisory-locked runner and the staff route `POST /staff/jobs/:name/run`.
  */
 @Module({
-  imports: [DiscoveryModule, AuditModule, BullModule.registerQueue({ name: QUEUES.jobs })],
+  imports: [DiscoveryModule, AuditModule, BullModule.registerQueue({ name: QUEUES.jobs }), TypeOrmModule.forFeature([JobRun])],
   controllers: [JobsController],
   providers: [JobsService, JobsRepository, JobsExplorer, JobsProcessor],
   exports: [JobsService],

@@ -17,6 +17,14 @@ export interface ScheduledJobHandler {
   run(asOf: string): Promise<number>;
 }
 
+export interface JobStatus {
+  name: ScheduledJobName;
+  lastRunAt: Date | null;
+  lastAsOf: string | null;
+  lastAffected: number | null;
+  lastStatus: 'succeeded' | 'failed' | null;
+}
+
 export interface JobRunResult {
   job: ScheduledJobName;
   asOf: string;
@@ -65,10 +73,41 @@ export class JobsService {
     const handler = this.handlers.get(name as ScheduledJobName);
     if (!handler) throw notFound(`No job named "${name}".`);
     return this.repository.withAdvisoryLock(`job:${name}`, async () => {
-      const affected = await handler.run(asOf);
+      let affected: number;
+      try {
+        affected = await handler.run(asOf);
+      } catch (error) {
+        await this.recordRun(handler.name, asOf, null, 'failed');
+        throw error;
+      }
       this.logger.log({ job: name, asOf, affected }, 'job run');
+      await this.recordRun(handler.name, asOf, affected, 'succeeded');
       return { job: handler.name, asOf, affected };
     });
+  }
+
+  /** `GET /staff/jobs`: every registered job with its last run (nulls when it never ran). */
+  async lastRuns(): Promise<JobStatus[]> {
+    const runs = new Map((await this.repository.lastRuns()).map((r) => [r.name, r]));
+    return this.names().map((name) => {
+      const run = runs.get(name);
+      return {
+        name,
+        lastRunAt: run?.lastRunAt ?? null,
+        lastAsOf: run?.lastAsOf ?? null,
+        lastAffected: run?.lastAffected ?? null,
+        lastStatus: run?.lastStatus ?? null,
+      };
+    });
+  }
+
+  /** Bookkeeping only: a failure to record must not turn a finished run into a failed one. */
+  private async recordRun(name: ScheduledJobName, asOf: string, affected: number | null, status: 'succeeded' | 'failed'): Promise<void> {
+    try {
+      await this.repository.recordRun({ name, lastRunAt: this.clock.now(), lastAsOf: asOf, lastAffected: affected, lastStatus: status });
+    } catch (error) {
+      this.logger.warn({ job: name, err: error }, 'could not record the job run');
+    }
   }
 
   /** `POST /staff/jobs/:name/run`: runs now for `asOf` (default today, hospital time) and audits the run. */

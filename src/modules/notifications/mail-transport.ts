@@ -9,8 +9,12 @@ export interface MailTransport {
 
 export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');
 
-/** Pooled SMTP over `SMTP_URL`, with timeouts short enough that a dead server fails an attempt rather than hangs it. */
-export function createMailTransport(config: AppConfig): MailTransport {
+/**
+ * Pooled SMTP over `SMTP_URL`, with timeouts short enough that a dead server fails an attempt rather than hangs it;
+ * in development without SMTP_URL, the in-process development mailbox (dev-mailbox.service.ts) instead.
+ */
+export function createMailTransport(config: AppConfig, devMailbox?: MailTransport): MailTransport {
+  if (config.devMailbox && devMailbox) return devMailbox;
   return nodemailer.createTransport({
     url: config.smtpUrl,
     pool: true,

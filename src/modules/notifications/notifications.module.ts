@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { QUEUES } from '../../common/queue/queues.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuditModule } from '../audit/index.js';
+import { DevMailboxController } from './dev-mailbox.controller.js';
+import { DevMailboxService } from './dev-mailbox.service.js';
 import { Notification } from './entities/notification.entity.js';
 import { createMailTransport, MAIL_TRANSPORT, type MailTransport } from './mail-transport.js';
 import { NotificationRendererService } from './notification-renderer.service.js';
@@ -37,7 +39,7 @@ import { QueuesDashboardController } from './queues-dashboard.controller.js';
       }),
     }),
   ],
-  controllers: [NotificationsController, QueuesDashboardController],
+  controllers: [NotificationsController, QueuesDashboardController, DevMailboxController],
   providers: [
     NotificationsService,
     NotificationsRepository,
@@ -45,10 +47,11 @@ import { QueuesDashboardController } from './queues-dashboard.controller.js';
     NotificationSealer,
     NotificationsRelay,
     NotificationsProcessor,
+    DevMailboxService,
     {
       provide: MAIL_TRANSPORT,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createMailTransport(config),
+      inject: [APP_CONFIG, DevMailboxService],
+      useFactory: (config: AppConfig, devMailbox: DevMailboxService) => createMailTransport(config, devMailbox),
     },
   ],
   exports: [NotificationsService],

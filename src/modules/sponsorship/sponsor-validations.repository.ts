@@ -59,8 +59,13 @@ export interface EnforcedValidation {
   period: string;
   sponsorFirstName: string;
   sponsorLastName: string;
-  /** The sponsor's current sponsored users (active or locked); identity decides which it may lock. */
+  /** The sponsor's current sponsored users (active, locked or invited); identity decides which it may lock. */
   memberIds: string[];
+  /**
+   * Users still listed (not deactivated). 0: the sponsor has nobody left to review, so nothing is
+   * locked and the validation is closed as completed in the same statement.
+   */
+  listedCount: number;
 }
 
 interface ValidationRow {
@@ -99,15 +104,17 @@ interface EnforcedRow {
   sponsor_first_name: string;
   sponsor_last_name: string;
   member_ids: string[];
+  listed_count: number;
 }
 
 const VALIDATION_COLUMNS = 'id, sponsor_id, period, due_at, enforced_at, completed_at';
 
 /**
- * Sponsored accounts a sponsor answers for: not invited (not yet theirs), not deactivated. Over
- * identity's `account_directory` view (alias `su`), the only face of accounts this SQL may read.
+ * Sponsored accounts a sponsor answers for: active, locked or invited (not yet activated: their
+ * link would otherwise open the practice's patients to someone nobody reviewed), never deactivated.
+ * Over identity's `account_directory` view (alias `su`), the only face of accounts this SQL may read.
  */
-const CURRENT_SPONSORED = `su.kind = 'sponsored' AND su.status IN ('active', 'locked')`;
+const CURRENT_SPONSORED = `su.kind = 'sponsored' AND su.status IN ('active', 'locked', 'invited')`;
 
 const REMINDER_CASE = `CASE ${[...REMINDER_DAYS]
   .sort((a, b) => a - b)
@@ -299,14 +306,21 @@ export class SponsorValidationsRepository {
           LIMIT $3
           FOR UPDATE SKIP LOCKED
        ),
+       counted AS (
+         SELECT b.id, (SELECT count(*)::int FROM sponsor_validation_users vu JOIN account_directory u ON u.id = vu.user_id
+                        WHERE vu.validation_id = b.id AND u.status <> 'deactivated') AS listed_count
+           FROM batch b
+       ),
        marked AS (
-         UPDATE sponsor_validations v SET enforced_at = $2
-           FROM batch b WHERE v.id = b.id
-         RETURNING v.id, v.sponsor_id, v.period
+         UPDATE sponsor_validations v SET enforced_at = $2::timestamptz, completed_at = CASE WHEN c.listed_count = 0 THEN $2::timestamptz ELSE NULL END
+           FROM counted c WHERE v.id = c.id
+         RETURNING v.id, v.sponsor_id, v.period, c.listed_count
        )
        SELECT m.id AS validation_id, m.sponsor_id, m.period, s.first_name AS sponsor_first_name, s.last_name AS sponsor_last_name,
-              COALESCE((SELECT array_agg(su.id::text) FROM account_directory su WHERE su.sponsor_id = m.sponsor_id AND ${CURRENT_SPONSORED}),
-                       '{}'::text[]) AS member_ids
+              m.listed_count,
+              CASE WHEN m.listed_count = 0 THEN '{}'::text[] ELSE
+                COALESCE((SELECT array_agg(su.id::text) FROM account_directory su WHERE su.sponsor_id = m.sponsor_id AND ${CURRENT_SPONSORED}),
+                         '{}'::text[]) END AS member_ids
          FROM marked m JOIN account_directory s ON s.id = m.sponsor_id`,
       [asOf, now, limit],
     );
@@ -317,7 +331,19 @@ export class SponsorValidationsRepository {
       sponsorFirstName: r.sponsor_first_name,
       sponsorLastName: r.sponsor_last_name,
       memberIds: r.member_ids,
+      listedCount: r.listed_count,
     }));
+  }
+
+  /** Takes users off the sponsor's open validation (they were transferred to another sponsor); the number removed. */
+  async removeFromOpenValidation(sponsorId: string, userIds: string[], manager: EntityManager): Promise<number> {
+    if (userIds.length === 0) return 0;
+    return affected(
+      manager,
+      `DELETE FROM sponsor_validation_users vu USING sponsor_validations v
+        WHERE v.id = vu.validation_id AND v.sponsor_id = $1 AND v.completed_at IS NULL AND vu.user_id = ANY($2::uuid[])`,
+      [sponsorId, userIds],
+    );
   }
 
   /** Test and seeding support: a validation row as the open job would write it. */

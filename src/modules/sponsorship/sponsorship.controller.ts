@@ -21,7 +21,9 @@ import {
   ListSponsoredUsersQuery,
   ReplaceEmailDto,
 } from './dto/sponsorship.dto.js';
-import { ValidationCompletedDto, ValidationDto } from './dto/validation.dto.js';
+import { ValidationCompletedDto, ValidationDto, ValidationHistoryPageDto } from './dto/validation.dto.js';
+import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
+import { ValidationListsService } from './validation-lists.service.js';
 import { SponsorshipService } from './sponsorship.service.js';
 import { ValidationService } from './validation.service.js';
 
@@ -32,6 +34,7 @@ export class SponsorshipController {
   constructor(
     private readonly sponsorship: SponsorshipService,
     private readonly validations: ValidationService,
+    private readonly lists: ValidationListsService,
   ) {}
 
   @Post('enroll')
@@ -90,6 +93,13 @@ export class SponsorshipController {
   @ApiOkResponse({ type: ValidationDto, description: '404 when none is open' })
   validation(@CurrentUser() user: AuthUser): Promise<ValidationDto> {
     return this.validations.current(user);
+  }
+
+  @Get('validations')
+  @AllowLockedSponsor()
+  @ApiOkResponse({ type: ValidationHistoryPageDto, description: "The sponsor's validations, newest first; 403 `not_a_sponsor`" })
+  history(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<ValidationHistoryPageDto> {
+    return this.lists.history(user, query);
   }
 
   @Post('validation/:id/complete')

@@ -14,6 +14,10 @@ import { SponsorshipService } from './sponsorship.service.js';
 import { ValidationJobsService } from './validation-jobs.service.js';
 import { ValidationScheduler } from './validation.scheduler.js';
 import { ValidationService } from './validation.service.js';
+import { SponsorTransferHandler } from './sponsor-transfer.hook.js';
+import { SponsorValidationListsRepository } from './sponsor-validation-lists.repository.js';
+import { StaffSponsorValidationsController } from './staff-sponsor-validations.controller.js';
+import { ValidationListsService } from './validation-lists.service.js';
 
 /** Sponsors, their sponsored users, and the semiannual validation (SPEC §2). */
 @Module({
@@ -24,7 +28,7 @@ import { ValidationService } from './validation.service.js';
     AuditModule,
     JobsModule,
   ],
-  controllers: [SponsorshipController],
+  controllers: [SponsorshipController, StaffSponsorValidationsController],
   providers: [
     SponsorValidationsRepository,
     SponsoredUsersRepository,
@@ -32,6 +36,9 @@ import { ValidationService } from './validation.service.js';
     ValidationService,
     ValidationJobsService,
     ValidationScheduler,
+    SponsorValidationListsRepository,
+    ValidationListsService,
+    SponsorTransferHandler,
   ],
   exports: [SponsorshipService, ValidationJobsService],
 })

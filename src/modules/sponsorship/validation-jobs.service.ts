@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { badRequest } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { isIsoDate } from '../../common/time/hospital-time.js';
+import { lastDayOf } from './validation-period.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AccountLifecycleService } from '../identity/index.js';
 import { NotificationsService } from '../notifications/index.js';
@@ -76,6 +77,7 @@ export class ValidationJobsService {
               lastName: v.lastName,
               period: window.period,
               dueDate: window.dueDate,
+              lastDay: lastDayOf(window.dueDate),
               userCount: v.userCount,
             },
             idempotencyKey: `sponsor-validation-opened:${v.validationId}`,
@@ -113,6 +115,7 @@ export class ValidationJobsService {
               lastName: r.lastName ?? '',
               period: r.period,
               dueDate: r.dueDate,
+              lastDay: lastDayOf(r.dueDate),
               daysLeft: r.daysLeft,
             },
             idempotencyKey: `sponsor-validation-reminder:${r.validationId}:${r.daysBefore}`,
@@ -126,7 +129,8 @@ export class ValidationJobsService {
 
   /**
    * Locks (`validation_overdue`) every sponsor whose open validation was due on or before `asOf`,
-   * and all of their sponsored users, and emails each of them. A validation is enforced once
+   * and all of their sponsored users (invited ones included), and emails each of them. A validation
+   * that lists nobody any more (all removed meanwhile) locks no one and is closed as completed. A validation is enforced once
    * (`enforced_at`); batches are taken with FOR UPDATE SKIP LOCKED so concurrent runs share the
    * work instead of repeating it. Per batch: one statement marks the validations, one locks the
    * accounts (identity), one records each template's emails. Returns validations enforced.
@@ -139,7 +143,8 @@ export class ValidationJobsService {
       const count = await this.dataSource.transaction(async (manager) => {
         const marked = await this.validations.markOverdueBatch(asOf, now, this.batchSize, manager);
         if (marked.length === 0) return 0;
-        const bySponsor = new Map(marked.map((v) => [v.sponsorId, v]));
+        // A sponsor whose validation lists nobody any more has nothing to review: not locked (the statement closed it).
+        const bySponsor = new Map(marked.filter((v) => v.listedCount > 0).map((v) => [v.sponsorId, v]));
         const byMember = new Map(marked.flatMap((v) => v.memberIds.map((id) => [id, v] as const)));
         const locked = await this.lifecycle.lockForOverdueValidation(manager, [
           ...bySponsor.keys(),

@@ -39,3 +39,16 @@ export function reminderFor(daysLeft: number): number | null {
   for (const threshold of [...REMINDER_DAYS].sort((a, b) => a - b)) if (daysLeft <= threshold) return threshold;
   return null;
 }
+
+/** The last hospital date to complete a validation due on `dueDate` (it is overdue from `dueDate` on). */
+export function lastDayOf(dueDate: string): string {
+  return addDays(dueDate, -1);
+}
+
+/** The hospital date the next validation period opens after `asOf` (April 1 or October 1). */
+export function nextPeriodOpensOn(asOf: string): string {
+  const [year, month] = asOf.split('-').map(Number);
+  if (month < 4) return `${year}-04-01`;
+  if (month < 10) return `${year}-10-01`;
+  return `${year + 1}-04-01`;
+}

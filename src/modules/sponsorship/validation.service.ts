@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { conflict, forbidden, notFound } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
+import { hospitalDate } from '../../common/time/hospital-time.js';
+import { lastDayOf } from './validation-period.js';
 import { AuditService } from '../audit/index.js';
 import { AccountDirectoryService, AccountLifecycleService } from '../identity/index.js';
 import { NotificationsService } from '../notifications/index.js';
@@ -39,6 +41,7 @@ export class ValidationService {
       id: validation.id,
       period: validation.period,
       dueAt: validation.dueAt.toISOString(),
+      lastDay: lastDayOf(hospitalDate(validation.dueAt)),
       status: this.statusOf(validation),
       users: users.map((u) => ({
         id: u.id,
@@ -91,20 +94,21 @@ export class ValidationService {
       }
 
       // Unlocked: every sponsored user of this sponsor locked for the overdue validation and not
-      // removed — the kept ones and any added after the list was drawn up. They go back to active
-      // (`activate`, not `unlockValidationOverdue`, which would send a password-less account back
-      // to invited: the enforce job only ever locked active accounts).
+      // removed — the kept ones and any added after the list was drawn up. Each goes back to the
+      // status the lock interrupted: active, or invited for one who had not activated yet (API.md v1.1).
       const removedIds = new Set(removed.map((u) => u.id));
       const overdueLocked = (await this.directory.listSponsoredUsers(caller.id, ['locked'], manager)).filter(
         (u) => u.lockReason === 'validation_overdue' && !removedIds.has(u.id),
       );
-      const activated = new Set(
-        await this.lifecycle.activate(
-          manager,
-          overdueLocked.map((u) => u.id),
-        ),
+      const lifted = new Set(
+        (
+          await this.lifecycle.unlockValidationOverdue(
+            manager,
+            overdueLocked.map((u) => u.id),
+          )
+        ).map((u) => u.id),
       );
-      const unlocked = overdueLocked.filter((u) => activated.has(u.id));
+      const unlocked = overdueLocked.filter((u) => lifted.has(u.id));
       await this.notifications.recordMany(
         manager,
         'sponsored-user-unlocked',

@@ -16,18 +16,16 @@ type Merge<K extends string> = K extends keyof paths
 export type ApiPaths = { [K in (keyof paths | keyof pendingPaths) & string]: Merge<K> };
 
 /**
- * Session tokens live in this module only (memory): never in localStorage, sessionStorage or a
- * readable cookie. The refresh token travels in the HttpOnly cookie the contract defines
- * (`/api/v1/auth`); the body copy is kept in memory only as a fallback for servers without it.
+ * The access token lives in this module only (memory): never in localStorage, sessionStorage or a
+ * readable cookie. The refresh token is never kept by the app: it travels in the HttpOnly,
+ * SameSite=Strict cookie the server sets on `/api/v1/auth` (API.md v1.1), out of reach of scripts.
  */
 let accessToken: string | null = null;
-let refreshTokenInMemory: string | null = null;
 let onSignedOut: (() => void) | null = null;
 let refreshing: Promise<boolean> | null = null;
 
 export function setTokens(tokens: Tokens | null): void {
   accessToken = tokens?.accessToken ?? null;
-  refreshTokenInMemory = tokens?.refreshToken ?? null;
 }
 
 export function hasAccessToken(): boolean {
@@ -40,7 +38,7 @@ export function onSessionLost(callback: (() => void) | null): void {
 
 const NO_AUTH = /\/api\/v1\/auth\/(login|mfa|refresh|register|verify-email|activate|password|sso)/;
 
-/** One refresh at a time: the cookie (and the in-memory copy, when present) → new tokens. */
+/** One refresh at a time: the cookie → a new access token (and a rotated cookie). */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
     try {
@@ -48,12 +46,12 @@ export function refreshSession(): Promise<boolean> {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(refreshTokenInMemory ? { refreshToken: refreshTokenInMemory } : {}),
+        body: '{}',
       });
       if (!res.ok) return false;
       const tokens = (await res.json()) as Tokens;
       if (!tokens.accessToken) return false;
-      setTokens({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? undefined });
+      setTokens({ accessToken: tokens.accessToken });
       return true;
     } catch {
       return false;

@@ -180,6 +180,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/sso/exchange': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AuthController_ssoExchange'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/sso/login': {
     parameters: {
       query?: never;
@@ -190,6 +206,22 @@ export interface paths {
     get: operations['AuthController_ssoLogin'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/unlock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AuthController_unlock'];
     delete?: never;
     options?: never;
     head?: never;
@@ -500,6 +532,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MeSecurityController_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/patients': {
     parameters: {
       query?: never;
@@ -523,10 +571,42 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    get: operations['MeController_myPracticeChanges'];
     put?: never;
     post: operations['MeController_practiceChange'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MeSecurityController_sessions'];
+    put?: never;
+    post?: never;
+    delete: operations['MeSecurityController_endOtherSessions'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['MeSecurityController_endSession'];
     options?: never;
     head?: never;
     patch?: never;
@@ -750,6 +830,22 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['SponsorshipController_complete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sponsorship/validations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SponsorshipController_history'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1019,13 +1115,93 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['StaffAccountsController_practiceChangeRequests'];
+    get: operations['StaffPracticesController_changeRequests'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/practice-change-requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['StaffPracticesController_changeRequest'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/practice-change-requests/{id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['StaffPracticesController_complete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/practice-change-requests/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['StaffPracticesController_reject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/practices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['StaffPracticesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/practices/{practiceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['StaffPracticesController_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['StaffPracticesController_update'];
     trace?: never;
   };
   '/api/v1/staff/practices/{practiceId}/roster': {
@@ -1039,6 +1215,22 @@ export interface paths {
     put?: never;
     post: operations['PatientAccessStaffController_addToRoster'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/practices/{practiceId}/roster/{npi}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['StaffPracticesController_removeFromRoster'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1092,6 +1284,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/staff/sponsor-validations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['StaffSponsorValidationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/staff/staff-accounts': {
     parameters: {
       query?: never;
@@ -1131,9 +1339,57 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['StaffAccountsController_supportRequests'];
+    get: operations['StaffHelpDeskController_list'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/support-requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['StaffHelpDeskController_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/support-requests/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['StaffHelpDeskController_close'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/support-requests/{id}/replies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['StaffHelpDeskController_reply'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1147,7 +1403,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['StaffAccountsController_screenshot'];
+    get: operations['StaffHelpDeskController_screenshot'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1307,7 +1563,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    get: operations['MeController_mySupportRequests'];
     put?: never;
     post: operations['MeController_supportRequest'];
     delete?: never;
@@ -1349,6 +1605,8 @@ export interface components {
       basis: 'pcp_practice' | 'care_team' | 'approved_request' | 'token' | null;
       /** @example success */
       outcome: string;
+      /** @description v1.1: the person, `{id, name, kind, npi?, practice?}` */
+      user: components['schemas']['AuditPersonDto'];
       /** Format: uuid */
       userId: string;
       userKind: string;
@@ -1405,6 +1663,23 @@ export interface components {
       /** @enum {string} */
       method: 'password_totp' | 'sso';
     };
+    AuditPersonDto: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'provider' | 'sponsored' | 'staff';
+      /** @example Dana Reyes */
+      name: string;
+      /** @description Providers only */
+      npi?: string;
+      /** @description The effective practice (a sponsored user's: the sponsor's) */
+      practice?: components['schemas']['AuditPracticeDto'];
+    };
+    AuditPracticeDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+    };
     CareTeamDto: {
       /** @description NPIs of the whole care team (replaces it; duplicates ignored). */
       npis: string[];
@@ -1417,6 +1692,10 @@ export interface components {
     ChangeEmailDto: {
       newEmail: string;
       password: string;
+    };
+    ChangePasswordDto: {
+      currentPassword: string;
+      newPassword: string;
     };
     ClinicalDocumentDto: {
       /** @description As the EHR fed it */
@@ -1453,6 +1732,13 @@ export interface components {
        */
       pcpNpi?: string;
     };
+    CompletePracticeChangeDto: {
+      /**
+       * Format: uuid
+       * @description The practice to move the requester to
+       */
+      practiceId: string;
+    };
     CompleteValidationDto: {
       decisions: components['schemas']['ValidationDecisionDto'][];
     };
@@ -1480,6 +1766,12 @@ export interface components {
     CreatePcpAccessRequestDto: {
       /** @description Context for the team (e.g. "new patient, first visit 12/3"). */
       note?: string;
+    };
+    CreatePracticeDto: {
+      address: string;
+      fax: string;
+      name: string;
+      phone: string;
     };
     CreateSponsoredUserDto: {
       /** @example nurse.jones@practice.example */
@@ -1766,6 +2058,51 @@ export interface components {
       /** @description By last name, first name */
       items: components['schemas']['MyPatientDto'][];
       /** @description Pass as `cursor` for the next page; null on the last */
+      nextCursor: string | null;
+    };
+    MyPracticeChangeRequestDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      resolvedAt: string | null;
+      /** @enum {string} */
+      status: 'open' | 'completed' | 'rejected';
+    };
+    MyPracticeChangeRequestPageDto: {
+      items: components['schemas']['MyPracticeChangeRequestDto'][];
+      nextCursor: string | null;
+    };
+    MySessionDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The session of this request */
+      current: boolean;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      lastActiveAt: string;
+      /** @enum {string} */
+      method: 'password_totp' | 'sso';
+    };
+    MySessionPageDto: {
+      items: components['schemas']['MySessionDto'][];
+      nextCursor: string | null;
+    };
+    MySupportRequestDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      dueAt: string;
+      /** Format: uuid */
+      id: string;
+      replies: components['schemas']['SupportReplyDto'][];
+      /** @enum {string} */
+      status: 'open' | 'answered' | 'closed';
+    };
+    MySupportRequestPageDto: {
+      items: components['schemas']['MySupportRequestDto'][];
       nextCursor: string | null;
     };
     NewPracticeDto: {
@@ -2204,6 +2541,10 @@ export interface components {
     PortalViewerListDto: {
       items: components['schemas']['PortalViewerDto'][];
     };
+    PracticeChangeOutcomeDto: {
+      /** @enum {string} */
+      status: 'completed' | 'rejected';
+    };
     PracticeChangeRequestCreatedDto: {
       /** Format: uuid */
       id: string;
@@ -2235,9 +2576,17 @@ export interface components {
       fax: string;
       /** Format: uuid */
       id: string;
+      /**
+       * Format: uuid
+       * @description The practice it was carried out to
+       */
+      newPracticeId: string | null;
       newPracticeName: string;
       oldPractice: components['schemas']['PracticeRefDto'] | null;
       phone: string;
+      rejectReason: string | null;
+      /** Format: date-time */
+      resolvedAt: string | null;
       /** @enum {string} */
       status: 'open' | 'completed' | 'rejected';
       user: components['schemas']['PracticeChangeRequesterDto'];
@@ -2246,6 +2595,24 @@ export interface components {
     PracticeChangeRequestPageDto: {
       items: components['schemas']['PracticeChangeRequestItemDto'][];
       nextCursor: string | null;
+    };
+    PracticeCreatedDto: {
+      /** Format: uuid */
+      id: string;
+    };
+    PracticeMemberDto: {
+      email: string;
+      firstName: string;
+      /** Format: uuid */
+      id: string;
+      isSponsor: boolean;
+      /** @enum {string} */
+      kind: 'provider' | 'sponsored' | 'staff';
+      lastName: string;
+      npi: string | null;
+      /** Format: uuid */
+      sponsorId: string | null;
+      status: string;
     };
     PracticeMovedDto: {
       /** Format: uuid */
@@ -2312,7 +2679,8 @@ export interface components {
       npi: string;
     };
     RefreshDto: {
-      refreshToken: string;
+      /** @description Required unless the refresh-token cookie is sent */
+      refreshToken?: string;
     };
     RegisterDto: {
       email: string;
@@ -2375,6 +2743,10 @@ export interface components {
       /** @description Why the request is rejected (kept with the request; not emailed). */
       reason: string;
     };
+    RejectPracticeChangeDto: {
+      /** @description Emailed to the requester */
+      reason: string;
+    };
     RejectRegistrationDto: {
       reason: string;
     };
@@ -2410,6 +2782,10 @@ export interface components {
        * @description A valid NPI (10 digits with a correct check digit)
        * @example 1234567893
        */
+      npi: string;
+    };
+    RosterNpiDto: {
+      /** @example 1234567893 */
       npi: string;
     };
     RunJobDto: {
@@ -2460,6 +2836,10 @@ export interface components {
       status:
         'pending_email' | 'pending_approval' | 'invited' | 'active' | 'locked' | 'deactivated' | 'rejected';
     };
+    SsoExchangeDto: {
+      /** @description The one-time code of `${PORTAL_URL}/sso?code=` (60 s) */
+      code: string;
+    };
     StaffAccountCreatedDto: {
       /** Format: uuid */
       id: string;
@@ -2494,6 +2874,28 @@ export interface components {
        * @example dr.lee@clinic.example
        */
       recipientEmail: string;
+    };
+    StaffPracticeDetailDto: {
+      address: string;
+      city: string | null;
+      fax: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Provider and sponsored accounts of the practice (every status) */
+      members: components['schemas']['PracticeMemberDto'][];
+      name: string;
+      phone: string;
+      /** @description NPIs staff added to its physicians */
+      roster: components['schemas']['RosterNpiDto'][];
+    };
+    StaffPracticeDto: {
+      address: string;
+      city: string | null;
+      fax: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      phone: string;
     };
     StaffReasonDto: {
       reason: string;
@@ -2566,6 +2968,42 @@ export interface components {
       items: components['schemas']['StaffUserItemDto'][];
       nextCursor: string | null;
     };
+    StaffValidationItemDto: {
+      /** Format: date-time */
+      completedAt: string | null;
+      /** Format: date-time */
+      dueAt: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date
+       * @example 2027-04-30
+       */
+      lastDay: string;
+      /** @example 2027-04 */
+      period: string;
+      sponsor: components['schemas']['ValidationSponsorDto'];
+      /** @enum {string} */
+      status: 'pending' | 'overdue' | 'completed';
+      userCount: number;
+    };
+    StaffValidationPageDto: {
+      items: components['schemas']['StaffValidationItemDto'][];
+      nextCursor: string | null;
+    };
+    SupportReplyBodyDto: {
+      /** @description Close the request with this reply */
+      close?: boolean;
+      /** @description Emailed to the requester verbatim: no patient data */
+      message: string;
+    };
+    SupportReplyDto: {
+      /** Format: date-time */
+      at: string;
+      /** @enum {string} */
+      from: 'team' | 'requester';
+      message: string;
+    };
     SupportRequestCreatedDto: {
       /**
        * Format: date-time
@@ -2577,6 +3015,10 @@ export interface components {
     };
     SupportRequestDto: {
       description: string;
+      /** @description Signed out only (required then): the login email the problem concerns */
+      email?: string;
+      /** @description Signed out only (required then) */
+      name?: string;
       /** @description base64 PNG or JPEG, at most 5 MiB decoded (a data: URL prefix is accepted) */
       screenshot?: string;
     };
@@ -2589,21 +3031,31 @@ export interface components {
       hasScreenshot: boolean;
       /** Format: uuid */
       id: string;
-      /** @description Login email at the time of the report */
+      /** @description Login email given (signed out) or of the account at the time of the report */
       loginEmail: string;
       name: string;
       /** @description Open and past its due date */
       overdue: boolean;
+      replies: components['schemas']['SupportReplyDto'][];
       /** @example /api/v1/staff/support-requests/{id}/screenshot */
       screenshotUrl: string | null;
+      /** @description Sent by a signed-in account (false: the email was typed, not checked) */
+      signedIn: boolean;
       /** @enum {string} */
       status: 'open' | 'answered' | 'closed';
-      /** Format: uuid */
-      userId: string;
+      /**
+       * Format: uuid
+       * @description Null when sent signed out
+       */
+      userId: string | null;
     };
     SupportRequestPageDto: {
       items: components['schemas']['SupportRequestItemDto'][];
       nextCursor: string | null;
+    };
+    SupportStatusDto: {
+      /** @enum {string} */
+      status: 'open' | 'answered' | 'closed';
     };
     TokenDto: {
       token: string;
@@ -2626,6 +3078,12 @@ export interface components {
        * @description The patient the caller may now view (basis `token`)
        */
       patientId: string;
+    };
+    UpdatePracticeDto: {
+      address?: string;
+      fax?: string;
+      name?: string;
+      phone?: string;
     };
     UpsertDocumentsDto: {
       /** @description 1 to 500 documents */
@@ -2730,6 +3188,12 @@ export interface components {
       /** Format: uuid */
       id: string;
       /**
+       * Format: date
+       * @description The last hospital date to complete it (the day before dueAt)
+       * @example 2027-04-30
+       */
+      lastDay: string;
+      /**
        * @description `YYYY-04` or `YYYY-10`
        * @example 2027-04
        */
@@ -2737,6 +3201,44 @@ export interface components {
       /** @enum {string} */
       status: 'pending' | 'overdue' | 'completed';
       users: components['schemas']['ValidationUserDto'][];
+    };
+    ValidationHistoryItemDto: {
+      /** Format: date-time */
+      completedAt: string | null;
+      /** Format: date-time */
+      dueAt: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date
+       * @example 2027-04-30
+       */
+      lastDay: string;
+      /** @example 2027-04 */
+      period: string;
+      /** @enum {string} */
+      status: 'pending' | 'overdue' | 'completed';
+      /** @description Users it lists (while open: those still on record) */
+      userCount: number;
+    };
+    ValidationHistoryPageDto: {
+      items: components['schemas']['ValidationHistoryItemDto'][];
+      nextCursor: string | null;
+      /**
+       * Format: date
+       * @description Hospital date the next period opens
+       * @example 2027-10-01
+       */
+      nextPeriodOpensOn: string;
+    };
+    ValidationSponsorDto: {
+      email: string;
+      /** Format: uuid */
+      id: string;
+      lockReason: string | null;
+      name: string;
+      /** @description The sponsor account status (locked: see lockReason) */
+      status: string;
     };
     ValidationUserDto: {
       email: string;
@@ -3003,6 +3505,28 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Redirect to `${PORTAL_URL}/sso?code=<one-time, 60 s>` (exchanged with POST /auth/sso/exchange) */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_ssoExchange: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SsoExchangeDto'];
+      };
+    };
+    responses: {
       200: {
         headers: {
           [name: string]: unknown;
@@ -3022,8 +3546,30 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Redirect to the hospital identity provider's authorization endpoint */
+      /** @description Redirect to the hospital identity provider's authorization endpoint; sets the HttpOnly SameSite=Lax cookie binding the login to this browser */
       302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_unlock: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TokenDto'];
+      };
+    };
+    responses: {
+      /** @description The sign-in lock is lifted; the failure count starts again */
+      204: {
         headers: {
           [name: string]: unknown;
         };
@@ -3612,6 +4158,28 @@ export interface operations {
       };
     };
   };
+  MeSecurityController_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      /** @description Changed; every other session ended; the owner is emailed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   MyPatientsController_list: {
     parameters: {
       query?: {
@@ -3645,6 +4213,29 @@ export interface operations {
       };
     };
   };
+  MeController_myPracticeChanges: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page (empty: the first page) */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MyPracticeChangeRequestPageDto'];
+        };
+      };
+    };
+  };
   MeController_practiceChange: {
     parameters: {
       query?: never;
@@ -3665,6 +4256,63 @@ export interface operations {
         content: {
           'application/json': components['schemas']['PracticeChangeRequestCreatedDto'];
         };
+      };
+    };
+  };
+  MeSecurityController_sessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MySessionPageDto'];
+        };
+      };
+    };
+  };
+  MeSecurityController_endOtherSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every session but the current one ended */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  MeSecurityController_endSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ended (the current session too: as logout) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -4062,6 +4710,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ValidationCompletedDto'];
+        };
+      };
+    };
+  };
+  SponsorshipController_history: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page (empty: the first page) */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sponsor's validations, newest first; 403 `not_a_sponsor` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ValidationHistoryPageDto'];
         };
       };
     };
@@ -4563,12 +5235,13 @@ export interface operations {
       };
     };
   };
-  StaffAccountsController_practiceChangeRequests: {
+  StaffPracticesController_changeRequests: {
     parameters: {
       query?: {
         /** @description nextCursor of the previous page (empty: the first page) */
         cursor?: string;
         limit?: number;
+        status?: 'open' | 'completed' | 'rejected';
       };
       header?: never;
       path?: never;
@@ -4582,6 +5255,146 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PracticeChangeRequestPageDto'];
+        };
+      };
+    };
+  };
+  StaffPracticesController_changeRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PracticeChangeRequestItemDto'];
+        };
+      };
+    };
+  };
+  StaffPracticesController_complete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompletePracticeChangeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PracticeChangeOutcomeDto'];
+        };
+      };
+    };
+  };
+  StaffPracticesController_reject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RejectPracticeChangeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PracticeChangeOutcomeDto'];
+        };
+      };
+    };
+  };
+  StaffPracticesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePracticeDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PracticeCreatedDto'];
+        };
+      };
+    };
+  };
+  StaffPracticesController_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        practiceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffPracticeDetailDto'];
+        };
+      };
+    };
+  };
+  StaffPracticesController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        practiceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePracticeDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffPracticeDto'];
         };
       };
     };
@@ -4609,6 +5422,27 @@ export interface operations {
         content: {
           'application/json': components['schemas']['RosterAddResultDto'];
         };
+      };
+    };
+  };
+  StaffPracticesController_removeFromRoster: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        npi: string;
+        practiceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Taken off the roster */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -4678,6 +5512,32 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RegistrationRejectedDto'];
+        };
+      };
+    };
+  };
+  StaffSponsorValidationsController_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page (empty: the first page) */
+        cursor?: string;
+        limit?: number;
+        /** @description `YYYY-04` or `YYYY-10`; default the current period */
+        period?: string;
+        status?: 'pending' | 'overdue' | 'completed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffValidationPageDto'];
         };
       };
     };
@@ -4753,12 +5613,15 @@ export interface operations {
       };
     };
   };
-  StaffAccountsController_supportRequests: {
+  StaffHelpDeskController_list: {
     parameters: {
       query?: {
         /** @description nextCursor of the previous page (empty: the first page) */
         cursor?: string;
         limit?: number;
+        /** @description true: open and past due; false: the others */
+        overdue?: boolean;
+        status?: 'open' | 'answered' | 'closed';
       };
       header?: never;
       path?: never;
@@ -4776,7 +5639,75 @@ export interface operations {
       };
     };
   };
-  StaffAccountsController_screenshot: {
+  StaffHelpDeskController_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportRequestItemDto'];
+        };
+      };
+    };
+  };
+  StaffHelpDeskController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportStatusDto'];
+        };
+      };
+    };
+  };
+  StaffHelpDeskController_reply: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SupportReplyBodyDto'];
+      };
+    };
+    responses: {
+      /** @description answered (closed with close:true); the requester is emailed the message */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupportStatusDto'];
+        };
+      };
+    };
+  };
+  StaffHelpDeskController_screenshot: {
     parameters: {
       query?: never;
       header?: never;
@@ -5005,6 +5936,29 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AccountUnlockedDto'];
+        };
+      };
+    };
+  };
+  MeController_mySupportRequests: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page (empty: the first page) */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MySupportRequestPageDto'];
         };
       };
     };

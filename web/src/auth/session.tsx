@@ -16,17 +16,17 @@ import type { Me, Tokens } from '../api/types';
 export const IDLE_LIMIT_MS = 30 * 60 * 1000;
 export const IDLE_WARNING_MS = 60 * 1000;
 
+/** Why the person is signed out: `user` chose to (no page to return to), `idle`, `expired`; none: never signed in. */
+export type SignedOutReason = 'idle' | 'expired' | 'user';
 type State =
-  | { phase: 'loading' }
-  | { phase: 'signed_out'; reason?: 'idle' | 'expired' }
-  | { phase: 'signed_in'; me: Me };
+  { phase: 'loading' } | { phase: 'signed_out'; reason?: SignedOutReason } | { phase: 'signed_in'; me: Me };
 
 interface SessionApi {
   state: State;
   me: Me | null;
   /** After /auth/mfa (or /auth/sso/exchange): keeps the tokens in memory and loads /me. */
   signedIn: (tokens: Tokens) => Promise<void>;
-  signOut: (reason?: 'idle' | 'expired') => Promise<void>;
+  signOut: (reason?: SignedOutReason) => Promise<void>;
   reloadMe: () => Promise<void>;
   idleWarning: boolean;
   stayActive: () => void;
@@ -54,7 +54,7 @@ export function SessionProvider({
   const lastActivity = useRef(Date.now());
 
   const signOut = useCallback(
-    async (reason?: 'idle' | 'expired') => {
+    async (reason: SignedOutReason = 'user') => {
       if (hasAccessToken()) await api.POST('/api/v1/auth/logout').catch(() => undefined);
       setTokens(null);
       queryClient.clear();

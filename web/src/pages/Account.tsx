@@ -355,7 +355,7 @@ function HelpRequests() {
   const send = useMutation({
     mutationFn: () =>
       call<{ id: string; dueAt: string }>(
-        api.POST('/api/v1/support-requests', { body: { description: description.trim() } as never }),
+        api.POST('/api/v1/support-requests', { body: { description: description.trim() } }),
       ),
     onSuccess: () => {
       setDescription('');

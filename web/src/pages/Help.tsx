@@ -26,7 +26,7 @@ export default function HelpPage() {
     mutationFn: () =>
       call<{ id: string; dueAt: string }>(
         api.POST('/api/v1/support-requests', {
-          body: { email: f.email.trim(), name: f.name.trim(), description: f.description.trim() } as never,
+          body: { email: f.email.trim(), name: f.name.trim(), description: f.description.trim() },
         }),
       ),
   });

@@ -45,7 +45,7 @@ export function PatientSelectionPage() {
     queryKey: ['patient-search', search],
     enabled: search !== null,
     queryFn: () =>
-      call<Page<PatientMatch>>(api.GET('/api/v1/patients', { params: { query: search as never } })),
+      call<Page<PatientMatch>>(api.GET('/api/v1/patients', { params: { query: search ?? undefined } })),
     staleTime: 0,
     gcTime: 0,
   });

@@ -18,6 +18,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call } from '../api/client';
+import type { components } from '../api/schema';
 import type { Page, Practice } from '../api/types';
 import { fieldErrorsOf, ProblemAlert } from '../components/ProblemAlert';
 import { npiProblem } from '../lib/npi';
@@ -54,8 +55,8 @@ export default function RegisterPage() {
   const options = practices.data ?? [];
 
   const register = useMutation({
-    mutationFn: (body: Record<string, unknown>) =>
-      call<{ userId: string; status: string }>(api.POST('/api/v1/auth/register', { body: body as never })),
+    mutationFn: (body: components['schemas']['RegisterDto']) =>
+      call<{ userId: string; status: string }>(api.POST('/api/v1/auth/register', { body: body })),
   });
 
   const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>

@@ -63,7 +63,8 @@ export class MfaDto {
 }
 
 export class RefreshDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) refreshToken: string;
+  /** Optional since v1.1: the web app sends the `mp_refresh` cookie instead (refresh-cookie.ts). */
+  @ApiPropertyOptional({ description: 'Required unless the refresh-token cookie is sent' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) refreshToken?: string;
 }
 
 export class ForgotDto {
@@ -82,6 +83,10 @@ export class PracticeChangeRequestDto {
   @ApiProperty() @IsString() @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'fax must be a phone number' }) fax: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254) email?: string;
   @ApiProperty() @IsBoolean() wasSponsor: boolean;
+}
+
+export class SsoExchangeDto {
+  @ApiProperty({ description: 'The one-time code of `${PORTAL_URL}/sso?code=` (60 s)' }) @IsString() @IsNotEmpty() @MaxLength(200) code: string;
 }
 
 export class SupportRequestDto {

@@ -1,9 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Practice } from './practice.entity.js';
 import { User } from './user.entity.js';
 
 /** A user's request to move to another practice; staff carry it out by hand. */
 @Entity('practice_change_requests')
+@Check('ck_practice_change_requests_status', `"status" IN ('open', 'completed', 'rejected')`)
 export class PracticeChangeRequest {
   @PrimaryGeneratedColumn('uuid')
   id: string;

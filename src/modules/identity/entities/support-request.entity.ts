@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from './user.entity.js';
 
 /** A problem report sent to the MyPatients team; answered within 2 business days (`dueAt`). */
 @Entity('support_requests')
+@Check('ck_support_requests_status', `"status" IN ('open', 'answered', 'closed')`)
 export class SupportRequest {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -8,7 +8,10 @@ export interface RequiredAssurance {
  * Why the ID token's `acr`/`amr` do not show what `OIDC_REQUIRED_ACR`/`OIDC_REQUIRED_AMR` ask
  * (`acr` one of the required values; `amr` every required method), or null when they do.
  */
-export function authenticationContextRefusal(claims: Record<string, unknown> | undefined, required: RequiredAssurance): string | null {
+export function authenticationContextRefusal(
+  claims: Record<string, unknown> | undefined,
+  required: RequiredAssurance,
+): string | null {
   if (required.requiredAcr.length) {
     const acr = claims?.acr;
     if (typeof acr !== 'string' || !required.requiredAcr.includes(acr)) return 'acr_not_met';

@@ -18,7 +18,7 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 @Check('ck_alerts_resolved', `("status" = 'resolved') = ("resolved_at" IS NOT NULL)`)
 @Index('idx_alerts_status_at', ['status', 'at', 'id'])
 @Index('idx_alerts_at', ['at', 'id'])
-@Index('uq_alerts_open_dedupe', ['dedupeKey'], { unique: true, where: `"status" = 'open'`, synchronize: false })
+@Index('uq_alerts_open_dedupe', { synchronize: false })
 export class Alert {
   @PrimaryGeneratedColumn('uuid')
   id: string;
