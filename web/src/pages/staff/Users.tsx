@@ -21,6 +21,7 @@ import type { components } from '../../api/schema';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
+import { PracticePicker } from '../../staff/PracticePicker';
 import {
   ConfirmAction,
   CursorList,
@@ -171,7 +172,7 @@ function UserDetail({ userId }: { userId: string }) {
   const [reason, setReason] = useState('');
   const [sponsored, setSponsored] = useState<'deactivate' | 'transfer'>('deactivate');
   const [transferTo, setTransferTo] = useState('');
-  const [practiceId, setPracticeId] = useState('');
+  const [practiceId, setPracticeId] = useState<string | null>(null);
   const lock = useMutation({
     mutationFn: () =>
       call(api.POST('/api/v1/staff/users/{userId}/lock', { ...path, body: { reason: reason.trim() } })),
@@ -198,7 +199,7 @@ function UserDetail({ userId }: { userId: string }) {
       call(
         api.PUT('/api/v1/staff/users/{userId}/practice', {
           ...path,
-          body: { practiceId: practiceId.trim() },
+          body: { practiceId: practiceId! },
         }),
       ),
     onSuccess: done,
@@ -443,12 +444,12 @@ function UserDetail({ userId }: { userId: string }) {
                 onConfirm={() => move.mutateAsync()}
                 pending={move.isPending}
                 error={move.error}
-                canConfirm={!!practiceId.trim()}
+                canConfirm={!!practiceId}
               >
-                <TextInput
-                  label="New practice id"
+                <PracticePicker
+                  label="New practice"
                   value={practiceId}
-                  onChange={(e) => setPracticeId(e.currentTarget.value)}
+                  onChange={(id) => setPracticeId(id)}
                   error={fieldErrorsOf(move.error).practiceId}
                 />
               </ConfirmAction>
