@@ -17,6 +17,27 @@ for (const [name, s] of Object.entries(r.scenarios)) {
   }
   out.push(`| | **ratio** | **${s.ratio}** | | | | | | | **${s.cpuRatio}** (baseline/app) | | | |`);
 }
+const scen = Object.entries(r.scenarios);
+if (scen.some(([, s]) => s.openLoop || s.ceiling)) {
+  out.push('');
+  out.push('Open loop (fixed offered rate, 50% of the baseline\'s closed-loop maximum) and the database\'s ceiling (pgbench -M prepared, same statements, pool concurrency):');
+  out.push('');
+  out.push('| scenario | offered req/s | baseline p50 / p99 ms | app p50 / p99 ms | app served req/s | pgbench tps | app req/s ÷ tps |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [name, s] of scen) {
+    const o = s.openLoop;
+    const c = s.ceiling;
+    const lat = (x) => (x ? `${x.latencyMs.p50} / ${x.latencyMs.p99}` : '–');
+    out.push(`| ${name} | ${o?.rate ?? '–'} | ${lat(o?.baseline)} | ${lat(o?.app)} | ${o?.app?.rps ?? '–'} | ${c?.tps ?? (c?.error ? 'failed' : '–')} | ${c?.fraction ?? '–'} |`);
+  }
+}
+if (r.memory?.app) {
+  out.push('');
+  out.push(`Memory: app idle ${r.memory.app.idleMb} MB, peak under load ${r.memory.app.peakUnderLoadMb} MB; baseline idle ${r.memory.baseline?.idleMb} MB, peak ${r.memory.baseline?.peakUnderLoadMb} MB.`);
+}
+if (r.audit && !r.audit.error) {
+  out.push(`Audit: ${r.audit.events} entries written, ${r.audit.sealed} sealed by the end of the run (sealer ${r.meta.whatIf === 'no-audit-integrity' ? 'off: --what-if=no-audit-integrity' : 'on'}).`);
+}
 out.push('');
 out.push('| target | measured | |');
 out.push('|---|---|---|');

@@ -40,8 +40,8 @@ const PROFILE = flag('profile');
 const WHAT_IF = opt('what-if');
 
 export const TARGETS = {
-  ratioToBaseline: 0.6,
-  p99Ms: 50,
+  /** Issue 15 goal 1 (was 0.6). */
+  ratioToBaseline: 0.85,
   validationOpenSeconds: 60,
   validationEnforceSeconds: 30,
   emailsPerSecond: 300,
@@ -57,6 +57,8 @@ const OPEN_LOOP_SHARE = 0.5;
 /** Both servers' pool size (src/database/database-options.ts), also pgbench's client count. */
 const POOL_SIZE = 20;
 const CEILING_SECONDS = QUICK ? 5 : 20;
+/** Measured seconds of each open-loop run (shorter than the closed loop in --quick, to stay under ~4 minutes). */
+const OPEN_LOOP_DURATION = QUICK ? 5 : DURATION;
 
 /** application_name of each server's database connections. */
 const APP_NAMES = { app: 'mypatients', baseline: 'mypatients-bench-baseline' };
@@ -177,7 +179,7 @@ async function main() {
   await sleep(3000);
   const idleRss = { app: sampleRss(app.pid)(), baseline: sampleRss(baseline.pid)() };
 
-  const results = { scenarios: {}, memory: {}, jobs: null, notifications: null };
+  const results = { scenarios: {}, memory: {}, audit: null, jobs: null, notifications: null };
   const peaks = { app: [], baseline: [] };
   try {
     const db = new pg.Client({ connectionString: scratch.url, application_name: 'mypatients-bench' });
@@ -224,7 +226,7 @@ async function main() {
       entry.cpuRatio = Math.round((entry.baseline.serverCpuMsPerRequest / entry.app.serverCpuMsPerRequest) * 1000) / 1000;
       entry.targets = {
         ratio: { target: `>= ${TARGETS.ratioToBaseline}`, measured: entry.ratio, pass: entry.ratio >= TARGETS.ratioToBaseline },
-        p99: { target: `<= ${TARGETS.p99Ms} ms`, measured: entry.app.latencyMs.p99, pass: entry.app.latencyMs.p99 <= TARGETS.p99Ms },
+        // (The closed-loop p99 <= 50 ms target at 64 connections is gone: issue 15 replaced it with the open-loop p99.)
         correctness: {
           target: 'no errors, no unexpected status or body',
           measured: entry.app.errors + entry.app.mismatches + entry.app.timeouts,
@@ -235,9 +237,9 @@ async function main() {
         // Issue 15 goal 2: latency as users feel it, at a fixed offered rate (50% of the baseline's
         // closed-loop maximum just measured), same connections, same duration; servers already warm.
         const rate = Math.max(1, Math.round(entry.baseline.rps * OPEN_LOOP_SHARE));
-        entry.openLoop = { rate, share: OPEN_LOOP_SHARE };
+        entry.openLoop = { rate, share: OPEN_LOOP_SHARE, durationSeconds: OPEN_LOOP_DURATION };
         for (const target of ['baseline', 'app']) {
-          const f = await runLoad({ url: servers[target].url, next: feeds[target], connections: CONNECTIONS, duration: DURATION, overallRate: rate, title: `${scenario.name} open loop` });
+          const f = await runLoad({ url: servers[target].url, next: feeds[target], connections: CONNECTIONS, duration: OPEN_LOOP_DURATION, overallRate: rate, title: `${scenario.name} open loop` });
           entry.openLoop[target] = { rps: f.rps, latencyMs: f.latencyMs, non2xx: f.non2xx, errors: f.errors, timeouts: f.timeouts, mismatches: f.mismatches, mismatchSamples: f.mismatches ? f.mismatchSamples : undefined };
           log(`  open loop ${target.padEnd(8)} at ${rate} req/s offered: ${f.rps} req/s  p50 ${f.latencyMs.p50} p99 ${f.latencyMs.p99} ms  non2xx ${f.non2xx} errors ${f.errors} mismatches ${f.mismatches}`);
         }
@@ -266,6 +268,12 @@ async function main() {
     await app.stop();
     await baseline.stop();
   }
+  // What the audit sealer did in this run (issue 14): entries written vs sealed (off with --what-if=no-audit-integrity).
+  results.audit = await withClient(scratch.url, async (c) => {
+    const { rows } = await c.query(`SELECT (SELECT count(*)::int FROM audit_events) AS events, (SELECT count(*)::int FROM audit_seals) AS sealed`);
+    return { ...rows[0], sealIntervalMs: WHAT_IF === 'no-audit-integrity' ? 0 : 'app default (2000)' };
+  }).catch((e) => ({ error: e.message }));
+  log(`audit: ${JSON.stringify(results.audit)}`);
 
   if (!flag('skip-jobs')) {
     // notifications.mjs: N emails from BENCH_NOTIFICATIONS (its default 2,000 for the full run).
@@ -311,7 +319,8 @@ async function main() {
   output.summary = summarize(output);
   // Only a complete full run replaces the committed results.
   const partial = WHAT_IF || ONLY || flag('skip-jobs') || flag('duration') || opt('duration');
-  let file = join(ROOT, QUICK ? 'bench-results.local.json' : 'bench-results.json');
+  // A quick what-if run does not overwrite the quick run it is compared with.
+  let file = join(ROOT, QUICK ? `bench-results.local${WHAT_IF ? `.${WHAT_IF}` : ''}.json` : 'bench-results.json');
   if (partial && !QUICK) {
     mkdirSync(join(BENCH_DIR, 'out'), { recursive: true });
     file = join(BENCH_DIR, 'out', `bench-results${WHAT_IF ? `.${WHAT_IF}` : ''}.${Date.now()}.json`);

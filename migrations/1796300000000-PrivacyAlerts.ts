@@ -23,7 +23,9 @@ export class PrivacyAlerts1796300000000 implements MigrationInterface {
     );
     await queryRunner.query(`CREATE INDEX "idx_alerts_status_at" ON "alerts" ("status", "at", "id") `);
     await queryRunner.query(`CREATE INDEX "idx_alerts_at" ON "alerts" ("at", "id") `);
-    await queryRunner.query(`CREATE UNIQUE INDEX "uq_alerts_open_dedupe" ON "alerts" ("dedupe_key") WHERE "status" = 'open'`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "uq_alerts_open_dedupe" ON "alerts" ("dedupe_key") WHERE "status" = 'open'`,
+    );
     await queryRunner.query(
       `ALTER TABLE "alerts" ADD CONSTRAINT "fk_alerts_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );

@@ -125,7 +125,8 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     const me = await t.http().get('/api/v1/me').set('authorization', `Bearer ${session.accessToken}`);
     expect(me.status).toBe(200);
     expect(me.body.lockReason).toBe('validation_overdue');
-    const other = await post('/support-requests', { description: 'help' }, session.accessToken);
+    // (v1.1: help requests are on the locked sponsor's allow-list, practice changes are not)
+    const other = await post('/me/practice-change-requests', {}, session.accessToken);
     expect(other.status).toBe(403);
     expect(other.body.code).toBe('account_locked');
     const refreshed = await post('/auth/refresh', { refreshToken: session.refreshToken });

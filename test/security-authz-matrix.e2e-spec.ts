@@ -55,6 +55,8 @@ const RELATED: Allow = ['provider', 'sponsored', 'hospital'];
 const STAFF: Allow = ['staff'];
 /** Staff routes of role `admin` (staff accounts). */
 const STAFF_ADMIN: Allow = ['staffAdmin'];
+/** Staff routes of role `privacy` (API.md v1.1 "Privacy"). */
+const PRIVACY: Allow = ['staffPrivacy'];
 const ACTIVE_USERS: Allow = ['provider', 'otherProvider', 'sponsored', 'hospital', 'staff', 'staffPrivacy', 'staffAdmin'];
 /** `@AllowLockedSponsor()` routes: every active user plus the sponsor locked for validation_overdue. */
 const ACTIVE_OR_LOCKED_SPONSOR: Allow = [...ACTIVE_USERS, 'lockedSponsor'];
@@ -93,7 +95,14 @@ const MATRIX: Record<string, Rule> = {
   'POST /me/email':                                            { allow: SPONSORS, expect: { hospital: { status: 403, code: 'email_change_not_allowed' } } },
   'POST /me/email/confirm':                                    { allow: ACTIVE_USERS },
   'POST /me/practice-change-requests':                         { allow: CLINICIANS },
-  'POST /support-requests':                                    { allow: ACTIVE_USERS },
+  // signed out too (no Authorization header: an API key alone is no caller); a token is checked as anywhere
+  'POST /support-requests':                                    { allow: [...ACTIVE_OR_LOCKED_SPONSOR, 'anonymous', 'ehrKey', 'portalKey'] },
+  'GET /support-requests':                                     { allow: ACTIVE_OR_LOCKED_SPONSOR },
+  'GET /me/practice-change-requests':                          { allow: CLINICIANS },
+  'POST /me/password':                                         { allow: ACTIVE_OR_LOCKED_SPONSOR },
+  'GET /me/sessions':                                          { allow: ACTIVE_OR_LOCKED_SPONSOR },
+  'DELETE /me/sessions/{id}':                                  { allow: ACTIVE_OR_LOCKED_SPONSOR },
+  'DELETE /me/sessions':                                       { allow: ACTIVE_OR_LOCKED_SPONSOR },
   'GET /practices':                                            { allow: PUBLIC },
 
   // staff: accounts
@@ -117,6 +126,18 @@ const MATRIX: Record<string, Rule> = {
   'GET /staff/practice-change-requests':                       { allow: STAFF },
   'GET /staff/support-requests':                               { allow: STAFF },
   'GET /staff/support-requests/{id}/screenshot':               { allow: STAFF },
+  'GET /staff/support-requests/{id}':                          { allow: STAFF },
+  'POST /staff/support-requests/{id}/replies':                 { allow: STAFF },
+  'POST /staff/support-requests/{id}/close':                   { allow: STAFF },
+  'GET /staff/practice-change-requests/{id}':                  { allow: STAFF },
+  'POST /staff/practice-change-requests/{id}/complete':        { allow: STAFF },
+  'POST /staff/practice-change-requests/{id}/reject':          { allow: STAFF },
+  'POST /staff/practices':                                     { allow: STAFF },
+  'GET /staff/practices/{practiceId}':                         { allow: STAFF, params: (w) => ({ practiceId: w.practice.id }) },
+  'PATCH /staff/practices/{practiceId}':                       { allow: STAFF },
+  'DELETE /staff/practices/{practiceId}/roster/{npi}':         { allow: STAFF },
+  'GET /staff/sponsor-validations':                            { allow: STAFF },
+  'GET /staff/jobs':                                           { allow: STAFF },
 
   // access requests and invitation tokens
   'POST /patients/{patientId}/access-requests':                { allow: CLINICIANS },
@@ -134,7 +155,13 @@ const MATRIX: Record<string, Rule> = {
   'GET /patients/{patientId}':                                 { allow: RELATED, codes: { otherProvider: 'not_authorized' } },
   'GET /patients/{patientId}/documents':                       { allow: RELATED, codes: { otherProvider: 'not_authorized' } },
   'POST /staff/practices/{practiceId}/roster':                 { allow: STAFF, params: (w) => ({ practiceId: w.otherPractice.id }), body: () => ({ npi: makeNpi() }) },
-  'GET /staff/patients/{patientId}/access-log':                { allow: STAFF },
+  'GET /staff/patients/{patientId}/access-log':                { allow: [...STAFF, 'staffPrivacy'] },
+
+  // privacy officer (role privacy)
+  'GET /staff/audit-events':                                   { allow: PRIVACY },
+  'GET /staff/patients/{patientId}/disclosures':               { allow: PRIVACY },
+  'GET /staff/alerts':                                         { allow: PRIVACY },
+  'POST /staff/alerts/{id}/resolve':                           { allow: PRIVACY }, // a random id: 404 once past authorization
 
   // integration: EHR feed (a patient of its own, so the world's patient keeps its PCP)
   'PUT /integration/ehr/patients/{mrn}':                       { allow: EHR, params: () => ({ mrn: 'MRN-MATRIX-EHR' }) },
@@ -158,6 +185,7 @@ const MATRIX: Record<string, Rule> = {
   'DELETE /sponsorship/sponsored-users/{id}':                  { allow: OWNER, expect: { otherProvider: NOT_THEIRS, hospital: { status: 403, code: 'not_a_sponsor' } } },
   'POST /sponsorship/sponsored-users/{id}/replace-email':      { allow: OWNER, expect: { otherProvider: NOT_THEIRS, hospital: { status: 403, code: 'not_a_sponsor' } } },
   'GET /sponsorship/validation':                               { allow: [...SPONSORS, 'lockedSponsor'], expect: { otherProvider: NOT_THEIRS, lockedSponsor: NOT_THEIRS, hospital: { status: 403, code: 'not_a_sponsor' } } },
+  'GET /sponsorship/validations':                              { allow: [...SPONSORS, 'lockedSponsor'], expect: { hospital: { status: 403, code: 'not_a_sponsor' } } },
   'POST /sponsorship/validation/{id}/complete':                { allow: OWNER, expect: { otherProvider: NOT_THEIRS, lockedSponsor: NOT_THEIRS, hospital: { status: 403, code: 'not_a_sponsor' } } },
 
   // notifications (staff) and the queue dashboard (bull-board pages, outside the OpenAPI document)

@@ -48,6 +48,8 @@ export interface AppConfig {
   jobBatchSize: number;
   /** How long a personal grant (approved request, token) lasts, in calendar months (ACCESS_GRANT_MONTHS, default 12). */
   accessGrantMonths: number;
+  /** Patient searches one account may make a minute (API.md: at least 60). */
+  searchesPerAccountPerMinute: number;
   /** Migrations run with this URL when set (MIGRATION_DATABASE_URL: the schema owner); the service with databaseUrl. */
   migrationDatabaseUrl?: string;
   /** Audit trail integrity (docs/audit.md). */
@@ -252,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cronEnabled: cronRaw === 'true' || cronRaw === '1',
     jobBatchSize: Math.max(1, intFrom(env, 'JOB_BATCH_SIZE', 5000, problems)),
     accessGrantMonths: Math.max(1, intFrom(env, 'ACCESS_GRANT_MONTHS', 12, problems)),
+    searchesPerAccountPerMinute: Math.max(60, intFrom(env, 'SEARCH_RATE_PER_MINUTE', 60, problems)),
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL ? urlFrom(env, 'MIGRATION_DATABASE_URL', '', problems) : undefined,
     audit: auditConfig(env, production, problems),
     corsOrigins: listFrom(env, 'CORS_ORIGINS'),

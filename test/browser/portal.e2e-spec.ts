@@ -162,7 +162,7 @@ describeInBrowser('web portal in Chromium', () => {
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: base });
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(20_000);
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
@@ -207,25 +207,30 @@ describeInBrowser('web portal in Chromium', () => {
     // A second browser context: the staff member's own session (their first sign-in enrols TOTP).
     const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: base });
     const staffPage = await staffContext.newPage();
-    staffPage.setDefaultTimeout(10_000);
+    staffPage.setDefaultTimeout(20_000);
     try {
       await staffPage.goto('/sign-in');
       await staffPage.getByRole('textbox', { name: 'Email', exact: true }).fill(staffEmailAddress);
       await staffPage.getByRole('textbox', { name: 'Password', exact: true }).fill(TEST_PASSWORD);
       await staffPage.getByRole('button', { name: 'Continue' }).click();
       const key = (await staffPage.getByTestId('totp-key').innerText()).replace(/\s/g, '');
-      await staffPage
-        .getByRole('textbox', { name: /6-digit code/ })
-        .fill(
-          await generate({
-            secret: key,
-            epoch: Math.floor(t.clock.now().getTime() / 1000),
-            period: 30,
-            digits: 6,
-          }),
-        );
+      await staffPage.getByRole('textbox', { name: /6-digit code/ }).fill(
+        await generate({
+          secret: key,
+          epoch: Math.floor(t.clock.now().getTime() / 1000),
+          period: 30,
+          digits: 6,
+        }),
+      );
       await staffPage.getByRole('button', { name: 'Sign in' }).click();
-      await staffPage.getByRole('heading', { name: 'Registrations waiting for approval' }).waitFor();
+      await staffPage
+        .getByRole('heading', { name: 'Registrations waiting for approval' })
+        .waitFor()
+        .catch(async (error: Error) => {
+          throw new Error(
+            `${error.message}\npage: ${staffPage.url()}\n${await staffPage.locator('body').innerText()}`,
+          );
+        });
       await staffPage.getByRole('cell', { name: email }).waitFor();
       findings.push(...(await axe(staffPage, 'staff: registrations')));
       await screenshot(staffPage, 'staff-registrations');

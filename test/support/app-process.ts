@@ -177,6 +177,8 @@ export async function userWithToken(
     [kind, email, overrides.npi ?? null, overrides.practiceId ?? null, overrides.isSponsor ?? false],
   );
   const id = rows[0].id as string;
+  // Staff routes need the `team` role (issue 16).
+  if (kind === 'staff') await client.query(`UPDATE users SET roles = '{team}' WHERE id = $1`, [id]);
   const session = await client.query(
     `INSERT INTO sessions (user_id, created_at, last_active_at, expires_at, method) VALUES ($1, now(), now(), now() + interval '12 hours', 'password_totp') RETURNING id`,
     [id],

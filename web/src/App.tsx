@@ -21,7 +21,7 @@ const ValidationPage = lazy(() => import('./pages/Validation'));
 const HelpPage = lazy(() => import('./pages/Help'));
 const MailboxPage = lazy(() => import('./pages/Mailbox'));
 // The team console: its own chunk (issue 19: "the team console is a separate chunk").
-const RegistrationsPage = lazy(() => import('./pages/staff/Registrations'));
+const StaffConsole = lazy(() => import('./pages/staff/Console'));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -83,7 +83,7 @@ function RequireAuth({
     );
   if (!allowLocked && isValidationLocked(me)) return <Navigate to="/sponsor/validation" replace />;
   if (audience === 'staff' && me?.kind !== 'staff') return <Navigate to="/" replace />;
-  if (audience === 'clinical' && me?.kind === 'staff') return <Navigate to="/staff/registrations" replace />;
+  if (audience === 'clinical' && me?.kind === 'staff') return <Navigate to="/staff" replace />;
   return <>{children}</>;
 }
 
@@ -106,10 +106,7 @@ export function App() {
     <Layout>
       <Routes>
         <Route path="/" element={page(<Home />, { auth: true, audience: 'any' })} />
-        <Route
-          path="/staff/registrations"
-          element={page(<RegistrationsPage />, { auth: true, audience: 'staff' })}
-        />
+        <Route path="/staff/*" element={page(<StaffConsole />, { auth: true, audience: 'staff' })} />
         <Route path="/sign-in" element={page(<SignInPage />)} />
         <Route path="/sso" element={page(<SignInPage sso />)} />
         <Route path="/register" element={page(<RegisterPage />)} />
@@ -144,6 +141,7 @@ export function App() {
 /** Home: Patient Selection for clinical users; the registration queue for the MyPatients team. */
 function Home() {
   const { me } = useSession();
+  // Staff land on the registration queue (the console's Today page is one click away).
   if (me?.kind === 'staff') return <Navigate to="/staff/registrations" replace />;
   return <PatientSelectionPage />;
 }

@@ -62,7 +62,12 @@ interface AuditEventRow {
 export type Keyset = readonly [at: string, id: string] | null;
 
 /** Actions that show a record to its viewer: what an accounting of disclosures lists (45 CFR 164.528). */
-export const DISCLOSURE_ACTIONS = ['patient.view', 'patient.documents', 'patient.search', 'patient.list'] as const;
+export const DISCLOSURE_ACTIONS = [
+  'patient.view',
+  'patient.documents',
+  'patient.search',
+  'patient.list',
+] as const;
 
 const COLUMNS = `e.id::text AS id, e.at, ${cursorAtSql('e.at')} AS cursor_at, e.actor_id, e.actor_kind, e.action, e.patient_id,
        e.basis, e.outcome, e.details, a.first_name, a.last_name, a.kind AS user_kind, a.npi, a.practice_id, a.practice_name`;
@@ -184,7 +189,12 @@ export class AuditSearchRepository {
   }
 
   /** Entries by signed-in users about one patient, newest first (the access log); `limit` rows. */
-  async accessLog(patientId: string, after: Keyset, limit: number, manager?: EntityManager): Promise<AuditEventRecord[]> {
+  async accessLog(
+    patientId: string,
+    after: Keyset,
+    limit: number,
+    manager?: EntityManager,
+  ): Promise<AuditEventRecord[]> {
     const params: unknown[] = [patientId];
     const where = keysetSql(after, 'desc', params);
     const found = await rows<AuditEventRow>(
@@ -201,7 +211,12 @@ export class AuditSearchRepository {
   }
 
   /** How many `not_authorized` search matches one account had since `since`, counting at most `cap`. */
-  async deniedSearchMatches(actorId: string, since: Date, cap: number, manager?: EntityManager): Promise<number> {
+  async deniedSearchMatches(
+    actorId: string,
+    since: Date,
+    cap: number,
+    manager?: EntityManager,
+  ): Promise<number> {
     const found = await one<{ n: number }>(
       on(this.dataSource, manager),
       `SELECT count(*)::int AS n FROM (
@@ -214,7 +229,12 @@ export class AuditSearchRepository {
   }
 
   /** The newest registration approval by this staff member since `since` of an account whose email is `email`. */
-  async approvalOf(staffId: string, email: string, since: Date, manager?: EntityManager): Promise<{ id: string; userId: string } | undefined> {
+  async approvalOf(
+    staffId: string,
+    email: string,
+    since: Date,
+    manager?: EntityManager,
+  ): Promise<{ id: string; userId: string } | undefined> {
     return one<{ id: string; userId: string }>(
       on(this.dataSource, manager),
       `SELECT e.id::text AS id, a.id AS "userId"
@@ -230,7 +250,12 @@ export class AuditSearchRepository {
   }
 
   /** The newest invitation this staff member issued to `email` since `since`. */
-  async invitationTo(staffId: string, email: string, since: Date, manager?: EntityManager): Promise<{ id: string; invitationId: string } | undefined> {
+  async invitationTo(
+    staffId: string,
+    email: string,
+    since: Date,
+    manager?: EntityManager,
+  ): Promise<{ id: string; invitationId: string } | undefined> {
     return one<{ id: string; invitationId: string }>(
       on(this.dataSource, manager),
       `SELECT e.id::text AS id, e.details->>'invitationId' AS "invitationId"

@@ -63,12 +63,21 @@ export class AuditSearchService {
   }
 
   /** Successful reads of the record by non-staff users in `[fromAt, beforeAt)`, newest first. */
-  async disclosures(patientId: string, range: { fromAt: Date; beforeAt: Date }, limit: number, after: Keyset): Promise<RecordPage> {
+  async disclosures(
+    patientId: string,
+    range: { fromAt: Date; beforeAt: Date },
+    limit: number,
+    after: Keyset,
+  ): Promise<RecordPage> {
     return pageOf(await this.repository.disclosures(patientId, range, after, limit + 1), limit);
   }
 
   /** Who did what with one patient's record, newest first (entries by signed-in users). */
-  async accessLog(patientId: string, limit: number, after: Keyset): Promise<{ items: AccessLogEntry[]; next: Keyset }> {
+  async accessLog(
+    patientId: string,
+    limit: number,
+    after: Keyset,
+  ): Promise<{ items: AccessLogEntry[]; next: Keyset }> {
     const page = pageOf(await this.repository.accessLog(patientId, after, limit + 1), limit);
     return {
       items: page.items

@@ -88,7 +88,12 @@ export class AlertsRepository {
   }
 
   /** Newest first, `limit` rows after the keyset; every status when `status` is absent. */
-  async page(status: AlertStatus | undefined, after: readonly [string, string] | null, limit: number, manager?: EntityManager): Promise<AlertRecord[]> {
+  async page(
+    status: AlertStatus | undefined,
+    after: readonly [string, string] | null,
+    limit: number,
+    manager?: EntityManager,
+  ): Promise<AlertRecord[]> {
     const found = await rows<AlertRow>(
       on(this.dataSource, manager),
       `SELECT ${COLUMNS} FROM alerts
@@ -102,12 +107,22 @@ export class AlertsRepository {
   }
 
   async findById(id: string, manager?: EntityManager): Promise<AlertRecord | undefined> {
-    const row = await one<AlertRow>(on(this.dataSource, manager), `SELECT ${COLUMNS} FROM alerts WHERE id = $1`, [id]);
+    const row = await one<AlertRow>(
+      on(this.dataSource, manager),
+      `SELECT ${COLUMNS} FROM alerts WHERE id = $1`,
+      [id],
+    );
     return row && toAlert(row);
   }
 
   /** Resolves an open alert; undefined when it is not open (any more). */
-  async resolve(id: string, by: string, note: string | null, at: Date, manager?: EntityManager): Promise<AlertRecord | undefined> {
+  async resolve(
+    id: string,
+    by: string,
+    note: string | null,
+    at: Date,
+    manager?: EntityManager,
+  ): Promise<AlertRecord | undefined> {
     const [row] = await returning<AlertRow>(
       on(this.dataSource, manager),
       `UPDATE alerts SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolution_note = $4

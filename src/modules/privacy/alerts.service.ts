@@ -69,7 +69,12 @@ export class AlertsService {
     await this.notifications.record(manager, {
       template: 'privacy-alert',
       to: this.config.teamEmail,
-      data: { alertId: raised.id, kindLabel: KIND_LABELS[raised.kind], summary: raised.summary, userId: raised.userId },
+      data: {
+        alertId: raised.id,
+        kindLabel: KIND_LABELS[raised.kind],
+        summary: raised.summary,
+        userId: raised.userId,
+      },
       idempotencyKey: `privacy-alert:${raised.id}`,
     });
     await this.audit.record(
@@ -107,7 +112,9 @@ export class AlertsService {
       if (!resolved) {
         const existing = await this.alerts.findById(id, manager);
         if (!existing) throw notFound('No alert has this id.');
-        throw conflict('invalid_state', 'This alert is already resolved.', { currentStatus: existing.status });
+        throw conflict('invalid_state', 'This alert is already resolved.', {
+          currentStatus: existing.status,
+        });
       }
       await this.audit.record(
         {

@@ -1,9 +1,12 @@
 import { auditCsvHeader, auditCsvLine, csvCell } from './audit-csv.js';
 
 describe('audit CSV cells', () => {
-  it.each(['=SUM(A1)', '+1', '-2', '@cmd', '\tx', '\rx'])('prefixes %j, which a spreadsheet would run, with a quote', (value) => {
-    expect(csvCell(value).replace(/^"|"$/g, '').startsWith(`'${value[0]}`)).toBe(true);
-  });
+  it.each(['=SUM(A1)', '+1', '-2', '@cmd', '\tx', '\rx'])(
+    'prefixes %j, which a spreadsheet would run, with a quote',
+    (value) => {
+      expect(csvCell(value).replace(/^"|"$/g, '').startsWith(`'${value[0]}`)).toBe(true);
+    },
+  );
 
   it('quotes commas, quotes and line breaks and doubles quotes; leaves plain text alone', () => {
     expect(csvCell('Reyes, Dana')).toBe('"Reyes, Dana"');
@@ -14,11 +17,19 @@ describe('audit CSV cells', () => {
   });
 
   it('writes details as JSON and a header naming every column', () => {
-    expect(auditCsvHeader()).toBe('id,at,userId,userName,userKind,userNpi,userPracticeId,userPractice,actorKind,action,patientId,basis,outcome,details\r\n');
+    expect(auditCsvHeader()).toBe(
+      'id,at,userId,userName,userKind,userNpi,userPracticeId,userPractice,actorKind,action,patientId,basis,outcome,details\r\n',
+    );
     const line = auditCsvLine({
       id: '7',
       at: new Date('2026-11-16T15:00:00Z'),
-      user: { id: 'u1', name: '=Evil', kind: 'provider', npi: '1234567893', practice: { id: 'p1', name: 'Kids, Inc' } },
+      user: {
+        id: 'u1',
+        name: '=Evil',
+        kind: 'provider',
+        npi: '1234567893',
+        practice: { id: 'p1', name: 'Kids, Inc' },
+      },
       actorKind: 'provider',
       action: 'patient.view',
       patientId: 'p',

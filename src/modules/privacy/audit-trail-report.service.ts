@@ -2,7 +2,13 @@ import { Injectable, StreamableFile } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { decodeCursor, encodeCursor, type Page, pageLimit } from '../../common/pagination/cursor.js';
-import { type AuditEventFilter, type AuditEventRecord, type AuditPerson, AuditSearchService, AuditService } from '../audit/index.js';
+import {
+  type AuditEventFilter,
+  type AuditEventRecord,
+  type AuditPerson,
+  AuditSearchService,
+  AuditService,
+} from '../audit/index.js';
 import { auditCsvHeader, auditCsvLine } from './audit-csv.js';
 import type { AuditEventsQuery } from './dto/privacy-query.dto.js';
 import { hospitalDateRange, MAX_EXPORT_DAYS } from './report-range.js';
@@ -37,7 +43,9 @@ const view = (e: AuditEventRecord): AuditEventView => ({
 /** The filters as given, for the officer's own audit entry (no empty values). */
 const filtersOf = (q: AuditEventsQuery) =>
   Object.fromEntries(
-    (['patientId', 'userId', 'action', 'outcome', 'from', 'to'] as const).filter((k) => q[k] !== undefined && q[k] !== '').map((k) => [k, q[k]]),
+    (['patientId', 'userId', 'action', 'outcome', 'from', 'to'] as const)
+      .filter((k) => q[k] !== undefined && q[k] !== '')
+      .map((k) => [k, q[k]]),
   );
 
 /**
@@ -51,8 +59,17 @@ export class AuditTrailReportService {
     private readonly audit: AuditService,
   ) {}
 
-  private filterOf(q: AuditEventsQuery, rules: { required?: boolean; maxDays?: number } = {}): AuditEventFilter {
-    return { patientId: q.patientId, userId: q.userId, action: q.action, outcome: q.outcome, ...hospitalDateRange(q.from, q.to, rules) };
+  private filterOf(
+    q: AuditEventsQuery,
+    rules: { required?: boolean; maxDays?: number } = {},
+  ): AuditEventFilter {
+    return {
+      patientId: q.patientId,
+      userId: q.userId,
+      action: q.action,
+      outcome: q.outcome,
+      ...hospitalDateRange(q.from, q.to, rules),
+    };
   }
 
   async search(officer: AuthUser, q: AuditEventsQuery): Promise<Page<AuditEventView>> {
@@ -67,7 +84,10 @@ export class AuditTrailReportService {
       outcome: 'success',
       details: { filters: filtersOf(q), results: page.items.length },
     });
-    return { items: page.items.map(view), nextCursor: page.next ? encodeCursor([page.next[0], page.next[1]]) : null };
+    return {
+      items: page.items.map(view),
+      nextCursor: page.next ? encodeCursor([page.next[0], page.next[1]]) : null,
+    };
   }
 
   /**

@@ -37,12 +37,22 @@ export class DisclosuresService {
     const limit = pageLimit(q.limit);
     const after = decodeCursor(q.cursor, ['instant', 'bigint']);
     const today = hospitalDate(this.clock.now());
-    const { fromAt, beforeAt } = hospitalDateRange(q.from ?? yearsBefore(today, DISCLOSURE_YEARS), q.to ?? today);
+    const { fromAt, beforeAt } = hospitalDateRange(
+      q.from ?? yearsBefore(today, DISCLOSURE_YEARS),
+      q.to ?? today,
+    );
     if (!(await this.patients.findById(patientId))) throw notFound('No such patient.');
-    const page = await this.trail.disclosures(patientId, { fromAt: fromAt!, beforeAt: beforeAt! }, limit, after && [after[0], after[1]]);
+    const page = await this.trail.disclosures(
+      patientId,
+      { fromAt: fromAt!, beforeAt: beforeAt! },
+      limit,
+      after && [after[0], after[1]],
+    );
     await this.audit.recordStaffReads(officer, 'GET /staff/patients/:patientId/disclosures', [{ patientId }]);
     return {
-      items: page.items.flatMap((e) => (e.user ? [{ at: new Date(e.at).toISOString(), user: e.user, action: e.action, basis: e.basis }] : [])),
+      items: page.items.flatMap((e) =>
+        e.user ? [{ at: new Date(e.at).toISOString(), user: e.user, action: e.action, basis: e.basis }] : [],
+      ),
       nextCursor: page.next ? encodeCursor([page.next[0], page.next[1]]) : null,
     };
   }

@@ -28,15 +28,27 @@ export class PrivacyController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({
     type: AuditEventPageDto,
-    description: 'Newest first. With `Accept: text/csv`: the CSV export (from and to required, at most 366 days apart), streamed, audited `audit.export`',
+    description:
+      'Newest first. With `Accept: text/csv`: the CSV export (from and to required, at most 366 days apart), streamed, audited `audit.export`',
   })
-  auditEvents(@CurrentUser() user: AuthUser, @Query() query: AuditEventsQuery, @Headers('accept') accept?: string) {
+  auditEvents(
+    @CurrentUser() user: AuthUser,
+    @Query() query: AuditEventsQuery,
+    @Headers('accept') accept?: string,
+  ) {
     return wantsCsv(accept) ? this.reports.exportCsv(user, query) : this.reports.search(user, query);
   }
 
   @Get('patients/:patientId/disclosures')
-  @ApiOkResponse({ type: DisclosurePageDto, description: 'Accounting of disclosures, newest first; 404 unknown patient' })
-  patientDisclosures(@CurrentUser() user: AuthUser, @Param('patientId', UuidParam) patientId: string, @Query() query: DisclosuresQuery) {
+  @ApiOkResponse({
+    type: DisclosurePageDto,
+    description: 'Accounting of disclosures, newest first; 404 unknown patient',
+  })
+  patientDisclosures(
+    @CurrentUser() user: AuthUser,
+    @Param('patientId', UuidParam) patientId: string,
+    @Query() query: DisclosuresQuery,
+  ) {
     return this.disclosures.list(user, patientId, query);
   }
 
@@ -49,7 +61,11 @@ export class PrivacyController {
   @Post('alerts/:id/resolve')
   @HttpCode(200)
   @ApiOkResponse({ type: AlertDto, description: '409 invalid_state when already resolved' })
-  resolveAlert(@CurrentUser() user: AuthUser, @Param('id', UuidParam) id: string, @Body() body: ResolveAlertDto) {
+  resolveAlert(
+    @CurrentUser() user: AuthUser,
+    @Param('id', UuidParam) id: string,
+    @Body() body: ResolveAlertDto,
+  ) {
     return this.alerts.resolve(user, id, body.note);
   }
 }

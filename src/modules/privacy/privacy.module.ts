@@ -20,9 +20,23 @@ import { UnusualSearchRule } from './unusual-search.rule.js';
  * hook in through those modules' ports).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Alert]), AuditModule, NotificationsModule, PatientAccessModule, IdentityModule, TokensModule],
+  imports: [
+    TypeOrmModule.forFeature([Alert]),
+    AuditModule,
+    NotificationsModule,
+    PatientAccessModule,
+    IdentityModule,
+    TokensModule,
+  ],
   controllers: [PrivacyController],
-  providers: [AlertsRepository, AlertsService, AuditTrailReportService, DisclosuresService, UnusualSearchRule, SelfGrantedRule],
+  providers: [
+    AlertsRepository,
+    AlertsService,
+    AuditTrailReportService,
+    DisclosuresService,
+    UnusualSearchRule,
+    SelfGrantedRule,
+  ],
   exports: [AlertsService],
 })
 export class PrivacyModule {}

@@ -24,8 +24,12 @@ describe('report date ranges (hospital dates, inclusive)', () => {
     expect(fields(() => hospitalDateRange('2026-02-30', undefined))).toEqual(['from']);
     expect(fields(() => hospitalDateRange('2026-11-02', '2026-11-01'))).toEqual(['to']);
     expect(fields(() => hospitalDateRange(undefined, undefined, { required: true }))).toEqual(['from', 'to']);
-    expect(fields(() => hospitalDateRange('2024-01-01', '2025-01-01', { required: true, maxDays: 366 }))).toEqual([]);
-    expect(fields(() => hospitalDateRange('2024-01-01', '2025-01-02', { required: true, maxDays: 366 }))).toEqual(['to']);
+    expect(
+      fields(() => hospitalDateRange('2024-01-01', '2025-01-01', { required: true, maxDays: 366 })),
+    ).toEqual([]);
+    expect(
+      fields(() => hospitalDateRange('2024-01-01', '2025-01-02', { required: true, maxDays: 366 })),
+    ).toEqual(['to']);
   });
 
   it('six years before a leap day is the 28th', () => {

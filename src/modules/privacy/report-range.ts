@@ -23,7 +23,10 @@ export function hospitalDateRange(
   rules: { required?: boolean; maxDays?: number } = {},
 ): InstantRange {
   const errors: FieldError[] = [];
-  for (const [field, value] of [['from', from], ['to', to]] as const) {
+  for (const [field, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (value === undefined || value === '') {
       if (rules.required) errors.push({ field, message: `${field} is required for a CSV export` });
     } else if (!isIsoDate(value)) errors.push({ field, message: `${field} must be a real date YYYY-MM-DD` });

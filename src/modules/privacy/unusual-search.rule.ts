@@ -44,7 +44,11 @@ export class UnusualSearchRule implements SearchObserver, OnModuleInit {
       summary:
         `At least ${UNUSUAL_SEARCH_MATCHES} patient-search matches this ${event.user.kind} account may not view ` +
         `within an hour (up to ${now.toISOString()}, hospital date ${hospitalDate(now)}).`,
-      details: { deniedMatches: denied, windowMinutes: UNUSUAL_SEARCH_WINDOW_MS / 60000, since: since.toISOString() },
+      details: {
+        deniedMatches: denied,
+        windowMinutes: UNUSUAL_SEARCH_WINDOW_MS / 60000,
+        since: since.toISOString(),
+      },
       dedupeKey: key,
     });
   }

@@ -31,7 +31,6 @@ type PathBodyOp<P, B> = {
 type Page = { cursor?: string; limit?: number };
 
 export interface pendingPaths {
-  '/api/v1/dev/mailbox': PathItem<{ get: Op }>;
   // Team console (issue 20): privacy routes and the jobs list, until the document has them.
   '/api/v1/staff/jobs': PathItem<{ get: Op }>;
   '/api/v1/staff/audit-events': PathItem<{

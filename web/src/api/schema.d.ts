@@ -260,6 +260,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/dev/mailbox': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['DevMailboxController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/health': {
     parameters: {
       query?: never;
@@ -868,6 +884,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/staff/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PrivacyController_listAlerts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/alerts/{id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PrivacyController_resolveAlert'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/audit-events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PrivacyController_auditEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/staff/hospital-accounts': {
     parameters: {
       query?: never;
@@ -911,6 +975,22 @@ export interface paths {
     put?: never;
     post?: never;
     delete: operations['StaffInvitationsController_cancel'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['JobsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -988,6 +1068,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['PatientAccessStaffController_accessLog'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/staff/patients/{patientId}/disclosures': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PrivacyController_patientDisclosures'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1663,6 +1759,63 @@ export interface components {
       /** @enum {string} */
       method: 'password_totp' | 'sso';
     };
+    AlertDto: {
+      /** Format: date-time */
+      at: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'unusual_search' | 'self_granted';
+      note?: string;
+      /** Format: date-time */
+      resolvedAt?: string;
+      /** Format: uuid */
+      resolvedBy?: string;
+      /** @enum {string} */
+      status: 'open' | 'resolved';
+      summary: string;
+      /**
+       * Format: uuid
+       * @description The account the alert is about
+       */
+      userId: string;
+    };
+    AlertPageDto: {
+      /** @description Newest first */
+      items: components['schemas']['AlertDto'][];
+      nextCursor: string | null;
+    };
+    AuditEventDto: {
+      /** @example patient.view */
+      action: string;
+      /**
+       * @description `provider`, `sponsored`, `staff`, `ehr`, `portal`, `system` or `anonymous`
+       * @example provider
+       */
+      actorKind: string;
+      /** Format: date-time */
+      at: string;
+      basis: string | null;
+      details: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description The entry id (a decimal bigint)
+       * @example 4711
+       */
+      id: string;
+      /** @enum {string} */
+      outcome: 'success' | 'denied' | 'failure';
+      /** Format: uuid */
+      patientId: string | null;
+      /** @description Null for entries by a system (EHR, portal, jobs) */
+      user: components['schemas']['AuditPersonDto'] | null;
+    };
+    AuditEventPageDto: {
+      /** @description Newest first (the CSV export: oldest first) */
+      items: components['schemas']['AuditEventDto'][];
+      nextCursor: string | null;
+    };
     AuditPersonDto: {
       /** Format: uuid */
       id: string;
@@ -1679,6 +1832,22 @@ export interface components {
       /** Format: uuid */
       id: string;
       name: string;
+    };
+    CapturedMailDto: {
+      /**
+       * Format: date-time
+       * @description When the sender handed it over
+       */
+      at: string;
+      from: string;
+      html: string;
+      /** Format: uuid */
+      id: string;
+      /** @description The links of the text body, once each (`${PORTAL_URL}/<action>?token=…`) */
+      links: string[];
+      subject: string;
+      text: string;
+      to: string[];
     };
     CareTeamDto: {
       /** @description NPIs of the whole care team (replaces it; duplicates ignored). */
@@ -1801,6 +1970,24 @@ export interface components {
        * @description With `transfer`: an active sponsor of the same practice
        */
       transferToSponsorId?: string;
+    };
+    DevMailboxDto: {
+      /** @description Oldest first; the last 200 emails */
+      items: components['schemas']['CapturedMailDto'][];
+    };
+    DisclosureDto: {
+      /** @enum {string} */
+      action: 'patient.view' | 'patient.documents' | 'patient.search' | 'patient.list';
+      /** Format: date-time */
+      at: string;
+      /** @example care_team */
+      basis: string | null;
+      user: components['schemas']['AuditPersonDto'];
+    };
+    DisclosurePageDto: {
+      /** @description Newest first */
+      items: components['schemas']['DisclosureDto'][];
+      nextCursor: string | null;
     };
     DocumentDto: {
       /** @description Text, or a JSON object (results, medications), at most 200000 characters serialised; returned deep-equal */
@@ -1981,6 +2168,34 @@ export interface components {
         | 'access-request-expiry'
         | 'access-grant-expiry'
         | 'pcp-update-overdue';
+    };
+    JobStatusDto: {
+      /** @description Rows it affected (null when it failed or never ran) */
+      lastAffected: number | null;
+      /**
+       * Format: date
+       * @description Hospital date of that run
+       */
+      lastAsOf: string | null;
+      /**
+       * Format: date-time
+       * @description When it last ran (null: never)
+       */
+      lastRunAt: string | null;
+      /** @enum {string|null} */
+      lastStatus: 'succeeded' | 'failed' | null;
+      /** @enum {string} */
+      name:
+        | 'sponsor-validation-open'
+        | 'sponsor-validation-remind'
+        | 'sponsor-validation-enforce'
+        | 'access-request-expiry'
+        | 'access-grant-expiry'
+        | 'pcp-update-overdue';
+    };
+    JobStatusPageDto: {
+      items: components['schemas']['JobStatusDto'][];
+      nextCursor: string | null;
     };
     LinkResentDto: {
       /** @enum {string} */
@@ -2770,6 +2985,10 @@ export interface components {
       /** @description The requester's practice (a sponsored user's: the sponsor's) */
       practice: string | null;
     };
+    ResolveAlertDto: {
+      /** @description The privacy officer's note (kept with the alert; never emailed) */
+      note?: string;
+    };
     RosterAddResultDto: {
       /** @description false when the NPI was already on the roster */
       added: boolean;
@@ -3372,7 +3591,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The session is ended */
+      /** @description The session is ended and the refresh-token cookie cleared */
       204: {
         headers: {
           [name: string]: unknown;
@@ -3396,6 +3615,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description `mp_refresh=<refresh token>; Path=/api/v1/auth; HttpOnly; SameSite=Strict` (and `Secure` in production) */
+          'Set-Cookie'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3463,8 +3684,11 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The refresh token is taken from the body, else from the cookie */
       200: {
         headers: {
+          /** @description `mp_refresh=<refresh token>; Path=/api/v1/auth; HttpOnly; SameSite=Strict` (and `Secure` in production) */
+          'Set-Cookie'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3529,6 +3753,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description `mp_refresh=<refresh token>; Path=/api/v1/auth; HttpOnly; SameSite=Strict` (and `Secure` in production) */
+          'Set-Cookie'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -3620,6 +3846,26 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AcceptedDto'];
+        };
+      };
+    };
+  };
+  DevMailboxController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Development without SMTP_URL only; 404 otherwise */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DevMailboxDto'];
         };
       };
     };
@@ -4765,6 +5011,94 @@ export interface operations {
       };
     };
   };
+  PrivacyController_listAlerts: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page (empty: the first page) */
+        cursor?: string;
+        limit?: number;
+        status?: 'open' | 'resolved';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertPageDto'];
+        };
+      };
+    };
+  };
+  PrivacyController_resolveAlert: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResolveAlertDto'];
+      };
+    };
+    responses: {
+      /** @description 409 invalid_state when already resolved */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertDto'];
+        };
+      };
+    };
+  };
+  PrivacyController_auditEvents: {
+    parameters: {
+      query?: {
+        /** @description An exact action, or a prefix ending in `.` */
+        action?: string;
+        /** @description nextCursor of the previous page (empty: the first page) */
+        cursor?: string;
+        /** @description Hospital date, inclusive; required for CSV */
+        from?: string;
+        limit?: number;
+        outcome?: 'success' | 'denied' | 'failure';
+        patientId?: string;
+        /** @description Hospital date, inclusive; required for CSV (at most 366 days after from) */
+        to?: string;
+        /** @description Everything one user did (the per-user report) */
+        userId?: string;
+      };
+      header: {
+        accept: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Newest first. With `Accept: text/csv`: the CSV export (from and to required, at most 366 days apart), streamed, audited `audit.export` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEventPageDto'];
+          'text/csv': components['schemas']['AuditEventPageDto'];
+        };
+      };
+    };
+  };
   StaffAccountsController_hospitalAccount: {
     parameters: {
       query?: never;
@@ -4876,6 +5210,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  JobsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every scheduled job with its last run */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobStatusPageDto'];
+        };
       };
     };
   };
@@ -5008,6 +5362,36 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AccessLogPageDto'];
+        };
+      };
+    };
+  };
+  PrivacyController_patientDisclosures: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page (empty: the first page) */
+        cursor?: string;
+        /** @description Hospital date, inclusive; default six years before today */
+        from?: string;
+        limit?: number;
+        /** @description Hospital date, inclusive; default today */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        patientId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Accounting of disclosures, newest first; 404 unknown patient */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DisclosurePageDto'];
         };
       };
     };

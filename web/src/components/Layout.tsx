@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { isValidationLocked, useSession } from '../auth/session';
+import { allowedSections, rolesOf } from '../staff/sections';
 import { ValidateTokenButton } from './ValidateToken';
 
 interface NavItem {
@@ -10,12 +11,9 @@ interface NavItem {
   label: string;
 }
 
-function navItems(kind: string, isSponsor: boolean, locked: boolean): NavItem[] {
-  if (kind === 'staff')
-    return [
-      { to: '/staff/registrations', label: 'Registrations' },
-      { to: '/account', label: 'Account' },
-    ];
+function navItems(kind: string, isSponsor: boolean, locked: boolean, roles?: string[]): NavItem[] {
+  // The team console: only the pages the staff member's roles allow (issue 20).
+  if (kind === 'staff') return [...allowedSections(rolesOf(roles)), { to: '/account', label: 'Account' }];
   if (locked)
     return [
       { to: '/sponsor/validation', label: 'Validation' },
@@ -35,8 +33,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
   const locked = isValidationLocked(me);
-  const items = me ? navItems(me.kind, me.isSponsor, locked) : [];
-  const current = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
+  const items = me ? navItems(me.kind, me.isSponsor, locked, me.roles) : [];
+  const current = (to: string) =>
+    to === '/' || to === '/staff' ? location.pathname === to : location.pathname.startsWith(to);
 
   return (
     <AppShell

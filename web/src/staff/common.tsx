@@ -5,39 +5,14 @@ import { ApiError } from '../api/problem';
 import { useSession } from '../auth/session';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { humanize } from '../lib/format';
+import { rolesOf, type Role } from './sections';
 
-export type Role = 'team' | 'privacy' | 'admin';
+export { allowedSections, CONSOLE_SECTIONS, type ConsoleSection, type Role } from './sections';
 
-/** The staff member's roles (GET /me); a staff account without any is treated as `team` (v1). */
+/** The staff member's roles (GET /me); none for a non-staff account. */
 export function useRoles(): Set<Role> {
   const { me } = useSession();
-  if (me?.kind !== 'staff') return new Set();
-  const roles = (me.roles ?? ['team']) as Role[];
-  return new Set(roles.length ? roles : ['team']);
-}
-
-export interface ConsoleSection {
-  to: string;
-  label: string;
-  roles: Role[];
-}
-
-/** Every console page and the roles that may open it (the navigation shows only these). */
-export const CONSOLE_SECTIONS: ConsoleSection[] = [
-  { to: '/staff', label: 'Today', roles: ['team'] },
-  { to: '/staff/registrations', label: 'Registrations', roles: ['team'] },
-  { to: '/staff/pcp-updates', label: 'PCP updates', roles: ['team'] },
-  { to: '/staff/users', label: 'Users', roles: ['team', 'admin'] },
-  { to: '/staff/invitations', label: 'Invitations', roles: ['team'] },
-  { to: '/staff/help-desk', label: 'Help desk', roles: ['team'] },
-  { to: '/staff/practice-changes', label: 'Practice changes', roles: ['team'] },
-  { to: '/staff/validations', label: 'Validations', roles: ['team'] },
-  { to: '/staff/email-jobs', label: 'Email and jobs', roles: ['team'] },
-  { to: '/staff/privacy', label: 'Privacy', roles: ['privacy'] },
-];
-
-export function allowedSections(roles: Set<Role>): ConsoleSection[] {
-  return CONSOLE_SECTIONS.filter((s) => s.roles.some((r) => roles.has(r)));
+  return me?.kind === 'staff' ? rolesOf(me.roles) : new Set();
 }
 
 interface CursorPage<T> {
@@ -133,12 +108,14 @@ export function ConfirmAction({
   buttonLabel?: string;
 }) {
   const [open, setOpen] = useState(false);
+  // Shade 9: white on red.8 and red.8 on white miss WCAG AA contrast.
+  const tone = color === 'red' ? 'red.9' : color;
   return (
     <>
       <Button
         size="compact-sm"
         variant={color === 'red' ? 'outline' : 'default'}
-        color={color}
+        color={tone}
         onClick={() => setOpen(true)}
         disabled={disabled}
         aria-label={buttonLabel}
@@ -163,7 +140,7 @@ export function ConfirmAction({
               <Button variant="default" onClick={() => setOpen(false)}>
                 Cancel
               </Button>
-              <Button type="submit" color={color} loading={pending} disabled={!canConfirm}>
+              <Button type="submit" color={tone} loading={pending} disabled={!canConfirm}>
                 {confirmLabel ?? label}
               </Button>
             </Group>
@@ -194,7 +171,8 @@ const STATUS_COLOR: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={STATUS_COLOR[status] ?? 'blue'} variant="light" autoContrast>
+    // Coloured border, dark text: the light and outline variants' coloured text misses WCAG AA contrast.
+    <Badge color={`${STATUS_COLOR[status] ?? 'blue'}.8`} variant="outline" styles={{ label: { color: 'var(--mantine-color-dark-9)' } }}>
       {humanize(status)}
     </Badge>
   );

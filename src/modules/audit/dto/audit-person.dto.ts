@@ -22,6 +22,9 @@ export class AuditPersonDto {
   @ApiPropertyOptional({ description: 'Providers only' })
   npi?: string;
 
-  @ApiPropertyOptional({ type: AuditPracticeDto, description: "The effective practice (a sponsored user's: the sponsor's)" })
+  @ApiPropertyOptional({
+    type: AuditPracticeDto,
+    description: "The effective practice (a sponsored user's: the sponsor's)",
+  })
   practice?: AuditPracticeDto;
 }

@@ -23,7 +23,9 @@ export class AuditEventsQuery extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(60)
-  @Matches(/^[a-z0-9_]+(\.[a-z0-9_]+)*\.?$/, { message: 'action must be an action name, or a prefix ending in .' })
+  @Matches(/^[a-z0-9_]+(\.[a-z0-9_]+)*\.?$/, {
+    message: 'action must be an action name, or a prefix ending in .',
+  })
   action?: string;
 
   @ApiPropertyOptional({ enum: AUDIT_OUTCOMES })
@@ -37,7 +39,10 @@ export class AuditEventsQuery extends PageQueryDto {
   @Matches(DATE, { message: DATE_MESSAGE('from') })
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'Hospital date, inclusive; required for CSV (at most 366 days after from)' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'Hospital date, inclusive; required for CSV (at most 366 days after from)',
+  })
   @IsOptional()
   @IsString()
   @Matches(DATE, { message: DATE_MESSAGE('to') })
@@ -46,7 +51,10 @@ export class AuditEventsQuery extends PageQueryDto {
 
 /** `GET /staff/patients/:patientId/disclosures`. */
 export class DisclosuresQuery extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'date', description: 'Hospital date, inclusive; default six years before today' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'Hospital date, inclusive; default six years before today',
+  })
   @IsOptional()
   @IsString()
   @Matches(DATE, { message: DATE_MESSAGE('from') })
@@ -67,7 +75,10 @@ export class AlertsQuery extends PageQueryDto {
 }
 
 export class ResolveAlertDto {
-  @ApiPropertyOptional({ maxLength: 2000, description: "The privacy officer's note (kept with the alert; never emailed)" })
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description: "The privacy officer's note (kept with the alert; never emailed)",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

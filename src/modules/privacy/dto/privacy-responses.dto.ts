@@ -11,10 +11,17 @@ export class AuditEventDto {
   @ApiProperty({ format: 'date-time' })
   at: string;
 
-  @ApiProperty({ type: AuditPersonDto, nullable: true, description: 'Null for entries by a system (EHR, portal, jobs)' })
+  @ApiProperty({
+    type: AuditPersonDto,
+    nullable: true,
+    description: 'Null for entries by a system (EHR, portal, jobs)',
+  })
   user: AuditPersonDto | null;
 
-  @ApiProperty({ example: 'provider', description: '`provider`, `sponsored`, `staff`, `ehr`, `portal`, `system` or `anonymous`' })
+  @ApiProperty({
+    example: 'provider',
+    description: '`provider`, `sponsored`, `staff`, `ehr`, `portal`, `system` or `anonymous`',
+  })
   actorKind: string;
 
   @ApiProperty({ example: 'patient.view' })

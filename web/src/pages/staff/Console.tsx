@@ -1,7 +1,8 @@
 import { Center, Loader, Text } from '@mantine/core';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
-import { allowedSections, useRoles, type Role } from '../../staff/common';
+import { useRoles } from '../../staff/common';
+import { allowedSections, type Role } from '../../staff/sections';
 import RegistrationsPage from './Registrations';
 import TodayPage from './Today';
 

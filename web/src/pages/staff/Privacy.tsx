@@ -2,7 +2,7 @@ import { Button, Group, Select, Stack, Table, Tabs, Text, Textarea, TextInput, T
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call, refreshSession } from '../../api/client';
-import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
+import { fieldErrorsOf } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { ConfirmAction, CursorList, hospitalToday, StatusBadge, useCursorList } from '../../staff/common';

@@ -35,7 +35,7 @@ function Tile({
   }
   return (
     <Card withBorder component="li">
-      <Anchor component={Link} to={to} underline="never" aria-label={`${label}: ${value}`}>
+      <Anchor component={Link} to={to} underline="never">
         <Text fz={32} fw={700} lh={1.1}>
           {value}
         </Text>
