@@ -172,7 +172,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     const deadline = Date.now() + waitMs;
     const newest = this.fences[this.fences.length - 1];
     while (!(await this.repository.snapshotSettled(newest.snapshot)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // A settling transaction usually ends within milliseconds; 50 ms keeps a stalled wait cheap.
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     for (let i = this.fences.length - 1; i >= 0; i--) {
       if (await this.repository.snapshotSettled(this.fences[i].snapshot)) {

@@ -61,12 +61,22 @@ export class AuditSealsRepository {
     return row!.snapshot;
   }
 
-  /** True once every transaction in progress at `snapshot` has ended (committed or rolled back). */
+  /**
+   * True once every transaction of this database in progress at `snapshot` has ended (committed or
+   * rolled back). Transaction ids are server-wide, so a transaction left open in another database
+   * on the same server must not hold sealing back: only xids owned by a backend of this database
+   * count (pg_stat_activity.backend_xid is the 32-bit form of the snapshot's xid8). Audit entries
+   * are written by the service's own sessions, which the runtime role always sees.
+   */
   async snapshotSettled(snapshot: string): Promise<boolean> {
     const row = await one<{ settled: boolean }>(
       this.dataSource,
-      `SELECT NOT EXISTS (SELECT 1 FROM pg_snapshot_xip($1::pg_snapshot) x
-                           WHERE NOT pg_visible_in_snapshot(x, pg_current_snapshot())) AS settled`,
+      `SELECT NOT EXISTS (
+                SELECT 1 FROM pg_snapshot_xip($1::pg_snapshot) x
+                  JOIN pg_stat_activity a
+                    ON a.datname = current_database() AND a.backend_xid IS NOT NULL
+                   AND a.backend_xid::text = (x::text::numeric % 4294967296)::text
+                 WHERE NOT pg_visible_in_snapshot(x, pg_current_snapshot())) AS settled`,
       [snapshot],
     );
     return row!.settled;

@@ -17,38 +17,7 @@ type Op<P = never, Q = never> = {
 /** An operation with a JSON body and no parameters. */
 type BodyOp<B> = { parameters: NoParams; requestBody: { content: { 'application/json': B } }; responses: Ok };
 type PathItem<Ops> = { parameters: NoParams } & Ops;
-/** Team console (issue 20): a path and a query. */
-type PathQueryOp<P, Q> = {
-  parameters: { query?: Q; header?: never; path: P; cookie?: never };
-  requestBody?: never;
-  responses: Ok;
-};
-type PathBodyOp<P, B> = {
-  parameters: { query?: never; header?: never; path: P; cookie?: never };
-  requestBody: { content: { 'application/json': B } };
-  responses: Ok;
-};
-type Page = { cursor?: string; limit?: number };
 
 export interface pendingPaths {
-  // Team console (issue 20): privacy routes and the jobs list, until the document has them.
-  '/api/v1/staff/jobs': PathItem<{ get: Op }>;
-  '/api/v1/staff/audit-events': PathItem<{
-    get: Op<
-      never,
-      Page & {
-        patientId?: string;
-        userId?: string;
-        action?: string;
-        outcome?: string;
-        from?: string;
-        to?: string;
-      }
-    >;
-  }>;
-  '/api/v1/staff/patients/{patientId}/disclosures': PathItem<{
-    get: PathQueryOp<{ patientId: string }, Page & { from?: string; to?: string }>;
-  }>;
-  '/api/v1/staff/alerts': PathItem<{ get: Op<never, Page & { status?: 'open' | 'resolved' }> }>;
-  '/api/v1/staff/alerts/{id}/resolve': PathItem<{ post: PathBodyOp<{ id: string }, { note?: string }> }>;
+
 }

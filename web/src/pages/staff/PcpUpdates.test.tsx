@@ -88,7 +88,7 @@ describe('PCP updates', () => {
     expect(screen.getByRole('button', { name: 'Complete' })).toBeDisabled();
   });
 
-  it('completes with the physician chosen, after a confirmation that says what will happen', async () => {
+  it('completes with the chosen physician (default: the requester), after a confirmation that says what will happen', async () => {
     const calls = renderDetail({
       confirmedAt: '2026-11-16T15:03:00Z',
       confirmedByName: 'Alex Abernathy',
@@ -100,13 +100,13 @@ describe('PCP updates', () => {
     });
     const user = userEvent.setup();
     await screen.findByRole('heading', { name: 'PCP update: Abernathy, Rowan' });
-    await user.click(await screen.findByRole('textbox', { name: 'Physician the family confirmed' }));
-    await user.click(await screen.findByRole('option', { name: 'Roster: NPI 1245319599' }));
+    // The requester is preselected (the browser test chooses a roster physician instead).
+    await screen.findByDisplayValue('Morgan Ellis (NPI 1234567893)');
     await user.click(screen.getByRole('button', { name: 'Complete' }));
     const dialog = await screen.findByRole('dialog', { name: 'Complete the PCP update' });
-    expect(within(dialog).getByText(/PCP becomes Roster: NPI 1245319599/)).toBeInTheDocument();
+    expect(within(dialog).getByText(/PCP becomes Morgan Ellis \(NPI 1234567893\)/)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Complete the update' }));
     await waitFor(() => expect(calls.some((c) => c.path === '/api/v1/staff/pcp-updates/u1/complete')).toBe(true));
-    expect(calls.find((c) => c.path === '/api/v1/staff/pcp-updates/u1/complete')?.body).toEqual({ pcpNpi: '1245319599' });
+    expect(calls.find((c) => c.path === '/api/v1/staff/pcp-updates/u1/complete')?.body).toEqual({ pcpNpi: '1234567893' });
   });
 });

@@ -76,10 +76,12 @@ export default function PrivacyPage() {
   );
 }
 
-function queryOf(f: Filters) {
+type AuditQuery = { [K in keyof Filters]?: string } & { outcome?: 'success' | 'denied' | 'failure' };
+
+function queryOf(f: Filters): AuditQuery {
   const q: Record<string, string> = {};
   for (const [k, v] of Object.entries(f)) if (v.trim()) q[k] = v.trim();
-  return q;
+  return q as AuditQuery;
 }
 
 /** The audit search; `byUser`: everything one user viewed (their successful patient reads). */
@@ -89,7 +91,7 @@ function AuditSearch({ byUser = false }: { byUser?: boolean }) {
   const [filters, setFilters] = useState<Filters | null>(null);
   const [csvError, setCsvError] = useState<string | null>(null);
   const list = useCursorList<AuditEvent>(['staff', 'audit', byUser, filters], (cursor) =>
-    call<Paged<AuditEvent>>(api.GET('/api/v1/staff/audit-events', { params: { query: { ...queryOf(filters ?? empty), cursor, limit: 50 } } })),
+    call<Paged<AuditEvent>>(api.GET('/api/v1/staff/audit-events', { params: { query: { ...queryOf(filters ?? empty), cursor, limit: 50 }, header: { accept: 'application/json' } } })),
   );
   const field = (k: keyof Filters, label: string, type = 'text') => (
     <TextInput label={label} type={type} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.currentTarget.value })} w={type === 'date' ? 170 : 240} error={fieldErrorsOf(list.error)[k]} />
@@ -99,8 +101,7 @@ function AuditSearch({ byUser = false }: { byUser?: boolean }) {
     // The CSV goes through fetch with the in-memory token, then to a blob: no token in a URL.
     const params = new URLSearchParams(queryOf(draft));
     const res = await api.GET('/api/v1/staff/audit-events', {
-      params: { query: queryOf(draft) },
-      headers: { Accept: 'text/csv' },
+      params: { query: queryOf(draft), header: { accept: 'text/csv' } },
       parseAs: 'blob',
     });
     if (!res.response.ok) {
@@ -108,7 +109,7 @@ function AuditSearch({ byUser = false }: { byUser?: boolean }) {
       setCsvError(`The export was refused (${res.response.status}). From and to are required, at most 366 days apart.`);
       return;
     }
-    const url = URL.createObjectURL(res.data as Blob);
+    const url = URL.createObjectURL(res.data as unknown as Blob);
     const a = document.createElement('a');
     a.href = url;
     a.download = `audit-${params.get('from') ?? ''}-${params.get('to') ?? ''}.csv`;
