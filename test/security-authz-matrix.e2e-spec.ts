@@ -104,6 +104,8 @@ const MATRIX: Record<string, Rule> = {
   'DELETE /me/sessions/{id}':                                  { allow: ACTIVE_OR_LOCKED_SPONSOR },
   'DELETE /me/sessions':                                       { allow: ACTIVE_OR_LOCKED_SPONSOR },
   'GET /practices':                                            { allow: PUBLIC },
+  // development only (no SMTP_URL): the test app answers 404 problem+json
+  'GET /dev/mailbox':                                          { allow: PUBLIC, notFoundIsAnswer: true },
 
   // staff: accounts
   'GET /staff/registrations':                                  { allow: STAFF },
@@ -145,6 +147,9 @@ const MATRIX: Record<string, Rule> = {
   'DELETE /access-requests/{id}':                              { allow: OWNER, expect: { otherProvider: NOT_THEIRS, sponsored: NOT_THEIRS, hospital: NOT_THEIRS } },
   'POST /tokens/validate':                                     { allow: CLINICIANS },
   'POST /staff/invitations':                                   { allow: STAFF },
+  'GET /staff/invitations':                                    { allow: STAFF },
+  // the world's pending invitation (cancelled by the portal's row first: 409 invalid_state here)
+  'DELETE /staff/invitations/{id}':                            { allow: STAFF },
   'GET /staff/patients/{patientId}/access-grants':             { allow: STAFF },
   'DELETE /staff/access-grants/{id}':                          { allow: STAFF },
   'POST /staff/jobs/{name}/run':                               { allow: STAFF, params: () => ({ name: 'access-request-expiry' }) },
@@ -154,6 +159,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /patients':                                             { allow: CLINICIANS, query: (w) => ({ mrn: w.patient.mrn }) },
   'GET /patients/{patientId}':                                 { allow: RELATED, codes: { otherProvider: 'not_authorized' } },
   'GET /patients/{patientId}/documents':                       { allow: RELATED, codes: { otherProvider: 'not_authorized' } },
+  'GET /me/patients':                                          { allow: CLINICIANS },
   'POST /staff/practices/{practiceId}/roster':                 { allow: STAFF, params: (w) => ({ practiceId: w.otherPractice.id }), body: () => ({ npi: makeNpi() }) },
   'GET /staff/patients/{patientId}/access-log':                { allow: [...STAFF, 'staffPrivacy'] },
 
@@ -166,9 +172,13 @@ const MATRIX: Record<string, Rule> = {
   // integration: EHR feed (a patient of its own, so the world's patient keeps its PCP)
   'PUT /integration/ehr/patients/{mrn}':                       { allow: EHR, params: () => ({ mrn: 'MRN-MATRIX-EHR' }) },
   'POST /integration/ehr/patients/{mrn}/documents':            { allow: EHR },
+  'GET /integration/ehr/pcp-changes':                          { allow: EHR },
+  'POST /integration/ehr/pcp-changes/{id}/ack':                { allow: EHR }, // a random id: 404 once past authorization
 
   // PCP updates
   'POST /patients/{patientId}/pcp-access-requests':            { allow: CLINICIANS },
+  'GET /pcp-access-requests':                                  { allow: CLINICIANS },
+  'DELETE /pcp-access-requests/{id}':                          { allow: OWNER, expect: { otherProvider: NOT_THEIRS, sponsored: NOT_THEIRS, hospital: NOT_THEIRS } },
   'GET /staff/pcp-updates':                                    { allow: STAFF },
   'GET /staff/pcp-updates/{id}':                               { allow: STAFF },
   'POST /staff/pcp-updates/{id}/claim':                        { allow: STAFF },
@@ -199,6 +209,14 @@ const MATRIX: Record<string, Rule> = {
   // integration: patient portal
   'GET /integration/portal/patients/{mrn}/access-requests':    { allow: PORTAL },
   'POST /integration/portal/access-requests/{id}/decision':    { allow: PORTAL },
+  'GET /integration/portal/access-requests':                   { allow: PORTAL },
+  // the world patient's request (withdrawn by its owner's row first: 409 request_not_pending here)
+  'POST /integration/portal/patients/{mrn}/access-requests/{id}/decision': { allow: PORTAL },
+  'GET /integration/portal/patients/{mrn}/viewers':            { allow: PORTAL },
+  // a grant of its own, so the staff row still revokes the provider's
+  'DELETE /integration/portal/patients/{mrn}/access-grants/{grantId}': { allow: PORTAL, params: (w) => ({ mrn: w.patient.mrn, grantId: w.objects.portalGrantId }) },
+  'GET /integration/portal/patients/{mrn}/invitations':        { allow: PORTAL },
+  'DELETE /integration/portal/patients/{mrn}/invitations/{id}': { allow: PORTAL },
   'PUT /integration/portal/patients/{mrn}/care-team':          { allow: PORTAL },
   'POST /integration/portal/patients/{mrn}/invitations':       { allow: PORTAL },
 };

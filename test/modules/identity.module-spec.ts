@@ -63,7 +63,7 @@ describe('identity module (real services and repositories, no HTTP)', () => {
     expect(await t.dataSource.transaction((m) => lifecycle.deactivate(m, user.id, { reason: 'deactivated' }))).toBe(false);
   });
 
-  it('lockForOverdueValidation locks the lockable accounts in one statement and returns them', async () => {
+  it('lockForOverdueValidation locks the lockable accounts, invited ones included (v1.1), in one statement and returns them', async () => {
     const sponsor = await createUser(t, 'provider', { isSponsor: true });
     const base = { sponsorId: sponsor.id, practiceId: sponsor.practiceId };
     const active = await createUser(t, 'sponsored', base);
@@ -75,12 +75,13 @@ describe('identity module (real services and repositories, no HTTP)', () => {
 
     const { result, statements } = await t.dataSource.transaction((m) => statementsOf(m, () => lifecycle.lockForOverdueValidation(m, ids)));
     expect(statements).toBe(1);
-    expect(result.map((u) => u.id).sort()).toEqual([sponsor.id, active.id, signInLocked.id].sort());
+    expect(result.map((u) => u.id).sort()).toEqual([sponsor.id, active.id, signInLocked.id, invited.id].sort());
     expect(result.find((u) => u.id === active.id)).toEqual({ id: active.id, email: active.email, firstName: active.firstName, lastName: active.lastName });
 
     const after = new Map((await directory.findManyByIds(ids)).map((a) => [a.id, a]));
-    for (const id of [sponsor.id, active.id, signInLocked.id]) expect(after.get(id)).toMatchObject({ status: 'locked', lockReason: 'validation_overdue' });
-    expect(after.get(invited.id)?.status).toBe('invited');
+    for (const id of [sponsor.id, active.id, signInLocked.id, invited.id]) {
+      expect(after.get(id)).toMatchObject({ status: 'locked', lockReason: 'validation_overdue' });
+    }
     expect(after.get(deactivated.id)?.status).toBe('deactivated');
     expect(after.get(staffLocked.id)).toMatchObject({ status: 'locked', lockReason: 'staff' });
   });

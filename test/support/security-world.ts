@@ -4,6 +4,7 @@ import type { TestContext } from './test-app.js';
 import { SessionService } from '../../src/modules/identity/auth/session.service.js';
 import { hospitalDate } from '../../src/common/time/hospital-time.js';
 import { SupportRequestsRepository } from '../../src/modules/identity/support-requests.repository.js';
+import { InvitationsService } from '../../src/modules/tokens/index.js';
 import { createPatient, createPractice, createUser, makeNpi, tokenFor, type UserRow } from '../factories/index.js';
 import { insertAccessRequest } from '../factories/access-requests.js';
 import { recordNotification } from '../factories/notifications.js';
@@ -82,8 +83,14 @@ export interface SecurityWorld {
     decisionRequestId: string;
     /** An open PCP-update request of the provider. */
     pcpRequestId: string;
+    /** Another open PCP-update request of the provider (for a third patient), for the provider's own withdrawal. */
+    ownPcpRequestId: string;
+    /** A pending invitation to the world's patient (the portal and staff may cancel it). */
+    invitationId: string;
     /** A token grant of the provider to the world's patient (the portal and staff may revoke it). */
     grantId: string;
+    /** A token grant of an account outside the callers to the world's patient, for the portal's revocation (the staff row keeps `grantId`). */
+    portalGrantId: string;
     /** A notification to the provider. */
     notificationId: string;
     /** The provider's support request, with a screenshot. */
@@ -148,7 +155,10 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
     accessRequestId: await insertAccessRequest(t.dataSource, { requesterId: provider.id, patientId: patient.id, createdAt: now }),
     decisionRequestId: await insertAccessRequest(t.dataSource, { requesterId: provider.id, patientId: otherPatient.id, createdAt: now }),
     pcpRequestId: (await createPcpUpdateRequest(t.app, provider, otherPatient.id)).id,
+    ownPcpRequestId: (await createPcpUpdateRequest(t.app, provider, (await createPatient(t.dataSource)).id)).id,
+    invitationId: (await t.app.get(InvitationsService).issue(patient.mrn, `invited-${Date.now()}@example.test`, { kind: 'portal' })).id,
     grantId: await grantAccess(t.dataSource, { userId: provider.id, patientId: patient.id, basis: 'token', createdAt: now }),
+    portalGrantId: await grantAccess(t.dataSource, { userId: (await mk('provider', { practiceId: otherPractice.id })).id, patientId: patient.id, basis: 'token', createdAt: now }),
     notificationId: await recordNotification(t.app, { to: provider.email }),
     supportRequestId: await t.app.get(SupportRequestsRepository).insert({
       userId: provider.id,
@@ -223,6 +233,8 @@ export function realParams(w: SecurityWorld, key: string): Record<string, string
     [/\/sponsorship\/validation\/\{id\}/, o.validationId],
     [/\/integration\/portal\/access-requests\/\{id\}/, o.decisionRequestId],
     [/\/access-requests\/\{id\}/, o.accessRequestId],
+    [/\/pcp-access-requests\/\{id\}/, o.ownPcpRequestId],
+    [/\/invitations\/\{id\}/, o.invitationId],
     [/\/staff\/pcp-updates\/\{id\}/, o.pcpRequestId],
     [/\/staff\/access-grants\/\{id\}/, o.grantId],
     [/\/staff\/notifications\/\{id\}/, o.notificationId],

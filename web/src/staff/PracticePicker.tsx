@@ -27,7 +27,10 @@ export function PracticePicker({
     queryFn: () => call<PracticePage>(api.GET('/api/v1/practices', { params: { query: { q, limit: 10 } } })),
     select: (p) => p.items,
   });
-  const data = (found.data ?? []).map((p) => ({ value: p.id, label: p.city ? `${p.name} (${p.city})` : p.name }));
+  const data = (found.data ?? []).map((p) => ({
+    value: p.id,
+    label: p.city ? `${p.name} (${p.city})` : p.name,
+  }));
   return (
     <Select
       label={label}
@@ -38,7 +41,9 @@ export function PracticePicker({
       onChange={(id, option) => onChange(id, option?.label ?? null)}
       data={data}
       filter={({ options }) => options}
-      nothingFoundMessage={q.length >= 2 && !found.isPending ? 'No practice matches' : 'Type two letters or more'}
+      nothingFoundMessage={
+        q.length >= 2 && !found.isPending ? 'No practice matches' : 'Type two letters or more'
+      }
       error={error}
     />
   );

@@ -172,7 +172,11 @@ const STATUS_COLOR: Record<string, string> = {
 export function StatusBadge({ status }: { status: string }) {
   return (
     // Coloured border, dark text: the light and outline variants' coloured text misses WCAG AA contrast.
-    <Badge color={`${STATUS_COLOR[status] ?? 'blue'}.8`} variant="outline" styles={{ label: { color: 'var(--mantine-color-dark-9)' } }}>
+    <Badge
+      color={`${STATUS_COLOR[status] ?? 'blue'}.8`}
+      variant="outline"
+      styles={{ label: { color: 'var(--mantine-color-dark-9)' } }}
+    >
       {humanize(status)}
     </Badge>
   );

@@ -3,6 +3,7 @@
  * chunk) and the console (its own chunk), so this file imports nothing.
  */
 export type Role = 'team' | 'privacy' | 'admin';
+export const ROLES: Role[] = ['team', 'privacy', 'admin'];
 
 export interface ConsoleSection {
   to: string;

@@ -43,18 +43,106 @@ export default function StaffConsole() {
   const team: Role[] = ['team'];
   return (
     <Routes>
-      <Route index element={roles.has('team') ? <Guard roles={team}><TodayPage /></Guard> : <Navigate to={first} replace />} />
-      <Route path="registrations" element={<Guard roles={team}><RegistrationsPage /></Guard>} />
-      <Route path="pcp-updates" element={<Guard roles={team}><PcpUpdatesPage /></Guard>} />
-      <Route path="pcp-updates/:id" element={<Guard roles={team}><PcpUpdatesPage /></Guard>} />
-      <Route path="users" element={<Guard roles={['team', 'admin']}><UsersPage /></Guard>} />
-      <Route path="users/:userId" element={<Guard roles={['team', 'admin']}><UsersPage /></Guard>} />
-      <Route path="invitations" element={<Guard roles={team}><InvitationsPage /></Guard>} />
-      <Route path="help-desk" element={<Guard roles={team}><QueuesPage queue="help-desk" /></Guard>} />
-      <Route path="practice-changes" element={<Guard roles={team}><QueuesPage queue="practice-changes" /></Guard>} />
-      <Route path="validations" element={<Guard roles={team}><QueuesPage queue="validations" /></Guard>} />
-      <Route path="email-jobs" element={<Guard roles={team}><EmailJobsPage /></Guard>} />
-      <Route path="privacy" element={<Guard roles={['privacy']}><PrivacyPage /></Guard>} />
+      <Route
+        index
+        element={
+          roles.has('team') ? (
+            <Guard roles={team}>
+              <TodayPage />
+            </Guard>
+          ) : (
+            <Navigate to={first} replace />
+          )
+        }
+      />
+      <Route
+        path="registrations"
+        element={
+          <Guard roles={team}>
+            <RegistrationsPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="pcp-updates"
+        element={
+          <Guard roles={team}>
+            <PcpUpdatesPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="pcp-updates/:id"
+        element={
+          <Guard roles={team}>
+            <PcpUpdatesPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="users"
+        element={
+          <Guard roles={['team', 'admin']}>
+            <UsersPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="users/:userId"
+        element={
+          <Guard roles={['team', 'admin']}>
+            <UsersPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="invitations"
+        element={
+          <Guard roles={team}>
+            <InvitationsPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="help-desk"
+        element={
+          <Guard roles={team}>
+            <QueuesPage queue="help-desk" />
+          </Guard>
+        }
+      />
+      <Route
+        path="practice-changes"
+        element={
+          <Guard roles={team}>
+            <QueuesPage queue="practice-changes" />
+          </Guard>
+        }
+      />
+      <Route
+        path="validations"
+        element={
+          <Guard roles={team}>
+            <QueuesPage queue="validations" />
+          </Guard>
+        }
+      />
+      <Route
+        path="email-jobs"
+        element={
+          <Guard roles={team}>
+            <EmailJobsPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="privacy"
+        element={
+          <Guard roles={['privacy']}>
+            <PrivacyPage />
+          </Guard>
+        }
+      />
       <Route path="*" element={<Navigate to="/staff" replace />} />
     </Routes>
   );

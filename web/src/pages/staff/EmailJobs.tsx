@@ -33,10 +33,13 @@ export default function EmailJobsPage() {
   useTitle('Email and jobs');
   const queryClient = useQueryClient();
   const failed = useCursorList<Notification>(['staff', 'notifications', 'failed'], (cursor) =>
-    call<NotificationPage>(api.GET('/api/v1/staff/notifications', { params: { query: { status: 'failed', cursor, limit: 50 } } })),
+    call<NotificationPage>(
+      api.GET('/api/v1/staff/notifications', { params: { query: { status: 'failed', cursor, limit: 50 } } }),
+    ),
   );
   const retry = useMutation({
-    mutationFn: (id: string) => call(api.POST('/api/v1/staff/notifications/{id}/retry', { params: { path: { id } } })),
+    mutationFn: (id: string) =>
+      call(api.POST('/api/v1/staff/notifications/{id}/retry', { params: { path: { id } } })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['staff', 'notifications'] }),
   });
   return (
@@ -109,7 +112,10 @@ function Jobs() {
   const [job, setJob] = useState<JobName | null>(null);
   const [asOf, setAsOf] = useState(today);
   const run = useMutation({
-    mutationFn: () => call<JobRun>(api.POST('/api/v1/staff/jobs/{name}/run', { params: { path: { name: job! } }, body: { asOf } })),
+    mutationFn: () =>
+      call<JobRun>(
+        api.POST('/api/v1/staff/jobs/{name}/run', { params: { path: { name: job! } }, body: { asOf } }),
+      ),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['staff', 'jobs'] }),
   });
   const future = asOf > today;

@@ -16,13 +16,20 @@ export default function InvitationsPage() {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<Invitation['status'] | null>('pending');
   const list = useCursorList<Invitation>(['staff', 'invitations', status], (cursor) =>
-    call<Page>(api.GET('/api/v1/staff/invitations', { params: { query: { status: status ?? undefined, cursor, limit: 50 } } })),
+    call<Page>(
+      api.GET('/api/v1/staff/invitations', {
+        params: { query: { status: status ?? undefined, cursor, limit: 50 } },
+      }),
+    ),
   );
   const [mrn, setMrn] = useState('');
   const [email, setEmail] = useState('');
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['staff', 'invitations'] });
   const invite = useMutation({
-    mutationFn: () => call(api.POST('/api/v1/staff/invitations', { body: { mrn: mrn.trim(), recipientEmail: email.trim() } })),
+    mutationFn: () =>
+      call(
+        api.POST('/api/v1/staff/invitations', { body: { mrn: mrn.trim(), recipientEmail: email.trim() } }),
+      ),
     onSuccess: () => {
       setMrn('');
       setEmail('');
@@ -30,7 +37,8 @@ export default function InvitationsPage() {
     },
   });
   const cancel = useMutation({
-    mutationFn: (id: string) => call(api.DELETE('/api/v1/staff/invitations/{id}', { params: { path: { id } } })),
+    mutationFn: (id: string) =>
+      call(api.DELETE('/api/v1/staff/invitations/{id}', { params: { path: { id } } })),
     onSuccess: refresh,
   });
   const errors = fieldErrorsOf(invite.error);
@@ -48,8 +56,22 @@ export default function InvitationsPage() {
           <Text size="sm">Invite a provider to one patient: the token goes only to the email.</Text>
           <ProblemAlert error={invite.error} title="Not invited" />
           {invite.isSuccess && <Text role="status">Invitation sent.</Text>}
-          <TextInput label="Patient MRN" value={mrn} onChange={(e) => setMrn(e.currentTarget.value)} error={errors.mrn} required autoComplete="off" />
-          <TextInput label="Provider's email" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.recipientEmail} required />
+          <TextInput
+            label="Patient MRN"
+            value={mrn}
+            onChange={(e) => setMrn(e.currentTarget.value)}
+            error={errors.mrn}
+            required
+            autoComplete="off"
+          />
+          <TextInput
+            label="Provider's email"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={errors.recipientEmail}
+            required
+          />
           <Group>
             <Button type="submit" loading={invite.isPending} disabled={!mrn.trim() || !email.trim()}>
               Send the invitation

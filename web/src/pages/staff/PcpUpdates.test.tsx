@@ -49,14 +49,25 @@ const practice = {
   phone: '1',
   fax: '2',
   members: [
-    { id: 'r1', email: 'm@x', firstName: 'Morgan', lastName: 'Ellis', isSponsor: false, kind: 'provider', npi: '1234567893', sponsorId: null, status: 'active' },
+    {
+      id: 'r1',
+      email: 'm@x',
+      firstName: 'Morgan',
+      lastName: 'Ellis',
+      isSponsor: false,
+      kind: 'provider',
+      npi: '1234567893',
+      sponsorId: null,
+      status: 'active',
+    },
   ],
   roster: [{ npi: '1245319599' }],
 };
 
 function renderDetail(confirmation: unknown) {
   const calls = stubApi((url, init) => {
-    if (url.pathname === '/api/v1/staff/pcp-updates/u1') return { status: 200, body: { ...base, confirmation } };
+    if (url.pathname === '/api/v1/staff/pcp-updates/u1')
+      return { status: 200, body: { ...base, confirmation } };
     if (url.pathname === '/api/v1/staff/practices/pr1') return { status: 200, body: practice };
     if (url.pathname === '/api/v1/staff/pcp-updates/u1/complete' && init.method === 'POST')
       return { status: 200, body: { id: 'u1', status: 'completed', assigneeId: 's1', pcpNpi: '1245319599' } };
@@ -106,7 +117,11 @@ describe('PCP updates', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Complete the PCP update' });
     expect(within(dialog).getByText(/PCP becomes Morgan Ellis \(NPI 1234567893\)/)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Complete the update' }));
-    await waitFor(() => expect(calls.some((c) => c.path === '/api/v1/staff/pcp-updates/u1/complete')).toBe(true));
-    expect(calls.find((c) => c.path === '/api/v1/staff/pcp-updates/u1/complete')?.body).toEqual({ pcpNpi: '1234567893' });
+    await waitFor(() =>
+      expect(calls.some((c) => c.path === '/api/v1/staff/pcp-updates/u1/complete')).toBe(true),
+    );
+    expect(calls.find((c) => c.path === '/api/v1/staff/pcp-updates/u1/complete')?.body).toEqual({
+      pcpNpi: '1234567893',
+    });
   });
 });

@@ -86,15 +86,36 @@ function queryOf(f: Filters): AuditQuery {
 
 /** The audit search; `byUser`: everything one user viewed (their successful patient reads). */
 function AuditSearch({ byUser = false }: { byUser?: boolean }) {
-  const empty: Filters = { patientId: '', userId: '', action: byUser ? 'patient.' : '', outcome: byUser ? 'success' : '', from: yearAgo(), to: hospitalToday() };
+  const empty: Filters = {
+    patientId: '',
+    userId: '',
+    action: byUser ? 'patient.' : '',
+    outcome: byUser ? 'success' : '',
+    from: yearAgo(),
+    to: hospitalToday(),
+  };
   const [draft, setDraft] = useState<Filters>(empty);
   const [filters, setFilters] = useState<Filters | null>(null);
   const [csvError, setCsvError] = useState<string | null>(null);
   const list = useCursorList<AuditEvent>(['staff', 'audit', byUser, filters], (cursor) =>
-    call<Paged<AuditEvent>>(api.GET('/api/v1/staff/audit-events', { params: { query: { ...queryOf(filters ?? empty), cursor, limit: 50 }, header: { accept: 'application/json' } } })),
+    call<Paged<AuditEvent>>(
+      api.GET('/api/v1/staff/audit-events', {
+        params: {
+          query: { ...queryOf(filters ?? empty), cursor, limit: 50 },
+          header: { accept: 'application/json' },
+        },
+      }),
+    ),
   );
   const field = (k: keyof Filters, label: string, type = 'text') => (
-    <TextInput label={label} type={type} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.currentTarget.value })} w={type === 'date' ? 170 : 240} error={fieldErrorsOf(list.error)[k]} />
+    <TextInput
+      label={label}
+      type={type}
+      value={draft[k]}
+      onChange={(e) => setDraft({ ...draft, [k]: e.currentTarget.value })}
+      w={type === 'date' ? 170 : 240}
+      error={fieldErrorsOf(list.error)[k]}
+    />
   );
   const download = async () => {
     setCsvError(null);
@@ -106,7 +127,9 @@ function AuditSearch({ byUser = false }: { byUser?: boolean }) {
     });
     if (!res.response.ok) {
       if (res.response.status === 401) await refreshSession();
-      setCsvError(`The export was refused (${res.response.status}). From and to are required, at most 366 days apart.`);
+      setCsvError(
+        `The export was refused (${res.response.status}). From and to are required, at most 366 days apart.`,
+      );
       return;
     }
     const url = URL.createObjectURL(res.data as unknown as Blob);
@@ -204,7 +227,13 @@ function Alerts() {
   );
   const [note, setNote] = useState('');
   const resolve = useMutation({
-    mutationFn: (id: string) => call(api.POST('/api/v1/staff/alerts/{id}/resolve', { params: { path: { id } }, body: note.trim() ? { note: note.trim() } : {} })),
+    mutationFn: (id: string) =>
+      call(
+        api.POST('/api/v1/staff/alerts/{id}/resolve', {
+          params: { path: { id } },
+          body: note.trim() ? { note: note.trim() } : {},
+        }),
+      ),
     onSuccess: () => {
       setNote('');
       void queryClient.invalidateQueries({ queryKey: ['staff', 'alerts'] });
@@ -212,7 +241,17 @@ function Alerts() {
   });
   return (
     <Stack>
-      <Select label="Status" maw={200} value={status} allowDeselect={false} onChange={(v) => setStatus((v ?? 'open') as 'open' | 'resolved')} data={[{ value: 'open', label: 'Open' }, { value: 'resolved', label: 'Resolved' }]} />
+      <Select
+        label="Status"
+        maw={200}
+        value={status}
+        allowDeselect={false}
+        onChange={(v) => setStatus((v ?? 'open') as 'open' | 'resolved')}
+        data={[
+          { value: 'open', label: 'Open' },
+          { value: 'resolved', label: 'Resolved' },
+        ]}
+      />
       <CursorList query={list} what="alerts" empty="No alert in this status.">
         {(items) => (
           <Table.ScrollContainer minWidth={720}>
@@ -250,7 +289,11 @@ function Alerts() {
                           pending={resolve.isPending}
                           error={resolve.error}
                         >
-                          <Textarea label="Note (optional)" value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+                          <Textarea
+                            label="Note (optional)"
+                            value={note}
+                            onChange={(e) => setNote(e.currentTarget.value)}
+                          />
                         </ConfirmAction>
                       )}
                     </Table.Td>
