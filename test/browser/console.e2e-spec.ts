@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generate } from 'otplib';
 import { createTestApp, type TestContext } from '../support/test-app.js';
+import { linkToken } from '../support/smtp-sink.js';
 import { createPractice, createUser, makeNpi, TEST_PASSWORD, tokenFor } from '../factories/index.js';
 import {
   axe,
@@ -30,8 +31,9 @@ describeInBrowser('team console in Chromium', () => {
   let provider: Page;
   const findings: AxeFinding[] = [];
   const consoleErrors: string[] = [];
-  const providerNpi = makeNpi();
-  const rosterNpi = makeNpi();
+  // Fixed data (the test has its own database), so the screenshots change only when the pages do.
+  const providerNpi = makeNpi('168249517');
+  const rosterNpi = makeNpi('159341038');
   const providerEmail = 'morgan.ellis@example.test';
   const staffEmail = 'casey.team@mypatients.test';
   const teamOnlyEmail = 'jordan.team@mypatients.test';
@@ -128,7 +130,7 @@ describeInBrowser('team console in Chromium', () => {
       firstName: 'Rowan',
       lastName: 'Abernathy',
       dob: '2016-05-09',
-      pcpNpi: makeNpi(),
+      pcpNpi: makeNpi('188667987'),
       hasPortalAccount: true,
       careTeamNpis: [],
     });
@@ -251,7 +253,22 @@ describeInBrowser('team console in Chromium', () => {
     const dialog = staff.getByRole('dialog', { name: /Reset Morgan Ellis/ });
     await dialog.getByText('enroll TOTP again', { exact: false }).waitFor();
     await check(staff, 'console: reset MFA confirmation');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Reset MFA' }).click();
+    await staff.getByText('MFA reset:', { exact: false }).waitFor();
+  });
+
+  it('after the MFA reset, the provider sets a new password and enrolls TOTP again', async () => {
+    const mail = await t.smtp.waitFor(
+      (m) => m.to.includes(providerEmail) && /reset-password\?token=/.test(m.text),
+    );
+    await provider.goto(`/reset-password?token=${linkToken(mail, 'reset-password')}`);
+    const password = 'harbor lantern quartz meadow 61';
+    await provider.getByRole('textbox', { name: 'New password', exact: true }).fill(password);
+    await provider.getByRole('textbox', { name: 'Repeat the new password', exact: true }).fill(password);
+    await provider.getByRole('button', { name: 'Save the new password' }).click();
+    await provider.getByText('Password changed').waitFor();
+    const secret = await signIn(provider, providerEmail, password);
+    expect(secret).not.toBe(providerSecret);
   });
 
   it('sends an invitation and lists it', async () => {
@@ -262,6 +279,27 @@ describeInBrowser('team console in Chromium', () => {
     await staff.getByRole('cell', { name: 'outside.doctor@example.test', exact: true }).waitFor();
     await check(staff, 'console: invitations');
     await screenshot(staff, 'console-invitations');
+  });
+
+  it('answers a signed-out help request by email and closes it', async () => {
+    const asked = await t.http().post('/api/v1/support-requests').send({
+      email: 'locked.out@example.test',
+      name: 'Sam Locke',
+      description: 'I cannot sign in since I changed phones.',
+    });
+    expect(asked.status).toBe(201);
+    await nav(staff, 'Help desk').click();
+    await staff.getByRole('heading', { name: 'Sam Locke · locked.out@example.test' }).waitFor();
+    await staff.getByRole('button', { name: 'Open the request from Sam Locke' }).click();
+    await staff
+      .getByRole('textbox', { name: /^Reply/ })
+      .fill('We reset your authenticator: check your email for the link.');
+    await staff.getByRole('checkbox', { name: 'Close the request with this reply' }).check();
+    await check(staff, 'console: help desk reply');
+    await staff.getByRole('button', { name: 'Send the reply' }).click();
+    await staff.getByText('No help request in this status.').waitFor();
+    const mail = await t.smtp.waitFor((m) => m.to.includes('locked.out@example.test'));
+    expect(mail.text).toContain('We reset your authenticator');
   });
 
   it('reaches the help desk, practice changes, validations and email-and-jobs pages', async () => {
