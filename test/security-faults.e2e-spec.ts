@@ -142,7 +142,11 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     const recorded = (await db.query(`SELECT recipient, template FROM notifications WHERE recipient = ANY($1) ORDER BY recipient`, [invitees])).rows;
     expect(recorded).toEqual(invitees.map((recipient) => ({ recipient, template: 'invitation-token' })));
     for (const to of invitees) await smtp.waitForTo(to, undefined, 20_000);
-    expect(await count(`SELECT count(*) AS n FROM notifications WHERE recipient = ANY($1) AND status = 'sent'`, [invitees])).toBe(2);
+    // The row is marked sent after the SMTP server's answer reaches the sender: wait for it, briefly.
+    const sentQuery = `SELECT count(*) AS n FROM notifications WHERE recipient = ANY($1) AND status = 'sent'`;
+    const sentBy = Date.now() + 10_000;
+    while ((await count(sentQuery, [invitees])) < 2 && Date.now() < sentBy) await new Promise((r) => setTimeout(r, 100));
+    expect(await count(sentQuery, [invitees])).toBe(2);
     expect(smtp.messages.filter((m) => invitees.some((to) => m.to.includes(to)))).toHaveLength(2);
   }, 60_000);
 
