@@ -114,6 +114,7 @@ export function App() {
         <Route path="/reset-password" element={page(<LandingPages action="reset-password" />)} />
         <Route path="/verify-email" element={page(<LandingPages action="verify-email" />)} />
         <Route path="/activate" element={page(<LandingPages action="activate" />)} />
+        <Route path="/unlock" element={page(<LandingPages action="unlock" />)} />
         <Route
           path="/confirm-email"
           element={page(<LandingPages action="confirm-email" />, { auth: true, audience: 'any' })}

@@ -19,7 +19,7 @@ import { useSession } from '../auth/session';
 import { fieldErrorsOf, ProblemAlert } from '../components/ProblemAlert';
 import { useTitle } from '../lib/useTitle';
 
-type Action = 'verify-email' | 'activate' | 'reset-password' | 'confirm-email' | 'forgot-password';
+type Action = 'verify-email' | 'activate' | 'reset-password' | 'confirm-email' | 'forgot-password' | 'unlock';
 
 const TITLES: Record<Action, string> = {
   'verify-email': 'Confirm your email',
@@ -27,6 +27,7 @@ const TITLES: Record<Action, string> = {
   'reset-password': 'Choose a new password',
   'confirm-email': 'Confirm your new email',
   'forgot-password': 'Forgot your password?',
+  unlock: 'Unlock your account',
 };
 
 /** Reads `?token=` once and takes it out of the address bar (and so out of history). */
@@ -54,6 +55,7 @@ export default function LandingPages({ action }: { action: Action }) {
           {action === 'activate' && <SetPassword kind="activate" />}
           {action === 'reset-password' && <SetPassword kind="reset" />}
           {action === 'forgot-password' && <Forgot />}
+          {action === 'unlock' && <Unlock />}
         </Stack>
       </Paper>
     </Container>
@@ -85,6 +87,26 @@ function VerifyEmail() {
       </Alert>
     );
   return <Text role="status">Confirming your email…</Text>;
+}
+
+/** The link emailed when failed sign-ins lock an account: lifts the lock (POST /auth/unlock). */
+function Unlock() {
+  const token = useLinkToken();
+  const unlock = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/auth/unlock', { body: { token } })),
+  });
+  useOnce(unlock.mutate, !!token);
+  if (!token || unlock.isError) return <InvalidLink />;
+  if (unlock.isSuccess)
+    return (
+      <Alert color="green" title="Account unlocked" role="status">
+        You can sign in again. If you did not try to sign in, change your password after signing in.{' '}
+        <Anchor component={Link} to="/">
+          Sign in
+        </Anchor>
+      </Alert>
+    );
+  return <Text role="status">Unlocking…</Text>;
 }
 
 function ConfirmEmail() {
