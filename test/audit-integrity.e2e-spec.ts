@@ -139,6 +139,22 @@ describe('audit trail integrity: sealing (e2e)', () => {
     expect((await w.verify()).status).toBe('intact');
   });
 
+  it('is not held back by a transaction left open in another database on the same server', async () => {
+    // Transaction ids are server-wide: an idle transaction elsewhere must not stall this trail's sealing.
+    const elsewhere = new pg.Client({ connectionString: databaseUrl('postgres') });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()');
+      await w.record(3, 'test.beside_other_database');
+      expect(await w.sealer.sealPending({ waitMs: 2000 })).toMatchObject({ sealed: 3 });
+      expect((await w.verify()).status).toBe('intact');
+    } finally {
+      await elsewhere.query('ROLLBACK').catch(() => undefined);
+      await elsewhere.end();
+    }
+  });
+
   it('two instances sealing while entries arrive leave no gaps and no double links', async () => {
     const other = await w.t.startAnotherInstance();
     try {

@@ -1,30 +1,17 @@
 import type { EntityManager } from 'typeorm';
+import type { AccessDecision, PatientCard, PatientRef } from '../patient-access/index.js';
 
 /**
  * What this module needs from PatientAccessModule (AccessDecisionService, PatientsService, from
  * `../patient-access/index.js`). The module binds these tokens to those services with
  * `useExisting`; nothing here decides access or reads patient tables itself.
  */
-export interface AccessDecision {
-  allowed: boolean;
-  basis: 'pcp_practice' | 'care_team' | 'approved_request' | 'token' | null;
-}
+// The shapes are patient-access's own (its index.ts); only the narrow interfaces below are this module's.
+export type { AccessDecision, PatientCard } from '../patient-access/index.js';
+/** A patient as the queue needs it (patient-access's PatientRef). */
+export type PatientSummary = PatientRef;
 export interface AccessDecider {
   decide(userId: string, patientId: string): Promise<AccessDecision>;
-}
-export interface PatientSummary {
-  id: string;
-  mrn: string;
-  hasPortalAccount: boolean;
-  pcpNpi: string | null;
-}
-/** A patient as the team's queue shows it. */
-export interface PatientCard {
-  id: string;
-  mrn: string;
-  firstName: string;
-  lastName: string;
-  pcpNpi: string | null;
 }
 export interface PatientDirectory {
   findById(id: string, manager?: EntityManager): Promise<PatientSummary | null>;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { ACCESS_BASES, type AccessBasis } from '../access-decision.repository.js';
+import { PatientIdentityDto } from './patient-responses.dto.js';
 
 export class MyPatientsQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'An exact MRN, or the start of a first or last name (case- and accent-insensitive)', example: 'mart' })
@@ -11,22 +12,7 @@ export class MyPatientsQuery extends PageQueryDto {
   q?: string;
 }
 
-export class MyPatientDto {
-  @ApiProperty({ format: 'uuid' })
-  patientId: string;
-
-  @ApiProperty()
-  mrn: string;
-
-  @ApiProperty()
-  firstName: string;
-
-  @ApiProperty()
-  lastName: string;
-
-  @ApiProperty({ example: '2016-03-14' })
-  dob: string;
-
+export class MyPatientDto extends PatientIdentityDto {
   @ApiProperty({ enum: ACCESS_BASES })
   basis: AccessBasis;
 

@@ -69,7 +69,8 @@ export class RecordPersonDto {
   name: string | null;
 }
 
-export class PatientSummaryDto {
+/** Who the patient is, as every clinical response names them (by the opaque patientId in URLs). */
+export class PatientIdentityDto {
   @ApiProperty({ format: 'uuid' })
   patientId: string;
 
@@ -84,7 +85,9 @@ export class PatientSummaryDto {
 
   @ApiProperty({ example: '2016-03-14' })
   dob: string;
+}
 
+export class PatientSummaryDto extends PatientIdentityDto {
   @ApiProperty({ type: RecordPersonDto, nullable: true })
   pcp: RecordPersonDto | null;
 
