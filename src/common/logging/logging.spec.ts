@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { REDACTED_PATHS, redactUrl } from './logging.module.js';
+import { logsRequests, REDACTED_PATHS, redactUrl } from './logging.module.js';
 
 describe('log redaction', () => {
   it('keeps query keys but drops their values (MRNs, names, dates of birth)', () => {
@@ -34,5 +34,12 @@ describe('log redaction', () => {
     for (const secret of ['hunter2-secret', 'tok123', 'MRN998877', '2015-01-02', 'abc.def.ghi']) {
       expect(out).not.toContain(secret);
     }
+  });
+});
+
+describe('request logging', () => {
+  it('mounts the per-request logger only at levels that write its info line', () => {
+    expect(['trace', 'debug', 'info'].map(logsRequests)).toEqual([true, true, true]);
+    expect(['warn', 'error', 'fatal', 'silent'].map(logsRequests)).toEqual([false, false, false, false]);
   });
 });

@@ -1,29 +1,34 @@
 /** The hospital's time zone: validation periods, token expiry and business days are reckoned in it. */
 export const HOSPITAL_TIME_ZONE = 'America/New_York';
 
+// Built once: constructing an Intl.DateTimeFormat costs far more than formatting with one, and these
+// run on every access decision.
+// en-CA formats as YYYY-MM-DD.
+const dateFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: HOSPITAL_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const wallClockFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: HOSPITAL_TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
 /** The calendar date (YYYY-MM-DD) an instant falls on in hospital time. */
 export function hospitalDate(instant: Date): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: HOSPITAL_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
+  return dateFormat.format(instant);
 }
 
 /** Offset of hospital time from UTC at an instant, in minutes (e.g. -300 for EST, -240 for EDT). */
 export function hospitalOffsetMinutes(instant: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: HOSPITAL_TIME_ZONE,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(instant);
+  const parts = wallClockFormat.formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
