@@ -12,10 +12,16 @@ import { importDist } from './lib.mjs';
 /** A data source that records what a repository sends instead of sending it. */
 function recorder() {
   const log = [];
-  const ds = {
-    manager: { query: async (text, values) => (log.push({ text, values }), []) },
-    driver: { master: { query: async (cfg) => (log.push({ name: cfg.name, text: cfg.text, values: cfg.values }), { rows: [] }) } },
+  // The app's toolkit calls pool.query(text, values); preparedQuery calls pool.query({ name, text, values }).
+  const master = {
+    query: async (cfg, values) => {
+      const q = typeof cfg === 'string' ? { text: cfg, values } : cfg;
+      log.push({ name: q.name, text: q.text, values: q.values });
+      return { rows: [], rowCount: 0 };
+    },
   };
+  const ds = { driver: { master } };
+  ds.manager = { connection: ds, query: async (text, values) => (log.push({ text, values }), []) };
   return { log, ds };
 }
 

@@ -190,8 +190,6 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
   });
 
   it('delivers every notification exactly once with two instances relaying and sending', async () => {
-    // Left open until t.close(): passport keeps one 'jwt' strategy per process, the last app's, so
-    // closing the second app early would break authentication of the first (foundation harness).
     await t.startAnotherInstance();
     {
       const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => recordNotification(t.app, { to: `multi-${i}@example.test` })));

@@ -46,7 +46,8 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
   };
 
   const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params)).rows[0].n);
-  const asDataSource = () => ({ query: async (sql: string, params?: unknown[]) => (await db.query(sql, params)).rows }) as unknown as DataSource;
+  // The repositories' toolkit runs statements on `driver.master` (a pg pool; a client answers the same way).
+  const asDataSource = () => ({ driver: { master: db } }) as unknown as DataSource;
   const json = (token: string, body?: unknown): RequestInit => ({
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

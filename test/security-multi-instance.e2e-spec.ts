@@ -25,7 +25,7 @@ describe('two instances, one database and Redis', () => {
     a = t.http;
     b = (await t.startAnotherInstance()).http;
   });
-  // The other instance is closed by t.close() (passport's strategy is process-global).
+  // The other instance is closed by t.close().
   afterAll(() => t.close());
 
   it('locks an account after five failed sign-ins spread over both instances, and both then refuse the right password', async () => {

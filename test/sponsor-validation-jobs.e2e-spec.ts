@@ -40,8 +40,7 @@ describe('sponsor validation jobs: concurrency and crash recovery', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2027-04-01T12:00:00Z' });
   });
-  // Other instances are closed by t.close(): passport's 'jwt' strategy is process-global, so closing
-  // the last-started instance early would leave the first one verifying tokens with a closed pool.
+  // Other instances are closed by t.close().
   afterAll(() => t.close());
 
   beforeEach(async () => {

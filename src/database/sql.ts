@@ -1,4 +1,5 @@
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { QueryFailedError, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 /**
  * The SQL toolkit repositories use. Repositories (`*.repository.ts`) are the only place SQL is
@@ -12,34 +13,51 @@ export function on(dataSource: DataSource, manager?: EntityManager): EntityManag
   return manager ?? dataSource.manager;
 }
 
-/** Rows of a SELECT or INSERT … RETURNING. */
+interface Executed {
+  rows: unknown[];
+  rowCount: number | null;
+}
+
+/** The pg connection a manager runs on: its transaction's client, else the pool TypeORM manages. */
+function connectionOf(db: Queryable): { query(text: string, values: unknown[]): Promise<Executed> } {
+  const runner = (db as EntityManager).queryRunner as (QueryRunner & { databaseConnection?: PoolClient }) | undefined;
+  if (runner) {
+    // In a transaction: its client, which TypeORM has connected when the transaction began.
+    if (runner.databaseConnection && !runner.isReleased) return runner.databaseConnection as never;
+    return { query: (text, values) => runner.query(text, values, true).then((r) => ({ rows: r.records ?? [], rowCount: r.affected ?? null })) };
+  }
+  const driver = 'driver' in db ? db.driver : db.connection.driver;
+  return (driver as unknown as { master: Pool }).master as never;
+}
+
+/**
+ * Every statement of the toolkit runs here, straight on pg: TypeORM's query runner (a runner
+ * object, logging hooks and a result-shape guess per statement) costs CPU on every request for
+ * nothing a repository uses. pg's own errors reach the callers (`violatedConstraint` and the
+ * problem filter read them as they read TypeORM's QueryFailedError).
+ */
+async function execute(db: Queryable, sql: string, params: unknown[]): Promise<Executed> {
+  return connectionOf(db).query(sql, params);
+}
+
+/** Rows of a SELECT, or of an INSERT/UPDATE/DELETE … RETURNING. */
 export async function rows<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await db.query(sql, params)) as T[];
+  return (await execute(db, sql, params)).rows as T[];
 }
 
 /** The first row or `undefined`. */
 export async function one<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T | undefined> {
-  const result = (await db.query(sql, params)) as T[];
-  return result[0];
+  return (await execute(db, sql, params)).rows[0] as T | undefined;
 }
 
-/**
- * Runs an UPDATE/DELETE … RETURNING and gives its rows. (TypeORM's PostgreSQL driver answers such
- * statements with `[rows, rowCount]` but INSERT/SELECT with the rows alone.)
- */
+/** Rows of an UPDATE/DELETE … RETURNING (the same as `rows`; kept for the callers that say so). */
 export async function returning<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
-  const result: unknown = await db.query(sql, params);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return result as T[];
+  return rows<T>(db, sql, params);
 }
 
-/** Runs an UPDATE/DELETE without RETURNING and gives the number of rows it touched. */
+/** Runs an INSERT/UPDATE/DELETE and gives the number of rows it touched. */
 export async function affected(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
-  const result: unknown = await db.query(sql, params);
-  if (Array.isArray(result) && result.length === 2 && typeof result[1] === 'number') return result[1];
-  return Array.isArray(result) ? result.length : 0;
+  return (await execute(db, sql, params)).rowCount ?? 0;
 }
 
 const UNIQUE_VIOLATION = '23505';

@@ -86,12 +86,12 @@ export function renderNotification(row: Pick<NotificationRow, 'template' | 'data
 
 /**
  * `sponsors` active sponsors, each with `usersEach` active sponsored users, in one new practice,
- * through identity's repositories. Takes anything with `query` (a DataSource, or a bare client
- * wrapper in tests that run the app in another process). Returns the sponsor ids in id order
+ * through identity's repositories. Takes a DataSource, or `{ driver: { master: client } }` in tests
+ * that run the app in another process (the toolkit only needs the pg connection). Returns the sponsor ids in id order
  * (the order the jobs work in).
  */
 export async function seedSponsors(ds: DataSource, sponsors: number, usersEach: number): Promise<string[]> {
-  const db = ds as unknown as EntityManager; // the repositories only need `query`
+  const db = ds as unknown as EntityManager; // the repositories only need its connection
   const users = new UsersRepository(ds);
   const tag = Math.random().toString(36).slice(2, 10);
   const now = new Date();

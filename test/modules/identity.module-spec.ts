@@ -16,7 +16,9 @@ const NOW = '2026-11-16T15:00:00Z';
 
 /** Counts the statements a call runs on the transaction's manager. */
 async function statementsOf<T>(manager: EntityManager, fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  const spy = jest.spyOn(manager, 'query');
+  // The toolkit runs statements on the transaction's pg client (src/database/sql.ts): count there.
+  const client = (manager.queryRunner as unknown as { databaseConnection: { query: (...args: unknown[]) => unknown } }).databaseConnection;
+  const spy = jest.spyOn(client, 'query');
   try {
     const result = await fn();
     return { result, statements: spy.mock.calls.length };

@@ -4,13 +4,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import passport from 'passport';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { APP_CONFIG, type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { configureApp } from '../../src/configure-app.js';
-import { JwtStrategy } from '../../src/modules/identity/auth/jwt.strategy.js';
 import { Clock, FixedClock } from '../../src/common/time/clock.js';
 import { SmtpSink } from './smtp-sink.js';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from './test-db.js';
@@ -108,12 +106,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestC
     startAnotherInstance: async () => {
       const other = await buildApp(config, clock, overrides);
       others.push(other);
-      // passport keeps one 'jwt' strategy per process (the last app's). When the other instance
-      // closes, the first app's strategy (and its connection pool) is registered again.
       const close = async () => {
         await other.close();
         others.splice(others.indexOf(other), 1);
-        passport.use('jwt', app.get(JwtStrategy));
       };
       return { app: other, http: () => request(other.getHttpServer()), close };
     },

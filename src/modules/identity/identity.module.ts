@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuditModule } from '../audit/index.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { ActionTokensService } from './action-tokens.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
-import { JwtStrategy } from './auth/jwt.strategy.js';
+import { AccessTokenVerifier } from './auth/access-token.verifier.js';
 import { SessionService } from './auth/session.service.js';
 import { BootstrapStaffService } from './bootstrap-staff.service.js';
 import { ActionToken } from './entities/action-token.entity.js';
@@ -74,7 +73,6 @@ import { SupportDeskService } from './support-desk.service.js';
     AuditModule,
     NotificationsModule,
     TypeOrmModule.forFeature([User, Practice, Session, RefreshToken, ActionToken, PracticeChangeRequest, SupportRequest]),
-    PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -85,7 +83,7 @@ import { SupportDeskService } from './support-desk.service.js';
     }),
   ],
   providers: [
-    JwtStrategy,
+    AccessTokenVerifier,
     { provide: APP_GUARD, useClass: AuthGuard },
     SessionService,
     PasswordService,

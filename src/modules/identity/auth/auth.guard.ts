@@ -1,6 +1,5 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import {
@@ -12,31 +11,31 @@ import {
   REQUIRED_ROLES,
 } from '../../../common/auth/auth.decorators.js';
 import type { ApiClient, ApiKeyScope, AuthUser } from '../../../common/auth/principal.js';
-import { forbidden, ProblemException, unauthenticated } from '../../../common/errors/problem.js';
+import { forbidden, unauthenticated } from '../../../common/errors/problem.js';
 import { secretsEqual } from '../../../common/crypto/tokens.js';
 import type { StaffRole, UserKind } from '../entities/user.entity.js';
 import { routeRefusalOf } from '../account-status.policy.js';
 import { IntegrationClientsService } from '../../integration-clients/index.js';
 import { requiredRoles, roleRefusal } from '../staff-roles.policy.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
 
 /**
  * The global guard: every route needs a signed-in user unless marked @Public() or @ApiKeyAuth().
  * Integration keys work only on their own routes; user tokens never work there.
  */
 @Injectable()
-export class AuthGuard extends PassportAuthGuard('jwt') {
+export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
-  ) {
-    super();
-  }
+    private readonly accessTokens: AccessTokenVerifier,
+  ) {}
 
   /** Integration clients (their module's service, looked up app-wide); absent in tests that do not load it. */
   private clients?: IntegrationClientsService | null;
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
@@ -49,8 +48,8 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
 
     // A signed-out help request (API.md v1.1): no header, no caller; a header is checked as usual.
     if (!req.headers.authorization && this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, targets)) return true;
-    await super.canActivate(context);
-    const user = req.user as AuthUser;
+    const user = await this.accessTokens.verify(req.headers.authorization);
+    req.user = user;
     // The status is already effective: the strategy's query applies the policy's SQL fragment.
     const refusal = routeRefusalOf(user, this.reflector.getAllAndOverride<boolean>(ALLOW_LOCKED_SPONSOR, targets) ?? false);
     if (refusal) throw refusal;
@@ -63,12 +62,6 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     const denied = roleRefusal(user, roles);
     if (denied) throw denied;
     return true;
-  }
-
-  override handleRequest<TUser>(err: unknown, user: TUser): TUser {
-    if (err instanceof ProblemException) throw err;
-    if (err || !user) throw unauthenticated();
-    return user;
   }
 
   private async checkApiKey(req: Request, scope: ApiKeyScope): Promise<ApiClient> {

@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { randomToken, sha256Hex } from '../../../common/crypto/tokens.js';
 import { Clock } from '../../../common/time/clock.js';
 import { SessionsRepository, type SessionRef } from '../sessions.repository.js';
-import type { AccessTokenClaims } from './jwt.strategy.js';
+import type { AccessTokenClaims } from './access-token.verifier.js';
 
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 export const SESSION_IDLE_MS = 30 * 60 * 1000;

@@ -1,0 +1,81 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import type { AuthUser } from '../../../common/auth/principal.js';
+import { unauthenticated } from '../../../common/errors/problem.js';
+import { Clock } from '../../../common/time/clock.js';
+import { SessionsRepository } from '../sessions.repository.js';
+
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  kind: string;
+}
+
+/** `Authorization: Bearer <token>` (scheme case-insensitive, as RFC 6750 allows); `undefined` otherwise. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * Turns a bearer access token into the caller: the JWT is checked (HS256 pinned, issuer, audience,
+ * expiry), then the user and their session are loaded in one prepared statement
+ * (SessionsRepository.findPrincipal), so a revoked session or a changed status takes effect at once.
+ * Called by the global guard on every request; no passport (its per-request strategy objects and
+ * process-global registry cost CPU and kept one app's strategy for every app in a process).
+ */
+@Injectable()
+export class AccessTokenVerifier {
+  // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse it as
+  // a PEM public key on every verification, ~1.5 ms of CPU per request (BENCHMARKS.md).
+  private readonly key: KeyObject;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jwt: JwtService,
+    private readonly sessions: SessionsRepository,
+    private readonly clock: Clock,
+  ) {
+    this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+  }
+
+  async verify(authorization: string | undefined): Promise<AuthUser> {
+    const token = bearerToken(authorization);
+    if (!token) throw unauthenticated();
+    let claims: Partial<AccessTokenClaims>;
+    try {
+      claims = this.jwt.verify<AccessTokenClaims>(token, {
+        // jsonwebtoken 9 takes a KeyObject; @nestjs/jwt's types only list string | Buffer.
+        secret: this.key as unknown as Buffer,
+        algorithms: ['HS256'],
+        issuer: this.config.jwtIssuer,
+        audience: this.config.jwtAudience,
+      });
+    } catch {
+      throw unauthenticated();
+    }
+    if (typeof claims?.sub !== 'string' || typeof claims?.sid !== 'string') throw unauthenticated();
+    const now = this.clock.now();
+    // Status comes back effective (an expired failed-sign-in lock counts as lifted): account-status.policy.ts.
+    const row = await this.sessions.findPrincipal(claims.sid, claims.sub, now);
+    if (!row || row.revoked_at || row.expires_at <= now) throw unauthenticated();
+    return {
+      id: row.id,
+      sessionId: claims.sid,
+      kind: row.kind,
+      status: row.status,
+      lockReason: row.lock_reason,
+      email: row.email,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      npi: row.npi,
+      practiceId: row.practice_id,
+      sponsorId: row.sponsor_id,
+      isSponsor: row.is_sponsor,
+      hospitalId: row.hospital_id,
+      roles: row.roles ?? [],
+    };
+  }
+}
