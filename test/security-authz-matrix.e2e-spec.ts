@@ -162,6 +162,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /me/patients':                                          { allow: CLINICIANS },
   'POST /staff/practices/{practiceId}/roster':                 { allow: STAFF, params: (w) => ({ practiceId: w.otherPractice.id }), body: () => ({ npi: makeNpi() }) },
   'GET /staff/patients/{patientId}/access-log':                { allow: [...STAFF, 'staffPrivacy'] },
+  'GET /staff/patients':                                       { allow: [...STAFF, 'staffPrivacy'], query: (w) => ({ mrn: w.patient.mrn }) },
 
   // privacy officer (role privacy)
   'GET /staff/audit-events':                                   { allow: PRIVACY },

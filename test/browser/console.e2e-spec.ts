@@ -17,7 +17,8 @@ import {
  * The team console (issue 20) in Chromium against the real server, database and SMTP sink — the
  * team's day: approve a registration → the provider requests PCP access in the portal → staff
  * claim it, record the family's confirmation, complete it with a chosen physician → the provider
- * now sees the record; then the other console pages (axe on each, screenshots console-*.png) and
+ * now sees the record; the Patients page (look-up by MRN, access log, revoking a grant,
+ * disclosures); then the other console pages (axe on each, screenshots console-*.png) and
  * the role limits (a `team`-only staff member sees no Privacy page and the API refuses them).
  */
 const EHR = { 'X-Api-Key': 'test-ehr-key-0123456789' };
@@ -126,14 +127,18 @@ describeInBrowser('team console in Chromium', () => {
       .set('Authorization', `Bearer ${await tokenFor(t.app, admin)}`)
       .send({ npi: rosterNpi });
     expect(roster.status).toBe(201);
-    const patient = await t.http().put(`/api/v1/integration/ehr/patients/${mrn}`).set(EHR).send({
-      firstName: 'Rowan',
-      lastName: 'Abernathy',
-      dob: '2016-05-09',
-      pcpNpi: makeNpi('188667987'),
-      hasPortalAccount: true,
-      careTeamNpis: [],
-    });
+    const patient = await t
+      .http()
+      .put(`/api/v1/integration/ehr/patients/${mrn}`)
+      .set(EHR)
+      .send({
+        firstName: 'Rowan',
+        lastName: 'Abernathy',
+        dob: '2016-05-09',
+        pcpNpi: makeNpi('188667987'),
+        hasPortalAccount: true,
+        careTeamNpis: [],
+      });
     expect([200, 201]).toContain(patient.status);
     browser = await launchBrowser();
     staff = await newPage();
@@ -146,9 +151,11 @@ describeInBrowser('team console in Chromium', () => {
     await t?.close();
   });
 
-  it('approves a registration from the Registrations page', async () => {
+  it('lands on Today after sign-in, and approves a registration from its queue', async () => {
     await signIn(staff, staffEmail);
-    await staff.getByRole('heading', { name: 'Registrations waiting for approval' }).waitFor();
+    await staff.getByRole('heading', { name: 'Today', exact: true }).waitFor();
+    await staff.getByRole('link', { name: /^1\s*Registrations awaiting approval$/ }).click();
+    await staff.getByRole('heading', { name: 'Registrations', exact: true }).waitFor();
     await staff.getByRole('cell', { name: providerEmail }).waitFor();
     await check(staff, 'console: registrations');
     await screenshot(staff, 'console-registrations');
@@ -156,6 +163,11 @@ describeInBrowser('team console in Chromium', () => {
     await staff.getByText('No registration is waiting.').waitFor();
     const [row] = await t.dataSource.query('SELECT status FROM users WHERE email = $1', [providerEmail]);
     expect(row.status).toBe('active');
+    // The status filter: the approved registration is listed under Approved.
+    await choose(staff, 'Status', 'Approved (active)');
+    await staff.getByRole('cell', { name: providerEmail }).waitFor();
+    expect(await staff.getByRole('button', { name: 'Approve Morgan Ellis' }).count()).toBe(0);
+    await check(staff, 'console: registrations by status');
   });
 
   it('shows the counts that need someone on Today, each linking to its queue', async () => {
@@ -237,6 +249,78 @@ describeInBrowser('team console in Chromium', () => {
     await provider.getByRole('heading', { name: 'Abernathy, Rowan' }).waitFor();
   });
 
+  it('looks up the patient by MRN: the access log shows the provider, a grant is revoked after confirmation, disclosures are listed', async () => {
+    // A personal grant to revoke: a second provider validates an invitation token for the patient.
+    const quinnEmail = 'quinn.harper@example.test';
+    const harbor = await createPractice(t.dataSource, { name: 'Harbor Family Clinic', city: 'Quincy' });
+    const quinn = await createUser(t.app, 'provider', {
+      email: quinnEmail,
+      firstName: 'Quinn',
+      lastName: 'Harper',
+      npi: makeNpi('174325698'),
+      practiceId: harbor.id,
+    });
+    const quinnAuth = `Bearer ${await tokenFor(t.app, quinn)}`;
+    const invited = await t
+      .http()
+      .post('/api/v1/staff/invitations')
+      .set('Authorization', `Bearer ${teamOnlyToken}`)
+      .send({ mrn, recipientEmail: quinnEmail });
+    expect(invited.status).toBe(201);
+    const mail = await t.smtp.waitFor((m) => m.to.includes(quinnEmail));
+    const token = /Token: (\S+)/.exec(mail.text)?.[1];
+    const validated = await t
+      .http()
+      .post('/api/v1/tokens/validate')
+      .set('Authorization', quinnAuth)
+      .send({ token, mrn });
+    expect(validated.status).toBe(200);
+    const patientId = validated.body.patientId as string;
+    expect((await t.http().get(`/api/v1/patients/${patientId}`).set('Authorization', quinnAuth)).status).toBe(
+      200,
+    );
+
+    await nav(staff, 'Patients').click();
+    await staff.getByRole('heading', { name: 'Patients', exact: true }).waitFor();
+    await staff.getByRole('textbox', { name: 'Patient MRN' }).fill(mrn);
+    await staff.getByRole('button', { name: 'Look up' }).click();
+    await staff.getByRole('heading', { name: 'Abernathy, Rowan' }).waitFor();
+    const log = staff.getByRole('table', { name: 'Access log' });
+    await log
+      .getByRole('row')
+      .filter({ hasText: `Morgan Ellis (provider, NPI ${providerNpi}, Maple Grove Pediatrics)` })
+      .filter({ hasText: 'patient.view' })
+      .first()
+      .waitFor();
+    await check(staff, 'console: patients access log');
+    await screenshot(staff, 'console-patients');
+
+    await staff.getByRole('tab', { name: 'Personal grants' }).click();
+    await staff.getByRole('table', { name: 'Personal grants' }).getByText('Quinn Harper').waitFor();
+    await staff.getByRole('button', { name: 'Revoke the grant of Quinn Harper' }).click();
+    const dialog = staff.getByRole('dialog', { name: 'Revoke the personal grant' });
+    await dialog
+      .getByText("Quinn Harper can no longer open Rowan Abernathy's record", { exact: false })
+      .waitFor();
+    await check(staff, 'console: revoke grant confirmation');
+    await dialog.getByRole('button', { name: 'Revoke the grant' }).click();
+    await staff.getByText('The grant was revoked.').waitFor();
+    await staff
+      .getByRole('table', { name: 'Personal grants' })
+      .getByText('Revoked', { exact: true })
+      .waitFor();
+    expect((await t.http().get(`/api/v1/patients/${patientId}`).set('Authorization', quinnAuth)).status).toBe(
+      403,
+    );
+
+    // The privacy role: the accounting of disclosures (outside users' views, not staff reads).
+    await staff.getByRole('tab', { name: 'Accounting of disclosures' }).click();
+    const disclosures = staff.getByRole('table', { name: 'Accounting of disclosures' });
+    await disclosures.getByRole('row').filter({ hasText: 'Morgan Ellis' }).first().waitFor();
+    await disclosures.getByRole('row').filter({ hasText: 'Quinn Harper' }).first().waitFor();
+    await check(staff, 'console: patients disclosures');
+  });
+
   it('finds the provider by NPI and opens their page', async () => {
     await nav(staff, 'Users').click();
     await staff.getByRole('textbox', { name: 'Email, name or NPI' }).fill(providerNpi);
@@ -247,6 +331,8 @@ describeInBrowser('team console in Chromium', () => {
     await staff.getByRole('link', { name: 'Morgan Ellis' }).click();
     await staff.getByRole('heading', { name: 'Morgan Ellis' }).waitFor();
     await staff.getByText('MFA:', { exact: false }).waitFor();
+    // Recent activity: shown to this staff member because they have the privacy role.
+    await staff.getByRole('table', { name: 'Recent activity' }).getByText('patient.view').first().waitFor();
     await check(staff, 'console: user page');
     await screenshot(staff, 'console-user');
     await staff.getByRole('button', { name: 'Reset MFA' }).click();
@@ -362,6 +448,7 @@ describeInBrowser('team console in Chromium', () => {
   it('shows a team-only staff member no Privacy page, and the API refuses them', async () => {
     const page = await newPage();
     await signIn(page, teamOnlyEmail);
+    await page.getByRole('heading', { name: 'Today', exact: true }).waitFor();
     await nav(page, 'PCP updates').waitFor();
     expect(await nav(page, 'Privacy').count()).toBe(0);
     await page.goto('/staff/privacy');
@@ -370,7 +457,19 @@ describeInBrowser('team console in Chromium', () => {
     await page.getByRole('heading', { name: 'Today' }).waitFor();
     expect(await page.getByRole('link', { name: /Unresolved privacy alerts/ }).count()).toBe(0);
     await page.getByRole('link', { name: /PCP updates open$/ }).waitFor();
-    for (const path of ['/api/v1/staff/audit-events', '/api/v1/staff/alerts']) {
+    // Patients: the look-up and access log, but no accounting of disclosures (privacy role).
+    await nav(page, 'Patients').click();
+    await page.getByRole('textbox', { name: 'Patient MRN' }).fill(mrn);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByRole('heading', { name: 'Abernathy, Rowan' }).waitFor();
+    await page.getByRole('tab', { name: 'Personal grants' }).waitFor();
+    expect(await page.getByRole('tab', { name: 'Accounting of disclosures' }).count()).toBe(0);
+    const [patient] = await t.dataSource.query('SELECT id FROM patients WHERE mrn = $1', [mrn]);
+    for (const path of [
+      '/api/v1/staff/audit-events',
+      '/api/v1/staff/alerts',
+      `/api/v1/staff/patients/${patient.id}/disclosures`,
+    ]) {
       const res = await t.http().get(path).set('Authorization', `Bearer ${teamOnlyToken}`);
       expect(res.status).toBe(403);
     }

@@ -203,7 +203,7 @@ describeInBrowser('web portal in Chromium', () => {
     await check('verify-email');
   });
 
-  it('lets the team approve the registration on the Registrations page', async () => {
+  it('lets the team approve the registration from Today, where staff land', async () => {
     // A second browser context: the staff member's own session (their first sign-in enrols TOTP).
     const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: base });
     const staffPage = await staffContext.newPage();
@@ -223,14 +223,17 @@ describeInBrowser('web portal in Chromium', () => {
         }),
       );
       await staffPage.getByRole('button', { name: 'Sign in' }).click();
+      // Staff land on the console's Today page; its count opens the registration queue.
       await staffPage
-        .getByRole('heading', { name: 'Registrations waiting for approval' })
+        .getByRole('heading', { name: 'Today' })
         .waitFor()
         .catch(async (error: Error) => {
           throw new Error(
             `${error.message}\npage: ${staffPage.url()}\n${await staffPage.locator('body').innerText()}`,
           );
         });
+      await staffPage.getByRole('link', { name: /Registrations awaiting approval$/ }).click();
+      await staffPage.getByRole('heading', { name: 'Registrations', exact: true }).waitFor();
       await staffPage.getByRole('cell', { name: email }).waitFor();
       findings.push(...(await axe(staffPage, 'staff: registrations')));
       await screenshot(staffPage, 'staff-registrations');

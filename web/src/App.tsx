@@ -139,11 +139,12 @@ export function App() {
   );
 }
 
-/** Home: Patient Selection for clinical users; the registration queue for the MyPatients team. */
+/** Home: Patient Selection for clinical users; the console's Today page for the MyPatients team. */
 function Home() {
   const { me } = useSession();
-  // Staff land on the registration queue (the console's Today page is one click away).
-  if (me?.kind === 'staff') return <Navigate to="/staff/registrations" replace />;
+  // Staff land on the console: Today for the team (what needs someone, each count opening its
+  // queue); a staff member without `team` lands on their first page (Console.tsx).
+  if (me?.kind === 'staff') return <Navigate to="/staff" replace />;
   return <PatientSelectionPage />;
 }
 

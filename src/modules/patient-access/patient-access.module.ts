@@ -30,11 +30,13 @@ import { PendingRequestsRegistry } from './pending-requests.registry.js';
 import { SearchMonitor } from './search-monitor.port.js';
 import { PracticeRosterRepository } from './practice-roster.repository.js';
 import { PracticeRosterService } from './practice-roster.service.js';
+import { StaffPatientsController } from './staff-patients.controller.js';
+import { StaffPatientsService } from './staff-patients.service.js';
 
 /** Patients (EHR feed), the access decision, personal grants and practice rosters. */
 @Module({
   imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant, EhrPcpChange, PatientOpen]), AuditModule, IdentityModule],
-  controllers: [PatientsController, MyPatientsController, EhrFeedController, EhrPcpChangesController, PatientAccessStaffController],
+  controllers: [PatientsController, MyPatientsController, EhrFeedController, EhrPcpChangesController, PatientAccessStaffController, StaffPatientsController],
   providers: [
     AccessDecisionRepository,
     AccessGrantsRepository,
@@ -55,6 +57,7 @@ import { PracticeRosterService } from './practice-roster.service.js';
     MyPatientsRepository,
     MyPatientsService,
     PatientViewersRepository,
+    StaffPatientsService,
   ],
   exports: [AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry, SearchMonitor, EhrPcpChangesService, PracticeRosterService],
 })

@@ -21,6 +21,16 @@ export interface PatientCard {
   pcpNpi: string | null;
 }
 
+/** Who a patient is, as staff look-ups show it (no PCP, care team or basis). */
+export interface PatientIdentity {
+  patientId: string;
+  mrn: string;
+  firstName: string;
+  lastName: string;
+  /** YYYY-MM-DD */
+  dob: string;
+}
+
 /** A patient with the viewer's basis (null: not authorized), as search and the record routes read it. */
 export interface ViewedPatient extends PatientRef {
   firstName: string;
@@ -111,6 +121,17 @@ export class PatientsRepository {
 
   findRefByMrn(mrn: string, manager?: EntityManager): Promise<PatientRef | undefined> {
     return one(on(this.dataSource, manager), `SELECT ${REF_COLUMNS} FROM patients p WHERE p.mrn = $1`, [mrn]);
+  }
+
+  /** Who the patient with this MRN is (staff look-up): id, MRN, names, date of birth. */
+  findIdentityByMrn(mrn: string, manager?: EntityManager): Promise<PatientIdentity | undefined> {
+    return one<PatientIdentity>(
+      on(this.dataSource, manager),
+      `SELECT p.id AS "patientId", p.mrn, p.first_name AS "firstName", p.last_name AS "lastName",
+              to_char(p.dob, 'YYYY-MM-DD') AS dob
+         FROM patients p WHERE p.mrn = $1`,
+      [mrn],
+    );
   }
 
   findRefById(id: string, manager?: EntityManager): Promise<PatientRef | undefined> {

@@ -1044,6 +1044,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/staff/patients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['StaffPatientsController_lookUp'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/staff/patients/{patientId}/access-grants': {
     parameters: {
       query?: never;
@@ -2385,6 +2401,15 @@ export interface components {
       /** @description Cursor of the next page; null on the last */
       nextCursor: string | null;
     };
+    PatientIdentityDto: {
+      /** @example 2016-03-14 */
+      dob: string;
+      firstName: string;
+      lastName: string;
+      mrn: string;
+      /** Format: uuid */
+      patientId: string;
+    };
     PatientSearchItemDto: {
       /** @enum {string} */
       access: 'granted' | 'not_authorized';
@@ -3093,6 +3118,10 @@ export interface components {
        * @example dr.lee@clinic.example
        */
       recipientEmail: string;
+    };
+    StaffPatientLookupDto: {
+      /** @description The patient with this MRN (one item: MRNs are unique); 404 `not_found` when none has it */
+      items: components['schemas']['PatientIdentityDto'][];
     };
     StaffPracticeDetailDto: {
       address: string;
@@ -5303,6 +5332,43 @@ export interface operations {
         content: {
           'application/json': components['schemas']['NotificationSummaryDto'];
         };
+      };
+    };
+  };
+  StaffPatientsController_lookUp: {
+    parameters: {
+      query: {
+        /** @description Exact MRN: 1 to 32 letters, digits, dots, dashes or underscores */
+        mrn: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Audited: staff.patient_read with details.route */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffPatientLookupDto'];
+        };
+      };
+      /** @description `validation_failed` (field `mrn`): missing or malformed MRN */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `not_found`: no patient has this MRN (the look-up is audited all the same) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -19,6 +19,7 @@ import { api, call } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Page, SponsoredUser, Validation } from '../api/types';
 import { useSession } from '../auth/session';
+import { ConfirmAction } from '../components/ConfirmAction';
 import { itemsOf, ListState } from '../components/Lists';
 import { fieldErrorsOf, ProblemAlert } from '../components/ProblemAlert';
 import { formatDate, humanize } from '../lib/format';
@@ -108,7 +109,6 @@ export default function SponsorPage() {
       <Group>
         <Button onClick={() => setAdding(true)}>Add a staff member</Button>
       </Group>
-      <ProblemAlert error={deactivate.error} title="Could not deactivate" />
       <ListState query={users} what="your staff" empty="You have not added anyone yet.">
         {(items) => (
           <Table.ScrollContainer minWidth={600}>
@@ -140,15 +140,15 @@ export default function SponsorPage() {
                           <Button size="compact-sm" variant="default" onClick={() => setReplacing(u)}>
                             Replace email
                           </Button>
-                          <Button
-                            size="compact-sm"
-                            variant="default"
-                            color="red"
-                            onClick={() => deactivate.mutate(u.id)}
-                            aria-label={`Deactivate ${u.firstName} ${u.lastName}`}
-                          >
-                            Deactivate
-                          </Button>
+                          <ConfirmAction
+                            label="Deactivate"
+                            buttonLabel={`Deactivate ${u.firstName} ${u.lastName}`}
+                            title={`Deactivate ${u.firstName} ${u.lastName}`}
+                            consequence={`${u.firstName} ${u.lastName} is signed out and can no longer sign in to MyPatients. Only the MyPatients team can reactivate the account.`}
+                            onConfirm={() => deactivate.mutateAsync(u.id)}
+                            pending={deactivate.isPending}
+                            error={deactivate.error}
+                          />
                         </Group>
                       )}
                     </Table.Td>

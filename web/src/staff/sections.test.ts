@@ -8,8 +8,12 @@ describe('console navigation by role', () => {
     expect(labels).toContain('PCP updates');
     expect(labels).not.toContain('Privacy');
   });
-  it('shows a privacy-only member the Privacy page only', () => {
-    expect(allowedSections(rolesOf(['privacy'])).map((s) => s.label)).toEqual(['Privacy']);
+  it('shows a privacy-only member the Patients and Privacy pages only', () => {
+    expect(allowedSections(rolesOf(['privacy'])).map((s) => s.label)).toEqual(['Patients', 'Privacy']);
+  });
+  it('shows Patients to the team and to privacy staff, not to admin-only staff', () => {
+    expect(allowedSections(rolesOf(['team'])).map((s) => s.label)).toContain('Patients');
+    expect(allowedSections(rolesOf(['admin'])).map((s) => s.label)).not.toContain('Patients');
   });
   it('treats a staff account without roles as team (v1 accounts)', () => {
     expect([...rolesOf(undefined)]).toEqual(['team']);

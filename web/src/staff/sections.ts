@@ -17,6 +17,7 @@ export const CONSOLE_SECTIONS: ConsoleSection[] = [
   { to: '/staff/pcp-updates', label: 'PCP updates', roles: ['team'] },
   { to: '/staff/users', label: 'Users', roles: ['team', 'admin'] },
   { to: '/staff/invitations', label: 'Invitations', roles: ['team'] },
+  { to: '/staff/patients', label: 'Patients', roles: ['team', 'privacy'] },
   { to: '/staff/help-desk', label: 'Help desk', roles: ['team'] },
   { to: '/staff/practice-changes', label: 'Practice changes', roles: ['team'] },
   { to: '/staff/validations', label: 'Validations', roles: ['team'] },

@@ -10,6 +10,7 @@ import TodayPage from './Today';
 const PcpUpdatesPage = lazy(() => import('./PcpUpdates'));
 const UsersPage = lazy(() => import('./Users'));
 const InvitationsPage = lazy(() => import('./Invitations'));
+const PatientsPage = lazy(() => import('./Patients'));
 const EmailJobsPage = lazy(() => import('./EmailJobs'));
 const PrivacyPage = lazy(() => import('./Privacy'));
 const QueuesPage = lazy(() => import('./Queues'));
@@ -100,6 +101,14 @@ export default function StaffConsole() {
         element={
           <Guard roles={team}>
             <InvitationsPage />
+          </Guard>
+        }
+      />
+      <Route
+        path="patients"
+        element={
+          <Guard roles={['team', 'privacy']}>
+            <PatientsPage />
           </Guard>
         }
       />

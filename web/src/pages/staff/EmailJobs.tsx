@@ -6,7 +6,9 @@ import type { components } from '../../api/schema';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatDate, formatInstant } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { ConfirmAction, CursorList, hospitalToday, StatusBadge, useCursorList } from '../../staff/common';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ListState, useCursorList } from '../../components/Lists';
+import { hospitalToday, StatusBadge } from '../../staff/common';
 
 type Notification = components['schemas']['NotificationSummaryDto'];
 type NotificationPage = components['schemas']['NotificationPageDto'];
@@ -51,7 +53,7 @@ export default function EmailJobsPage() {
             Failed emails
           </Title>
           <ProblemAlert error={retry.error} title="Not retried" />
-          <CursorList query={failed} what="failed emails" empty="No email failed.">
+          <ListState query={failed} what="failed emails" empty="No email failed.">
             {(items) => (
               <Table.ScrollContainer minWidth={720}>
                 <Table striped>
@@ -93,7 +95,7 @@ export default function EmailJobsPage() {
                 </Table>
               </Table.ScrollContainer>
             )}
-          </CursorList>
+          </ListState>
         </Stack>
       </section>
       <Jobs />

@@ -6,7 +6,9 @@ import type { components } from '../../api/schema';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { ConfirmAction, CursorList, StatusBadge, timeLeft, useCursorList } from '../../staff/common';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ListState, useCursorList } from '../../components/Lists';
+import { StatusBadge, timeLeft } from '../../staff/common';
 
 type Support = components['schemas']['SupportRequestItemDto'];
 type SupportPage = components['schemas']['SupportRequestPageDto'];
@@ -30,7 +32,7 @@ export function HelpDesk() {
         onChange={(v) => setStatus((v ?? 'open') as Support['status'])}
         data={['open', 'answered', 'closed'].map((v) => ({ value: v, label: humanize(v) }))}
       />
-      <CursorList query={list} what="help requests" empty="No help request in this status.">
+      <ListState query={list} what="help requests" empty="No help request in this status.">
         {(items) => (
           <Stack>
             {[...items]
@@ -73,7 +75,7 @@ export function HelpDesk() {
               ))}
           </Stack>
         )}
-      </CursorList>
+      </ListState>
     </Stack>
   );
 }

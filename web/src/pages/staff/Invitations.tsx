@@ -6,7 +6,9 @@ import type { components } from '../../api/schema';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { ConfirmAction, CursorList, StatusBadge, useCursorList } from '../../staff/common';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ListState, useCursorList } from '../../components/Lists';
+import { StatusBadge } from '../../staff/common';
 
 type Invitation = components['schemas']['InvitationViewDto'];
 type Page = components['schemas']['InvitationViewPageDto'];
@@ -87,7 +89,7 @@ export default function InvitationsPage() {
         onChange={(v) => setStatus(v as Invitation['status'] | null)}
         data={['pending', 'used', 'expired', 'cancelled'].map((v) => ({ value: v, label: humanize(v) }))}
       />
-      <CursorList query={list} what="invitations" empty="No invitation in this status.">
+      <ListState query={list} what="invitations" empty="No invitation in this status.">
         {(items) => (
           <Table.ScrollContainer minWidth={720}>
             <Table striped>
@@ -134,7 +136,7 @@ export default function InvitationsPage() {
             </Table>
           </Table.ScrollContainer>
         )}
-      </CursorList>
+      </ListState>
     </Stack>
   );
 }

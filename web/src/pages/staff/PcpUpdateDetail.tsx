@@ -19,7 +19,8 @@ import type { components } from '../../api/schema';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatDate, formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { ConfirmAction, StatusBadge, timeLeft } from '../../staff/common';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { StatusBadge, timeLeft } from '../../staff/common';
 
 type Detail = components['schemas']['PcpUpdateDetailDto'];
 type Practice = components['schemas']['StaffPracticeDetailDto'];

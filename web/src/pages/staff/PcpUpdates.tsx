@@ -5,7 +5,8 @@ import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { formatInstant } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { CursorList, StatusBadge, timeLeft, useCursorList } from '../../staff/common';
+import { ListState, useCursorList } from '../../components/Lists';
+import { StatusBadge, timeLeft } from '../../staff/common';
 import { PcpUpdateDetail } from './PcpUpdateDetail';
 
 type Item = components['schemas']['PcpUpdateItemDto'];
@@ -62,7 +63,7 @@ function PcpUpdateQueue() {
           { value: 'withdrawn', label: 'Withdrawn' },
         ]}
       />
-      <CursorList query={list} what="PCP updates" empty="No PCP update in this status.">
+      <ListState query={list} what="PCP updates" empty="No PCP update in this status.">
         {(items) => (
           <Table.ScrollContainer minWidth={860}>
             <Table striped>
@@ -108,7 +109,7 @@ function PcpUpdateQueue() {
             </Table>
           </Table.ScrollContainer>
         )}
-      </CursorList>
+      </ListState>
     </Stack>
   );
 }

@@ -6,7 +6,9 @@ import type { components } from '../../api/schema';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { ConfirmAction, CursorList, StatusBadge, useCursorList } from '../../staff/common';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ListState, useCursorList } from '../../components/Lists';
+import { StatusBadge } from '../../staff/common';
 import { PracticePicker } from '../../staff/PracticePicker';
 
 type Change = components['schemas']['PracticeChangeRequestItemDto'];
@@ -32,7 +34,7 @@ export function PracticeChanges() {
         onChange={(v) => setStatus((v ?? 'open') as Change['status'])}
         data={['open', 'completed', 'rejected'].map((v) => ({ value: v, label: humanize(v) }))}
       />
-      <CursorList query={list} what="practice changes" empty="No practice change in this status.">
+      <ListState query={list} what="practice changes" empty="No practice change in this status.">
         {(items) => (
           <Stack>
             {items.map((c) => (
@@ -40,7 +42,7 @@ export function PracticeChanges() {
             ))}
           </Stack>
         )}
-      </CursorList>
+      </ListState>
       <Practices />
     </Stack>
   );

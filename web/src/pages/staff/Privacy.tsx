@@ -5,7 +5,9 @@ import { api, call, refreshSession } from '../../api/client';
 import { fieldErrorsOf } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { ConfirmAction, CursorList, hospitalToday, StatusBadge, useCursorList } from '../../staff/common';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ListState, useCursorList } from '../../components/Lists';
+import { hospitalToday, StatusBadge } from '../../staff/common';
 
 interface Person {
   id: string;
@@ -181,7 +183,7 @@ function AuditSearch({ byUser = false }: { byUser?: boolean }) {
         </Text>
       )}
       {filters ? (
-        <CursorList query={list} what="audit events" empty="No audit event matches.">
+        <ListState query={list} what="audit events" empty="No audit event matches.">
           {(items) => (
             <Table.ScrollContainer minWidth={900}>
               <Table striped>
@@ -211,7 +213,7 @@ function AuditSearch({ byUser = false }: { byUser?: boolean }) {
               </Table>
             </Table.ScrollContainer>
           )}
-        </CursorList>
+        </ListState>
       ) : (
         <Text size="sm">Choose the filters, then search. Dates are hospital dates, both inclusive.</Text>
       )}
@@ -252,7 +254,7 @@ function Alerts() {
           { value: 'resolved', label: 'Resolved' },
         ]}
       />
-      <CursorList query={list} what="alerts" empty="No alert in this status.">
+      <ListState query={list} what="alerts" empty="No alert in this status.">
         {(items) => (
           <Table.ScrollContainer minWidth={720}>
             <Table striped>
@@ -303,7 +305,7 @@ function Alerts() {
             </Table>
           </Table.ScrollContainer>
         )}
-      </CursorList>
+      </ListState>
     </Stack>
   );
 }

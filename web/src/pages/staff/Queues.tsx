@@ -5,7 +5,8 @@ import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { formatDate, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { CursorList, StatusBadge, useCursorList } from '../../staff/common';
+import { ListState, useCursorList } from '../../components/Lists';
+import { StatusBadge } from '../../staff/common';
 import { HelpDesk } from './HelpDesk';
 import { PracticeChanges } from './PracticeChanges';
 
@@ -43,7 +44,7 @@ function Validations() {
         onChange={(v) => setStatus(v as Validation['status'] | null)}
         data={['pending', 'overdue', 'completed'].map((v) => ({ value: v, label: humanize(v) }))}
       />
-      <CursorList query={list} what="validations" empty="No validation in this status.">
+      <ListState query={list} what="validations" empty="No validation in this status.">
         {(items) => (
           <Table.ScrollContainer minWidth={760}>
             <Table striped>
@@ -81,7 +82,7 @@ function Validations() {
             </Table>
           </Table.ScrollContainer>
         )}
-      </CursorList>
+      </ListState>
     </Stack>
   );
 }

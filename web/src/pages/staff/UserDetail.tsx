@@ -17,12 +17,14 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
+import { ConfirmAction } from '../../components/ConfirmAction';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { PracticePicker } from '../../staff/PracticePicker';
-import { ConfirmAction, StatusBadge, useRoles, type Role } from '../../staff/common';
+import { StatusBadge, useRoles, type Role } from '../../staff/common';
 import { ROLES } from '../../staff/sections';
+import { RecentActivity } from './RecentActivity';
 
 type Detail = components['schemas']['StaffUserDetailDto'];
 export function UserDetail({ userId }: { userId: string }) {
@@ -189,6 +191,7 @@ export function UserDetail({ userId }: { userId: string }) {
           </Table>
         )}
       </section>
+      {roles.has('privacy') && <RecentActivity userId={u.id} />}
       {mayAct && (
         <section aria-labelledby="actions-title">
           <Title order={2} size="h3" id="actions-title">

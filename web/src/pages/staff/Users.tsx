@@ -7,7 +7,8 @@ import type { components } from '../../api/schema';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
-import { CursorList, StatusBadge, useCursorList, useRoles, type Role } from '../../staff/common';
+import { ListState, useCursorList } from '../../components/Lists';
+import { StatusBadge, useRoles, type Role } from '../../staff/common';
 import { UserDetail } from './UserDetail';
 import { ROLES } from '../../staff/sections';
 
@@ -89,7 +90,7 @@ function Directory() {
           <Button type="submit">Search</Button>
         </Group>
       </form>
-      <CursorList query={list} what="users" empty="Nobody matches.">
+      <ListState query={list} what="users" empty="Nobody matches.">
         {(items) => (
           <Table.ScrollContainer minWidth={820}>
             <Table striped>
@@ -128,7 +129,7 @@ function Directory() {
             </Table>
           </Table.ScrollContainer>
         )}
-      </CursorList>
+      </ListState>
       {roles.has('admin') && <StaffAccounts />}
     </Stack>
   );
@@ -156,7 +157,7 @@ function StaffAccounts() {
         <Title order={2} id="staff-accounts-title">
           Staff accounts (admin)
         </Title>
-        <CursorList query={list} what="staff accounts" empty="No staff account.">
+        <ListState query={list} what="staff accounts" empty="No staff account.">
           {(items) => (
             <Table>
               <caption className="visually-hidden">Staff accounts</caption>
@@ -186,7 +187,7 @@ function StaffAccounts() {
               </Table.Tbody>
             </Table>
           )}
-        </CursorList>
+        </ListState>
         <form
           aria-label="New staff account"
           onSubmit={(e) => {

@@ -1,0 +1,349 @@
+import { Button, Card, Group, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, call } from '../../api/client';
+import type { components } from '../../api/schema';
+import { ConfirmAction } from '../../components/ConfirmAction';
+import { ListState, useCursorList } from '../../components/Lists';
+import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
+import { formatDate, formatInstant, humanize } from '../../lib/format';
+import { useTitle } from '../../lib/useTitle';
+import { StatusBadge, useRoles } from '../../staff/common';
+
+type Patient = components['schemas']['PatientIdentityDto'];
+type Lookup = components['schemas']['StaffPatientLookupDto'];
+type AccessLogItem = components['schemas']['AccessLogItemDto'];
+type AccessLogPage = components['schemas']['AccessLogPageDto'];
+type Grant = components['schemas']['GrantViewDto'];
+type GrantPage = components['schemas']['GrantViewPageDto'];
+type Disclosure = components['schemas']['DisclosureDto'];
+type DisclosurePage = components['schemas']['DisclosurePageDto'];
+type Person = components['schemas']['AuditPersonDto'];
+
+/** "Dana Reyes (provider, NPI 1234567893, Maple Grove Pediatrics)". */
+export function personLabel(p: Person): string {
+  const more = [p.kind, p.npi && `NPI ${p.npi}`, p.practice?.name].filter(Boolean).join(', ');
+  return `${p.name} (${more})`;
+}
+
+const BASIS: Record<string, string> = {
+  pcp_practice: 'PCP practice',
+  care_team: 'Care team',
+  approved_request: 'Approved request',
+  token: 'Invitation token',
+};
+const basisLabel = (basis: string | null | undefined) => (basis ? (BASIS[basis] ?? humanize(basis)) : '—');
+
+/** A grant's state now: revoked, expired or active (`expiresAt` is the first instant it no longer applies). */
+export function grantState(g: Grant, now = Date.now()): 'active' | 'revoked' | 'expired' {
+  if (g.revokedAt && g.revokedBy) return 'revoked';
+  if (g.revokedAt || new Date(g.expiresAt).getTime() <= now) return 'expired';
+  return 'active';
+}
+
+/**
+ * Patients (issue 20): an audited look-up by MRN (`GET /staff/patients?mrn=`), then the patient's
+ * access log (team or privacy), personal grants with revoke (team) and accounting of disclosures
+ * (privacy). The MRN stays in component state: never in the address bar or the page title.
+ */
+export default function PatientsPage() {
+  useTitle('Patients');
+  const [draft, setDraft] = useState('');
+  const [mrn, setMrn] = useState<string | null>(null);
+  const lookup = useQuery({
+    queryKey: ['staff', 'patient-lookup', mrn],
+    enabled: mrn !== null,
+    queryFn: () => call<Lookup>(api.GET('/api/v1/staff/patients', { params: { query: { mrn: mrn ?? '' } } })),
+    select: (page) => page.items[0],
+    staleTime: 0,
+  });
+  const patient = lookup.data;
+  return (
+    <Stack maw={1200}>
+      <Title order={1}>Patients</Title>
+      <form
+        role="search"
+        aria-label="Look up a patient"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setMrn(draft.trim());
+        }}
+      >
+        <Stack gap="xs" maw={480}>
+          <Group align="flex-end">
+            <TextInput
+              label="Patient MRN"
+              value={draft}
+              onChange={(e) => setDraft(e.currentTarget.value)}
+              error={fieldErrorsOf(lookup.error).mrn}
+              autoComplete="off"
+              required
+              w={260}
+            />
+            <Button type="submit" disabled={!draft.trim()} loading={lookup.isFetching}>
+              Look up
+            </Button>
+          </Group>
+          <Text size="sm">Every look-up and every list shown here is recorded in the audit trail.</Text>
+        </Stack>
+      </form>
+      {lookup.isError && <ProblemAlert error={lookup.error} title="No patient shown" />}
+      {patient && <PatientPanel key={patient.patientId} patient={patient} />}
+    </Stack>
+  );
+}
+
+function PatientPanel({ patient }: { patient: Patient }) {
+  const roles = useRoles();
+  const team = roles.has('team');
+  const privacy = roles.has('privacy');
+  const name = `${patient.lastName}, ${patient.firstName}`;
+  return (
+    <Stack>
+      <Card withBorder component="section" aria-labelledby="patient-title">
+        <Title order={2} size="h3" id="patient-title">
+          {name}
+        </Title>
+        <Text>
+          <b>MRN:</b> {patient.mrn} · <b>Date of birth:</b> {formatDate(patient.dob)} · <b>Patient id:</b>{' '}
+          <code>{patient.patientId}</code>
+        </Text>
+      </Card>
+      <Tabs defaultValue="log" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="log">Access log</Tabs.Tab>
+          {team && <Tabs.Tab value="grants">Personal grants</Tabs.Tab>}
+          {privacy && <Tabs.Tab value="disclosures">Accounting of disclosures</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="log" pt="md">
+          <AccessLog patientId={patient.patientId} />
+        </Tabs.Panel>
+        {team && (
+          <Tabs.Panel value="grants" pt="md">
+            <Grants patient={patient} />
+          </Tabs.Panel>
+        )}
+        {privacy && (
+          <Tabs.Panel value="disclosures" pt="md">
+            <Disclosures patientId={patient.patientId} />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </Stack>
+  );
+}
+
+function AccessLog({ patientId }: { patientId: string }) {
+  const list = useCursorList<AccessLogItem>(['staff', 'access-log', patientId], (cursor) =>
+    call<AccessLogPage>(
+      api.GET('/api/v1/staff/patients/{patientId}/access-log', {
+        params: { path: { patientId }, query: { cursor, limit: 50 } },
+      }),
+    ),
+  );
+  return (
+    <Stack gap="xs">
+      <Text size="sm">Who looked at this record and when, newest first: outside users and staff.</Text>
+      <ListState query={list} what="access log entries" empty="Nobody has looked at this record yet.">
+        {(items) => (
+          <Table.ScrollContainer minWidth={820}>
+            <Table striped>
+              <caption className="visually-hidden">Access log</caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">When</Table.Th>
+                  <Table.Th scope="col">Who</Table.Th>
+                  <Table.Th scope="col">Action</Table.Th>
+                  <Table.Th scope="col">Basis</Table.Th>
+                  <Table.Th scope="col">Outcome</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((e, i) => (
+                  <Table.Tr key={`${e.at}-${i}`}>
+                    <Table.Td>{formatInstant(e.at)}</Table.Td>
+                    <Table.Td>{personLabel(e.user)}</Table.Td>
+                    <Table.Td>{e.action}</Table.Td>
+                    <Table.Td>{basisLabel(e.basis)}</Table.Td>
+                    <Table.Td>{humanize(e.outcome)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </ListState>
+    </Stack>
+  );
+}
+
+function Grants({ patient }: { patient: Patient }) {
+  const queryClient = useQueryClient();
+  const key = ['staff', 'grants', patient.patientId];
+  const list = useCursorList<Grant>(key, (cursor) =>
+    call<GrantPage>(
+      api.GET('/api/v1/staff/patients/{patientId}/access-grants', {
+        params: { path: { patientId: patient.patientId }, query: { cursor, limit: 50 } },
+      }),
+    ),
+  );
+  const revoke = useMutation({
+    mutationFn: (id: string) =>
+      call(api.DELETE('/api/v1/staff/access-grants/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: key });
+      void queryClient.invalidateQueries({ queryKey: ['staff', 'access-log', patient.patientId] });
+    },
+  });
+  const name = `${patient.firstName} ${patient.lastName}`;
+  return (
+    <Stack gap="xs">
+      <Text size="sm">
+        Access given to one person: an approved non-PCP request or a validated invitation token. PCP practice
+        and care-team access follow the EHR and are not listed here.
+      </Text>
+      {revoke.isSuccess && <Text role="status">The grant was revoked.</Text>}
+      <ListState query={list} what="personal grants" empty="This patient has no personal grant.">
+        {(items) => (
+          <Table.ScrollContainer minWidth={860}>
+            <Table striped>
+              <caption className="visually-hidden">Personal grants</caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Who</Table.Th>
+                  <Table.Th scope="col">Basis</Table.Th>
+                  <Table.Th scope="col">Granted</Table.Th>
+                  <Table.Th scope="col">Expires</Table.Th>
+                  <Table.Th scope="col">Status</Table.Th>
+                  <Table.Th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((g) => {
+                  const state = grantState(g);
+                  return (
+                    <Table.Tr key={g.id}>
+                      <Table.Td>
+                        {g.userName}
+                        <Text size="xs" c="dimmed">
+                          {g.userEmail}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{basisLabel(g.basis)}</Table.Td>
+                      <Table.Td>{formatInstant(g.createdAt)}</Table.Td>
+                      <Table.Td>{formatInstant(g.expiresAt)}</Table.Td>
+                      <Table.Td>
+                        <StatusBadge status={state} />
+                        {state === 'revoked' && g.revokedAt && (
+                          <Text size="xs">{formatInstant(g.revokedAt)}</Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {state === 'active' && (
+                          <ConfirmAction
+                            label="Revoke"
+                            buttonLabel={`Revoke the grant of ${g.userName}`}
+                            title="Revoke the personal grant"
+                            consequence={`${g.userName} can no longer open ${name}'s record through this grant (${basisLabel(g.basis).toLowerCase()}), from their next request. Access they have as the PCP practice or care team is not affected. The revocation is recorded in the audit trail and cannot be undone: they would need a new approval or invitation.`}
+                            confirmLabel="Revoke the grant"
+                            onConfirm={() => revoke.mutateAsync(g.id)}
+                            pending={revoke.isPending}
+                            error={revoke.error}
+                          />
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </ListState>
+    </Stack>
+  );
+}
+
+function Disclosures({ patientId }: { patientId: string }) {
+  // Empty: the server's defaults (the last six years, to today), in the server's hospital date.
+  const [draft, setDraft] = useState({ from: '', to: '' });
+  const [range, setRange] = useState(draft);
+  const list = useCursorList<Disclosure>(['staff', 'disclosures', patientId, range], (cursor) =>
+    call<DisclosurePage>(
+      api.GET('/api/v1/staff/patients/{patientId}/disclosures', {
+        params: {
+          path: { patientId },
+          query: { from: range.from || undefined, to: range.to || undefined, cursor, limit: 50 },
+        },
+      }),
+    ),
+  );
+  const errors = fieldErrorsOf(list.error);
+  return (
+    <Stack gap="xs">
+      <Text size="sm">
+        Every successful view, document list, granted search match and “My patients” listing of this record by
+        an outside user (staff reads are in the access log, not here). Hospital dates, both inclusive; left
+        empty, the last six years.
+      </Text>
+      <form
+        aria-label="Disclosure dates"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setRange(draft);
+        }}
+      >
+        <Group align="flex-end">
+          <TextInput
+            label="From (hospital date)"
+            type="date"
+            w={170}
+            value={draft.from}
+            onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
+            error={errors.from}
+          />
+          <TextInput
+            label="To (hospital date)"
+            type="date"
+            w={170}
+            value={draft.to}
+            onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
+            error={errors.to}
+          />
+          <Button type="submit" variant="default">
+            Show
+          </Button>
+        </Group>
+      </form>
+      <ListState query={list} what="disclosures" empty="No disclosure in these dates.">
+        {(items) => (
+          <Table.ScrollContainer minWidth={720}>
+            <Table striped>
+              <caption className="visually-hidden">Accounting of disclosures</caption>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">When</Table.Th>
+                  <Table.Th scope="col">Who</Table.Th>
+                  <Table.Th scope="col">What</Table.Th>
+                  <Table.Th scope="col">Basis</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((d, i) => (
+                  <Table.Tr key={`${d.at}-${i}`}>
+                    <Table.Td>{formatInstant(d.at)}</Table.Td>
+                    <Table.Td>{personLabel(d.user)}</Table.Td>
+                    <Table.Td>{d.action}</Table.Td>
+                    <Table.Td>{basisLabel(d.basis)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </ListState>
+    </Stack>
+  );
+}
