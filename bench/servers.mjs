@@ -100,12 +100,18 @@ function startChild(name, args, env, healthUrl) {
   return server;
 }
 
-/** The production build, started as in production (NODE_ENV=production, secrets set). */
+/** The Node flags `npm start` gives the server (package.json `config.node_flags`, e.g. the heap limit). */
+export function startFlags() {
+  const flags = JSON.parse(readFileSync(join(BENCH_DIR, '..', 'package.json'), 'utf8')).config?.node_flags ?? '';
+  return flags.split(/\s+/).filter(Boolean);
+}
+
+/** The production build, started as in production (NODE_ENV=production, secrets set, `npm start`'s flags). */
 export function startApp({ port, env, cpuProfDir }) {
-  const args = [];
+  const args = [...startFlags()];
   if (cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   args.push(join(DIST, 'src', 'main.js'));
-  // BENCH_APP_NODE_OPTIONS: Node flags for the app only (e.g. --max-old-space-size=192 --trace-gc).
+  // BENCH_APP_NODE_OPTIONS: more Node flags for the app only (e.g. --trace-gc); they win over startFlags().
   const nodeOptions = process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {};
   return startChild('app', args, { ...env, ...nodeOptions, PORT: String(port) }, `http://127.0.0.1:${port}/api/v1/health`).ready();
 }
