@@ -14,6 +14,8 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
@@ -81,6 +83,29 @@ async function startSink() {
   };
 }
 
+/** CPU ms of this process's main thread (the app's event loop; the sink runs in its own thread), from /proc. */
+function mainThreadCpuMs() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+/** Main-thread CPU and event-loop utilisation over a phase; `stamp` marks it for slicing a --cpu-prof profile. */
+function phase() {
+  const cpu = mainThreadCpuMs();
+  const elu = performance.eventLoopUtilization();
+  const start = process.hrtime.bigint() / 1000n;
+  return (n) => ({
+    mainThreadCpuMsPerEmail: Number(((mainThreadCpuMs() - cpu) / n).toFixed(2)),
+    eventLoopUtilization: Number(performance.eventLoopUtilization(elu).utilization.toFixed(2)),
+    profileWindowUs: [Number(start), Number(process.hrtime.bigint() / 1000n)],
+  });
+}
+
 async function pool(items, concurrency, fn) {
   let next = 0;
   await Promise.all(
@@ -143,6 +168,7 @@ async function main() {
 
     // End to end: record → delivered.
     const started = performance.now();
+    const e2ePhase = phase();
     let recordedAt = 0;
     await pool(Array.from({ length: N }, (_, i) => i), RECORD_CONCURRENCY, (i) =>
       dataSource.transaction((m) => notifications.record(m, sampleFor(i))),
@@ -151,6 +177,7 @@ async function main() {
     const atRecordEnd = await sink.stats();
     const stats = await sink.waitUntil((s) => s.unique >= N, 300_000);
     const endToEndMs = performance.now() - started;
+    const e2eCpu = e2ePhase(N);
     const duplicates = stats.total - stats.unique;
     // Rows are marked sent right after the server accepted them: wait for the last marks.
     let sent = 0;
@@ -172,9 +199,11 @@ async function main() {
     await sink.reset();
     const transport = createMailTransport(config);
     const baseStarted = performance.now();
+    const basePhase = phase();
     await pool(rendered, SEND_CONCURRENCY, (email) => transport.sendMail({ from: config.mailFrom, ...email }));
     await sink.waitUntil((s) => s.total >= N, 300_000);
     const baselineMs = performance.now() - baseStarted;
+    const baseCpu = basePhase(N);
     transport.close();
 
     const emailsPerSecond = (N / endToEndMs) * 1000;
@@ -189,11 +218,13 @@ async function main() {
         deliveredWhileRecording: atRecordEnd.unique,
         // Delivery rate once recording is over: the sender alone, without the recorders' load.
         drainEmailsPerSecond: Math.round(((N - atRecordEnd.unique) / Math.max(1, endToEndMs - recordedAt)) * 1000),
+        ...e2eCpu,
       },
-      nodemailerAlone: { ms: Math.round(baselineMs), emailsPerSecond: Math.round(baselinePerSecond) },
+      nodemailerAlone: { ms: Math.round(baselineMs), emailsPerSecond: Math.round(baselinePerSecond), ...baseCpu },
       ratioToNodemailer: Number((emailsPerSecond / baselinePerSecond).toFixed(2)),
       delivered: sent,
       duplicates,
+      loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       target: TARGET,
       meetsTarget: emailsPerSecond >= TARGET && sent === N,
     };

@@ -1,13 +1,15 @@
 // Benchmark of the sponsor validation jobs at scale (50,000 sponsors, 500,000 sponsored users).
 //
-//   npm run build && node bench/sponsorship-jobs.mjs [--sponsors 50000] [--users-each 10] [--keep]
+//   npm run build && node bench/sponsorship-jobs.mjs [--sponsors 50000] [--users-each 10] [--keep] [--drain]
 //
 // Creates a scratch database (DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432),
 // migrates it, generates the data set-based (INSERT … SELECT generate_series), boots the compiled
 // application (dist/) as an application context, and runs `sponsor-validation-open` (asOf
 // 2027-04-01) and `sponsor-validation-enforce` (asOf 2027-05-01) through JobsService.run — the
 // same path as the staff route and the cron queue — then each again (must affect 0). Prints one
-// JSON object with seconds per step and the process's peak RSS.
+// JSON object with seconds per step and the process's peak RSS. The app's email sender (outbox relay →
+// Bull → the development mailbox: no SMTP_URL) runs alongside, as in production; `--drain` then waits
+// until every recorded email is sent and reports how long that took (`drain`), failing on any loss.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
@@ -20,6 +22,8 @@ const opt = (name, fallback) => {
 const SPONSORS = opt('sponsors', 50_000);
 const USERS_EACH = opt('users-each', 10);
 const KEEP = args.includes('--keep');
+// --drain: afterwards, wait until the app's sender (running all along, as in production) has sent every email recorded.
+const DRAIN = args.includes('--drain');
 
 const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const dbName = `mp_bench_sponsorship_${process.pid}`;
@@ -102,6 +106,22 @@ try {
             (SELECT count(*)::int FROM notifications) AS notifications`,
   );
   result.rows = rows[0];
+  if (DRAIN) {
+    const start = performance.now();
+    const statuses = async () =>
+      Object.fromEntries(
+        (await check.query(`SELECT status, count(*)::int AS n FROM notifications GROUP BY status`)).rows.map((r) => [r.status, r.n]),
+      );
+    let counts = await statuses();
+    const sentBefore = counts.sent ?? 0;
+    for (const deadline = start + 3_600_000; (counts.sent ?? 0) + (counts.failed ?? 0) < result.rows.notifications && performance.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 1000));
+      counts = await statuses();
+    }
+    const secs = seconds(start);
+    result.drain = { seconds: secs, statuses: counts, sentBefore, emailsPerSecond: Math.round(((counts.sent ?? 0) - sentBefore) / Math.max(0.01, secs)) };
+    if ((counts.sent ?? 0) !== result.rows.notifications) process.exitCode = 1;
+  }
   await check.end();
 } finally {
   if (app) await app.close();

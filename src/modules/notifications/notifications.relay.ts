@@ -13,6 +13,12 @@ export { OUTBOX_CHANNEL } from './notifications.repository.js';
 export const RELAY_BATCH = 500;
 /** A row `queued` this long whose job Redis no longer has (Redis lost its data) is queued again. */
 export const STALE_QUEUED_MS = 15 * 60 * 1000;
+/**
+ * Backpressure: while this many jobs wait in Bull, the relay leaves the rest `pending` in the outbox
+ * (durable, and no Redis memory for a 500,000-email job run) and looks again after RELAY_BACKOFF_MS.
+ */
+export const RELAY_HIGH_WATER = 5_000;
+const RELAY_BACKOFF_MS = 250;
 /** A wake-up waits this long so the rows of many commits go in one batch. */
 const WAKE_DELAY_MS = 15;
 /** How long one Redis round trip of the relay may take before the batch is given up (rows stay pending). */
@@ -47,6 +53,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   private sweepTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   private wakeTimer?: NodeJS.Timeout;
+  private backoffTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
@@ -77,6 +84,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.sweepTimer);
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.wakeTimer);
+    clearTimeout(this.backoffTimer);
     const listener = this.listener;
     this.listener = undefined;
     if (listener) await listener.end().catch(() => undefined);
@@ -111,8 +119,12 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
 
   private async pass(sweep: boolean): Promise<void> {
     try {
-      while (!this.stopped && (await this.relayPending()) === RELAY_BATCH) {
-        /* a full batch: there may be more */
+      while (!this.stopped) {
+        if (await this.queueIsFull()) {
+          this.backOff();
+          break;
+        }
+        if ((await this.relayPending()) < RELAY_BATCH) break; // a full batch: there may be more
       }
       if (sweep && !this.stopped) await this.requeueStale();
     } catch (error) {
@@ -178,6 +190,21 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
       REDIS_TIMEOUT_MS,
       'queue.addBulk',
     );
+  }
+
+  /** Enough jobs wait in Bull already (one LLEN round trip): the rest can wait in the outbox. */
+  private async queueIsFull(): Promise<boolean> {
+    if (!this.redisReady()) throw new Error('Redis is not connected');
+    return (await withTimeout(this.queue.getWaitingCount(), REDIS_TIMEOUT_MS, 'getWaitingCount')) >= RELAY_HIGH_WATER;
+  }
+
+  /** Looks again shortly, when the sender has taken some of the waiting jobs. */
+  private backOff(): void {
+    if (this.stopped || this.backoffTimer) return;
+    this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = undefined;
+      void this.kick();
+    }, RELAY_BACKOFF_MS);
   }
 
   private redisReady(): boolean {

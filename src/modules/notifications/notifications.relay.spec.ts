@@ -1,0 +1,46 @@
+import { jest } from '@jest/globals';
+import type { Queue } from 'bull';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config.js';
+import { FixedClock } from '../../common/time/clock.js';
+import { NotificationsRelay, RELAY_BATCH, RELAY_HIGH_WATER } from './notifications.relay.js';
+import type { NotificationsRepository } from './notifications.repository.js';
+
+/** A relay over fakes: `waiting` jobs in Bull, `pending` rows in the outbox. */
+function relayWith(waiting: number, pending: number) {
+  let left = pending;
+  const lockPending = jest.fn(async (_m: unknown, limit: number) => {
+    const taken = Math.min(limit, left);
+    left -= taken;
+    return Array.from({ length: taken }, (_, i) => ({ id: `n${left + i}`, attempts: 0 }));
+  });
+  const repository = { lockPending, markQueued: jest.fn(async () => undefined) } as unknown as NotificationsRepository;
+  const addBulk = jest.fn(async () => []);
+  const queue = { client: { status: 'ready' }, getWaitingCount: async () => waiting, addBulk } as unknown as Queue;
+  const dataSource = { transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}) } as unknown as DataSource;
+  const config = { notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000 } } as unknown as AppConfig;
+  const relay = new NotificationsRelay(dataSource, repository, queue, new FixedClock(new Date('2026-12-01T12:00:00Z')), config);
+  (relay as unknown as { stopped: boolean }).stopped = false;
+  const pass = () => (relay as unknown as { pass(sweep: boolean): Promise<void> }).pass(false);
+  const stop = () => relay.onModuleDestroy();
+  return { relay, pass, stop, lockPending, addBulk };
+}
+
+describe('NotificationsRelay backpressure', () => {
+  it('leaves the outbox rows pending while Bull already holds the high-water mark of waiting jobs', async () => {
+    const r = relayWith(RELAY_HIGH_WATER, 10_000);
+    await r.pass();
+    expect(r.lockPending).not.toHaveBeenCalled();
+    expect(r.addBulk).not.toHaveBeenCalled();
+    await r.stop();
+  });
+
+  it('queues full batches until the outbox is empty when Bull has room', async () => {
+    const r = relayWith(RELAY_HIGH_WATER - 1, RELAY_BATCH + 1);
+    await r.pass();
+    // A full batch means there may be more: it asks again; the second finds the last row and stops.
+    expect(r.lockPending).toHaveBeenCalledTimes(2);
+    expect(r.addBulk).toHaveBeenCalledTimes(2);
+    await r.stop();
+  });
+});
