@@ -1,7 +1,7 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import {
   ALLOW_LOCKED_SPONSOR,
@@ -40,7 +40,7 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const req = context.switchToHttp().getRequest<Request & { user?: AuthUser; apiClient?: ApiClient }>();
+    const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser; apiClient?: ApiClient }>();
     const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(API_KEY_SCOPE, targets);
     if (scope) {
       req.apiClient = await this.checkApiKey(req, scope);
@@ -71,8 +71,9 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     return user;
   }
 
-  private async checkApiKey(req: Request, scope: ApiKeyScope): Promise<ApiClient> {
-    const given = req.header('x-api-key');
+  private async checkApiKey(req: FastifyRequest, scope: ApiKeyScope): Promise<ApiClient> {
+    const header = req.headers['x-api-key'];
+    const given = Array.isArray(header) ? header.join(', ') : header;
     if (!given) throw unauthenticated('An API key is required.');
     if (this.clients === undefined) {
       try {
