@@ -1,12 +1,13 @@
-import { RequestMethod } from '@nestjs/common';
+import { HttpException, RequestMethod } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
+import { ProblemFilter, sendProblem } from './common/errors/problem.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 
 export const API_PREFIX = 'api/v1';
@@ -49,6 +50,8 @@ export function trustProxyOption(raw: string | undefined): string | ((address: s
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
+const FRAMEWORK_PROBLEMS = new ProblemFilter();
+
 /** The HTTP platform of main.ts and the tests: Fastify, with the proxy trust of TRUST_PROXY. */
 export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
@@ -59,6 +62,13 @@ export function createHttpAdapter(): FastifyAdapter {
     // Express's routing, which the API has had: paths match regardless of letter case and of a trailing
     // slash, and a path parameter may be as long as a URL (a 4,000-character id is a 404, not a 414).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // The router refuses a URL it cannot decode (broken percent escapes) before any hook or handler:
+    // answered in problem+json like every other error (and never cached), not Fastify's JSON.
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const { body, headers } = FRAMEWORK_PROBLEMS.toProblem(new HttpException('The request URL is not valid.', status), req);
+      sendProblem(reply.header('cache-control', 'no-store').header('pragma', 'no-cache'), body, headers);
+    },
   });
 }
 

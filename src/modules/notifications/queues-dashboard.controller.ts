@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken, InjectQueue } from '@nestjs/bull';
-import { All, Controller, Req, Res, type OnModuleDestroy } from '@nestjs/common';
+import { All, Controller, HttpException, Req, Res, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Queue } from 'bull';
@@ -67,14 +67,17 @@ export class QueuesDashboardController implements OnModuleDestroy {
       headers,
       ...(req.body === undefined ? {} : { payload: JSON.stringify(req.body) }),
     });
-    // What bull-board does not serve (or fails on) is answered like every other route: problem+json.
-    if (answer.statusCode === 404 || answer.statusCode >= 500) {
+    // What bull-board does not serve, refuses or fails on is answered like every other route: problem+json.
+    if (answer.statusCode >= 400) {
       const q = req.url.indexOf('?');
       const path = q === -1 ? req.url : req.url.slice(0, q);
-      const { body, headers: extra } = PROBLEMS.toProblem(
-        answer.statusCode === 404 ? notFound(`No dashboard page ${req.method} ${path}.`) : new Error(`dashboard answered ${answer.statusCode}`),
-        req,
-      );
+      const error =
+        answer.statusCode === 404
+          ? notFound(`No dashboard page ${req.method} ${path}.`)
+          : answer.statusCode < 500
+            ? new HttpException('The dashboard cannot take this request.', answer.statusCode)
+            : new Error(`dashboard answered ${answer.statusCode}`);
+      const { body, headers: extra } = PROBLEMS.toProblem(error, req);
       sendProblem(res, body, extra);
       return;
     }
