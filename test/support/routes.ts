@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { REGISTERED_ROUTES } from './test-app.js';
 
 /** A JSON schema as @nestjs/swagger writes it (the subset the suites read). */
 export interface Schema {
@@ -74,24 +75,22 @@ export const toKey = (method: string, path: string, prefix = '/api/v1') =>
   `${method.toUpperCase()} ${path.startsWith(prefix) ? path.slice(prefix.length) || '/' : path}`;
 
 /**
- * Every route the running application registers, read from Express's router (so a route left
- * out of the OpenAPI document is still found), joined with its OpenAPI description.
+ * Every route the running application registers, recorded by Fastify's onRoute hook in
+ * test-app.ts (so a route left out of the OpenAPI document is still found), joined with its
+ * OpenAPI description. Wildcards are named as in Nest's paths: `*path`, and `{*any}` for the web app's `/*`.
  */
 export async function discoverRoutes(app: INestApplication): Promise<{ routes: RouteInfo[]; undocumented: string[]; doc: OpenApiDocument }> {
   const res = await request(app.getHttpServer()).get('/docs-json').expect(200);
   const doc = res.body as OpenApiDocument;
 
-  const express = app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] }; _router?: { stack: ExpressLayer[] } };
-  const stack = (express.router ?? express._router)?.stack ?? [];
   const registered = new Map<string, { method: string; path: string }>();
-  for (const layer of stack) {
-    if (!layer.route) continue;
-    // Middleware mounted for every path under the prefix (request logging) is not a route.
-    if (/^(\/api\/v1)?\{\/\*\w+\}$/.test(layer.route.path)) continue;
-    const methods = Object.keys(layer.route.methods).filter((m) => layer.route!.methods[m]);
-    const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
+  for (const route of REGISTERED_ROUTES.get(app) ?? []) {
+    // HEAD routes Fastify adds to every GET, and the CORS preflight, are not routes of ours.
+    const methods = route.methods.filter((m) => m !== 'HEAD' && !(m === 'OPTIONS' && route.url.endsWith('*')));
+    if (!methods.length) continue;
+    const path = route.url === '/*' ? '{*any}' : route.url.replace(/:(\w+)/g, '{$1}').replace(/\/\*$/, '/*path');
     // A handler for every method (`@All`) is one route: method ALL.
-    for (const method of methods.length > 5 ? ['ALL'] : methods.map((m) => m.toUpperCase())) registered.set(`${method} ${path}`, { method, path });
+    for (const method of methods.length > 5 ? ['ALL'] : methods) registered.set(`${method} ${path}`, { method, path });
   }
 
   const routes: RouteInfo[] = [];
@@ -120,10 +119,6 @@ export async function discoverRoutes(app: INestApplication): Promise<{ routes: R
     routes.push({ method, path, key: toKey(method, path), params: [], security: [] });
   }
   return { routes: routes.sort((a, b) => a.key.localeCompare(b.key)), undocumented, doc };
-}
-
-interface ExpressLayer {
-  route?: { path: string; methods: Record<string, boolean> };
 }
 
 /** Fills `{name}` placeholders of a path; a wildcard `{*name}` (or `*name`) gets a page path when no value is given. */

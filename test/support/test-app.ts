@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -8,10 +8,19 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { APP_CONFIG, type AppConfig, loadConfig } from '../../src/config/app-config.js';
-import { configureApp } from '../../src/configure-app.js';
+import { configureApp, createHttpAdapter } from '../../src/configure-app.js';
 import { Clock, FixedClock } from '../../src/common/time/clock.js';
 import { SmtpSink } from './smtp-sink.js';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from './test-db.js';
+
+export interface RegisteredRoute {
+  methods: string[];
+  /** Fastify's syntax: `/api/v1/patients/:id`, a trailing wildcard `*`. */
+  url: string;
+}
+
+/** The routes each test app registered (Fastify's onRoute hook), read by `discoverRoutes` (support/routes.ts). */
+export const REGISTERED_ROUTES = new WeakMap<INestApplication, RegisteredRoute[]>();
 
 export interface TestContext {
   app: INestApplication;
@@ -42,9 +51,17 @@ async function buildApp(config: AppConfig, clock: FixedClock, overrides: Array<[
     .useValue(clock);
   for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-  configureApp(app, config);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bodyParser: false, logger: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
+  fastify.addHook('onRoute', (route) => {
+    routes.push({ methods: ([] as string[]).concat(route.method), url: route.url });
+  });
+  REGISTERED_ROUTES.set(app, routes);
+  await configureApp(app, config);
   await app.init();
+  // supertest calls the Node server: Fastify must have loaded its plugins and built its routes first.
+  await fastify.ready();
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { StaffRole, UserKind } from './account-vocabulary.js';
 import type { ApiKeyScope, AuthUser } from './principal.js';
 
@@ -40,12 +40,12 @@ export const ApiKeyAuth = (scope: ApiKeyScope) =>
 export const AllowLockedSponsor = () => SetMetadata(ALLOW_LOCKED_SPONSOR, true);
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
-  const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+  const req = ctx.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
   return req.user as AuthUser;
 });
 
-/** The client's address (Express honours `trust proxy` when set). */
+/** The client's address (Fastify honours `trustProxy` when set, see configure-app's `trustProxySetting`). */
 export const ClientIp = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const req = ctx.switchToHttp().getRequest<Request>();
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+  return req.ip || req.socket.remoteAddress || 'unknown';
 });

@@ -46,7 +46,8 @@ describe('ProblemFilter', () => {
     (logging as unknown as { logger: { error: (...args: unknown[]) => void } }).logger.error = (...args: unknown[]) => logged.push(args);
     const url = '/api/v1/integration/portal/patients/MRN0012345/care-team?dob=2019-01-02';
     const req = { method: 'PUT', path: url.split('?')[0], url, originalUrl: url };
-    const res = { headersSent: false, setHeader: () => res, status: () => res, type: () => res, send: () => res };
+    // A Fastify reply.
+    const res = { sent: false, raw: { headersSent: false }, headers: () => res, code: () => res, type: () => res, send: () => res };
     const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) };
     logging.catch(new Error('boom'), host as never);
     expect(logged).toHaveLength(1);

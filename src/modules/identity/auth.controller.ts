@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Redirect, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -39,7 +40,13 @@ export class AuthController {
     private readonly lockout: LockoutService,
     private readonly throttle: AuthThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
+
+  /** The HTTP adapter: sets and clears cookies the same way on every platform. */
+  private get cookies() {
+    return this.adapterHost.httpAdapter;
+  }
 
   @Public()
   @Post('register')
@@ -86,8 +93,8 @@ export class AuthController {
   @Post('mfa')
   @HttpCode(200)
   @ApiOkResponse({ type: SignedInDto, headers: REFRESH_COOKIE_HEADER })
-  async mfa(@Body() dto: MfaDto, @ClientIp() ip: string, @Res({ passthrough: true }) res: Response): Promise<SignedInDto> {
-    return withRefreshCookie(res, this.config, await this.signIn.verifyMfa(dto.mfaToken, dto.code, ip));
+  async mfa(@Body() dto: MfaDto, @ClientIp() ip: string, @Res({ passthrough: true }) res: FastifyReply): Promise<SignedInDto> {
+    return withRefreshCookie(this.cookies, res, this.config, await this.signIn.verifyMfa(dto.mfaToken, dto.code, ip));
   }
 
   @Public()
@@ -98,18 +105,18 @@ export class AuthController {
     @Body() dto: RefreshDto,
     @Headers('cookie') cookies: string | undefined,
     @ClientIp() ip: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<TokensDto> {
-    return withRefreshCookie(res, this.config, await this.sessions.refresh(refreshTokenFrom(dto.refreshToken, cookies), ip));
+    return withRefreshCookie(this.cookies, res, this.config, await this.sessions.refresh(refreshTokenFrom(dto.refreshToken, cookies), ip));
   }
 
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The session is ended and the refresh-token cookie cleared' })
-  async logout(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: FastifyReply): Promise<void> {
     await this.sessions.logout(user.id, user.kind, user.sessionId);
-    clearRefreshCookie(res, this.config);
+    clearRefreshCookie(this.cookies, res, this.config);
   }
 
   @Public()
@@ -142,9 +149,9 @@ export class AuthController {
   @Get('sso/login')
   @Redirect()
   @ApiFoundResponse({ description: "Redirect to the hospital identity provider's authorization endpoint; sets the HttpOnly SameSite=Lax cookie binding the login to this browser" })
-  async ssoLogin(@ClientIp() ip: string, @Res({ passthrough: true }) res: Response): Promise<{ url: string; statusCode: number }> {
+  async ssoLogin(@ClientIp() ip: string, @Res({ passthrough: true }) res: FastifyReply): Promise<{ url: string; statusCode: number }> {
     const { url, binding } = await this.sso.start(ip);
-    res.cookie(SSO_COOKIE, binding, this.sso.cookieOptions());
+    this.cookies.setCookie(res, SSO_COOKIE, binding, this.sso.cookieOptions());
     return { url, statusCode: 302 };
   }
 
@@ -157,9 +164,9 @@ export class AuthController {
     @Query() query: Record<string, unknown>,
     @Headers('cookie') cookies: string | undefined,
     @ClientIp() ip: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<{ url: string; statusCode: number }> {
-    res.clearCookie(SSO_COOKIE, this.sso.clearCookieOptions());
+    this.cookies.clearCookie(res, SSO_COOKIE, this.sso.clearCookieOptions());
     return { url: await this.sso.finish(query, cookieValue(cookies, SSO_COOKIE), ip), statusCode: 302 };
   }
 
@@ -167,7 +174,7 @@ export class AuthController {
   @Post('sso/exchange')
   @HttpCode(200)
   @ApiOkResponse({ type: SignedInDto, headers: REFRESH_COOKIE_HEADER })
-  async ssoExchange(@Body() dto: SsoExchangeDto, @ClientIp() ip: string, @Res({ passthrough: true }) res: Response): Promise<SignedInDto> {
-    return withRefreshCookie(res, this.config, await this.sso.exchange(dto.code, ip));
+  async ssoExchange(@Body() dto: SsoExchangeDto, @ClientIp() ip: string, @Res({ passthrough: true }) res: FastifyReply): Promise<SignedInDto> {
+    return withRefreshCookie(this.cookies, res, this.config, await this.sso.exchange(dto.code, ip));
   }
 }

@@ -1,4 +1,5 @@
-import type { CookieOptions, Response } from 'express';
+import type { CookieSerializeOptions } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import { ValidationProblem } from '../../common/errors/problem.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { SESSION_ABSOLUTE_MS } from './auth/session.service.js';
@@ -20,31 +21,35 @@ export const REFRESH_COOKIE_HEADER = {
   },
 };
 
-export function refreshCookieOptions(config: Pick<AppConfig, 'nodeEnv'>): CookieOptions {
+/** Sets cookies on a response: the HTTP adapter's platform-neutral `setCookie`/`clearCookie` (Max-Age in seconds). */
+export type CookieWriter = Pick<AbstractHttpAdapter, 'setCookie' | 'clearCookie'>;
+
+export function refreshCookieOptions(config: Pick<AppConfig, 'nodeEnv'>): CookieSerializeOptions {
   // Max-Age is the session's absolute lifetime: the server refuses the token sooner if the session ends.
   return {
     httpOnly: true,
     sameSite: 'strict',
     secure: config.nodeEnv === 'production',
     path: REFRESH_COOKIE_PATH,
-    maxAge: SESSION_ABSOLUTE_MS,
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
   };
 }
 
 /** Sets the cookie from tokens just issued (POST /auth/mfa, /auth/refresh, /auth/sso/exchange) and passes them through. */
 export function withRefreshCookie<T extends { refreshToken: string }>(
-  res: Response,
+  cookies: CookieWriter,
+  res: unknown,
   config: Pick<AppConfig, 'nodeEnv'>,
   tokens: T,
 ): T {
-  res.cookie(REFRESH_COOKIE, tokens.refreshToken, refreshCookieOptions(config));
+  cookies.setCookie(res, REFRESH_COOKIE, tokens.refreshToken, refreshCookieOptions(config));
   return tokens;
 }
 
 /** Removes the cookie (POST /auth/logout). */
-export function clearRefreshCookie(res: Response, config: Pick<AppConfig, 'nodeEnv'>): void {
+export function clearRefreshCookie(cookies: CookieWriter, res: unknown, config: Pick<AppConfig, 'nodeEnv'>): void {
   const { maxAge: _maxAge, ...options } = refreshCookieOptions(config);
-  res.clearCookie(REFRESH_COOKIE, options);
+  cookies.clearCookie(res, REFRESH_COOKIE, options);
 }
 
 /** The refresh token of POST /auth/refresh: the body field when given (v1), else the cookie; neither is 400 `validation_failed`. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiKeyAuth, CurrentUser, Kinds, Roles, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
@@ -73,7 +73,7 @@ export class EhrFeedController {
   @Put(':mrn')
   @ApiOkResponse({ type: UpsertPatientResultDto, description: 'Updated (`created: false`)' })
   @ApiCreatedResponse({ type: UpsertPatientResultDto, description: 'Created (`created: true`)' })
-  async upsertPatient(@Param('mrn') mrn: string, @Body() body: UpsertPatientDto, @Res({ passthrough: true }) res: Response) {
+  async upsertPatient(@Param('mrn') mrn: string, @Body() body: UpsertPatientDto, @Res({ passthrough: true }) res: FastifyReply) {
     const result = await this.feed.upsertPatient(mrn, body);
     res.status(result.created ? 201 : 200);
     return result;

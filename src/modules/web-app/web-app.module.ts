@@ -1,9 +1,10 @@
+import fastifyStatic from '@fastify/static';
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
-import { ExpressLoader, type ServeStaticModuleOptions } from '@nestjs/serve-static';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, normalize, sep } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 
 /**
@@ -14,17 +15,25 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 export const NOT_WEB_APP = /^\/(?:api|docs|assets)(?:[/?-]|$)/;
 
 /** Cache policy: hashed assets forever, everything else (index.html above all) revalidated. */
-export function setWebHeaders(res: Response, path: string): void {
-  if (/[\\/]assets[\\/]/.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-  else res.setHeader('Cache-Control', 'no-cache');
+export function setWebHeaders(reply: { header(name: string, value: string): unknown }, path: string): void {
+  if (/[\\/]assets[\\/]/.test(path)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+  else reply.header('cache-control', 'no-cache');
 }
 
-export function webAppOptions(config: AppConfig): ServeStaticModuleOptions {
-  return {
-    rootPath: config.webDistDir,
-    exclude: NOT_WEB_APP,
-    serveStaticOptions: { index: false, fallthrough: true, setHeaders: setWebHeaders },
-  };
+/** The file under `root` a request path names, or null (not a file, outside the root, not decodable). */
+async function fileOf(root: string, urlPath: string): Promise<string | null> {
+  let relative: string;
+  try {
+    relative = normalize(decodeURIComponent(urlPath)).replace(/^[/\\]+/, '');
+  } catch {
+    return null;
+  }
+  if (!relative || relative.includes('\0') || relative.split(/[/\\]/).includes('..')) return null;
+  try {
+    return (await stat(join(root, relative))).isFile() ? relative.split(sep).join('/') : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -32,10 +41,9 @@ export function webAppOptions(config: AppConfig): ServeStaticModuleOptions {
  * and `index.html` for every other GET/HEAD outside `/api`, `/docs` and `/assets`, so emailed links
  * (`${PORTAL_URL}/<action>?token=`) and reloads of client-side routes open the app.
  *
- * It registers @nestjs/serve-static's Express loader itself, at module init: `ServeStaticModule`
- * picks its loader when its providers are built, which in `Test.createTestingModule` is before
- * the HTTP adapter exists (it would then serve nothing in e2e tests). Module init runs after the
- * API routes are registered, so they take precedence; the 404 handler comes after.
+ * One wildcard route `GET /*` (HEAD too) with @fastify/static's `sendFile`, registered at module
+ * init: the API's routes are more specific, so they take precedence, and what is neither a file nor
+ * the app goes to Nest's 404 handler (`callNotFound`), problem+json.
  */
 @Module({})
 export class WebAppModule implements OnModuleInit {
@@ -44,17 +52,24 @@ export class WebAppModule implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly applicationConfig: ApplicationConfig,
   ) {}
 
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
-    if (!existsSync(join(this.config.webDistDir, 'index.html'))) {
-      this.logger.warn(
-        `web app not built (${this.config.webDistDir}/index.html missing): run "npm run web:build"`,
-      );
+    const root = this.config.webDistDir;
+    if (!existsSync(join(root, 'index.html'))) {
+      this.logger.warn(`web app not built (${root}/index.html missing): run "npm run web:build"`);
     }
-    new ExpressLoader().register(adapter, this.applicationConfig, [webAppOptions(this.config)]);
+    const fastify = adapter.getInstance<FastifyInstance>();
+    void fastify.register(fastifyStatic, { root, serve: false, index: false, setHeaders: setWebHeaders });
+    fastify.get('/*', async (req: FastifyRequest, reply: FastifyReply) => {
+      const q = req.url.indexOf('?');
+      const path = q === -1 ? req.url : req.url.slice(0, q);
+      const file = await fileOf(root, path);
+      if (file) return reply.sendFile(file);
+      if (NOT_WEB_APP.test(path) || !existsSync(join(root, 'index.html'))) return reply.callNotFound();
+      return reply.sendFile('index.html');
+    });
   }
 }

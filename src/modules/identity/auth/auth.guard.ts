@@ -1,6 +1,6 @@
 import { type CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import {
   ALLOW_LOCKED_SPONSOR,
@@ -39,7 +39,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const req = context.switchToHttp().getRequest<Request & { user?: AuthUser; apiClient?: ApiClient }>();
+    const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser; apiClient?: ApiClient }>();
     const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(API_KEY_SCOPE, targets);
     if (scope) {
       req.apiClient = await this.checkApiKey(req, scope);
@@ -64,8 +64,9 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async checkApiKey(req: Request, scope: ApiKeyScope): Promise<ApiClient> {
-    const given = req.header('x-api-key');
+  private async checkApiKey(req: FastifyRequest, scope: ApiKeyScope): Promise<ApiClient> {
+    const header = req.headers['x-api-key'];
+    const given = Array.isArray(header) ? header.join(', ') : header;
     if (!given) throw unauthenticated('An API key is required.');
     if (this.clients === undefined) {
       try {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { CookieOptions } from 'express';
+import type { CookieSerializeOptions } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import * as oidc from 'openid-client';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
@@ -72,11 +72,11 @@ export class SsoService {
   }
 
   /** The binding cookie: HttpOnly, SameSite=Lax, only on the SSO routes, as long as the state lives. */
-  cookieOptions(): CookieOptions {
-    return { httpOnly: true, sameSite: 'lax', secure: this.config.nodeEnv === 'production', path: SSO_COOKIE_PATH, maxAge: SSO_STATE_TTL_SECONDS * 1000 };
+  cookieOptions(): CookieSerializeOptions {
+    return { httpOnly: true, sameSite: 'lax', secure: this.config.nodeEnv === 'production', path: SSO_COOKIE_PATH, maxAge: SSO_STATE_TTL_SECONDS };
   }
 
-  clearCookieOptions(): CookieOptions {
+  clearCookieOptions(): CookieSerializeOptions {
     const { maxAge: _maxAge, ...options } = this.cookieOptions();
     return options;
   }
