@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { QueryFailedError, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, type DataSource, type EntityManager } from 'typeorm';
 
 /**
  * The SQL toolkit repositories use. Repositories (`*.repository.ts`) are the only place SQL is
@@ -13,21 +13,15 @@ export function on(dataSource: DataSource, manager?: EntityManager): EntityManag
   return manager ?? dataSource.manager;
 }
 
-interface Executed {
-  rows: unknown[];
-  rowCount: number | null;
-}
-
-/** The pg connection a manager runs on: its transaction's client, else the pool TypeORM manages. */
-function connectionOf(db: Queryable): { query(text: string, values: unknown[]): Promise<Executed> } {
-  const runner = (db as EntityManager).queryRunner as (QueryRunner & { databaseConnection?: PoolClient }) | undefined;
+/** The pg connection to run on: the transaction's client (connected by TypeORM), else the pool TypeORM manages. */
+async function connectionOf(db: Queryable): Promise<Pick<Pool | PoolClient, 'query'>> {
+  const runner = (db as EntityManager).queryRunner;
   if (runner) {
-    // In a transaction: its client, which TypeORM has connected when the transaction began.
-    if (runner.databaseConnection && !runner.isReleased) return runner.databaseConnection as never;
-    return { query: (text, values) => runner.query(text, values, true).then((r) => ({ rows: r.records ?? [], rowCount: r.affected ?? null })) };
+    if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
+    return (await runner.connect()) as PoolClient;
   }
   const driver = 'driver' in db ? db.driver : db.connection.driver;
-  return (driver as unknown as { master: Pool }).master as never;
+  return (driver as unknown as { master: Pool }).master;
 }
 
 /**
@@ -36,8 +30,8 @@ function connectionOf(db: Queryable): { query(text: string, values: unknown[]): 
  * nothing a repository uses. pg's own errors reach the callers (`violatedConstraint` and the
  * problem filter read them as they read TypeORM's QueryFailedError).
  */
-async function execute(db: Queryable, sql: string, params: unknown[]): Promise<Executed> {
-  return connectionOf(db).query(sql, params);
+async function execute(db: Queryable, sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+  return (await connectionOf(db)).query(sql, params);
 }
 
 /** Rows of a SELECT, or of an INSERT/UPDATE/DELETE … RETURNING. */
@@ -50,10 +44,8 @@ export async function one<T>(db: Queryable, sql: string, params: unknown[] = [])
   return (await execute(db, sql, params)).rows[0] as T | undefined;
 }
 
-/** Rows of an UPDATE/DELETE … RETURNING (the same as `rows`; kept for the callers that say so). */
-export async function returning<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
-  return rows<T>(db, sql, params);
-}
+/** `rows`, under the name the UPDATE/DELETE … RETURNING callers use (pg answers every statement alike). */
+export const returning = rows;
 
 /** Runs an INSERT/UPDATE/DELETE and gives the number of rows it touched. */
 export async function affected(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
