@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { ConfirmAction } from '../../components/ConfirmAction';
+import { DataTable } from '../../components/DataTable';
 import { ListState, useCursorList } from '../../components/Lists';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatDate, formatInstant, humanize } from '../../lib/format';
@@ -146,31 +147,19 @@ function AccessLog({ patientId }: { patientId: string }) {
       <Text size="sm">Who looked at this record and when, newest first: outside users and staff.</Text>
       <ListState query={list} what="access log entries" empty="Nobody has looked at this record yet.">
         {(items) => (
-          <Table.ScrollContainer minWidth={820}>
-            <Table striped>
-              <caption className="visually-hidden">Access log</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">When</Table.Th>
-                  <Table.Th scope="col">Who</Table.Th>
-                  <Table.Th scope="col">Action</Table.Th>
-                  <Table.Th scope="col">Basis</Table.Th>
-                  <Table.Th scope="col">Outcome</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((e, i) => (
-                  <Table.Tr key={`${e.at}-${i}`}>
-                    <Table.Td>{formatInstant(e.at)}</Table.Td>
-                    <Table.Td>{personLabel(e.user)}</Table.Td>
-                    <Table.Td>{e.action}</Table.Td>
-                    <Table.Td>{basisLabel(e.basis)}</Table.Td>
-                    <Table.Td>{humanize(e.outcome)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            caption="Access log"
+            minWidth={820}
+            rows={items}
+            rowKey={(e, i) => `${e.at}-${i}`}
+            columns={[
+              { header: 'When', cell: (e) => formatInstant(e.at) },
+              { header: 'Who', cell: (e) => personLabel(e.user) },
+              { header: 'Action', cell: (e) => e.action },
+              { header: 'Basis', cell: (e) => basisLabel(e.basis) },
+              { header: 'Outcome', cell: (e) => humanize(e.outcome) },
+            ]}
+          />
         )}
       </ListState>
     </Stack>

@@ -6,6 +6,7 @@ import { fieldErrorsOf } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { ConfirmAction } from '../../components/ConfirmAction';
+import { DataTable } from '../../components/DataTable';
 import { ListState, useCursorList } from '../../components/Lists';
 import { hospitalToday, StatusBadge } from '../../staff/common';
 
@@ -185,33 +186,20 @@ function AuditSearch({ byUser = false }: { byUser?: boolean }) {
       {filters ? (
         <ListState query={list} what="audit events" empty="No audit event matches.">
           {(items) => (
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped>
-                <caption className="visually-hidden">Audit events</caption>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">When</Table.Th>
-                    <Table.Th scope="col">Who</Table.Th>
-                    <Table.Th scope="col">Action</Table.Th>
-                    <Table.Th scope="col">Patient</Table.Th>
-                    <Table.Th scope="col">Basis</Table.Th>
-                    <Table.Th scope="col">Outcome</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((e) => (
-                    <Table.Tr key={e.id}>
-                      <Table.Td>{formatInstant(e.at)}</Table.Td>
-                      <Table.Td>{e.user ? `${e.user.name} (${e.user.kind})` : '—'}</Table.Td>
-                      <Table.Td>{e.action}</Table.Td>
-                      <Table.Td>{e.patientId ?? '—'}</Table.Td>
-                      <Table.Td>{e.basis ?? '—'}</Table.Td>
-                      <Table.Td>{e.outcome}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DataTable
+              caption="Audit events"
+              minWidth={900}
+              rows={items}
+              rowKey={(e) => e.id}
+              columns={[
+                { header: 'When', cell: (e) => formatInstant(e.at) },
+                { header: 'Who', cell: (e) => (e.user ? `${e.user.name} (${e.user.kind})` : '—') },
+                { header: 'Action', cell: (e) => e.action },
+                { header: 'Patient', cell: (e) => e.patientId ?? '—' },
+                { header: 'Basis', cell: (e) => e.basis ?? '—' },
+                { header: 'Outcome', cell: (e) => e.outcome },
+              ]}
+            />
           )}
         </ListState>
       ) : (

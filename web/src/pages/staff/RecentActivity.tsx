@@ -1,6 +1,7 @@
-import { Table, Text, Title } from '@mantine/core';
+import { Text, Title } from '@mantine/core';
 import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
+import { DataTable } from '../../components/DataTable';
 import { ListState, useCursorList } from '../../components/Lists';
 import { formatInstant, humanize } from '../../lib/format';
 
@@ -31,29 +32,17 @@ export function RecentActivity({ userId }: { userId: string }) {
       </Text>
       <ListState query={list} what="activity" empty="No activity recorded.">
         {(items) => (
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped>
-              <caption className="visually-hidden">Recent activity</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">When</Table.Th>
-                  <Table.Th scope="col">Action</Table.Th>
-                  <Table.Th scope="col">Patient</Table.Th>
-                  <Table.Th scope="col">Outcome</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td>{formatInstant(e.at)}</Table.Td>
-                    <Table.Td>{e.action}</Table.Td>
-                    <Table.Td>{e.patientId ?? '—'}</Table.Td>
-                    <Table.Td>{humanize(e.outcome)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            caption="Recent activity"
+            rows={items}
+            rowKey={(e) => e.id}
+            columns={[
+              { header: 'When', cell: (e) => formatInstant(e.at) },
+              { header: 'Action', cell: (e) => e.action },
+              { header: 'Patient', cell: (e) => e.patientId ?? '—' },
+              { header: 'Outcome', cell: (e) => humanize(e.outcome) },
+            ]}
+          />
         )}
       </ListState>
     </section>
