@@ -135,8 +135,8 @@ export async function buildRoutes(statements) {
   const { grantPeriod } = await importDist('src/modules/patient-access/grant-expiry.js');
   const { looksLikeInvitationToken } = await importDist('src/modules/tokens/invitation-token.js');
   const sha256Hex = (t) => createHash('sha256').update(t, 'utf8').digest('hex');
-  // Accounts the unusual-search rule has alerted on: the app then finds the alert open and stops
-  // at the isOpen read; the baseline (which raises nothing) does the same read and stops too.
+  // Accounts the unusual-search rule has alerted on: the app finds the alert open once and then
+  // remembers it (AlertsService.isOpen); the baseline (which raises nothing) skips the read too.
   const alerted = new Set();
 
   const audit = (db, user, action, patientId, basis, outcome, details) =>
@@ -179,9 +179,11 @@ export async function buildRoutes(statements) {
         ? rows.map((r) => [user.id, user.kind, 'patient.search', r.id, r.basis, r.basis ? 'success' : 'denied', details(rows.length)])
         : [[user.id, user.kind, 'patient.search', null, null, 'success', details(0)]];
       await pool.query(S.auditInsertMany.text, [new Date(), ...[0, 1, 2, 3, 4, 5, 6].map((k) => entries.map((e) => e[k]))]);
-      if (denied.length) {
+      // AlertsService.isOpen remembers an open alert (OPEN_ALERT_RECHECK_MS): once alerted, no read.
+      if (denied.length && !alerted.has(user.id)) {
         const [open] = await run(pool, S.alertIsOpen, [`unusual_search:${user.id}`]);
-        if (!open && !alerted.has(user.id)) {
+        if (open) alerted.add(user.id);
+        else {
           const since = new Date(Date.now() - UNUSUAL_SEARCH_WINDOW_MS);
           const [count] = await run(pool, S.deniedSearchMatches, [user.id, since, UNUSUAL_SEARCH_MATCHES]);
           if ((count?.n ?? 0) >= UNUSUAL_SEARCH_MATCHES) alerted.add(user.id);

@@ -2,13 +2,13 @@ import { HttpException, RequestMethod } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { ProblemFilter, sendProblem } from './common/errors/problem.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
+import { securityHeaders, securityHeadersHook } from './common/http/security-headers.js';
 
 export const API_PREFIX = 'api/v1';
 /** 1 MiB, as body-parser's `1mb` was. */
@@ -161,7 +161,8 @@ export function jsonBodyParser(config: AppConfig): (req: FastifyRequest, payload
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  await app.register(helmet);
+  // Helmet's default headers on every response, computed once (security-headers.ts).
+  fastify.addHook('onRequest', securityHeadersHook(securityHeaders()));
   // First, so every /api/v1 answer has them: errors of the parser and guards, 404s and the dashboard too.
   fastify.addHook('onRequest', noStore);
   if (config.corsOrigins.length) {

@@ -15,6 +15,8 @@ export interface AlertRecord {
   resolvedAt: Date | null;
   resolvedBy: string | null;
   resolutionNote: string | null;
+  /** The rule's key: one open alert per key. */
+  dedupeKey: string;
   cursorAt: string;
 }
 
@@ -37,10 +39,11 @@ interface AlertRow {
   resolved_at: Date | null;
   resolved_by: string | null;
   resolution_note: string | null;
+  dedupe_key: string;
   cursor_at: string;
 }
 
-const COLUMNS = `id, at, kind, user_id, summary, status, details, resolved_at, resolved_by, resolution_note, ${cursorAtSql('at')} AS cursor_at`;
+const COLUMNS = `id, at, kind, user_id, summary, status, details, resolved_at, resolved_by, resolution_note, dedupe_key, ${cursorAtSql('at')} AS cursor_at`;
 
 const toAlert = (r: AlertRow): AlertRecord => ({
   id: r.id,
@@ -53,6 +56,7 @@ const toAlert = (r: AlertRow): AlertRecord => ({
   resolvedAt: r.resolved_at,
   resolvedBy: r.resolved_by,
   resolutionNote: r.resolution_note,
+  dedupeKey: r.dedupe_key,
   cursorAt: r.cursor_at,
 });
 

@@ -41,9 +41,20 @@ const view = (a: AlertRecord): AlertView => ({
   ...(a.resolutionNote ? { note: a.resolutionNote } : {}),
 });
 
+/**
+ * How long an instance trusts that an alert it saw open is still open. A rule asks on every event
+ * it watches (every search with a denied match), and an open alert stays open for hours or days;
+ * so a resolve made on another instance is seen here within this time (on this one, at once).
+ */
+export const OPEN_ALERT_RECHECK_MS = 60_000;
+const OPEN_ALERTS_REMEMBERED = 10_000;
+
 /** Privacy alerts: raised by the rules (in their caller's transaction), listed and resolved by the privacy officer. */
 @Injectable()
 export class AlertsService {
+  /** Dedupe key → until when (ms) it counts as open without asking the database. */
+  private readonly seenOpen = new Map<string, number>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly alerts: AlertsRepository,
@@ -53,9 +64,23 @@ export class AlertsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Whether an alert with this key is open. */
-  isOpen(dedupeKey: string): Promise<boolean> {
-    return this.alerts.isOpen(dedupeKey);
+  /** Whether an alert with this key is open (an open one is remembered for OPEN_ALERT_RECHECK_MS). */
+  async isOpen(dedupeKey: string): Promise<boolean> {
+    const nowMs = this.clock.now().getTime();
+    const until = this.seenOpen.get(dedupeKey);
+    if (until !== undefined && until > nowMs) return true;
+    const open = await this.alerts.isOpen(dedupeKey);
+    if (open) this.rememberOpen(dedupeKey, nowMs);
+    else this.seenOpen.delete(dedupeKey);
+    return open;
+  }
+
+  private rememberOpen(dedupeKey: string, nowMs: number): void {
+    if (this.seenOpen.size >= OPEN_ALERTS_REMEMBERED) {
+      for (const [key, until] of this.seenOpen) if (until <= nowMs) this.seenOpen.delete(key);
+      if (this.seenOpen.size >= OPEN_ALERTS_REMEMBERED) this.seenOpen.delete(this.seenOpen.keys().next().value!);
+    }
+    this.seenOpen.set(dedupeKey, nowMs + OPEN_ALERT_RECHECK_MS);
   }
 
   /**
@@ -109,6 +134,7 @@ export class AlertsService {
     const text = note?.trim() || null;
     return this.dataSource.transaction(async (manager) => {
       const resolved = await this.alerts.resolve(id, officer.id, text, this.clock.now(), manager);
+      if (resolved) this.seenOpen.delete(resolved.dedupeKey);
       if (!resolved) {
         const existing = await this.alerts.findById(id, manager);
         if (!existing) throw notFound('No alert has this id.');

@@ -19,6 +19,16 @@ import { IntegrationClientsService } from '../../integration-clients/index.js';
 import { requiredRoles, roleRefusal } from '../staff-roles.policy.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 
+/** What a route's decorators say about who may call it. */
+interface RouteAuth {
+  isPublic: boolean;
+  apiKeyScope: ApiKeyScope | undefined;
+  optionalAuth: boolean;
+  allowLockedSponsor: boolean;
+  kinds: UserKind[] | undefined;
+  roles: ReturnType<typeof requiredRoles>;
+}
+
 /**
  * The global guard: every route needs a signed-in user unless marked @Public() or @ApiKeyAuth().
  * Integration keys work only on their own routes; user tokens never work there.
@@ -35,31 +45,51 @@ export class AuthGuard implements CanActivate {
   /** Integration clients (their module's service, looked up app-wide); absent in tests that do not load it. */
   private clients?: IntegrationClientsService | null;
 
+  /** Each route's auth metadata, read once per handler (the decorators never change at run time). */
+  private readonly routes = new WeakMap<object, RouteAuth>();
+
+  private routeAuth(context: ExecutionContext): RouteAuth {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const targets = [handler, context.getClass()];
+      const read = <T>(key: string) => this.reflector.getAllAndOverride<T>(key, targets);
+      const kinds = read<UserKind[] | undefined>(ALLOWED_KINDS);
+      route = {
+        isPublic: read<boolean>(IS_PUBLIC) ?? false,
+        apiKeyScope: read<ApiKeyScope | undefined>(API_KEY_SCOPE),
+        optionalAuth: read<boolean>(OPTIONAL_AUTH) ?? false,
+        allowLockedSponsor: read<boolean>(ALLOW_LOCKED_SPONSOR) ?? false,
+        kinds,
+        roles: requiredRoles(kinds, read<StaffRole[] | undefined>(REQUIRED_ROLES)),
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const route = this.routeAuth(context);
+    if (route.isPublic) return true;
 
     const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser; apiClient?: ApiClient }>();
-    const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(API_KEY_SCOPE, targets);
-    if (scope) {
-      req.apiClient = await this.checkApiKey(req, scope);
+    if (route.apiKeyScope) {
+      req.apiClient = await this.checkApiKey(req, route.apiKeyScope);
       return true;
     }
 
     // A signed-out help request (API.md v1.1): no header, no caller; a header is checked as usual.
-    if (!req.headers.authorization && this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, targets)) return true;
+    if (!req.headers.authorization && route.optionalAuth) return true;
     const user = await this.accessTokens.verify(req.headers.authorization);
     req.user = user;
     // The status is already effective: the strategy's query applies the policy's SQL fragment.
-    const refusal = routeRefusalOf(user, this.reflector.getAllAndOverride<boolean>(ALLOW_LOCKED_SPONSOR, targets) ?? false);
+    const refusal = routeRefusalOf(user, route.allowLockedSponsor);
     if (refusal) throw refusal;
-    const kinds = this.reflector.getAllAndOverride<UserKind[] | undefined>(ALLOWED_KINDS, targets);
-    if (kinds && !kinds.includes(user.kind)) {
+    if (route.kinds && !route.kinds.includes(user.kind)) {
       throw forbidden('forbidden', 'Your account may not use this route.');
     }
     // Roles come from the same per-request query, so a change applies from the next request.
-    const roles = requiredRoles(kinds, this.reflector.getAllAndOverride<StaffRole[] | undefined>(REQUIRED_ROLES, targets));
-    const denied = roleRefusal(user, roles);
+    const denied = roleRefusal(user, route.roles);
     if (denied) throw denied;
     return true;
   }
