@@ -23,11 +23,32 @@ const wallClockFormat = new Intl.DateTimeFormat('en-US', {
 
 /** The calendar date (YYYY-MM-DD) an instant falls on in hospital time. */
 export function hospitalDate(instant: Date): string {
-  return dateFormat.format(instant);
+  const ms = instant.getTime();
+  if (!Number.isFinite(ms)) return dateFormat.format(instant); // throws RangeError, as before
+  return new Date(ms + hospitalOffsetMinutes(instant) * 60000).toISOString().slice(0, 10);
 }
+
+/**
+ * Offsets by quarter hour of UTC: a time zone's offset changes only on such a boundary (the tz
+ * database has no other), so one Intl call per quarter hour answers every instant in it. These run
+ * on every access decision and grant; bounded, oldest dropped first.
+ */
+const QUARTER_HOUR_MS = 15 * 60000;
+const offsetByQuarterHour = new Map<number, number>();
+const OFFSETS_REMEMBERED = 4096;
 
 /** Offset of hospital time from UTC at an instant, in minutes (e.g. -300 for EST, -240 for EDT). */
 export function hospitalOffsetMinutes(instant: Date): number {
+  const slot = Math.floor(instant.getTime() / QUARTER_HOUR_MS);
+  const known = offsetByQuarterHour.get(slot);
+  if (known !== undefined) return known;
+  const offset = offsetFromIntl(new Date(slot * QUARTER_HOUR_MS));
+  if (offsetByQuarterHour.size >= OFFSETS_REMEMBERED) offsetByQuarterHour.delete(offsetByQuarterHour.keys().next().value!);
+  offsetByQuarterHour.set(slot, offset);
+  return offset;
+}
+
+function offsetFromIntl(instant: Date): number {
   const parts = wallClockFormat.formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
