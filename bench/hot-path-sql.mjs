@@ -165,20 +165,24 @@ export async function buildRoutes(statements) {
       const rows = await run(pool, S.searchMrn, [user.id, mrn, now]);
       const denied = rows.filter((r) => !r.basis).map((r) => r.id);
       const pending = new Map();
-      if (denied.length) {
-        const [nonPcp, pcp] = await Promise.all([run(pool, S.pendingNonPcp, [user.id, denied, new Date()]), run(pool, S.pendingPcp, [user.id, denied])]);
-        for (const [kind, list] of [['non_pcp', nonPcp], ['pcp', pcp]]) {
-          for (const r of list) {
-            const pid = r.patientId ?? r.patient_id;
-            pending.set(pid, [...(pending.get(pid) ?? []), { kind, id: r.id, status: r.status }]);
-          }
-        }
-      }
+      const pendingLookup = denied.length
+        ? Promise.all([run(pool, S.pendingNonPcp, [user.id, denied, new Date()]), run(pool, S.pendingPcp, [user.id, denied])])
+        : Promise.resolve([[], []]);
       const details = (n) => JSON.stringify({ by: 'mrn', results: n });
       const entries = rows.length
         ? rows.map((r) => [user.id, user.kind, 'patient.search', r.id, r.basis, r.basis ? 'success' : 'denied', details(rows.length)])
         : [[user.id, user.kind, 'patient.search', null, null, 'success', details(0)]];
-      await pool.query(S.auditInsertMany.text, [new Date(), ...[0, 1, 2, 3, 4, 5, 6].map((k) => entries.map((e) => e[k]))]);
+      // The pending requests are read while the audit entries are written, as the app does.
+      const [[nonPcp, pcp]] = await Promise.all([
+        pendingLookup,
+        pool.query(S.auditInsertMany.text, [new Date(), ...[0, 1, 2, 3, 4, 5, 6].map((k) => entries.map((e) => e[k]))]),
+      ]);
+      for (const [kind, list] of [['non_pcp', nonPcp], ['pcp', pcp]]) {
+        for (const r of list) {
+          const pid = r.patientId ?? r.patient_id;
+          pending.set(pid, [...(pending.get(pid) ?? []), { kind, id: r.id, status: r.status }]);
+        }
+      }
       // AlertsService.isOpen remembers an open alert (OPEN_ALERT_RECHECK_MS): once alerted, no read.
       if (denied.length && !alerted.has(user.id)) {
         const [open] = await run(pool, S.alertIsOpen, [`unusual_search:${user.id}`]);

@@ -103,10 +103,11 @@ export class PatientRecordsService {
     // One set-based prepared statement: the matches and the caller's basis for each.
     const rows = await this.patients.searchForViewer(user.id, search, this.clock.now());
     const denied = rows.filter((r) => !r.basis).map((r) => r.id);
-    // Only for matches the caller may not view, and only when there are any (most searches: none).
-    const pending = denied.length ? await this.pendingRequests.find(user.id, denied) : new Map<string, PendingRequest[]>();
-    // One statement, so the audit chain's lock is held for a single round trip.
-    await this.audit.recordMany(
+    // Only for matches the caller may not view, and only when there are any (most searches: none);
+    // read while the audit entries are written (neither needs the other).
+    const pendingLookup = denied.length ? this.pendingRequests.find(user.id, denied) : Promise.resolve(new Map<string, PendingRequest[]>());
+    // One statement for all the matches.
+    const audited = this.audit.recordMany(
       rows.length
         ? rows.map((row) => ({
             actorId: user.id,
@@ -127,6 +128,7 @@ export class PatientRecordsService {
             },
           ],
     );
+    const [pending] = await Promise.all([pendingLookup, audited]);
     // The unusual-search rule reads the entries just written (privacy module, through the port).
     await this.monitor.searched({ user, matches: rows.length, denied: denied.length });
     return {
