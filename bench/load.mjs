@@ -1,5 +1,7 @@
-// One autocannon run against one server: fixed concurrency, requests built per call by
-// `next()` ({ method, path, headers, body, check }), every response checked by `check`.
+// Load against one server, requests built per call by `next()` ({ method, path, headers, body,
+// check }), every response checked by `check`: closed loop (autocannon, fixed concurrency) or open
+// loop (runOpenLoop: a fixed schedule of arrivals, whatever the server's answers).
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { percentile } from './lib.mjs';
 
@@ -9,10 +11,8 @@ import { percentile } from './lib.mjs';
  * @param {() => {method:string,path:string,headers?:object,body?:string,check?:(status:number, body:string)=>string|null}} o.next
  * @param {number} o.connections
  * @param {number} o.duration      seconds
- * @param {number} [o.overallRate] open loop: requests per second offered across all connections
- *                                 (autocannon's overallRate); closed loop when absent
  */
-export async function runLoad({ url, next, connections, duration, title, overallRate }) {
+export async function runLoad({ url, next, connections, duration, title }) {
   const latencies = [];
   const failures = new Map(); // check message -> count
   let checked = 0;
@@ -24,7 +24,6 @@ export async function runLoad({ url, next, connections, duration, title, overall
     connections,
     pipelining: 1,
     duration,
-    ...(overallRate ? { overallRate } : {}),
     timeout: 10,
     requests: [
       {
@@ -81,5 +80,115 @@ export async function runLoad({ url, next, connections, duration, title, overall
     mismatches: [...failures.values()].reduce((a, b) => a + b, 0),
     mismatchSamples: Object.fromEntries([...failures.entries()].slice(0, 5)),
     throughputMBps: r2(result.throughput.mean / 1e6),
+  };
+}
+
+/**
+ * Open loop: request k is due at start + k / rate, evenly spaced, sent on one of `connections`
+ * keep-alive sockets (queued by the agent when all are busy), and its latency runs from when it was
+ * due, not from when a socket was free — so a slow server cannot slow the arrivals down and hide its
+ * queue (coordinated omission). Not autocannon's `overallRate`: that gives each connection a budget
+ * per second, spent back to back at the start of each second, so the requests arrive in bursts of
+ * `connections` and the latencies are those of a closed loop at full concurrency.
+ */
+export async function runOpenLoop({ url, next, connections, duration, rate }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  const latencies = [];
+  const failures = new Map();
+  const fail = (msg) => failures.set(msg, (failures.get(msg) ?? 0) + 1);
+  const status = { '2xx': 0, '4xx': 0, '5xx': 0 };
+  let non2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let checked = 0;
+  const inFlight = new Set();
+
+  const send = (dueAt) => {
+    const r = next();
+    const headers = { ...(r.headers ?? {}) };
+    if (r.body !== undefined) headers['content-type'] = 'application/json';
+    const done = new Promise((resolve) => {
+      const req = http.request({ agent, host: target.hostname, port: target.port, method: r.method, path: r.path, headers, timeout: 10_000 }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          latencies.push(performance.now() - dueAt);
+          const code = res.statusCode ?? 0;
+          if (code >= 200 && code < 300) status['2xx']++;
+          else {
+            non2xx++;
+            if (code >= 500) status['5xx']++;
+            else if (code >= 400) status['4xx']++;
+          }
+          checked++;
+          if (r.check) {
+            let msg;
+            try {
+              msg = r.check(code, Buffer.concat(chunks).toString('utf8'));
+            } catch (e) {
+              msg = `check threw: ${e.message}`;
+            }
+            if (msg) fail(msg.slice(0, 200));
+          }
+          resolve();
+        });
+      });
+      req.on('timeout', () => {
+        timeouts++;
+        req.destroy(new Error('timeout'));
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      if (r.body !== undefined) req.end(r.body);
+      else req.end();
+    });
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
+  };
+
+  const start = performance.now();
+  const total = Math.round(rate * duration);
+  let sent = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      // Every request due by now goes out now, each timed from its own due time.
+      while (sent < total && start + (sent * 1000) / rate <= now) {
+        send(start + (sent * 1000) / rate);
+        sent++;
+      }
+      if (sent >= total) return resolve();
+      setTimeout(tick, Math.max(0, start + (sent * 1000) / rate - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all([...inFlight]);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const r2 = (x) => (x === null || x === undefined ? null : Math.round(x * 100) / 100);
+  const answered = status['2xx'] + non2xx;
+  return {
+    requests: answered,
+    rps: r2(answered / elapsed),
+    durationSeconds: r2(elapsed),
+    offeredRate: rate,
+    latencyMs: {
+      mean: r2(latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1)),
+      p50: r2(percentile(latencies, 50)),
+      p95: r2(percentile(latencies, 95)),
+      p99: r2(percentile(latencies, 99)),
+      max: r2(latencies[latencies.length - 1] ?? null),
+    },
+    status,
+    non2xx,
+    errors,
+    timeouts,
+    checked,
+    mismatches: [...failures.values()].reduce((a, b) => a + b, 0),
+    mismatchSamples: Object.fromEntries([...failures.entries()].slice(0, 5)),
   };
 }

@@ -16,7 +16,7 @@ import { ensureDataset } from './dataset.mjs';
 import { createViewers } from './fixtures.mjs';
 import { captureAppSql, loadHotPathSql } from './hot-path-sql.mjs';
 import { measureCeiling } from './ceiling.mjs';
-import { runLoad } from './load.mjs';
+import { runLoad, runOpenLoop } from './load.mjs';
 import { BENCH_DIR, dbUrl, log, PG_HOST_URL, QUICK, randomToken, requireBuild, ROOT, sleep } from './lib.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 import { cpuSeconds, sampleRss, startApp, startBaseline } from './servers.mjs';
@@ -239,7 +239,7 @@ async function main() {
         const rate = Math.max(1, Math.round(entry.baseline.rps * OPEN_LOOP_SHARE));
         entry.openLoop = { rate, share: OPEN_LOOP_SHARE, durationSeconds: OPEN_LOOP_DURATION };
         for (const target of ['baseline', 'app']) {
-          const f = await runLoad({ url: servers[target].url, next: feeds[target], connections: CONNECTIONS, duration: OPEN_LOOP_DURATION, overallRate: rate, title: `${scenario.name} open loop` });
+          const f = await runOpenLoop({ url: servers[target].url, next: feeds[target], connections: CONNECTIONS, duration: OPEN_LOOP_DURATION, rate });
           entry.openLoop[target] = { rps: f.rps, latencyMs: f.latencyMs, non2xx: f.non2xx, errors: f.errors, timeouts: f.timeouts, mismatches: f.mismatches, mismatchSamples: f.mismatches ? f.mismatchSamples : undefined };
           log(`  open loop ${target.padEnd(8)} at ${rate} req/s offered: ${f.rps} req/s  p50 ${f.latencyMs.p50} p99 ${f.latencyMs.p99} ms  non2xx ${f.non2xx} errors ${f.errors} mismatches ${f.mismatches}`);
         }
