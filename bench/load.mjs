@@ -103,8 +103,14 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
   let timeouts = 0;
   let checked = 0;
   const inFlight = new Set();
+  const start = performance.now();
+  /** The slowest answer among the requests due in each second of the run (where the stalls were). */
+  const worstPerSecond = [];
+  // How late the generator itself sent each request (its own pauses, not the server's).
+  const lateness = [];
 
   const send = (dueAt) => {
+    lateness.push(performance.now() - dueAt);
     const r = next();
     const headers = { ...(r.headers ?? {}) };
     if (r.body !== undefined) headers['content-type'] = 'application/json';
@@ -113,7 +119,10 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
-          latencies.push(performance.now() - dueAt);
+          const latency = performance.now() - dueAt;
+          latencies.push(latency);
+          const second = Math.floor((dueAt - start) / 1000);
+          worstPerSecond[second] = Math.max(worstPerSecond[second] ?? 0, Math.round(latency));
           const code = res.statusCode ?? 0;
           if (code >= 200 && code < 300) status['2xx']++;
           else {
@@ -149,7 +158,6 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
     void done.then(() => inFlight.delete(done));
   };
 
-  const start = performance.now();
   const total = Math.round(rate * duration);
   let sent = 0;
   await new Promise((resolve) => {
@@ -183,6 +191,8 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
       p99: r2(percentile(latencies, 99)),
       max: r2(latencies[latencies.length - 1] ?? null),
     },
+    worstPerSecond: Array.from(worstPerSecond, (v) => v ?? 0),
+    senderLatenessMs: { p50: r2(percentile(lateness.sort((a, b) => a - b), 50)), p99: r2(percentile(lateness, 99)), max: r2(lateness[lateness.length - 1] ?? null) },
     status,
     non2xx,
     errors,
