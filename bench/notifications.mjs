@@ -23,7 +23,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
@@ -127,11 +127,29 @@ function machineCpuMs() {
   }
 }
 
+/** CPU ms of every process named `comm` (PostgreSQL's backends, redis-server), from /proc; other sessions' use included. */
+function processCpuMs(comm) {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== comm) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 /** Main-thread CPU and event-loop utilisation over a phase; `stamp` marks it for slicing a --cpu-prof profile. */
 function phase(senderPid) {
   const cpu = mainThreadCpuMs();
   const senderCpu = senderPid ? mainThreadCpuMs(senderPid) : 0;
   const machine = machineCpuMs();
+  const postgres = processCpuMs('postgres');
+  const redis = processCpuMs('redis-server');
   const elu = performance.eventLoopUtilization();
   const start = process.hrtime.bigint() / 1000n;
   return (n) => ({
@@ -140,6 +158,8 @@ function phase(senderPid) {
       ? { senderMainThreadCpuMsPerEmail: Number(((mainThreadCpuMs(senderPid) - senderCpu) / n).toFixed(2)) }
       : {}),
     machineCpuMsPerEmail: Number(((machineCpuMs() - machine) / n).toFixed(2)),
+    postgresCpuMsPerEmail: Number(((processCpuMs('postgres') - postgres) / n).toFixed(2)),
+    redisCpuMsPerEmail: Number(((processCpuMs('redis-server') - redis) / n).toFixed(2)),
     eventLoopUtilization: Number(performance.eventLoopUtilization(elu).utilization.toFixed(2)),
     profileWindowUs: [Number(start), Number(process.hrtime.bigint() / 1000n)],
   });

@@ -28,13 +28,11 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();
-  app
-    .get(Logger)
-    .log({
-      msg: 'notifications sender started',
-      batchSize: config.notifications.batchSize,
-      sendConcurrency: config.notifications.sendConcurrency,
-    });
+  app.get(Logger).log({
+    msg: 'notifications sender started',
+    batchSize: config.notifications.batchSize,
+    sendConcurrency: config.notifications.sendConcurrency,
+  });
 }
 
 main().catch((error) => {

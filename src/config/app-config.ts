@@ -96,7 +96,7 @@ export interface AppConfig {
     sender: boolean;
     /** Notifications per Bull job (NOTIFICATION_BATCH_SIZE, 1–100, default 20). */
     batchSize: number;
-    /** Emails one sender process sends at once (NOTIFICATION_SEND_CONCURRENCY, default 32). */
+    /** Emails one sender process keeps in flight (NOTIFICATION_SEND_CONCURRENCY, default 32): it runs ⌈this / batchSize⌉ + 1 jobs at once. */
     sendConcurrency: number;
     /** SMTP connections of the sender's pool (SMTP_POOL_SIZE, default 10). */
     smtpPoolSize: number;

@@ -15,8 +15,6 @@ import { readSendJob, retryJobOptions, type SendJobData, type SendNotificationsJ
 import type { TemplateName } from './template-registry.js';
 import { TemplateError } from './template-renderer.js';
 
-/** Default emails sent at once by one sender (NOTIFICATION_SEND_CONCURRENCY; SMTP pool of 10); 32 measured best (16 → 196/s, 32 → 262/s, 64 → 243/s). */
-export const SEND_CONCURRENCY = 32;
 /** The team is told of final failures at most once an hour (idempotency key per hour). */
 export const DELIVERY_FAILED_TEMPLATE = 'delivery-failed' satisfies TemplateName;
 

@@ -74,3 +74,43 @@ describe('NotificationsRelay backpressure', () => {
     await r.stop();
   });
 });
+
+describe('NotificationsRelay stale sweep', () => {
+  it('queues again only the rows queued long ago that no live job carries (own retry job or batch job)', async () => {
+    const lockQueuedBefore = jest.fn(async () => [{ id: 'retrying' }, { id: 'in-batch' }, { id: 'lost' }]);
+    const markQueued = jest.fn(async () => undefined);
+    const repository = { lockQueuedBefore, markQueued } as unknown as NotificationsRepository;
+    const addBulk = jest.fn(async () => []);
+    const remove = jest.fn(async () => undefined);
+    const queue = {
+      client: { status: 'ready' },
+      getJob: async (id: string) =>
+        id === 'retrying' ? { data: { ids: ['retrying'], firstAttempt: 2 } } : null,
+      getJobs: async () => [{ data: { ids: ['other', 'in-batch'] } }, { data: { id: 'legacy' } }],
+      addBulk,
+      remove,
+    } as unknown as Queue;
+    const dataSource = {
+      transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
+    } as unknown as DataSource;
+    const config = {
+      notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000, batchSize: 20, sender: true },
+    } as unknown as AppConfig;
+    const relay = new NotificationsRelay(
+      dataSource,
+      repository,
+      queue,
+      new FixedClock(new Date('2026-12-01T12:00:00Z')),
+      config,
+    );
+    await (relay as unknown as { requeueStale(): Promise<void> }).requeueStale();
+    expect(addBulk).toHaveBeenCalledTimes(1);
+    const [jobs] = addBulk.mock.calls[0] as unknown as [
+      Array<{ data: { ids: string[] }; opts: { jobId: string } }>,
+    ];
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].data.ids).toEqual(['lost']);
+    expect(jobs[0].opts.jobId).toBe(batchJobId(['lost']));
+    expect(markQueued).toHaveBeenCalledWith({}, ['retrying', 'in-batch', 'lost'], expect.any(Date));
+  });
+});

@@ -29,7 +29,7 @@ export const STALE_QUEUED_MS = 15 * 60 * 1000;
 export const RELAY_HIGH_WATER = 5_000;
 const RELAY_BACKOFF_MS = 250;
 /** A wake-up waits this long so the rows of many commits go in one batch. */
-const WAKE_DELAY_MS = 50;
+const WAKE_DELAY_MS = 15;
 /** How long one Redis round trip of the relay may take before the batch is given up (rows stay pending). */
 const REDIS_TIMEOUT_MS = 5_000;
 
