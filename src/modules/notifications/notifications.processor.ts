@@ -29,7 +29,7 @@ export interface SendOutcome {
 /**
  * Sends the emails of a `send-notification` job: read their rows (one query), render each, send them
  * over SMTP at once with a Message-ID derived from the id, mark the accepted ones `sent` (one
- * statement). Rows already `sent` or `failed` are skipped, so a job run twice sends nothing twice.
+ * statement). Rows already `sent` or `failed` are skipped: a job run again sends only what is not yet `sent`.
  * Each email has its own outcome: a failed attempt is counted with its error; after the last attempt,
  * or at once for a permanent failure (a template that cannot render, an SMTP 5xx), it is `failed`
  * and the team is told (at most once an hour). A batch job's failed email gets its own retry job
