@@ -7,6 +7,15 @@
  *
  *   node bench/notifications.mjs            # N=2000
  *   BENCH_NOTIFICATIONS=5000 node bench/notifications.mjs
+ *   BENCH_SENDER=worker node bench/notifications.mjs
+ *
+ * BENCH_SENDER=inprocess (default): recording, relay and sender all in this process's main thread,
+ * as one instance with NOTIFICATIONS_SENDER on. BENCH_SENDER=worker: this process records with
+ * NOTIFICATIONS_SENDER=false (an API instance) and the relay and sender run in a child process
+ * `node dist/src/worker.js` (the production split); CPU is then reported for both main threads
+ * (BENCH_SENDER_NODE_ARGS: node flags of the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * `machineCpuMsPerEmail`: all busy CPU of the machine over the phase (/proc/stat: PostgreSQL, Redis,
+ * the sink, and anything else running), per email.
  *
  * Needs PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
  * Redis (TEST_REDIS_URL, default redis://127.0.0.1:6379). Creates and drops its own database and
@@ -14,7 +23,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
@@ -22,6 +31,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
@@ -29,6 +39,9 @@ const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
 const N = Number(process.env.BENCH_NOTIFICATIONS ?? 2000);
 const RECORD_CONCURRENCY = 16;
 const TARGET = 300;
+const SENDER = process.env.BENCH_SENDER ?? 'inprocess';
+if (!['inprocess', 'worker'].includes(SENDER))
+  throw new Error(`BENCH_SENDER must be inprocess or worker (got ${SENDER})`);
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -64,7 +77,11 @@ parentPort.on('message', (msg) => {
 
 async function startSink() {
   const worker = new Worker(SINK_SOURCE, { eval: true });
-  const ask = (msg) => new Promise((resolve) => { worker.once('message', resolve); worker.postMessage(msg); });
+  const ask = (msg) =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage(msg);
+    });
   const { port } = await new Promise((resolve) => worker.once('message', resolve));
   return {
     url: `smtp://127.0.0.1:${port}`,
@@ -75,18 +92,23 @@ async function startSink() {
       for (;;) {
         const stats = await ask('stats');
         if (until(stats)) return stats;
-        if (performance.now() > deadline) throw new Error(`sink: timed out after ${timeoutMs} ms (${JSON.stringify(stats)})`);
+        if (performance.now() > deadline)
+          throw new Error(`sink: timed out after ${timeoutMs} ms (${JSON.stringify(stats)})`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
-    stop: () => new Promise((resolve) => { worker.once('exit', resolve); worker.postMessage('stop'); }),
+    stop: () =>
+      new Promise((resolve) => {
+        worker.once('exit', resolve);
+        worker.postMessage('stop');
+      }),
   };
 }
 
-/** CPU ms of this process's main thread (the app's event loop; the sink runs in its own thread), from /proc. */
-function mainThreadCpuMs() {
+/** CPU ms of a process's main thread (the app's event loop; the sink runs in its own thread), from /proc. */
+function mainThreadCpuMs(pid = process.pid) {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
   } catch {
@@ -94,13 +116,50 @@ function mainThreadCpuMs() {
   }
 }
 
+/** Busy CPU ms of the whole machine (all cores, every process), from /proc/stat. */
+function machineCpuMs() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4];
+    return ((ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU ms of every process named `comm` (PostgreSQL's backends, redis-server), from /proc; other sessions' use included. */
+function processCpuMs(comm) {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== comm) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 /** Main-thread CPU and event-loop utilisation over a phase; `stamp` marks it for slicing a --cpu-prof profile. */
-function phase() {
+function phase(senderPid) {
   const cpu = mainThreadCpuMs();
+  const senderCpu = senderPid ? mainThreadCpuMs(senderPid) : 0;
+  const machine = machineCpuMs();
+  const postgres = processCpuMs('postgres');
+  const redis = processCpuMs('redis-server');
   const elu = performance.eventLoopUtilization();
   const start = process.hrtime.bigint() / 1000n;
   return (n) => ({
     mainThreadCpuMsPerEmail: Number(((mainThreadCpuMs() - cpu) / n).toFixed(2)),
+    ...(senderPid
+      ? { senderMainThreadCpuMsPerEmail: Number(((mainThreadCpuMs(senderPid) - senderCpu) / n).toFixed(2)) }
+      : {}),
+    machineCpuMsPerEmail: Number(((machineCpuMs() - machine) / n).toFixed(2)),
+    postgresCpuMsPerEmail: Number(((processCpuMs('postgres') - postgres) / n).toFixed(2)),
+    redisCpuMsPerEmail: Number(((processCpuMs('redis-server') - redis) / n).toFixed(2)),
     eventLoopUtilization: Number(performance.eventLoopUtilization(elu).utilization.toFixed(2)),
     profileWindowUs: [Number(start), Number(process.hrtime.bigint() / 1000n)],
   });
@@ -119,7 +178,11 @@ function sampleFor(i) {
   return {
     template: 'delivery-failed',
     to: `bench-${i}@example.test`,
-    data: { template: 'access-request-approved', attempts: 10, lastError: `421 4.7.0 try again later (${i})` },
+    data: {
+      template: 'access-request-approved',
+      attempts: 10,
+      lastError: `421 4.7.0 try again later (${i})`,
+    },
     idempotencyKey: `bench:${i}`,
   };
 }
@@ -139,6 +202,7 @@ async function main() {
     TEMPLATES_DIR: `${root}templates`,
     CRON_ENABLED: 'false',
     LOG_LEVEL: 'silent',
+    NOTIFICATIONS_SENDER: SENDER === 'worker' ? 'false' : 'true',
   });
 
   const { loadConfig } = await import(dist('src/config/app-config.js'));
@@ -146,32 +210,53 @@ async function main() {
   const { AppModule } = await import(dist('src/app.module.js'));
   const { NotificationsService } = await import(dist('src/modules/notifications/notifications.service.js'));
   const { TemplateRenderer } = await import(dist('src/modules/notifications/template-renderer.js'));
-  const { createMailTransport, messageIdFor } = await import(dist('src/modules/notifications/mail-transport.js'));
-  const { SEND_CONCURRENCY } = await import(dist('src/modules/notifications/notifications.processor.js'));
+  const { createMailTransport, messageIdFor } = await import(
+    dist('src/modules/notifications/mail-transport.js')
+  );
   const { DataSource } = await import('typeorm');
 
   const config = loadConfig();
   await prepareDatabase(config);
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
   await app.init();
+  // The sender's own process (it always sends, whatever NOTIFICATIONS_SENDER says).
+  const sender =
+    SENDER === 'worker'
+      ? spawn(
+          process.execPath,
+          [
+            ...(process.env.BENCH_SENDER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+            `${root}dist/src/worker.js`,
+          ],
+          { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] },
+        )
+      : undefined;
+  const senderExited = sender ? new Promise((resolve) => sender.once('exit', resolve)) : undefined;
   const dataSource = app.get(DataSource);
   const notifications = app.get(NotificationsService);
 
   try {
     // Warm-up (JIT, connections, template cache) — not counted.
     const warm = 50;
-    await pool(Array.from({ length: warm }, (_, i) => i), RECORD_CONCURRENCY, (i) =>
-      dataSource.transaction((m) => notifications.record(m, { ...sampleFor(i), idempotencyKey: `warm:${i}` })),
+    await pool(
+      Array.from({ length: warm }, (_, i) => i),
+      RECORD_CONCURRENCY,
+      (i) =>
+        dataSource.transaction((m) =>
+          notifications.record(m, { ...sampleFor(i), idempotencyKey: `warm:${i}` }),
+        ),
     );
-    await sink.waitUntil((s) => s.total >= warm, 60_000);
+    await sink.waitUntil((s) => s.total >= warm, 120_000);
     await sink.reset();
 
     // End to end: record → delivered.
     const started = performance.now();
-    const e2ePhase = phase();
+    const e2ePhase = phase(sender?.pid);
     let recordedAt = 0;
-    await pool(Array.from({ length: N }, (_, i) => i), RECORD_CONCURRENCY, (i) =>
-      dataSource.transaction((m) => notifications.record(m, sampleFor(i))),
+    await pool(
+      Array.from({ length: N }, (_, i) => i),
+      RECORD_CONCURRENCY,
+      (i) => dataSource.transaction((m) => notifications.record(m, sampleFor(i))),
     );
     recordedAt = performance.now() - started;
     const atRecordEnd = await sink.stats();
@@ -181,8 +266,10 @@ async function main() {
     const duplicates = stats.total - stats.unique;
     // Rows are marked sent right after the server accepted them: wait for the last marks.
     let sent = 0;
-    for (const deadline = performance.now() + 30_000; sent < N && performance.now() < deadline; ) {
-      [{ sent }] = await dataSource.query(`SELECT count(*)::int AS sent FROM notifications WHERE status = 'sent' AND idempotency_key LIKE 'bench:%'`);
+    for (const deadline = performance.now() + 30_000; sent < N && performance.now() < deadline;) {
+      [{ sent }] = await dataSource.query(
+        `SELECT count(*)::int AS sent FROM notifications WHERE status = 'sent' AND idempotency_key LIKE 'bench:%'`,
+      );
       if (sent < N) await new Promise((r) => setTimeout(r, 50));
     }
 
@@ -200,7 +287,9 @@ async function main() {
     const transport = createMailTransport(config);
     const baseStarted = performance.now();
     const basePhase = phase();
-    await pool(rendered, SEND_CONCURRENCY, (email) => transport.sendMail({ from: config.mailFrom, ...email }));
+    await pool(rendered, config.notifications.sendConcurrency, (email) =>
+      transport.sendMail({ from: config.mailFrom, ...email }),
+    );
     await sink.waitUntil((s) => s.total >= N, 300_000);
     const baselineMs = performance.now() - baseStarted;
     const baseCpu = basePhase(N);
@@ -211,16 +300,24 @@ async function main() {
     const result = {
       scenario: 'notifications',
       notifications: N,
+      sender: SENDER,
+      batchSize: config.notifications.batchSize,
       endToEnd: {
         ms: Math.round(endToEndMs),
         emailsPerSecond: Math.round(emailsPerSecond),
         recordMs: Math.round(recordedAt),
         deliveredWhileRecording: atRecordEnd.unique,
         // Delivery rate once recording is over: the sender alone, without the recorders' load.
-        drainEmailsPerSecond: Math.round(((N - atRecordEnd.unique) / Math.max(1, endToEndMs - recordedAt)) * 1000),
+        drainEmailsPerSecond: Math.round(
+          ((N - atRecordEnd.unique) / Math.max(1, endToEndMs - recordedAt)) * 1000,
+        ),
         ...e2eCpu,
       },
-      nodemailerAlone: { ms: Math.round(baselineMs), emailsPerSecond: Math.round(baselinePerSecond), ...baseCpu },
+      nodemailerAlone: {
+        ms: Math.round(baselineMs),
+        emailsPerSecond: Math.round(baselinePerSecond),
+        ...baseCpu,
+      },
       ratioToNodemailer: Number((emailsPerSecond / baselinePerSecond).toFixed(2)),
       delivered: sent,
       duplicates,
@@ -231,6 +328,10 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
     if (sent !== N) process.exitCode = 1;
   } finally {
+    if (sender) {
+      sender.kill('SIGTERM');
+      await senderExited;
+    }
     await app.close();
     await sink.stop();
     const redis = new Redis(redisUrl);

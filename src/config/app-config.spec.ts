@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect(config.oidc).toBeUndefined();
   });
 
+  it('runs the email sender in process by default, and takes the sender settings from the environment', () => {
+    expect(dev().notifications).toMatchObject({ sender: true, batchSize: 20, sendConcurrency: 32, smtpPoolSize: 10 });
+    const split = dev({ NOTIFICATIONS_SENDER: 'false', NOTIFICATION_BATCH_SIZE: '500', NOTIFICATION_SEND_CONCURRENCY: '64', SMTP_POOL_SIZE: '4' });
+    expect(split.notifications).toMatchObject({ sender: false, batchSize: 100, sendConcurrency: 64, smtpPoolSize: 4 });
+    expect(() => dev({ NOTIFICATIONS_SENDER: 'off' })).toThrow(/NOTIFICATIONS_SENDER must be true or false/);
+  });
+
   it.each([undefined, '', 'prod', 'staging', 'Production', 'dev'])('treats NODE_ENV=%s as production (fails closed)', (nodeEnv) => {
     const env: Record<string, string> = { ...PRODUCTION };
     if (nodeEnv === undefined) delete env.NODE_ENV;

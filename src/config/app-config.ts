@@ -89,6 +89,17 @@ export interface AppConfig {
     sweepMs: number;
     /** Bull job lock in ms: a crashed worker's job is taken over after this (NOTIFICATION_LOCK_MS, default 30000). */
     lockMs: number;
+    /**
+     * Whether this process runs the outbox relay and the sender (NOTIFICATIONS_SENDER, default true). False on API
+     * instances when the sender runs in its own process (`node dist/src/worker.js`, which always runs it).
+     */
+    sender: boolean;
+    /** Notifications per Bull job (NOTIFICATION_BATCH_SIZE, 1–100, default 20). */
+    batchSize: number;
+    /** Emails one sender process keeps in flight (NOTIFICATION_SEND_CONCURRENCY, default 32): it runs ⌈this / batchSize⌉ + 1 jobs at once. */
+    sendConcurrency: number;
+    /** SMTP connections of the sender's pool (SMTP_POOL_SIZE, default 10). */
+    smtpPoolSize: number;
   };
 }
 
@@ -272,6 +283,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       backoffMs: intFrom(env, 'NOTIFICATION_BACKOFF_MS', 60_000, problems),
       sweepMs: Math.max(100, intFrom(env, 'NOTIFICATION_SWEEP_MS', 5_000, problems)),
       lockMs: Math.max(1_000, intFrom(env, 'NOTIFICATION_LOCK_MS', 30_000, problems)),
+      sender: flagFrom(env, 'NOTIFICATIONS_SENDER', true, problems),
+      batchSize: Math.min(100, Math.max(1, intFrom(env, 'NOTIFICATION_BATCH_SIZE', 20, problems))),
+      sendConcurrency: Math.max(1, intFrom(env, 'NOTIFICATION_SEND_CONCURRENCY', 32, problems)),
+      smtpPoolSize: Math.max(1, intFrom(env, 'SMTP_POOL_SIZE', 10, problems)),
     },
   };
   const ttl = config.accessTokenTtlSeconds;

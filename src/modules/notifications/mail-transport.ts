@@ -10,7 +10,7 @@ export interface MailTransport {
 export const MAIL_TRANSPORT = Symbol('MAIL_TRANSPORT');
 
 /**
- * Pooled SMTP over `SMTP_URL`, with timeouts short enough that a dead server fails an attempt rather than hangs it;
+ * Pooled SMTP over `SMTP_URL` (SMTP_POOL_SIZE connections), with timeouts short enough that a dead server fails an attempt rather than hangs it;
  * in development without SMTP_URL, the in-process development mailbox (dev-mailbox.service.ts) instead.
  */
 export function createMailTransport(config: AppConfig, devMailbox?: MailTransport): MailTransport {
@@ -18,7 +18,7 @@ export function createMailTransport(config: AppConfig, devMailbox?: MailTranspor
   return nodemailer.createTransport({
     url: config.smtpUrl,
     pool: true,
-    maxConnections: 10,
+    maxConnections: config.notifications.smtpPoolSize,
     maxMessages: 500,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,

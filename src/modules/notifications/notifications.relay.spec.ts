@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { FixedClock } from '../../common/time/clock.js';
 import { NotificationsRelay, RELAY_BATCH, RELAY_HIGH_WATER } from './notifications.relay.js';
 import type { NotificationsRepository } from './notifications.repository.js';
+import { batchJobId } from './send-batch.js';
 
 /** A relay over fakes: `waiting` jobs in Bull, `pending` rows in the outbox. */
 function relayWith(waiting: number, pending: number) {
@@ -14,12 +15,29 @@ function relayWith(waiting: number, pending: number) {
     left -= taken;
     return Array.from({ length: taken }, (_, i) => ({ id: `n${left + i}`, attempts: 0 }));
   });
-  const repository = { lockPending, markQueued: jest.fn(async () => undefined) } as unknown as NotificationsRepository;
+  const repository = {
+    lockPending,
+    markQueued: jest.fn(async () => undefined),
+  } as unknown as NotificationsRepository;
   const addBulk = jest.fn(async () => []);
-  const queue = { client: { status: 'ready' }, getWaitingCount: async () => waiting, addBulk } as unknown as Queue;
-  const dataSource = { transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}) } as unknown as DataSource;
-  const config = { notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000 } } as unknown as AppConfig;
-  const relay = new NotificationsRelay(dataSource, repository, queue, new FixedClock(new Date('2026-12-01T12:00:00Z')), config);
+  const queue = {
+    client: { status: 'ready' },
+    getWaitingCount: async () => waiting,
+    addBulk,
+  } as unknown as Queue;
+  const dataSource = {
+    transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
+  } as unknown as DataSource;
+  const config = {
+    notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000, batchSize: 20, sender: true },
+  } as unknown as AppConfig;
+  const relay = new NotificationsRelay(
+    dataSource,
+    repository,
+    queue,
+    new FixedClock(new Date('2026-12-01T12:00:00Z')),
+    config,
+  );
   (relay as unknown as { stopped: boolean }).stopped = false;
   const pass = () => (relay as unknown as { pass(sweep: boolean): Promise<void> }).pass(false);
   const stop = () => relay.onModuleDestroy();
@@ -27,8 +45,8 @@ function relayWith(waiting: number, pending: number) {
 }
 
 describe('NotificationsRelay backpressure', () => {
-  it('leaves the outbox rows pending while Bull already holds the high-water mark of waiting jobs', async () => {
-    const r = relayWith(RELAY_HIGH_WATER, 10_000);
+  it('leaves the outbox rows pending while the waiting jobs may hold the high-water mark of emails', async () => {
+    const r = relayWith(RELAY_HIGH_WATER / 20, 10_000);
     await r.pass();
     expect(r.lockPending).not.toHaveBeenCalled();
     expect(r.addBulk).not.toHaveBeenCalled();
@@ -36,11 +54,63 @@ describe('NotificationsRelay backpressure', () => {
   });
 
   it('queues full batches until the outbox is empty when Bull has room', async () => {
-    const r = relayWith(RELAY_HIGH_WATER - 1, RELAY_BATCH + 1);
+    const r = relayWith(RELAY_HIGH_WATER / 20 - 1, RELAY_BATCH + 1);
     await r.pass();
     // A full batch means there may be more: it asks again; the second finds the last row and stops.
     expect(r.lockPending).toHaveBeenCalledTimes(2);
     expect(r.addBulk).toHaveBeenCalledTimes(2);
     await r.stop();
+  });
+
+  it('queues one job per NOTIFICATION_BATCH_SIZE ids, its jobId derived from the ids', async () => {
+    const r = relayWith(0, 45);
+    await r.pass();
+    const [jobs] = r.addBulk.mock.calls[0] as unknown as [
+      Array<{ data: { ids: string[] }; opts: { jobId: string } }>,
+    ];
+    expect(jobs.map((j) => j.data.ids.length)).toEqual([20, 20, 5]);
+    expect(new Set(jobs.flatMap((j) => j.data.ids)).size).toBe(45);
+    for (const job of jobs) expect(job.opts.jobId).toBe(batchJobId([...job.data.ids].reverse()));
+    await r.stop();
+  });
+});
+
+describe('NotificationsRelay stale sweep', () => {
+  it('queues again only the rows queued long ago that no live job carries (own retry job or batch job)', async () => {
+    const lockQueuedBefore = jest.fn(async () => [{ id: 'retrying' }, { id: 'in-batch' }, { id: 'lost' }]);
+    const markQueued = jest.fn(async () => undefined);
+    const repository = { lockQueuedBefore, markQueued } as unknown as NotificationsRepository;
+    const addBulk = jest.fn(async () => []);
+    const remove = jest.fn(async () => undefined);
+    const queue = {
+      client: { status: 'ready' },
+      getJob: async (id: string) =>
+        id === 'retrying' ? { data: { ids: ['retrying'], firstAttempt: 2 } } : null,
+      getJobs: async () => [{ data: { ids: ['other', 'in-batch'] } }, { data: { id: 'legacy' } }],
+      addBulk,
+      remove,
+    } as unknown as Queue;
+    const dataSource = {
+      transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
+    } as unknown as DataSource;
+    const config = {
+      notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000, batchSize: 20, sender: true },
+    } as unknown as AppConfig;
+    const relay = new NotificationsRelay(
+      dataSource,
+      repository,
+      queue,
+      new FixedClock(new Date('2026-12-01T12:00:00Z')),
+      config,
+    );
+    await (relay as unknown as { requeueStale(): Promise<void> }).requeueStale();
+    expect(addBulk).toHaveBeenCalledTimes(1);
+    const [jobs] = addBulk.mock.calls[0] as unknown as [
+      Array<{ data: { ids: string[] }; opts: { jobId: string } }>,
+    ];
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].data.ids).toEqual(['lost']);
+    expect(jobs[0].opts.jobId).toBe(batchJobId(['lost']));
+    expect(markQueued).toHaveBeenCalledWith({}, ['retrying', 'in-batch', 'lost'], expect.any(Date));
   });
 });

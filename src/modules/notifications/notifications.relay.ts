@@ -1,12 +1,20 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { JobOptions, Queue } from 'bull';
+import type { Queue } from 'bull';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
-import { JOBS, notificationJobOptions, QUEUES } from '../../common/queue/queues.js';
+import { JOBS, QUEUES } from '../../common/queue/queues.js';
 import { Clock } from '../../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { NotificationsRepository } from './notifications.repository.js';
+import {
+  batchJobId,
+  batchJobOptions,
+  chunk,
+  readSendJob,
+  type SendJobData,
+  type SendNotificationsJob,
+} from './send-batch.js';
 
 export { OUTBOX_CHANNEL } from './notifications.repository.js';
 /** Rows moved per transaction. */
@@ -14,8 +22,9 @@ export const RELAY_BATCH = 500;
 /** A row `queued` this long whose job Redis no longer has (Redis lost its data) is queued again. */
 export const STALE_QUEUED_MS = 15 * 60 * 1000;
 /**
- * Backpressure: while this many jobs wait in Bull, the relay leaves the rest `pending` in the outbox
- * (durable, and no Redis memory for a 500,000-email job run) and looks again after RELAY_BACKOFF_MS.
+ * Backpressure: while this many emails may wait in Bull (waiting jobs × NOTIFICATION_BATCH_SIZE, an
+ * upper bound), the relay leaves the rest `pending` in the outbox (durable, and no Redis memory for a
+ * 500,000-email job run) and looks again after RELAY_BACKOFF_MS.
  */
 export const RELAY_HIGH_WATER = 5_000;
 const RELAY_BACKOFF_MS = 250;
@@ -23,10 +32,6 @@ const RELAY_BACKOFF_MS = 250;
 const WAKE_DELAY_MS = 15;
 /** How long one Redis round trip of the relay may take before the batch is given up (rows stay pending). */
 const REDIS_TIMEOUT_MS = 5_000;
-
-export interface SendNotificationJob {
-  id: string;
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -39,10 +44,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /**
- * Moves committed `pending` notifications to the Bull queue (jobId = notification id) and marks
- * them `queued`, in one transaction per batch that locks the rows with SKIP LOCKED: several
- * instances share the work and never queue a row twice (and if they did, the jobId makes Bull
- * ignore the second). Woken promptly by LISTEN on a dedicated connection (record() notifies on
+ * Moves committed `pending` notifications to the Bull queue, NOTIFICATION_BATCH_SIZE ids per job
+ * (jobId derived from the ids), and marks them `queued`, in one transaction per batch that locks
+ * the rows with SKIP LOCKED: several instances share the work and never queue a row twice (and if
+ * they did, the jobId makes Bull ignore the second). Woken promptly by LISTEN on a dedicated connection (record() notifies on
  * commit) and, as a safety net, by a periodic sweep: rows written while Redis was down, or whose
  * wake-up was missed, go out at the next sweep once Redis is back.
  */
@@ -57,7 +62,6 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
-  private readonly jobOptions: JobOptions;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -65,11 +69,10 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.jobOptions = notificationJobOptions(config.notifications);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.notifications.sender) return; // the sender process (src/worker.ts) relays
     this.stopped = false;
     await this.listen().catch((error) => {
       this.logger.warn({ err: error }, 'outbox LISTEN failed; relying on the sweep until it reconnects');
@@ -153,16 +156,22 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   private async requeueStale(): Promise<void> {
     if (!this.redisReady()) return;
     await this.dataSource.transaction(async (manager) => {
-      const rows = await this.repository.lockQueuedBefore(manager, new Date(this.clock.now().getTime() - STALE_QUEUED_MS), RELAY_BATCH);
+      const rows = await this.repository.lockQueuedBefore(
+        manager,
+        new Date(this.clock.now().getTime() - STALE_QUEUED_MS),
+        RELAY_BATCH,
+      );
       if (rows.length === 0) return;
-      const missing: Array<{ id: string; attempts: number }> = [];
-      for (const row of rows) {
-        const job = await withTimeout(this.queue.getJob(row.id), REDIS_TIMEOUT_MS, 'getJob');
-        if (!job) missing.push({ id: row.id, attempts: 0 });
-      }
+      const missing = await this.withoutLiveJob(rows.map((r) => r.id));
       if (missing.length) {
-        this.logger.warn({ count: missing.length }, 'queued notifications missing from Redis; queueing them again');
-        await this.enqueue(missing);
+        this.logger.warn(
+          { count: missing.length },
+          'queued notifications missing from Redis; queueing them again',
+        );
+        await this.enqueue(
+          missing.map((id) => ({ id, attempts: 0 })),
+          true,
+        );
       }
       await this.repository.markQueued(
         manager,
@@ -172,30 +181,65 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  private async enqueue(rows: Array<{ id: string; attempts: number }>): Promise<void> {
-    // A row tried before (sent again by staff after it failed) may still have its finished job in
-    // Redis under the same id, which would make Bull ignore the new one: remove it first.
-    for (const row of rows.filter((r) => r.attempts > 0)) {
-      const old = await withTimeout(this.queue.getJob(row.id), REDIS_TIMEOUT_MS, 'getJob');
-      if (old && ((await old.isFailed()) || (await old.isCompleted()))) await old.remove();
+  /**
+   * The ids no live job carries. An email being retried has its own job (jobId = its id): one
+   * lookup each. Only if some are not found, the batch jobs still waiting, running or delayed are
+   * read (a bounded set: the relay stops at RELAY_HIGH_WATER).
+   */
+  private async withoutLiveJob(ids: string[]): Promise<string[]> {
+    const unknown: string[] = [];
+    for (const id of ids) {
+      if (!(await withTimeout(this.queue.getJob(id), REDIS_TIMEOUT_MS, 'getJob'))) unknown.push(id);
+    }
+    if (unknown.length === 0) return [];
+    const live = new Set<string>();
+    const jobs = await withTimeout(
+      this.queue.getJobs(['waiting', 'active', 'delayed', 'paused']),
+      REDIS_TIMEOUT_MS,
+      'getJobs',
+    );
+    for (const job of jobs) {
+      if (job) for (const id of readSendJob(job.data as SendJobData, 0).ids) live.add(id);
+    }
+    return unknown.filter((id) => !live.has(id));
+  }
+
+  /**
+   * Adds the rows' batch jobs. A row tried before (sent again by staff after it failed), or queued
+   * again, may have a finished job in Redis under the same id — its retry job, or a batch job of the
+   * same ids — which would make Bull ignore the new one: those are removed first.
+   */
+  private async enqueue(rows: Array<{ id: string; attempts: number }>, again = false): Promise<void> {
+    const batches = chunk(rows, this.config.notifications.batchSize);
+    for (const batch of batches) {
+      const tried = batch.filter((r) => again || r.attempts > 0);
+      if (tried.length === 0) continue;
+      for (const jobId of [...tried.map((r) => r.id), batchJobId(batch.map((r) => r.id))]) {
+        const old = await withTimeout(this.queue.getJob(jobId), REDIS_TIMEOUT_MS, 'getJob');
+        if (old && ((await old.isFailed()) || (await old.isCompleted()))) await old.remove();
+      }
     }
     await withTimeout(
       this.queue.addBulk(
-        rows.map((r) => ({
-          name: JOBS.sendNotification,
-          data: { id: r.id } satisfies SendNotificationJob,
-          opts: { ...this.jobOptions, jobId: r.id },
-        })),
+        batches.map((batch) => {
+          const ids = batch.map((r) => r.id);
+          return {
+            name: JOBS.sendNotification,
+            data: { ids } satisfies SendNotificationsJob,
+            opts: batchJobOptions(this.config.notifications, ids),
+          };
+        }),
       ),
       REDIS_TIMEOUT_MS,
       'queue.addBulk',
     );
   }
 
-  /** Enough jobs wait in Bull already (one LLEN round trip): the rest can wait in the outbox. */
+  /** Enough emails may wait in Bull already (one LLEN round trip): the rest can wait in the outbox. */
   private async queueIsFull(): Promise<boolean> {
     if (!this.redisReady()) throw new Error('Redis is not connected');
-    return (await withTimeout(this.queue.getWaitingCount(), REDIS_TIMEOUT_MS, 'getWaitingCount')) >= RELAY_HIGH_WATER;
+    const waitingJobs = await withTimeout(this.queue.getWaitingCount(), REDIS_TIMEOUT_MS, 'getWaitingCount');
+    return waitingJobs * this.config.notifications.batchSize >= RELAY_HIGH_WATER;
   }
 
   /** Looks again shortly, when the sender has taken some of the waiting jobs. */
