@@ -183,7 +183,7 @@ describe('notifications with two instances relaying and sending', () => {
   it('sends from both instances, each notification once, and no duplicate turns up after the job lock time', async () => {
     const other = await t.startAnotherInstance();
     // Who sent what: each instance has its own SMTP transport; a short delay per send keeps one
-    // instance from draining the queue alone (each sends at most SEND_CONCURRENCY at a time).
+    // instance from draining the queue alone (each sends at most NOTIFICATION_SEND_CONCURRENCY at a time).
     const sentBy = new Map<string, string[]>();
     for (const [label, app] of [['a', t.app], ['b', other.app]] as const) {
       const transport = app.get<MailTransport>(MAIL_TRANSPORT);
