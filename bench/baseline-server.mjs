@@ -34,8 +34,8 @@ const SQL = await loadHotPathSql(process.env.BENCH_SQL_FILE ? JSON.parse(readFil
 const secret = process.env.JWT_SECRET;
 const issuer = process.env.JWT_ISSUER ?? 'mypatients';
 const audience = process.env.JWT_AUDIENCE ?? 'mypatients-api';
-// Same pool size as the app (src/database/database-options.ts: extra.max 20).
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20, application_name: 'mypatients-bench-baseline' });
+// Same pool as the app (src/database/database-options.ts: extra.max 20, idle connections kept 5 minutes).
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20, idleTimeoutMillis: 300_000, allowExitOnIdle: true, application_name: 'mypatients-bench-baseline' });
 
 // The same limiter library, rules and commands as RateLimiterService (consume / get), under the
 // baseline's own key prefix so the two servers do not share counters.
