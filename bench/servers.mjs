@@ -108,12 +108,11 @@ export function startFlags() {
 
 /** The production build, started as in production (NODE_ENV=production, secrets set, `npm start`'s flags). */
 export function startApp({ port, env, cpuProfDir }) {
-  const args = [...startFlags()];
+  // BENCH_APP_NODE_FLAGS: more Node flags for the app only (e.g. --trace-gc, which NODE_OPTIONS refuses); after startFlags(), so they win.
+  const args = [...startFlags(), ...(process.env.BENCH_APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
   if (cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   args.push(join(DIST, 'src', 'main.js'));
-  // BENCH_APP_NODE_OPTIONS: more Node flags for the app only (e.g. --trace-gc); they win over startFlags().
-  const nodeOptions = process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {};
-  return startChild('app', args, { ...env, ...nodeOptions, PORT: String(port) }, `http://127.0.0.1:${port}/api/v1/health`).ready();
+  return startChild('app', args, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/api/v1/health`).ready();
 }
 
 /** The bare node:http + pg server running the same SQL (bench/baseline-server.mjs). */
