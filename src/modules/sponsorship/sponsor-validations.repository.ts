@@ -290,6 +290,9 @@ export class SponsorValidationsRepository {
    * One batch of the enforce job, one statement: marks up to `limit` open validations due on or
    * before `asOf` as enforced (once: `enforced_at`; FOR UPDATE SKIP LOCKED, so concurrent runs
    * share the work) and returns each with its sponsor and the sponsored users to lock.
+   * `counted` is MATERIALIZED so each validation's listed users are counted once (inlined, the count
+   * ran twice: in SET and in RETURNING); the sponsor's name is looked up by primary key per marked
+   * row (OFFSET 0 keeps it a lookup: as a join it was planned as a hash over the whole users table).
    */
   async markOverdueBatch(
     asOf: string,
@@ -306,7 +309,7 @@ export class SponsorValidationsRepository {
           LIMIT $3
           FOR UPDATE SKIP LOCKED
        ),
-       counted AS (
+       counted AS MATERIALIZED (
          SELECT b.id, (SELECT count(*)::int FROM sponsor_validation_users vu JOIN account_directory u ON u.id = vu.user_id
                         WHERE vu.validation_id = b.id AND u.status <> 'deactivated') AS listed_count
            FROM batch b
@@ -321,7 +324,8 @@ export class SponsorValidationsRepository {
               CASE WHEN m.listed_count = 0 THEN '{}'::text[] ELSE
                 COALESCE((SELECT array_agg(su.id::text) FROM account_directory su WHERE su.sponsor_id = m.sponsor_id AND ${CURRENT_SPONSORED}),
                          '{}'::text[]) END AS member_ids
-         FROM marked m JOIN account_directory s ON s.id = m.sponsor_id`,
+         FROM marked m
+        CROSS JOIN LATERAL (SELECT s.first_name, s.last_name FROM account_directory s WHERE s.id = m.sponsor_id OFFSET 0) s`,
       [asOf, now, limit],
     );
     return marked.map((r) => ({
