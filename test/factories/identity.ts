@@ -79,6 +79,23 @@ export async function signIn(t: TestContext, email: string, password = TEST_PASS
 type Container = INestApplication | ModuleTestContext;
 const resolve = <T>(app: Container, token: Type<T>): T => (app as { get(token: Type<T>): T }).get(token);
 
+/**
+ * One argon2id hash per password per test process: hashing costs ~30 ms of CPU (OWASP parameters)
+ * and the suite creates thousands of accounts. A shared salt across test accounts changes nothing
+ * the tests look at: each hash still verifies its password through PasswordService.
+ */
+const hashesByPassword = new Map<string, Promise<string>>();
+const passwordHash = (app: Container, password: string): Promise<string> => {
+  let hash = hashesByPassword.get(password);
+  if (!hash) {
+    hash = resolve(app, PasswordService).hash(password);
+    hashesByPassword.set(password, hash);
+    // A failed hash is not kept (the next account asks again).
+    hash.catch(() => hashesByPassword.delete(password));
+  }
+  return hash;
+};
+
 let userSequence = 0;
 const nextTag = () => `${Date.now().toString(36)}${(++userSequence).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -101,7 +118,7 @@ export async function createUser(app: Container, kind: UserKind, overrides: User
   const created = await resolve(app, UsersRepository).insert({
     kind,
     email,
-    passwordHash: password ? await resolve(app, PasswordService).hash(password) : null,
+    passwordHash: password ? await passwordHash(app, password) : null,
     firstName,
     lastName,
     npi,
