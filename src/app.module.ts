@@ -1,15 +1,8 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { CommonModule } from './common/common.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
-import { LoggingModule } from './common/logging/logging.module.js';
-import { NOTIFICATION_JOB_OPTIONS } from './common/queue/queues.js';
-import { RedisModule } from './common/redis/redis.module.js';
-import { APP_CONFIG, type AppConfig } from './config/app-config.js';
-import { ConfigModule } from './config/config.module.js';
-import { DatabaseModule } from './database/database.module.js';
+import { INFRASTRUCTURE_MODULES } from './infrastructure.js';
 import { AuditModule } from './modules/audit/index.js';
 import { HealthModule } from './modules/health/index.js';
 import { IdentityModule } from './modules/identity/index.js';
@@ -26,19 +19,7 @@ import { PrivacyModule } from './modules/privacy/index.js';
 
 @Module({
   imports: [
-    ConfigModule,
-    LoggingModule,
-    CommonModule,
-    RedisModule,
-    DatabaseModule,
-    BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        redis: config.redisUrl,
-        prefix: config.redisPrefix,
-        defaultJobOptions: NOTIFICATION_JOB_OPTIONS,
-      }),
-    }),
+    ...INFRASTRUCTURE_MODULES,
     ScheduleModule.forRoot(),
     HealthModule,
     AuditModule,

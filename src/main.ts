@@ -3,23 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { ConfigError, loadConfig } from './config/app-config.js';
 import { configureApp, createHttpAdapter } from './configure-app.js';
-import { prepareDatabase } from './database/prepare-database.js';
+import { loadConfigAndPrepareDatabase } from './infrastructure.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
-  const applied = await prepareDatabase(config);
-  if (applied.length) console.log(JSON.stringify({ msg: 'migrations applied', migrations: applied }));
+  const config = await loadConfigAndPrepareDatabase();
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), { bodyParser: false, bufferLogs: true });
   await configureApp(app, config);

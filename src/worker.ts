@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from './config/app-config.js';
-import { prepareDatabase } from './database/prepare-database.js';
+import { loadConfigAndPrepareDatabase } from './infrastructure.js';
 import { WorkerModule } from './worker.module.js';
 
 /**
@@ -13,17 +12,7 @@ import { WorkerModule } from './worker.module.js';
  */
 async function main(): Promise<void> {
   process.env.NOTIFICATIONS_SENDER = 'true';
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
-  await prepareDatabase(config);
+  const config = await loadConfigAndPrepareDatabase();
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

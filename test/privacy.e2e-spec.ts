@@ -418,6 +418,9 @@ describe('privacy officer', () => {
       for (let i = 0; i < 20; i++)
         await get(`/patients?mrn=${(await createPatient(t.dataSource)).mrn}`, h).expect(200);
       const [alert] = await openAlerts(sweeper.id, 'unusual_search');
+      // A 21st match finds the alert open, and the instance remembers it is (AlertsService.isOpen).
+      await get(`/patients?mrn=${(await createPatient(t.dataSource)).mrn}`, h).expect(200);
+      expect(await openAlerts(sweeper.id, 'unusual_search')).toHaveLength(1);
       const resolved = await t
         .http()
         .post(`/api/v1/staff/alerts/${alert.id}/resolve`)
@@ -449,6 +452,12 @@ describe('privacy officer', () => {
         .items;
       expect(resolvedList.map((a: { id: string }) => a.id)).toContain(alert.id);
       expect(await openAlerts(sweeper.id, 'unusual_search')).toEqual([]);
+      // The resolve is seen at once (the open alert this instance remembered is forgotten): the
+      // account still has 20 denied matches in the hour, so its next one raises a new alert.
+      await get(`/patients?mrn=${(await createPatient(t.dataSource)).mrn}`, h).expect(200);
+      const [raisedAgain] = await openAlerts(sweeper.id, 'unusual_search');
+      expect(raisedAgain?.id).toEqual(expect.any(String));
+      expect(raisedAgain.id).not.toBe(alert.id);
       expect((await get('/staff/alerts?status=closed', privacy)).status).toBe(400);
       expect((await get('/staff/alerts', team)).status).toBe(403);
       const [audited] = await t.dataSource.query(

@@ -3,13 +3,6 @@ export const HOSPITAL_TIME_ZONE = 'America/New_York';
 
 // Built once: constructing an Intl.DateTimeFormat costs far more than formatting with one, and these
 // run on every access decision.
-// en-CA formats as YYYY-MM-DD.
-const dateFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: HOSPITAL_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
 const wallClockFormat = new Intl.DateTimeFormat('en-US', {
   timeZone: HOSPITAL_TIME_ZONE,
   hourCycle: 'h23',
@@ -24,7 +17,7 @@ const wallClockFormat = new Intl.DateTimeFormat('en-US', {
 /** The calendar date (YYYY-MM-DD) an instant falls on in hospital time. */
 export function hospitalDate(instant: Date): string {
   const ms = instant.getTime();
-  if (!Number.isFinite(ms)) return dateFormat.format(instant); // throws RangeError, as before
+  if (!Number.isFinite(ms)) throw new RangeError('Invalid time value');
   return new Date(ms + hospitalOffsetMinutes(instant) * 60000).toISOString().slice(0, 10);
 }
 

@@ -7,6 +7,23 @@ import { NotificationsRelay, RELAY_BATCH, RELAY_HIGH_WATER } from './notificatio
 import type { NotificationsRepository } from './notifications.repository.js';
 import { batchJobId } from './send-batch.js';
 
+/** A relay over a fake repository and queue (transactions run straight through; sender on). */
+function fakeRelay(repository: Partial<NotificationsRepository>, queue: Partial<Queue>) {
+  const dataSource = {
+    transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
+  } as unknown as DataSource;
+  const config = {
+    notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000, batchSize: 20, sender: true },
+  } as unknown as AppConfig;
+  return new NotificationsRelay(
+    dataSource,
+    repository as NotificationsRepository,
+    queue as Queue,
+    new FixedClock(new Date('2026-12-01T12:00:00Z')),
+    config,
+  );
+}
+
 /** A relay over fakes: `waiting` jobs in Bull, `pending` rows in the outbox. */
 function relayWith(waiting: number, pending: number) {
   let left = pending;
@@ -15,28 +32,10 @@ function relayWith(waiting: number, pending: number) {
     left -= taken;
     return Array.from({ length: taken }, (_, i) => ({ id: `n${left + i}`, attempts: 0 }));
   });
-  const repository = {
-    lockPending,
-    markQueued: jest.fn(async () => undefined),
-  } as unknown as NotificationsRepository;
   const addBulk = jest.fn(async () => []);
-  const queue = {
-    client: { status: 'ready' },
-    getWaitingCount: async () => waiting,
-    addBulk,
-  } as unknown as Queue;
-  const dataSource = {
-    transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
-  } as unknown as DataSource;
-  const config = {
-    notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000, batchSize: 20, sender: true },
-  } as unknown as AppConfig;
-  const relay = new NotificationsRelay(
-    dataSource,
-    repository,
-    queue,
-    new FixedClock(new Date('2026-12-01T12:00:00Z')),
-    config,
+  const relay = fakeRelay(
+    { lockPending, markQueued: jest.fn(async () => undefined) } as unknown as Partial<NotificationsRepository>,
+    { client: { status: 'ready' }, getWaitingCount: async () => waiting, addBulk } as unknown as Partial<Queue>,
   );
   (relay as unknown as { stopped: boolean }).stopped = false;
   const pass = () => (relay as unknown as { pass(sweep: boolean): Promise<void> }).pass(false);
@@ -79,7 +78,7 @@ describe('NotificationsRelay stale sweep', () => {
   it('queues again only the rows queued long ago that no live job carries (own retry job or batch job)', async () => {
     const lockQueuedBefore = jest.fn(async () => [{ id: 'retrying' }, { id: 'in-batch' }, { id: 'lost' }]);
     const markQueued = jest.fn(async () => undefined);
-    const repository = { lockQueuedBefore, markQueued } as unknown as NotificationsRepository;
+    const repository = { lockQueuedBefore, markQueued } as unknown as Partial<NotificationsRepository>;
     const addBulk = jest.fn(async () => []);
     const remove = jest.fn(async () => undefined);
     const queue = {
@@ -89,20 +88,8 @@ describe('NotificationsRelay stale sweep', () => {
       getJobs: async () => [{ data: { ids: ['other', 'in-batch'] } }, { data: { id: 'legacy' } }],
       addBulk,
       remove,
-    } as unknown as Queue;
-    const dataSource = {
-      transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
-    } as unknown as DataSource;
-    const config = {
-      notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000, batchSize: 20, sender: true },
-    } as unknown as AppConfig;
-    const relay = new NotificationsRelay(
-      dataSource,
-      repository,
-      queue,
-      new FixedClock(new Date('2026-12-01T12:00:00Z')),
-      config,
-    );
+    } as unknown as Partial<Queue>;
+    const relay = fakeRelay(repository, queue);
     await (relay as unknown as { requeueStale(): Promise<void> }).requeueStale();
     expect(addBulk).toHaveBeenCalledTimes(1);
     const [jobs] = addBulk.mock.calls[0] as unknown as [
