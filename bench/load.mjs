@@ -5,6 +5,43 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import { percentile } from './lib.mjs';
 
+const r2 = (x) => (x === null || x === undefined ? null : Math.round(x * 100) / 100);
+
+/** Counts each distinct answer of `check` (null: the response is right; a throw counts as a mismatch). */
+function mismatchCounter() {
+  const failures = new Map();
+  return {
+    check(check, status, body) {
+      if (!check) return;
+      let msg;
+      try {
+        msg = check(status, body);
+      } catch (e) {
+        msg = `check threw: ${e.message}`;
+      }
+      if (!msg) return;
+      const key = msg.slice(0, 200);
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+    },
+    get total() {
+      return [...failures.values()].reduce((a, b) => a + b, 0);
+    },
+    samples: () => Object.fromEntries([...failures.entries()].slice(0, 5)),
+  };
+}
+
+/** p50/p95/p99/max of latencies in ms (sorted in place). */
+function latencySummary(latencies, mean) {
+  latencies.sort((a, b) => a - b);
+  return {
+    mean: r2(mean),
+    p50: r2(percentile(latencies, 50)),
+    p95: r2(percentile(latencies, 95)),
+    p99: r2(percentile(latencies, 99)),
+    max: r2(latencies[latencies.length - 1] ?? null),
+  };
+}
+
 /**
  * @param {object} o
  * @param {string} o.url           base URL of the server
@@ -14,9 +51,8 @@ import { percentile } from './lib.mjs';
  */
 export async function runLoad({ url, next, connections, duration, title }) {
   const latencies = [];
-  const failures = new Map(); // check message -> count
+  const mismatches = mismatchCounter();
   let checked = 0;
-  const fail = (msg) => failures.set(msg, (failures.get(msg) ?? 0) + 1);
 
   const instance = autocannon({
     url,
@@ -43,42 +79,26 @@ export async function runLoad({ url, next, connections, duration, title }) {
         },
         onResponse(status, body, context) {
           checked++;
-          if (context.check) {
-            let msg;
-            try {
-              msg = context.check(status, body);
-            } catch (e) {
-              msg = `check threw: ${e.message}`;
-            }
-            if (msg) fail(msg.slice(0, 200));
-          }
+          mismatches.check(context.check, status, body);
         },
       },
     ],
   });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
-  latencies.sort((a, b) => a - b);
-  const r2 = (x) => (x === null || x === undefined ? null : Math.round(x * 100) / 100);
   const total = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
   return {
     requests: total,
     rps: r2(total / result.duration),
     durationSeconds: r2(result.duration),
-    latencyMs: {
-      mean: r2(result.latency.mean),
-      p50: r2(percentile(latencies, 50)),
-      p95: r2(percentile(latencies, 95)),
-      p99: r2(percentile(latencies, 99)),
-      max: r2(latencies[latencies.length - 1] ?? null),
-    },
+    latencyMs: latencySummary(latencies, result.latency.mean),
     status: { '2xx': result['2xx'], '4xx': result['4xx'], '5xx': result['5xx'] },
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
     checked,
-    mismatches: [...failures.values()].reduce((a, b) => a + b, 0),
-    mismatchSamples: Object.fromEntries([...failures.entries()].slice(0, 5)),
+    mismatches: mismatches.total,
+    mismatchSamples: mismatches.samples(),
     throughputMBps: r2(result.throughput.mean / 1e6),
   };
 }
@@ -95,8 +115,7 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   const latencies = [];
-  const failures = new Map();
-  const fail = (msg) => failures.set(msg, (failures.get(msg) ?? 0) + 1);
+  const mismatches = mismatchCounter();
   const status = { '2xx': 0, '4xx': 0, '5xx': 0 };
   let non2xx = 0;
   let errors = 0;
@@ -131,15 +150,7 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
             else if (code >= 400) status['4xx']++;
           }
           checked++;
-          if (r.check) {
-            let msg;
-            try {
-              msg = r.check(code, Buffer.concat(chunks).toString('utf8'));
-            } catch (e) {
-              msg = `check threw: ${e.message}`;
-            }
-            if (msg) fail(msg.slice(0, 200));
-          }
+          mismatches.check(r.check, code, Buffer.concat(chunks).toString('utf8'));
           resolve();
         });
       });
@@ -176,21 +187,13 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
   await Promise.all([...inFlight]);
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const r2 = (x) => (x === null || x === undefined ? null : Math.round(x * 100) / 100);
   const answered = status['2xx'] + non2xx;
   return {
     requests: answered,
     rps: r2(answered / elapsed),
     durationSeconds: r2(elapsed),
     offeredRate: rate,
-    latencyMs: {
-      mean: r2(latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1)),
-      p50: r2(percentile(latencies, 50)),
-      p95: r2(percentile(latencies, 95)),
-      p99: r2(percentile(latencies, 99)),
-      max: r2(latencies[latencies.length - 1] ?? null),
-    },
+    latencyMs: latencySummary(latencies, latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1)),
     worstPerSecond: Array.from(worstPerSecond, (v) => v ?? 0),
     senderLatenessMs: { p50: r2(percentile(lateness.sort((a, b) => a - b), 50)), p99: r2(percentile(lateness, 99)), max: r2(lateness[lateness.length - 1] ?? null) },
     status,
@@ -198,7 +201,7 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
     errors,
     timeouts,
     checked,
-    mismatches: [...failures.values()].reduce((a, b) => a + b, 0),
-    mismatchSamples: Object.fromEntries([...failures.entries()].slice(0, 5)),
+    mismatches: mismatches.total,
+    mismatchSamples: mismatches.samples(),
   };
 }
