@@ -4,6 +4,8 @@ import type { ReactNode } from 'react';
 /** One column: its header and what a row shows in it. */
 export interface Column<T> {
   header: string;
+  /** Header read by screen readers only (e.g. a column of row actions). */
+  hideHeader?: boolean;
   cell: (row: T) => ReactNode;
 }
 
@@ -32,7 +34,7 @@ export function DataTable<T>({
           <Table.Tr>
             {columns.map((c) => (
               <Table.Th key={c.header} scope="col">
-                {c.header}
+                {c.hideHeader ? <span className="visually-hidden">{c.header}</span> : c.header}
               </Table.Th>
             ))}
           </Table.Tr>

@@ -1,4 +1,4 @@
-import { Button, Card, Group, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -194,61 +194,54 @@ function Grants({ patient }: { patient: Patient }) {
       {revoke.isSuccess && <Text role="status">The grant was revoked.</Text>}
       <ListState query={list} what="personal grants" empty="This patient has no personal grant.">
         {(items) => (
-          <Table.ScrollContainer minWidth={860}>
-            <Table striped>
-              <caption className="visually-hidden">Personal grants</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Who</Table.Th>
-                  <Table.Th scope="col">Basis</Table.Th>
-                  <Table.Th scope="col">Granted</Table.Th>
-                  <Table.Th scope="col">Expires</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((g) => {
-                  const state = grantState(g);
-                  return (
-                    <Table.Tr key={g.id}>
-                      <Table.Td>
-                        {g.userName}
-                        <Text size="xs" c="dimmed">
-                          {g.userEmail}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{basisLabel(g.basis)}</Table.Td>
-                      <Table.Td>{formatInstant(g.createdAt)}</Table.Td>
-                      <Table.Td>{formatInstant(g.expiresAt)}</Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={state} />
-                        {state === 'revoked' && g.revokedAt && (
-                          <Text size="xs">{formatInstant(g.revokedAt)}</Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        {state === 'active' && (
-                          <ConfirmAction
-                            label="Revoke"
-                            buttonLabel={`Revoke the grant of ${g.userName}`}
-                            title="Revoke the personal grant"
-                            consequence={`${g.userName} can no longer open ${name}'s record through this grant (${basisLabel(g.basis).toLowerCase()}), from their next request. Access they have as the PCP practice or care team is not affected. The revocation is recorded in the audit trail and cannot be undone: they would need a new approval or invitation.`}
-                            confirmLabel="Revoke the grant"
-                            onConfirm={() => revoke.mutateAsync(g.id)}
-                            pending={revoke.isPending}
-                            error={revoke.error}
-                          />
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            caption="Personal grants"
+            minWidth={860}
+            rows={items}
+            rowKey={(g) => g.id}
+            columns={[
+              {
+                header: 'Who',
+                cell: (g) => (
+                  <>
+                    {g.userName}
+                    <Text size="xs" c="dimmed">
+                      {g.userEmail}
+                    </Text>
+                  </>
+                ),
+              },
+              { header: 'Basis', cell: (g) => basisLabel(g.basis) },
+              { header: 'Granted', cell: (g) => formatInstant(g.createdAt) },
+              { header: 'Expires', cell: (g) => formatInstant(g.expiresAt) },
+              {
+                header: 'Status',
+                cell: (g) => (
+                  <>
+                    <StatusBadge status={grantState(g)} />
+                    {grantState(g) === 'revoked' && g.revokedAt && <Text size="xs">{formatInstant(g.revokedAt)}</Text>}
+                  </>
+                ),
+              },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (g) =>
+                  grantState(g) === 'active' && (
+                    <ConfirmAction
+                      label="Revoke"
+                      buttonLabel={`Revoke the grant of ${g.userName}`}
+                      title="Revoke the personal grant"
+                      consequence={`${g.userName} can no longer open ${name}'s record through this grant (${basisLabel(g.basis).toLowerCase()}), from their next request. Access they have as the PCP practice or care team is not affected. The revocation is recorded in the audit trail and cannot be undone: they would need a new approval or invitation.`}
+                      confirmLabel="Revoke the grant"
+                      onConfirm={() => revoke.mutateAsync(g.id)}
+                      pending={revoke.isPending}
+                      error={revoke.error}
+                    />
+                  ),
+              },
+            ]}
+          />
         )}
       </ListState>
     </Stack>
@@ -308,29 +301,18 @@ function Disclosures({ patientId }: { patientId: string }) {
       </form>
       <ListState query={list} what="disclosures" empty="No disclosure in these dates.">
         {(items) => (
-          <Table.ScrollContainer minWidth={720}>
-            <Table striped>
-              <caption className="visually-hidden">Accounting of disclosures</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">When</Table.Th>
-                  <Table.Th scope="col">Who</Table.Th>
-                  <Table.Th scope="col">What</Table.Th>
-                  <Table.Th scope="col">Basis</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((d, i) => (
-                  <Table.Tr key={`${d.at}-${i}`}>
-                    <Table.Td>{formatInstant(d.at)}</Table.Td>
-                    <Table.Td>{personLabel(d.user)}</Table.Td>
-                    <Table.Td>{d.action}</Table.Td>
-                    <Table.Td>{basisLabel(d.basis)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            caption="Accounting of disclosures"
+            minWidth={720}
+            rows={items}
+            rowKey={(d, i) => `${d.at}-${i}`}
+            columns={[
+              { header: 'When', cell: (d) => formatInstant(d.at) },
+              { header: 'Who', cell: (d) => personLabel(d.user) },
+              { header: 'What', cell: (d) => d.action },
+              { header: 'Basis', cell: (d) => basisLabel(d.basis) },
+            ]}
+          />
         )}
       </ListState>
     </Stack>
