@@ -19,11 +19,12 @@ describe('two instances, one database and Redis', () => {
   let t: TestContext;
   let a: Http;
   let b: Http;
+  let appB: TestContext['app'];
 
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-11-16T15:00:00Z' });
     a = t.http;
-    b = (await t.startAnotherInstance()).http;
+    ({ http: b, app: appB } = await t.startAnotherInstance());
   });
   // The other instance is closed by t.close().
   afterAll(() => t.close());
@@ -122,18 +123,19 @@ describe('two instances, one database and Redis', () => {
     }
     const asOf = '2026-11-16';
     const jobsA = t.app.get(JobsService);
-    const [, other] = [null, (await t.startAnotherInstance()).app];
-    const jobsB = other.get(JobsService);
-    // Every run of the job on either instance, whoever's worker takes it (the effects alone would hide a second run).
+    const jobsB = appB.get(JobsService);
+    // Every run of the job on any instance, whoever's worker takes it (the effects alone would hide a second run).
+    // A third instance makes the race wider than two.
+    const jobsC = (await t.startAnotherInstance()).app.get(JobsService);
     const runs: string[] = [];
-    for (const [label, jobs] of [['a', jobsA], ['b', jobsB]] as const) {
+    for (const [label, jobs] of [['a', jobsA], ['b', jobsB], ['c', jobsC]] as const) {
       const run = jobs.run.bind(jobs);
       jest.spyOn(jobs, 'run').mockImplementation(async (name, date) => {
         runs.push(`${label} ${name} ${date}`);
         return run(name, date);
       });
     }
-    await Promise.all([jobsA.enqueue('access-request-expiry', asOf), jobsB.enqueue('access-request-expiry', asOf), jobsA.enqueue('access-request-expiry', asOf)]);
+    await Promise.all([jobsA.enqueue('access-request-expiry', asOf), jobsB.enqueue('access-request-expiry', asOf), jobsC.enqueue('access-request-expiry', asOf)]);
 
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.jobs));
     const deadline = Date.now() + 20_000;
