@@ -158,7 +158,7 @@ export async function buildRoutes(statements) {
      * the unusual-search rule (alert open? then the denied-matches count).
      */
     async search({ pool, user, query, HttpError, limits }) {
-      await limits.consume('patient-search-user', 60, 60, user.id);
+      await limits.consume('patient-search-user', Math.max(60, Number(process.env.SEARCH_RATE_PER_MINUTE ?? 60)), 60, user.id);
       const mrn = query.get('mrn')?.trim();
       if (!mrn || mrn.length > 32) throw new HttpError(400, 'validation_failed');
       const now = new Date();

@@ -15,7 +15,8 @@ for (const [name, s] of Object.entries(r.scenarios)) {
     const f = s[t];
     out.push(`| ${t === 'baseline' ? name : ''} | ${t} | ${f.rps} | ${f.latencyMs.p50} | ${f.latencyMs.p95} | ${f.latencyMs.p99} | ${f.non2xx} | ${f.errors} | ${f.mismatches} | ${f.serverCpuMsPerRequest} | ${f.databaseCpuMsPerRequest ?? '–'} | ${f.rss.peakMb} | ${f.loadAverage.before} |`);
   }
-  out.push(`| | **ratio** | **${s.ratio}** | | | | | | | **${s.cpuRatio}** (baseline/app) | | | |`);
+  const rounds = s.rounds?.length > 1 ? ` (median of ${s.rounds.map((x) => x.ratio).join(', ')})` : '';
+  out.push(`| | **ratio** | **${s.ratio}**${rounds} | | | | | | | **${s.cpuRatio}** (baseline/app) | | | |`);
 }
 const scen = Object.entries(r.scenarios);
 if (scen.some(([, s]) => s.openLoop || s.ceiling)) {
