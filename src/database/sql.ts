@@ -8,6 +8,31 @@ import { QueryFailedError, QueryRunnerAlreadyReleasedError, type DataSource, typ
  */
 export type Queryable = EntityManager | DataSource;
 
+/**
+ * Runs `work` in one transaction (BEGIN … COMMIT, ROLLBACK when it throws) and gives it the
+ * transaction's manager. The one way services open a transaction: TypeORM's `dataSource.transaction`
+ * does the same through its query runner's generic path (subscriber broadcasts, logging hooks and
+ * result shaping for BEGIN and COMMIT), measurable CPU on every transactional request (BENCHMARKS.md).
+ */
+export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as PoolClient;
+    await client.query('BEGIN');
+    try {
+      const result = await work(runner.manager);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // The original error is what the caller hears, as with TypeORM's transaction.
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
 /** The manager to run on: the caller's transaction when given, else the pool. */
 export function on(dataSource: DataSource, manager?: EntityManager): EntityManager {
   return manager ?? dataSource.manager;

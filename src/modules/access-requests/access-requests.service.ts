@@ -12,6 +12,7 @@ import { NotificationsService } from '../notifications/index.js';
 import { AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry } from '../patient-access/index.js';
 import { AccessRequestsRepository, type ClosedRequest } from './access-requests.repository.js';
 import { ACCESS_REQUEST_TTL_DAYS, type AccessRequestStatus } from './entities/access-request.entity.js';
+import { inTransaction } from '../../database/sql.js';
 
 const DAY_MS = 86_400_000;
 
@@ -70,7 +71,7 @@ export class AccessRequestsService implements OnModuleInit {
   /** DELETE /access-requests/:id — the requester withdraws a pending request (status `withdrawn`). */
   async withdraw(user: AuthUser, id: string): Promise<void> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const request = await this.repository.withdraw(id, user.id, now, manager);
       if (!request) {
         const current = await this.repository.effectiveStatus(id, now, manager, { requesterId: user.id });
@@ -106,7 +107,7 @@ export class AccessRequestsService implements OnModuleInit {
 
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + ACCESS_REQUEST_TTL_DAYS * DAY_MS);
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       // A pending request past its 30 days no longer blocks a new one, even before the expiry job ran.
       await this.repository.expireLapsed(user.id, patient.id, now, manager);
       const id = await this.repository.insertPending(
@@ -201,7 +202,7 @@ export class AccessRequestsService implements OnModuleInit {
   ): Promise<{ id: string; status: 'approved' | 'denied'; decidedAt: Date; grantId: string | null }> {
     const now = this.clock.now();
     const status = decision === 'approve' ? 'approved' : 'denied';
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const request = await this.repository.decide(id, status, decidedBy, now, manager, patientId ?? null);
       if (!request) {
         const current = await this.repository.effectiveStatus(id, now, manager, { patientId });
@@ -244,7 +245,7 @@ export class AccessRequestsService implements OnModuleInit {
     const now = this.clock.now();
     const endOfDay = hospitalInstant(addDays(asOf, 1));
     const cutoff = endOfDay < now ? endOfDay : now;
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const expired = await this.repository.expireDue(cutoff, manager);
       await this.notifyRequesters(manager, 'access-request-expired', expired);
       if (expired.length) {

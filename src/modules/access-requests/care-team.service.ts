@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { notFound } from '../../common/errors/problem.js';
 import { AuditService } from '../audit/index.js';
 import { PatientsService } from '../patient-access/index.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** The patient portal's care-team management (PUT /integration/portal/patients/:mrn/care-team). */
 @Injectable()
@@ -18,7 +19,7 @@ export class PortalCareTeamService {
     const patient = await this.patients.findByMrn(mrn);
     if (!patient) throw notFound('No patient with this MRN.');
     const unique = [...new Set(npis)].sort();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const old = new Set(await this.patients.careTeamNpis(manager, patient.id));
       await this.patients.replaceCareTeam(manager, patient.id, unique);
       await this.audit.record(

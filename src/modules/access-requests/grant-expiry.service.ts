@@ -5,6 +5,7 @@ import { Clock } from '../../common/time/clock.js';
 import { addDays, hospitalDate, hospitalInstant } from '../../common/time/hospital-time.js';
 import { NotificationsService } from '../notifications/index.js';
 import { AccessGrantsService } from '../patient-access/index.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** The holder of a personal grant is told this many days before it ends. */
 export const GRANT_EXPIRY_NOTICE_DAYS = 30;
@@ -35,7 +36,7 @@ export class GrantExpiryService {
     const endOfDay = hospitalInstant(addDays(asOf, 1));
     const cutoff = endOfDay < now ? endOfDay : now;
     const horizon = hospitalInstant(addDays(asOf, GRANT_EXPIRY_NOTICE_DAYS + 1));
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const ended = await this.grants.endExpired(manager, cutoff);
       const soon = await this.grants.expiringBetween(cutoff, horizon, manager);
       const items = soon

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/index.js';
 import { AccountDirectoryService } from '../identity/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { AccessGrantsService, PatientsService } from '../patient-access/index.js';
+import { inTransaction } from '../../database/sql.js';
 
 export interface PortalViewer {
   kind: 'practice' | 'provider' | 'user';
@@ -57,7 +58,7 @@ export class PortalGrantsService {
     const patient = await this.patients.findByMrn(mrn);
     if (!patient) throw notFound('No patient with this MRN.');
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const grant = await this.grants.revokeActive(manager, grantId, null, patient.id);
       if (!grant) throw notFound('No active personal grant with this id for this patient.');
       await this.audit.record(

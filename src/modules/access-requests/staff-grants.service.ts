@@ -6,6 +6,7 @@ import type { Page } from '../../common/pagination/cursor.js';
 import type { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { AuditService } from '../audit/index.js';
 import { AccessGrantsService, type GrantView, PatientsService } from '../patient-access/index.js';
+import { inTransaction } from '../../database/sql.js';
 
 export type { GrantView } from '../patient-access/index.js';
 
@@ -30,7 +31,7 @@ export class StaffGrantsService {
 
   /** DELETE /staff/access-grants/:id — 404 when there is no active grant with this id. */
   async revoke(staff: AuthUser, grantId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const grant = await this.grants.revokeActive(manager, grantId, staff.id);
       if (!grant) throw notFound('No active grant with this id.');
       await this.audit.record(

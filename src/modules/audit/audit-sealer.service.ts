@@ -12,6 +12,7 @@ import {
   type SignedCheckpoint,
 } from './audit-link.js';
 import { AuditSealsRepository, type NewSeal } from './audit-seals.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 export interface SealOptions {
   /** How long to wait for the transactions in progress at the horizon to end (ms). */
@@ -104,7 +105,9 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     }
     let sealed = 0;
     for (;;) {
-      const batch = await this.dataSource.transaction((manager) => this.sealBatch(manager, horizon, options));
+      const batch = await inTransaction(this.dataSource, (manager) =>
+        this.sealBatch(manager, horizon, options),
+      );
       if (batch.kind !== 'sealed') return { sealed, lastId: batch.lastId, stopped: batch.kind };
       sealed += batch.count;
       await this.checkpoint(batch.checkpoint);

@@ -15,6 +15,7 @@ import { PasswordService } from './password.service.js';
 import { conflictFromUniqueViolation } from './registration.service.js';
 import { UserViewService } from './user-view.js';
 import { UsersRepository } from './users.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** Why this account may not change its own email, or null when it may. */
 export function emailChangeRefusal(user: Pick<AuthUser, 'kind' | 'npi' | 'hospitalId'>): string | null {
@@ -66,7 +67,7 @@ export class AccountProfileService {
       throw badRequest('invalid_password', 'The password is not correct.');
     }
     if (newEmail === account!.email) throw badRequest('same_email', 'This is already the email address of your account.');
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       if (await this.users.existsByEmail(newEmail, manager))
         throw conflict('email_taken', 'An account already exists for this email address.');
       const token = await this.tokens.issue(manager, user.id, 'confirm_email', { newEmail });
@@ -85,7 +86,7 @@ export class AccountProfileService {
 
   async confirmEmailChange(user: AuthUser, token: string): Promise<EmailChangedDto> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await inTransaction(this.dataSource, async (manager) => {
         const spent = await this.tokens.consume(manager, token, 'confirm_email');
         const newEmail = spent?.payload?.newEmail;
         // Rolled back (token unspent) when it is another account's link.

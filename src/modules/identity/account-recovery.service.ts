@@ -12,6 +12,7 @@ import { ACTION_TOKEN_TTL_MS, ActionTokensService } from './action-tokens.servic
 import { SessionService } from './auth/session.service.js';
 import type { LinkResentDto, MfaResetDto } from './dto/staff-users.dto.js';
 import { administrationRefusal } from './staff-roles.policy.js';
+import { inTransaction } from '../../database/sql.js';
 
 /**
  * Help-desk recovery: a lost authenticator (reset MFA, which also voids the password, so a phone
@@ -31,7 +32,7 @@ export class AccountRecoveryService {
   ) {}
 
   async resetMfa(staff: AuthUser, userId: string): Promise<MfaResetDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const target = await this.administration.findForUpdate(userId, manager);
       if (!target) throw notFound('No account has this id.');
       this.assertMay(staff, target, 'reset_mfa', { adminOnStaff: true });
@@ -65,7 +66,7 @@ export class AccountRecoveryService {
   }
 
   async resendLink(staff: AuthUser, userId: string): Promise<LinkResentDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const target = await this.administration.findForUpdate(userId, manager);
       if (!target) throw notFound('No account has this id.');
       // The table gives this route to `team` on every account (no admin needed on staff).

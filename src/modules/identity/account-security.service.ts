@@ -12,6 +12,7 @@ import { assertStrongPassword } from './password-policy.js';
 import { PasswordService } from './password.service.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository } from './users.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** The signed-in user's password and sessions (`/me/password`, `/me/sessions*`). */
 @Injectable()
@@ -41,7 +42,7 @@ export class AccountSecurityService {
     }
     assertStrongPassword(newPassword, { email: account.email });
     const hash = await this.passwords.hash(newPassword);
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       await this.users.setPasswordAfterReset(user.id, hash, now, manager);
       const ended = await this.sessions.revokeAllOfUser(user.id, now, 'password_change', user.sessionId, manager);
@@ -75,7 +76,7 @@ export class AccountSecurityService {
 
   /** Ends one of the caller's live sessions (the current one too: as logout); 404 otherwise. */
   async endSession(user: AuthUser, sessionId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       const current = sessionId === user.sessionId;
       const ended = await this.sessions.revokeLiveOfUser(
@@ -96,7 +97,7 @@ export class AccountSecurityService {
 
   /** Ends every session of the caller but the current one. */
   async endOtherSessions(user: AuthUser): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const ended = await this.sessions.revokeAllOfUser(user.id, this.clock.now(), 'user_revoked', user.sessionId, manager);
       await this.audit.record(
         { actorId: user.id, actorKind: user.kind, action: 'auth.session_end', outcome: 'success', details: { others: true, sessionsEnded: ended } },

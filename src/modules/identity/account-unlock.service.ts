@@ -8,6 +8,7 @@ import { NotificationsService } from '../notifications/index.js';
 import { AccountManagementRepository } from './account-management.repository.js';
 import type { AccountUnlockedDto } from './dto/registrations.dto.js';
 import { administrationRefusal } from './staff-roles.policy.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** Staff unlock of a failed-sign-in or staff lock (a validation lock ends when the sponsor completes validation). */
 @Injectable()
@@ -21,7 +22,7 @@ export class AccountUnlockService {
   ) {}
 
   async unlock(staff: AuthUser, userId: string): Promise<AccountUnlockedDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const user = await this.accounts.findForStaffAction(userId, manager);
       if (!user) throw notFound('No account has this id.');
       const refusal = administrationRefusal(staff, user);

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { ActionTokensService } from './action-tokens.service.js';
 import { UsersRepository, type AuthAccount } from './users.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 export const MAX_FAILED_LOGINS = 5;
 export const FAILED_LOGIN_LOCK_MS = 15 * 60 * 1000;
@@ -44,7 +45,7 @@ export class LockoutService {
    */
   async recordFailure(userId: string, reason: string, ip: string, reservedAttempt?: number): Promise<void> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const user = await this.users.findAuthByIdForUpdate(userId, manager);
       if (!user) return;
       const count = reservedAttempt ?? user.failedLoginCount + 1;
@@ -60,7 +61,7 @@ export class LockoutService {
    */
   async refuseLocked(userId: string, ip: string): Promise<void> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const user = await this.users.findAuthByIdForUpdate(userId, manager);
       if (!user) return;
       await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.login', outcome: 'denied', details: { reason: 'locked', ip } }, manager);
@@ -95,7 +96,7 @@ export class LockoutService {
   /** The owner's link from the lock email: lifts the sign-in lock at once (single use; 400 `invalid_token` otherwise). */
   async unlockWithToken(token: string, ip: string): Promise<void> {
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const spent = await this.actionTokens.consume(manager, token, 'unlock');
       if (!spent) throw badRequest('invalid_token', 'This unlock link is not valid or has expired.');
       const lifted = await this.users.liftFailedLoginLock(spent.userId, now, manager, null);
@@ -109,7 +110,7 @@ export class LockoutService {
 
   /** Clears a sign-in lock whose time is up (the policy already counts it as lifted) and records it. */
   async clearExpiredLock(userId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const lifted = await this.users.liftFailedLoginLock(userId, this.clock.now(), manager);
       if (lifted) {
         await this.audit.record({ actorId: userId, actorKind: lifted.kind, action: 'auth.unlock', outcome: 'success', details: { by: 'expiry' } }, manager);

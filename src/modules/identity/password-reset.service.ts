@@ -11,6 +11,7 @@ import { SessionService } from './auth/session.service.js';
 import { PasswordService } from './password.service.js';
 import { assertStrongPassword } from './password-policy.js';
 import { UsersRepository, type AuthAccount } from './users.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 const invalidToken = () => badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
 
@@ -43,7 +44,7 @@ export class PasswordResetService {
       if (!(error instanceof ProblemException)) throw error;
       allowed = false; // silently: a 429 here would say nothing, but neither should the email
     }
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const user = await this.users.findAuthByEmail(email, manager);
       if (!user || !user.passwordHash || !resettable(user) || !allowed) {
         await this.audit.record(
@@ -72,7 +73,7 @@ export class PasswordResetService {
 
   async resetPassword(token: string, password: string, ip: string): Promise<void> {
     await this.throttle.ip(ip);
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const spent = await this.tokens.consume(manager, token, 'reset_password');
       if (!spent) throw invalidToken();
       const user = await this.users.findAuthById(spent.userId, manager);
@@ -94,7 +95,7 @@ export class PasswordResetService {
   /** Sets the password of an invited account (sponsored users, created by their sponsor). */
   async activate(token: string, password: string, ip: string): Promise<{ status: 'active' }> {
     await this.throttle.ip(ip);
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const spent = await this.tokens.consume(manager, token, 'activate');
       if (!spent) throw invalidToken();
       const user = await this.users.findAuthById(spent.userId, manager);

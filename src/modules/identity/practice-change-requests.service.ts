@@ -21,6 +21,7 @@ import type {
 import { PracticeChangeRequestsRepository, type PracticeChangeRequestItem } from './practice-change-requests.repository.js';
 import { PracticeMoveService } from './practice-move.service.js';
 import { AccountDirectoryService } from './account-directory.service.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** A user's request to move to another practice, the staff queue of them, and carrying one out or rejecting it. */
 @Injectable()
@@ -45,7 +46,7 @@ export class PracticeChangeRequestsService {
       email: dto.email?.trim().toLowerCase() ?? null,
       wasSponsor: dto.wasSponsor,
     };
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       const account = await this.directory.findById(user.id, manager);
       if (!account) throw notFound();
@@ -111,7 +112,7 @@ export class PracticeChangeRequestsService {
    * A sponsored user's request: 409 `not_applicable` (reject it; a sponsor of the new practice creates a new account).
    */
   async complete(staff: AuthUser, id: string, practiceId: string): Promise<PracticeChangeOutcomeDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const request = await this.openRequest(id, manager);
       if (!isUuid(practiceId)) throw badRequest('unknown_practice', 'No practice has this id.');
       await this.moves.move(manager, staff, request.user.id, practiceId);
@@ -132,7 +133,7 @@ export class PracticeChangeRequestsService {
 
   async reject(staff: AuthUser, id: string, reasonRaw: string): Promise<PracticeChangeOutcomeDto> {
     const reason = reasonRaw.trim();
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const request = await this.openRequest(id, manager);
       await this.requests.resolve(id, { status: 'rejected', staffId: staff.id, now: this.clock.now(), reason }, manager);
       await this.notifications.record(manager, {

@@ -9,6 +9,7 @@ import { AccountAdministrationRepository } from './account-administration.reposi
 import { AccountDirectoryRepository } from './account-directory.repository.js';
 import type { PracticeMovedDto } from './dto/staff-users.dto.js';
 import { PracticesRepository } from './practices.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 /**
  * Moves a provider to another practice, with their sponsored users, and tells them. Also the step
@@ -27,7 +28,7 @@ export class PracticeMoveService {
   ) {}
 
   moveByStaff(staff: AuthUser, userId: string, practiceId: string): Promise<PracticeMovedDto> {
-    return this.dataSource.transaction((manager) => this.move(manager, staff, userId, practiceId));
+    return inTransaction(this.dataSource, (manager) => this.move(manager, staff, userId, practiceId));
   }
 
   /**

@@ -12,6 +12,7 @@ import type { ListRegistrationsDto } from './dto/auth.dto.js';
 import type { RegistrationApprovedDto, RegistrationPageDto, RegistrationRejectedDto } from './dto/registrations.dto.js';
 import type { UserStatus } from './entities/user.entity.js';
 import { RegistrationApprovalHooks } from './registration-approval.port.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** Staff review of self-registered providers: the queue, approve, reject. */
 @Injectable()
@@ -35,7 +36,7 @@ export class RegistrationReviewService {
   }
 
   async approve(staff: AuthUser, userId: string): Promise<RegistrationApprovedDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const user = await this.pendingRegistration(manager, userId, ['pending_approval']);
       await this.accounts.approve(user.id, staff.id, this.clock.now(), manager);
       await this.notifications.record(manager, {
@@ -57,7 +58,7 @@ export class RegistrationReviewService {
   /** Also a registration whose email was never verified (spam, a wrong NPI). */
   async reject(staff: AuthUser, userId: string, reasonRaw: string): Promise<RegistrationRejectedDto> {
     const reason = reasonRaw.trim();
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const user = await this.pendingRegistration(manager, userId, ['pending_approval', 'pending_email']);
       await this.accounts.reject(user.id, reason, staff.id, this.clock.now(), manager);
       await this.sessions.revokeAll(manager, user.id, 'rejected');

@@ -5,7 +5,7 @@ import { badRequest, conflict } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { isValidNpi } from '../../common/validation/npi.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { isUniqueViolation } from '../../database/sql.js';
+import { isUniqueViolation, inTransaction } from '../../database/sql.js';
 import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { AccountAdministrationRepository } from './account-administration.repository.js';
@@ -82,7 +82,7 @@ export class RegistrationService {
     const now = this.clock.now();
 
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await inTransaction(this.dataSource, async (manager) => {
         await this.assertFree(manager, email, npi);
         const practiceId = dto.practiceId
           ? await this.existingPractice(manager, dto.practiceId)
@@ -116,7 +116,7 @@ export class RegistrationService {
   }
 
   async verifyEmail(token: string): Promise<EmailVerifiedDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const spent = await this.tokens.consume(manager, token, 'verify_email');
       if (!spent) throw badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
       const now = this.clock.now();
@@ -141,7 +141,7 @@ export class RegistrationService {
     const email = dto.email.trim().toLowerCase();
     const now = this.clock.now();
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await inTransaction(this.dataSource, async (manager) => {
         await this.assertFree(manager, email, npi);
         if (await this.accounts.hospitalIdTaken(dto.hospitalId, manager)) throw hospitalIdTaken();
         const practiceId = await this.existingPractice(manager, dto.practiceId);
@@ -177,7 +177,7 @@ export class RegistrationService {
     await this.throttle.ip(ip);
     const email = emailRaw.trim().toLowerCase();
     await this.throttle.account(AUTH_LIMITS.verifyResend, email);
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       const pending = await this.accounts.findPendingEmail(email, unverifiedCutoff(now), manager);
       if (!pending) return;

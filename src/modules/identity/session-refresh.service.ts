@@ -8,6 +8,7 @@ import { maySignIn } from './account-status.policy.js';
 import { AuthThrottle } from './auth-throttle.service.js';
 import { SESSION_IDLE_MS, SessionService, type IssuedTokens } from './auth/session.service.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 type RefreshOutcome = { error: 'unknown' | 'revoked' | 'reuse' | 'expired' | 'status' } | { tokens: IssuedTokens };
 
@@ -27,7 +28,7 @@ export class SessionRefreshService {
   async refresh(refreshToken: string, ip: string): Promise<IssuedTokens> {
     await this.throttle.ip(ip);
     const now = this.clock.now();
-    const outcome = await this.dataSource.transaction(async (manager): Promise<RefreshOutcome> => {
+    const outcome = await inTransaction(this.dataSource, async (manager): Promise<RefreshOutcome> => {
       const row = await this.sessionsRepo.findRefreshForUpdate(sha256Hex(refreshToken), manager);
       if (!row) return { error: 'unknown' };
       if (row.revokedAt) return { error: 'revoked' };
@@ -58,7 +59,7 @@ export class SessionRefreshService {
   }
 
   async logout(userId: string, kind: string, sessionId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await this.sessionsRepo.revokeOpen(sessionId, this.clock.now(), 'logout', manager);
       await this.audit.record({ actorId: userId, actorKind: kind, action: 'auth.logout', outcome: 'success', details: { sessionId } }, manager);
     });

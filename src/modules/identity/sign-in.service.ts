@@ -13,6 +13,7 @@ import { PasswordService } from './password.service.js';
 import { TotpService } from './totp.service.js';
 import { UserViewService, type UserView } from './user-view.js';
 import { UsersRepository } from './users.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 export type LoginResult =
   | { status: 'mfa_enrollment_required'; mfaToken: string; secret: string; otpauthUri: string }
@@ -132,7 +133,7 @@ export class SignInService {
       throw invalidCode();
     }
 
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       if (!(await this.users.acceptTotpStep(user.id, step, now, manager))) throw invalidCode();
       const issued = await this.sessions.open(manager, { id: user.id, kind: user.kind }, 'password_totp');
       await this.audit.record(

@@ -9,6 +9,7 @@ import { LockoutService } from './lockout.service.js';
 import type { SignedIn } from './sign-in.service.js';
 import { UserViewService } from './user-view.js';
 import { UsersRepository, type AuthAccount } from './users.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** Opens a session for a hospital-credentialed account once the hospital's OIDC provider vouched for it. */
 @Injectable()
@@ -26,7 +27,7 @@ export class SsoSignInService {
   /** Opens the session (POST /auth/sso/exchange), the account checked again. */
   async signIn(hospitalId: string, ip: string): Promise<SignedIn> {
     const user = await this.admit(hospitalId, ip);
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const issued = await this.sessions.open(manager, { id: user.id, kind: user.kind }, 'sso');
       await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.sso', outcome: 'success', details: { ip } }, manager);
       return { ...issued, user: (await this.userViews.load(user.id, manager))! };

@@ -17,6 +17,7 @@ import type { AccountStatusDto, DeactivateUserDto } from './dto/staff-users.dto.
 import { SponsorTransferHooks } from './sponsor-transfer.port.js';
 import { lastAdmin } from './staff-accounts.service.js';
 import { administrationRefusal, removesLastAdmin } from './staff-roles.policy.js';
+import { inTransaction } from '../../database/sql.js';
 
 const invalidTransfer = () =>
   conflict(
@@ -40,7 +41,7 @@ export class StaffAccountActionsService {
   ) {}
 
   async lock(staff: AuthUser, userId: string, reason: string): Promise<AccountStatusDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const admins = await this.administration.lockActiveAdmins(manager);
       const target = await this.loadTarget(manager, staff, userId, 'lock');
       const now = this.clock.now();
@@ -60,7 +61,7 @@ export class StaffAccountActionsService {
   }
 
   async deactivate(staff: AuthUser, userId: string, dto: DeactivateUserDto): Promise<AccountStatusDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const admins = await this.administration.lockActiveAdmins(manager);
       const target = await this.loadTarget(manager, staff, userId, 'deactivate');
       const now = this.clock.now();
@@ -99,7 +100,7 @@ export class StaffAccountActionsService {
   }
 
   async reactivate(staff: AuthUser, userId: string): Promise<AccountStatusDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const target = await this.loadTarget(manager, staff, userId, 'reactivate');
       const now = this.clock.now();
       // A sponsored user answers to a sponsor: without a live one, reactivating would orphan the account.

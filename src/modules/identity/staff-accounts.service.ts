@@ -15,6 +15,7 @@ import type {
 } from './dto/staff-users.dto.js';
 import type { StaffRole } from './entities/user.entity.js';
 import { normalizeRoles, removesLastAdmin } from './staff-roles.policy.js';
+import { inTransaction } from '../../database/sql.js';
 
 export const lastAdmin = () =>
   conflict('last_admin', 'The last active admin cannot lose the admin role or be locked or deactivated.');
@@ -34,7 +35,7 @@ export class StaffAccountsService {
   async create(admin: AuthUser, dto: CreateStaffAccountDto): Promise<StaffAccountCreatedDto> {
     const email = dto.email.trim().toLowerCase();
     const roles = normalizeRoles(dto.roles);
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       // An unverified registration older than seven days holds no email: it must not block this one.
       for (const id of await this.administration.releaseStaleRegistrations(
@@ -76,7 +77,7 @@ export class StaffAccountsService {
 
   async setRoles(admin: AuthUser, userId: string, requested: StaffRole[]): Promise<StaffRolesChangedDto> {
     const roles = normalizeRoles(requested);
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const admins = await this.administration.lockActiveAdmins(manager);
       const target = await this.administration.findForUpdate(userId, manager);
       if (!target || target.kind !== 'staff') throw notFound('No staff account has this id.');

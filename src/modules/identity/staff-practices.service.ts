@@ -8,6 +8,7 @@ import type { CreatePracticeDto, PracticeCreatedDto, StaffPracticeDetailDto, Sta
 import { PracticeRosterLink } from './practice-roster.port.js';
 import { PracticesRepository } from './practices.repository.js';
 import { cityFromAddress } from './registration.service.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** The practice page shows at most this many members (a practice is a clinic, not a hospital). */
 export const PRACTICE_MEMBERS_SHOWN = 500;
@@ -26,7 +27,7 @@ export class StaffPracticesService {
   ) {}
 
   async create(staff: AuthUser, dto: CreatePracticeDto): Promise<PracticeCreatedDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const address = dto.address.trim();
       const id = await this.practices.insert(
         { name: dto.name.trim(), address, city: cityFromAddress(address), phone: dto.phone.trim(), fax: dto.fax.trim(), createdAt: this.clock.now() },
@@ -48,7 +49,7 @@ export class StaffPracticesService {
   }
 
   async update(staff: AuthUser, practiceId: string, dto: UpdatePracticeDto): Promise<StaffPracticeDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const address = dto.address?.trim();
       const updated = await this.practices.update(
         practiceId,
@@ -71,7 +72,7 @@ export class StaffPracticesService {
   }
 
   async removeFromRoster(staff: AuthUser, practiceId: string, npi: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       if (!(await this.roster.removeFromRoster(manager, staff, practiceId, npi))) throw notFound('This NPI is not on the practice roster.');
     });
   }

@@ -16,6 +16,7 @@ import type {
 } from './dto/support-requests.dto.js';
 import { publicReplies } from './support-requests.service.js';
 import { SupportRequestsRepository, type SupportRequestSummary } from './support-requests.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 /**
  * The team's help desk: the queue, a request, replies (emailed to the requester verbatim — the one
@@ -56,7 +57,7 @@ export class SupportDeskService {
 
   async reply(staff: AuthUser, id: string, dto: SupportReplyBodyDto): Promise<SupportStatusDto> {
     const message = dto.message.trim();
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const request = await this.requests.findById(id, manager, true);
       if (!request) throw notFound('No support request has this id.');
       if (request.status === 'closed') throw conflict('invalid_state', 'This request is closed.');
@@ -78,7 +79,7 @@ export class SupportDeskService {
   }
 
   async close(staff: AuthUser, id: string): Promise<SupportStatusDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const request = await this.requests.findById(id, manager, true);
       if (!request) throw notFound('No support request has this id.');
       if (!(await this.requests.close(id, this.clock.now(), manager))) throw conflict('invalid_state', 'This request is already closed.');

@@ -14,6 +14,7 @@ import type { ListDto, SupportRequestDto } from './dto/auth.dto.js';
 import type { MySupportRequestPageDto, SupportReplyDto, SupportRequestCreatedDto } from './dto/support-requests.dto.js';
 import { decodeScreenshot } from './screenshot.js';
 import { SupportRequestsRepository, type SupportReply } from './support-requests.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 export const SUPPORT_DUE_BUSINESS_DAYS = 2;
 
@@ -78,7 +79,7 @@ export class SupportRequestsService {
     const name = user ? `${user.firstName} ${user.lastName}` : dto.name!.trim();
     const now = this.clock.now();
     const dueAt = this.calendar.addBusinessDays(now, SUPPORT_DUE_BUSINESS_DAYS);
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const id = await this.requests.insert({ userId: user?.id ?? null, loginEmail, name, description, screenshot, dueAt, createdAt: now }, manager);
       // The description may hold anything the user typed: the email only points to the staff queue.
       await this.notifications.record(manager, {

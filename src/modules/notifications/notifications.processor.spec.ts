@@ -50,8 +50,13 @@ function processorWith(rows: OutboxRow[], failing: Record<string, Error> = {}) {
   const sealer = { open: (data: unknown) => data } as unknown as NotificationSealer;
   const record = jest.fn(async () => 'alert');
   const notifications = { record } as unknown as NotificationsService;
+  // inTransaction's BEGIN and COMMIT go to a connection that does nothing.
   const dataSource = {
-    transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
+    createQueryRunner: () => ({
+      connect: async () => ({ query: async () => ({ rows: [] }) }),
+      manager: {},
+      release: async () => undefined,
+    }),
   } as unknown as DataSource;
   const config = {
     mailFrom: 'from@test',

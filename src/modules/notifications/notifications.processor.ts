@@ -14,6 +14,7 @@ import { NotificationSealer, SealedFieldError } from './notification-sealer.js';
 import { readSendJob, retryJobOptions, type SendJobData, type SendNotificationsJob } from './send-batch.js';
 import type { TemplateName } from './template-registry.js';
 import { TemplateError } from './template-renderer.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** The team is told of final failures at most once an hour (idempotency key per hour). */
 export const DELIVERY_FAILED_TEMPLATE = 'delivery-failed' satisfies TemplateName;
@@ -138,7 +139,7 @@ export class NotificationsProcessor implements OnApplicationBootstrap {
   }
 
   private async recordFailure(id: string, template: string, message: string, final: boolean): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const attempts = await this.repository.recordAttemptFailed(
         manager,
         id,

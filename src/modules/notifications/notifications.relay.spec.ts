@@ -9,8 +9,9 @@ import { batchJobId } from './send-batch.js';
 
 /** A relay over a fake repository and queue (transactions run straight through; sender on). */
 function fakeRelay(repository: Partial<NotificationsRepository>, queue: Partial<Queue>) {
+  // inTransaction's BEGIN and COMMIT go to a connection that does nothing.
   const dataSource = {
-    transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
+    createQueryRunner: () => ({ connect: async () => ({ query: async () => ({ rows: [] }) }), manager: {}, release: async () => undefined }),
   } as unknown as DataSource;
   const config = {
     notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000, batchSize: 20, sender: true },

@@ -15,6 +15,7 @@ import {
   type SendJobData,
   type SendNotificationsJob,
 } from './send-batch.js';
+import { inTransaction } from '../../database/sql.js';
 
 export { OUTBOX_CHANNEL } from './notifications.repository.js';
 /** Rows moved per transaction. */
@@ -139,7 +140,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   /** Queues one batch of pending rows; returns how many it moved. */
   private async relayPending(): Promise<number> {
     if (!this.redisReady()) throw new Error('Redis is not connected');
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const rows = await this.repository.lockPending(manager, RELAY_BATCH);
       if (rows.length === 0) return 0;
       await this.enqueue(rows);
@@ -155,7 +156,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   /** Rows `queued` long ago whose job is gone from Redis (its data was lost): queue them again. */
   private async requeueStale(): Promise<void> {
     if (!this.redisReady()) return;
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const rows = await this.repository.lockQueuedBefore(
         manager,
         new Date(this.clock.now().getTime() - STALE_QUEUED_MS),

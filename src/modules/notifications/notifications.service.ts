@@ -8,6 +8,7 @@ import { AuditService } from '../audit/index.js';
 import type { NotificationStatus } from './entities/notification.entity.js';
 import { NotificationsRepository, type NotificationSummary } from './notifications.repository.js';
 import type { TemplateData, TemplateName } from './template-registry.js';
+import { inTransaction } from '../../database/sql.js';
 
 export interface NotificationRequest<T extends TemplateName = TemplateName> {
   /** Template name under `templates/` (e.g. `registration-approved`), declared in template-registry.ts. */
@@ -107,7 +108,7 @@ export class NotificationsService {
 
   /** Staff's "send again": the retry and its audit entry in one transaction. */
   retryForStaff(user: AuthUser, id: string): Promise<NotificationSummary> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const notification = await this.retry(manager, id);
       await this.audit.record(
         {

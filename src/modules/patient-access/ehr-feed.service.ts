@@ -10,6 +10,7 @@ import { EhrPcpChangesService } from './ehr-pcp-changes.service.js';
 import { foldName } from './name-folding.js';
 import { PatientsRepository } from './patients.repository.js';
 import { PatientsService } from './patients.service.js';
+import { inTransaction } from '../../database/sql.js';
 
 export const MRN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
@@ -50,7 +51,7 @@ export class EhrFeedService {
     const lastName = body.lastName.trim();
     const now = this.clock.now();
     const sourceUpdatedAt = body.sourceUpdatedAt ? new Date(body.sourceUpdatedAt) : null;
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       // The row lock orders this update against a completing PCP update and other feed updates.
       const existing = await this.patientRows.lockForFeed(mrn, manager);
       if (existing && sourceUpdatedAt && existing.sourceUpdatedAt && sourceUpdatedAt < existing.sourceUpdatedAt) {
@@ -111,7 +112,7 @@ export class EhrFeedService {
     const patient = await this.patients.findByMrn(mrn);
     if (!patient) throw notFound('No patient with this MRN.');
     const now = this.clock.now();
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const docs = body.documents;
       // An externalId already filed under another patient is not moved silently: 409.
       const foreign = await this.documents.externalIdsOfOthers(

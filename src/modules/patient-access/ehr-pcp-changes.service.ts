@@ -7,6 +7,7 @@ import { isUuid } from '../../common/validation/uuid.js';
 import { AuditService } from '../audit/index.js';
 import { EhrPcpChangesRepository, type EhrPcpChangeStatus } from './ehr-pcp-changes.repository.js';
 import { PatientsRepository } from './patients.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 export type { EhrPcpChangeStatus } from './ehr-pcp-changes.repository.js';
 
@@ -64,7 +65,7 @@ export class EhrPcpChangesService {
   /** The EHR has the change: it (and any earlier one of that patient) is settled. Repeating is fine. */
   async acknowledge(id: string): Promise<{ id: string; acknowledged: true }> {
     if (!isUuid(id)) throw notFound('No such PCP change.');
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const done = await this.changes.acknowledge(id, this.clock.now(), manager);
       if (!done) throw notFound('No such PCP change.');
       if (done.acknowledged > 0) {

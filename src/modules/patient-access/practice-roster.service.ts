@@ -8,6 +8,7 @@ import { isUuid } from '../../common/validation/uuid.js';
 import { AuditService } from '../audit/index.js';
 import { PracticeRosterLink, type PracticeRoster } from '../identity/index.js';
 import { PracticeRosterRepository } from './practice-roster.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** Staff extend a practice's physicians with NPIs (SPEC §3: provider members ∪ roster). */
 @Injectable()
@@ -43,7 +44,7 @@ export class PracticeRosterService implements PracticeRoster, OnModuleInit {
       throw new ValidationProblem([{ field: 'npi', message: 'npi must be a valid NPI (10 digits with a correct check digit)' }]);
     }
     if (!isUuid(practiceId)) throw notFound('No such practice.');
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const outcome = await this.roster.add(practiceId, npi, staff.id, this.clock.now(), manager);
       if (outcome === 'no_practice') throw notFound('No such practice.');
       const added = outcome === 'added';

@@ -13,6 +13,7 @@ import type { PcpUpdateStatus } from './entities/pcp-update-request.entity.js';
 import { PcpRequesterRepository } from './pcp-requester.repository.js';
 import { PcpUpdateRequestsRepository } from './pcp-update-requests.repository.js';
 import { transition } from './pcp-update.transitions.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** The outcome a requester is told: never the team's free text (a rejection reason may name the family). */
 const OUTCOMES: Partial<Record<PcpUpdateStatus, 'pcp_set' | 'rejected'>> = { completed: 'pcp_set', rejected: 'rejected' };
@@ -67,7 +68,7 @@ export class PcpAccessRequestsService {
    * team member was working it, the team is told (no patient data) so nobody calls the family.
    */
   async withdraw(user: AuthUser, id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const current = await this.requests.lock(id, manager);
       if (!current || current.requesterId !== user.id) throw notFound('No such PCP access request.');
       const step = transition(current, 'withdraw', user.id);

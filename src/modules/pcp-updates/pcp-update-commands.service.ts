@@ -30,6 +30,7 @@ import {
 } from './pcp-update-requests.repository.js';
 import { PcpUpdateQueueService } from './pcp-update-queue.service.js';
 import { PCP_UPDATE_CREATED, transition, type PcpUpdateAction, type PcpUpdateTransition } from './pcp-update.transitions.js';
+import { inTransaction } from '../../database/sql.js';
 
 /** Business days from the request to its due date (SPEC: target 2–3 business days). */
 export const PCP_UPDATE_BUSINESS_DAYS = 3;
@@ -89,7 +90,7 @@ export class PcpUpdateCommandsService {
     const dueAt = this.calendar.addBusinessDays(now, PCP_UPDATE_BUSINESS_DAYS);
     const created = PCP_UPDATE_CREATED;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await inTransaction(this.dataSource, async (manager) => {
         const { id } = await this.requests.insert(
           { patientId, requesterId: user.id, note: note ? note : null, createdAt: now, dueAt },
           manager,
@@ -139,7 +140,7 @@ export class PcpUpdateCommandsService {
 
   /** open → in_progress, assigned to the caller. Concurrent claims queue on the row lock: one wins. */
   async claim(staff: AuthUser, id: string): Promise<TransitionResult> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const { current, step } = await this.begin(manager, staff, id, 'claim');
       if (step.noop) return { id, status: step.to, assigneeId: staff.id }; // already theirs: idempotent
       await this.requests.markClaimed(id, staff.id, this.clock.now(), manager);
@@ -151,7 +152,7 @@ export class PcpUpdateCommandsService {
 
   /** in_progress → open: the assignee (or a colleague taking over) puts the request back in the queue. */
   async release(staff: AuthUser, id: string): Promise<TransitionResult> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const { current, step } = await this.begin(manager, staff, id, 'release');
       await this.requests.markReleased(id, this.clock.now(), manager);
       const previousAssigneeId = current.assigneeId;
@@ -164,7 +165,7 @@ export class PcpUpdateCommandsService {
   /** Records (or corrects) the family's verbal confirmation on a request the caller is working. */
   async recordConfirmation(staff: AuthUser, id: string, dto: RecordConfirmationDto) {
     const confirmedAt = new Date(dto.confirmedAt);
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const { current, step } = await this.begin(manager, staff, id, 'confirm');
       const now = this.clock.now();
       if (confirmedAt.getTime() > now.getTime() + CONFIRMATION_SKEW_MS) {
@@ -218,7 +219,7 @@ export class PcpUpdateCommandsService {
    * and the change is recorded for the EHR, which must not overwrite it until it acknowledges it.
    */
   async complete(staff: AuthUser, id: string, chosenNpi?: string): Promise<TransitionResult & { pcpNpi: string }> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const { current, step } = await this.begin(manager, staff, id, 'complete');
       const requester = await this.requesterOf(manager, current.requesterId);
       const npi = chosenNpi === undefined ? npiToApply(requester) : await this.practicePhysician(manager, requester, chosenNpi);
@@ -244,7 +245,7 @@ export class PcpUpdateCommandsService {
 
   /** open or in_progress → rejected, with the reason kept on the request (not emailed). */
   async reject(staff: AuthUser, id: string, reason: string): Promise<TransitionResult> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const { current, step } = await this.begin(manager, staff, id, 'reject');
       await this.requests.markRejected(id, { at: this.clock.now(), closedBy: staff.id, reason }, manager);
       await this.addEvent(manager, id, staff.id, step.event, step.from, step.to, { reason });

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { PcpUpdateRequestsRepository } from './pcp-update-requests.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 /**
  * The work of job `pcp-update-overdue`: one digest email to the team of the requests past due.
@@ -31,7 +32,7 @@ export class PcpUpdateOverdueService {
     // Midnight starting the hospital date asOf: a request due on an earlier date is late that day.
     const late = await this.requests.findLate(hospitalInstant(asOf));
     if (late.length === 0) return 0;
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const id = await this.notifications.record(manager, {
         template: 'pcp-update-overdue-team',
         to: this.config.teamEmail,

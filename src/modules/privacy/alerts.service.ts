@@ -11,6 +11,7 @@ import { NotificationsService } from '../notifications/index.js';
 import { type AlertRecord, AlertsRepository, type NewAlert } from './alerts.repository.js';
 import type { AlertsQuery } from './dto/privacy-query.dto.js';
 import type { AlertKind, AlertStatus } from './entities/alert.entity.js';
+import { inTransaction } from '../../database/sql.js';
 
 export interface AlertView {
   id: string;
@@ -117,7 +118,7 @@ export class AlertsService {
 
   /** Raises in a transaction of its own. */
   raiseNow(alert: NewAlert): Promise<boolean> {
-    return this.dataSource.transaction((manager) => this.raise(manager, alert));
+    return inTransaction(this.dataSource, (manager) => this.raise(manager, alert));
   }
 
   async list(query: AlertsQuery): Promise<Page<AlertView>> {
@@ -132,7 +133,7 @@ export class AlertsService {
   async resolve(officer: AuthUser, id: string, note: string | undefined): Promise<AlertView> {
     if (!isUuid(id)) throw notFound('No alert has this id.');
     const text = note?.trim() || null;
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const resolved = await this.alerts.resolve(id, officer.id, text, this.clock.now(), manager);
       if (resolved) this.seenOpen.delete(resolved.dedupeKey);
       if (!resolved) {

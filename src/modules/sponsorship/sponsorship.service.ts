@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { conflict, forbidden, notFound } from '../../common/errors/problem.js';
 import { decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination/cursor.js';
-import { isUniqueViolation } from '../../database/sql.js';
+import { isUniqueViolation, inTransaction } from '../../database/sql.js';
 import { AuditService } from '../audit/index.js';
 import {
   type Account,
@@ -48,7 +48,7 @@ export class SponsorshipService {
         'Only providers with an NPI and a local MyPatients account can sponsor (hospital credentials cannot).',
       );
     }
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       if (await this.lifecycle.enrollSponsor(manager, caller.id)) {
         await this.audit.record(
           { actorId: caller.id, actorKind: caller.kind, action: 'sponsorship.enroll', outcome: 'success' },
@@ -64,22 +64,20 @@ export class SponsorshipService {
     input: NewSponsoredUser,
   ): Promise<{ id: string; status: 'invited' }> {
     this.assertSponsor(caller);
-    const id = await this.dataSource
-      .transaction(async (manager) => {
-        const userId = await this.invite(manager, caller, input);
-        await this.audit.record(
-          {
-            actorId: caller.id,
-            actorKind: caller.kind,
-            action: 'sponsorship.user_create',
-            outcome: 'success',
-            details: { userId, role: input.role },
-          },
-          manager,
-        );
-        return userId;
-      })
-      .catch(rethrowEmailTaken);
+    const id = await inTransaction(this.dataSource, async (manager) => {
+      const userId = await this.invite(manager, caller, input);
+      await this.audit.record(
+        {
+          actorId: caller.id,
+          actorKind: caller.kind,
+          action: 'sponsorship.user_create',
+          outcome: 'success',
+          details: { userId, role: input.role },
+        },
+        manager,
+      );
+      return userId;
+    }).catch(rethrowEmailTaken);
     return { id, status: 'invited' };
   }
 
@@ -114,7 +112,7 @@ export class SponsorshipService {
   /** Deactivates one of the caller's sponsored users, ends their sessions and voids their links. Idempotent. */
   async deactivate(caller: AuthUser, userId: string): Promise<void> {
     this.assertSponsor(caller);
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const user = await this.lockOwn(manager, caller, userId);
       if (user.status === 'deactivated') return;
       await this.lifecycle.deactivate(manager, user.id, DEACTIVATED);
@@ -138,38 +136,36 @@ export class SponsorshipService {
    */
   async replaceEmail(caller: AuthUser, userId: string, newEmail: string): Promise<{ id: string }> {
     this.assertSponsor(caller);
-    const id = await this.dataSource
-      .transaction(async (manager) => {
-        const old = await this.lockOwn(manager, caller, userId);
-        if (old.status === 'deactivated') {
-          throw conflict(
-            'invalid_state',
-            'This account is already deactivated; create a new sponsored user instead.',
-          );
-        }
-        if (old.email === newEmail)
-          throw conflict('email_taken', 'That is already this account’s email address.');
-        await this.lifecycle.deactivate(manager, old.id, DEACTIVATED);
-        await this.notifications.record(manager, deactivatedNotice(old, true));
-        const newId = await this.invite(manager, caller, {
-          email: newEmail,
-          firstName: old.firstName,
-          lastName: old.lastName,
-          role: old.sponsoredRole as SponsoredRole,
-        });
-        await this.audit.record(
-          {
-            actorId: caller.id,
-            actorKind: caller.kind,
-            action: 'sponsorship.user_replace_email',
-            outcome: 'success',
-            details: { oldUserId: old.id, newUserId: newId },
-          },
-          manager,
+    const id = await inTransaction(this.dataSource, async (manager) => {
+      const old = await this.lockOwn(manager, caller, userId);
+      if (old.status === 'deactivated') {
+        throw conflict(
+          'invalid_state',
+          'This account is already deactivated; create a new sponsored user instead.',
         );
-        return newId;
-      })
-      .catch(rethrowEmailTaken);
+      }
+      if (old.email === newEmail)
+        throw conflict('email_taken', 'That is already this account’s email address.');
+      await this.lifecycle.deactivate(manager, old.id, DEACTIVATED);
+      await this.notifications.record(manager, deactivatedNotice(old, true));
+      const newId = await this.invite(manager, caller, {
+        email: newEmail,
+        firstName: old.firstName,
+        lastName: old.lastName,
+        role: old.sponsoredRole as SponsoredRole,
+      });
+      await this.audit.record(
+        {
+          actorId: caller.id,
+          actorKind: caller.kind,
+          action: 'sponsorship.user_replace_email',
+          outcome: 'success',
+          details: { oldUserId: old.id, newUserId: newId },
+        },
+        manager,
+      );
+      return newId;
+    }).catch(rethrowEmailTaken);
     return { id };
   }
 

@@ -9,6 +9,7 @@ import { AccountLifecycleService } from '../identity/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { SponsorValidationsRepository } from './sponsor-validations.repository.js';
 import { validationWindow } from './validation-period.js';
+import { inTransaction } from '../../database/sql.js';
 
 export const VALIDATION_JOBS = {
   open: 'sponsor-validation-open',
@@ -55,7 +56,7 @@ export class ValidationJobsService {
     let opened = 0;
     for (;;) {
       const now = this.clock.now();
-      const batch = await this.dataSource.transaction(async (manager) => {
+      const batch = await inTransaction(this.dataSource, async (manager) => {
         const result = await this.validations.openBatch(
           {
             after,
@@ -101,7 +102,7 @@ export class ValidationJobsService {
   async remind(asOf: string): Promise<number> {
     assertDate(asOf);
     const now = this.clock.now();
-    const reminded = await this.dataSource.transaction(async (manager) => {
+    const reminded = await inTransaction(this.dataSource, async (manager) => {
       const recorded = await this.validations.recordDueReminders(asOf, now, manager);
       await this.notifications.recordMany(
         manager,
@@ -140,7 +141,7 @@ export class ValidationJobsService {
     let enforced = 0;
     for (;;) {
       const now = this.clock.now();
-      const count = await this.dataSource.transaction(async (manager) => {
+      const count = await inTransaction(this.dataSource, async (manager) => {
         const marked = await this.validations.markOverdueBatch(asOf, now, this.batchSize, manager);
         if (marked.length === 0) return 0;
         // A sponsor whose validation lists nobody any more has nothing to review: not locked (the statement closed it).

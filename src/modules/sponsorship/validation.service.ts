@@ -15,6 +15,7 @@ import {
 } from './sponsor-validations.repository.js';
 import { assertDecidesEveryListedUser, decisionsByUser } from './validation.decisions.js';
 import { DEACTIVATED, deactivatedNotice } from './sponsored-user.notices.js';
+import { inTransaction } from '../../database/sql.js';
 
 export type { ValidationStatus, ValidationView } from './dto/validation.dto.js';
 
@@ -66,7 +67,7 @@ export class ValidationService {
     this.assertSponsor(caller);
     const byUser = decisionsByUser(decisions);
 
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const validation = await this.validations.findForUpdate(validationId, caller.id, manager);
       if (!validation) throw notFound('You have no validation with this id.');
       if (validation.completedAt)

@@ -8,6 +8,7 @@ import { isUuid } from '../../common/validation/uuid.js';
 import { AuditService } from '../audit/index.js';
 import { PatientsService } from '../patient-access/index.js';
 import { type InvitationStatus, InvitationsRepository } from './invitations.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 export interface InvitationView {
   id: string;
@@ -96,7 +97,7 @@ export class InvitationAdminService {
   private async cancel(id: string, patientId: string | null, by: Canceller): Promise<void> {
     if (!isUuid(id)) throw notFound('No such invitation.');
     const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const cancelled = await this.repository.cancel(id, patientId, now, manager);
       if (!cancelled) {
         const status = await this.repository.statusOf(id, patientId, now, manager);

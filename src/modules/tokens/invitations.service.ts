@@ -10,6 +10,7 @@ import { AccessGrantsService, type PatientRef, PatientsService } from '../patien
 import { hashInvitationToken, invitationExpiry, issueInvitationToken, looksLikeInvitationToken } from './invitation-token.js';
 import { InvitationIssueHooks } from './invitation-issue.port.js';
 import { InvitationsRepository } from './invitations.repository.js';
+import { inTransaction } from '../../database/sql.js';
 
 export type InvitationIssuerRef = { kind: 'staff'; user: AuthUser } | { kind: 'portal' };
 
@@ -54,7 +55,7 @@ export class InvitationsService {
     const { expiresAt, validThrough } = invitationExpiry(now);
     const { token, hash } = issueInvitationToken();
     const email = recipientEmail.toLowerCase();
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const id = await this.repository.insert(
         {
           patientId: patient.id,
@@ -109,7 +110,7 @@ export class InvitationsService {
       this.limiter.check(TOKEN_FAILURES_PER_USER, user.id),
     ]);
     if (hash && patient) {
-      const result = await this.dataSource.transaction(async (manager) => {
+      const result = await inTransaction(this.dataSource, async (manager) => {
         const spent = await this.repository.spend(hash, patient.id, user.id, user.email, now, manager);
         if (!spent) return null;
         const { id, patientId } = spent;
