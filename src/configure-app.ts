@@ -1,5 +1,4 @@
 import { HttpException, RequestMethod } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -9,8 +8,9 @@ import type { AppConfig } from './config/app-config.js';
 import { ProblemFilter, sendProblem } from './common/errors/problem.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { securityHeaders, securityHeadersHook } from './common/http/security-headers.js';
+import { API_PREFIX } from './common/http/api-prefix.js';
+import { AccessTokenSignature } from './modules/identity/index.js';
 
-export const API_PREFIX = 'api/v1';
 /** 1 MiB, as body-parser's `1mb` was. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 /** The support-request route takes a screenshot of up to 5 MiB, base64-encoded (~6.7 MiB): signed-in callers only. */
@@ -96,22 +96,9 @@ const FIRST_CHAR = /^[ \t\n\r]*(.)/s;
  * The guard still checks the session afterwards.
  */
 export function jsonBodyParser(config: AppConfig): (req: FastifyRequest, payload: IncomingMessage, done: (err: Error | null, body?: unknown) => void) => void {
-  const jwt = new JwtService();
-  const signedIn = (req: FastifyRequest): boolean => {
-    const header = req.headers.authorization;
-    if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
-    try {
-      jwt.verify(header.slice(7), {
-        secret: config.jwtSecret,
-        algorithms: ['HS256'],
-        issuer: config.jwtIssuer,
-        audience: config.jwtAudience,
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  // The guard's own signature check (no session read: the guard still checks the session afterwards).
+  const signature = new AccessTokenSignature(config);
+  const signedIn = (req: FastifyRequest): boolean => signature.ofHeader(req.headers.authorization) !== undefined;
   const largeRoute = (url: string): boolean =>
     LARGE_BODY_ROUTES.some((route) => url.startsWith(route) && (url.length === route.length || '/?'.includes(url[route.length]!)));
 

@@ -22,6 +22,7 @@ export {
   type AccountStatusFacts,
   type EffectiveAccountStatus,
 } from './account-status.policy.js';
+export { AccessTokenSignature } from './auth/access-token.verifier.js';
 export { SessionService, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, type IssuedTokens } from './auth/session.service.js';
 export { ActionTokensService, ACTION_TOKEN_TTL_MS, type SpentActionToken } from './action-tokens.service.js';
 export type { Account } from './account-directory.repository.js';

@@ -11,7 +11,7 @@ import { StaffOnly } from '../../common/auth/auth.decorators.js';
 import { QUEUES } from '../../common/queue/queues.js';
 import { notFound } from '../../common/errors/problem.js';
 import { ProblemFilter, sendProblem } from '../../common/errors/problem.filter.js';
-import { API_PREFIX } from '../../configure-app.js';
+import { API_PREFIX } from '../../common/http/api-prefix.js';
 
 const PROBLEMS = new ProblemFilter();
 

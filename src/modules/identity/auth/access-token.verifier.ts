@@ -54,6 +54,55 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
+ * Whether a bearer token is ours: HS256 pinned, our issuer and audience, unexpired, with a subject
+ * and a session. The one definition of that check: the guard (through AccessTokenVerifier, which then
+ * loads the session) and the body parser (which only decides how much body to read) both use it.
+ * No database: a revoked session still passes here, and only the guard refuses it.
+ */
+export class AccessTokenSignature {
+  // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse it as
+  // a PEM public key on every verification, ~1.5 ms of CPU per request (BENCHMARKS.md).
+  private readonly key: KeyObject;
+  private readonly verified = new VerifiedTokens();
+  private readonly jwt = new JwtService();
+
+  constructor(private readonly config: Pick<AppConfig, 'jwtSecret' | 'jwtIssuer' | 'jwtAudience'>) {
+    this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+  }
+
+  /** The claims of an `Authorization` header's bearer token when it is ours and unexpired; `undefined` otherwise. */
+  ofHeader(authorization: string | undefined): AccessTokenClaims | undefined {
+    const token = bearerToken(authorization);
+    return token ? this.check(token) : undefined;
+  }
+
+  /** The token's claims when it is ours and unexpired; `undefined` otherwise. */
+  check(token: string): AccessTokenClaims | undefined {
+    // jsonwebtoken checks `exp` against the wall clock, so the remembered expiry is checked the same way.
+    const nowMs = Date.now();
+    const known = this.verified.get(token, nowMs);
+    if (known) return known;
+    let claims: Partial<AccessTokenClaims> & { exp?: number };
+    try {
+      claims = this.jwt.verify<AccessTokenClaims & { exp?: number }>(token, {
+        // jsonwebtoken 9 takes a KeyObject; @nestjs/jwt's types only list string | Buffer.
+        secret: this.key as unknown as Buffer,
+        algorithms: ['HS256'],
+        issuer: this.config.jwtIssuer,
+        audience: this.config.jwtAudience,
+      });
+    } catch {
+      return undefined;
+    }
+    if (typeof claims?.sub !== 'string' || typeof claims?.sid !== 'string') return undefined;
+    const verified: AccessTokenClaims = { sub: claims.sub, sid: claims.sid, kind: String(claims.kind) };
+    // Our tokens always carry `exp`; one without is not remembered (it is verified each time).
+    if (typeof claims.exp === 'number') this.verified.remember(token, verified, claims.exp * 1000);
+    return verified;
+  }
+}
+
+/**
  * Turns a bearer access token into the caller: the JWT is checked (HS256 pinned, issuer, audience,
  * expiry), then the user and their session are loaded in one prepared statement
  * (SessionsRepository.findPrincipal), so a revoked session or a changed status takes effect at once.
@@ -62,24 +111,19 @@ export function bearerToken(header: string | undefined): string | undefined {
  */
 @Injectable()
 export class AccessTokenVerifier {
-  // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse it as
-  // a PEM public key on every verification, ~1.5 ms of CPU per request (BENCHMARKS.md).
-  private readonly key: KeyObject;
-  private readonly verified = new VerifiedTokens();
+  private readonly signature: AccessTokenSignature;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly sessions: SessionsRepository,
     private readonly clock: Clock,
   ) {
-    this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+    this.signature = new AccessTokenSignature(config);
   }
 
   async verify(authorization: string | undefined): Promise<AuthUser> {
-    const token = bearerToken(authorization);
-    if (!token) throw unauthenticated();
-    const claims = this.checkSignature(token);
+    const claims = this.signature.ofHeader(authorization);
+    if (!claims) throw unauthenticated();
     const now = this.clock.now();
     // Status comes back effective (an expired failed-sign-in lock counts as lifted): account-status.policy.ts.
     const row = await this.sessions.findPrincipal(claims.sid, claims.sub, now);
@@ -100,30 +144,5 @@ export class AccessTokenVerifier {
       hospitalId: row.hospital_id,
       roles: row.roles ?? [],
     };
-  }
-
-  /** The token's claims if it is ours (HS256, issuer, audience) and unexpired; 401 otherwise. */
-  private checkSignature(token: string): AccessTokenClaims {
-    // jsonwebtoken checks `exp` against the wall clock, so the remembered expiry is checked the same way.
-    const nowMs = Date.now();
-    const known = this.verified.get(token, nowMs);
-    if (known) return known;
-    let claims: Partial<AccessTokenClaims> & { exp?: number };
-    try {
-      claims = this.jwt.verify<AccessTokenClaims & { exp?: number }>(token, {
-        // jsonwebtoken 9 takes a KeyObject; @nestjs/jwt's types only list string | Buffer.
-        secret: this.key as unknown as Buffer,
-        algorithms: ['HS256'],
-        issuer: this.config.jwtIssuer,
-        audience: this.config.jwtAudience,
-      });
-    } catch {
-      throw unauthenticated();
-    }
-    if (typeof claims?.sub !== 'string' || typeof claims?.sid !== 'string') throw unauthenticated();
-    const verified: AccessTokenClaims = { sub: claims.sub, sid: claims.sid, kind: String(claims.kind) };
-    // Our tokens always carry `exp`; one without is not remembered (it is verified each time).
-    if (typeof claims.exp === 'number') this.verified.remember(token, verified, claims.exp * 1000);
-    return verified;
   }
 }
