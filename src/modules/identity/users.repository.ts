@@ -124,30 +124,18 @@ export class UsersRepository {
   // --- sign-in ---------------------------------------------------------------------------
 
   async findAuthByEmail(email: string, manager?: EntityManager): Promise<AuthAccount | undefined> {
-    const row = await one<AuthAccountRow>(
-      on(this.dataSource, manager),
-      `SELECT ${AUTH_COLUMNS} FROM users WHERE email = $1`,
-      [email],
-    );
+    const row = await one<AuthAccountRow>(on(this.dataSource, manager), `SELECT ${AUTH_COLUMNS} FROM users WHERE email = $1`, [email]);
     return row && toAuthAccount(row);
   }
 
   async findAuthById(id: string, manager?: EntityManager): Promise<AuthAccount | undefined> {
-    const row = await one<AuthAccountRow>(
-      on(this.dataSource, manager),
-      `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1`,
-      [id],
-    );
+    const row = await one<AuthAccountRow>(on(this.dataSource, manager), `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1`, [id]);
     return row && toAuthAccount(row);
   }
 
   /** Row-locks the account (counting a failed sign-in must not race with another). */
   async findAuthByIdForUpdate(id: string, manager: EntityManager): Promise<AuthAccount | undefined> {
-    const row = await one<AuthAccountRow>(
-      manager,
-      `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`,
-      [id],
-    );
+    const row = await one<AuthAccountRow>(manager, `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
     return row && toAuthAccount(row);
   }
 
@@ -186,12 +174,7 @@ export class UsersRepository {
    * the account, in any state, is under a sign-in lock (`locked_until` ahead) or already has `max`
    * attempts failed or in flight. Gives the attempt's number (the count including it).
    */
-  async reserveSignInAttempt(
-    id: string,
-    max: number,
-    now: Date,
-    manager?: EntityManager,
-  ): Promise<number | undefined> {
+  async reserveSignInAttempt(id: string, max: number, now: Date, manager?: EntityManager): Promise<number | undefined> {
     const [row] = await returning<{ failed_login_count: number }>(
       on(this.dataSource, manager),
       `UPDATE users SET failed_login_count = failed_login_count + 1
@@ -207,18 +190,11 @@ export class UsersRepository {
 
   /** Gives back a reserved attempt whose password was right (it is no failure). */
   async releaseSignInAttempt(id: string, manager?: EntityManager): Promise<void> {
-    await affected(
-      on(this.dataSource, manager),
-      'UPDATE users SET failed_login_count = GREATEST(failed_login_count - 1, 0) WHERE id = $1',
-      [id],
-    );
+    await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = GREATEST(failed_login_count - 1, 0) WHERE id = $1', [id]);
   }
 
   async setFailedLoginCount(id: string, count: number, manager?: EntityManager): Promise<void> {
-    await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = $2 WHERE id = $1', [
-      id,
-      count,
-    ]);
+    await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = $2 WHERE id = $1', [id, count]);
   }
 
   /**
@@ -226,13 +202,7 @@ export class UsersRepository {
    * active account also becomes `locked`/`failed_logins` (what staff and the guard see), any other
    * keeps its status. False when a lock is already running (only the first locker tells the owner).
    */
-  async lockForFailedLogins(
-    id: string,
-    count: number,
-    lockedUntil: Date,
-    now: Date,
-    manager?: EntityManager,
-  ): Promise<boolean> {
+  async lockForFailedLogins(id: string, count: number, lockedUntil: Date, now: Date, manager?: EntityManager): Promise<boolean> {
     const locked = await returning<{ id: string }>(
       on(this.dataSource, manager),
       `UPDATE users SET failed_login_count = GREATEST(failed_login_count, $2), locked_until = $3, updated_at = $4,
@@ -250,12 +220,7 @@ export class UsersRepository {
    * (a request that saw the old lock expire must not lift the fresh lock a racing one set); without
    * it, any (the owner's unlock link).
    */
-  async liftFailedLoginLock(
-    id: string,
-    now: Date,
-    manager?: EntityManager,
-    expiredBy: Date | null = now,
-  ): Promise<{ kind: UserKind } | undefined> {
+  async liftFailedLoginLock(id: string, now: Date, manager?: EntityManager, expiredBy: Date | null = now): Promise<{ kind: UserKind } | undefined> {
     const [row] = await returning<{ kind: UserKind }>(
       on(this.dataSource, manager),
       `UPDATE users SET status = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN 'active' ELSE status END,
@@ -268,12 +233,7 @@ export class UsersRepository {
   }
 
   /** A new password after a reset; the owner proved control of the mailbox, so a failed-sign-in lock ends too. */
-  async setPasswordAfterReset(
-    id: string,
-    passwordHash: string,
-    now: Date,
-    manager?: EntityManager,
-  ): Promise<void> {
+  async setPasswordAfterReset(id: string, passwordHash: string, now: Date, manager?: EntityManager): Promise<void> {
     await affected(
       on(this.dataSource, manager),
       `UPDATE users SET password_hash = $2, failed_login_count = 0, updated_at = $3,
@@ -344,9 +304,7 @@ export class UsersRepository {
   }
 
   async existsByEmail(email: string, manager?: EntityManager): Promise<boolean> {
-    return (
-      (await one(on(this.dataSource, manager), 'SELECT 1 FROM users WHERE email = $1', [email])) !== undefined
-    );
+    return (await one(on(this.dataSource, manager), 'SELECT 1 FROM users WHERE email = $1', [email])) !== undefined;
   }
 
   // --- account life cycle (writes for other modules) --------------------------------------
@@ -363,14 +321,7 @@ export class UsersRepository {
 
   /** Creates an invited sponsored account; undefined when the email (or another unique key) is taken. */
   async insertInvitedSponsored(
-    input: {
-      sponsorId: string;
-      practiceId: string | null;
-      email: string;
-      firstName: string;
-      lastName: string;
-      role: SponsoredRole;
-    },
+    input: { sponsorId: string; practiceId: string | null; email: string; firstName: string; lastName: string; role: SponsoredRole },
     now: Date,
     manager?: EntityManager,
   ): Promise<{ id: string } | undefined> {
@@ -411,11 +362,7 @@ export class UsersRepository {
   }
 
   /** Locks the lockable ones of `userIds` for an overdue validation, in one statement; the users locked. */
-  async lockForOverdueValidation(
-    userIds: string[],
-    now: Date,
-    manager?: EntityManager,
-  ): Promise<LockedAccount[]> {
+  async lockForOverdueValidation(userIds: string[], now: Date, manager?: EntityManager): Promise<LockedAccount[]> {
     if (userIds.length === 0) return [];
     const locked = await returning<{ id: string; email: string; first_name: string; last_name: string }>(
       on(this.dataSource, manager),
@@ -433,11 +380,7 @@ export class UsersRepository {
    * (`status_before`; before v1.1: a sponsored account that never set a password) goes back to
    * `invited`, the others to `active`. The users unlocked.
    */
-  async unlockValidationOverdue(
-    userIds: string[],
-    now: Date,
-    manager?: EntityManager,
-  ): Promise<LockedAccount[]> {
+  async unlockValidationOverdue(userIds: string[], now: Date, manager?: EntityManager): Promise<LockedAccount[]> {
     if (userIds.length === 0) return [];
     const unlocked = await returning<{ id: string; email: string; first_name: string; last_name: string }>(
       on(this.dataSource, manager),
@@ -448,12 +391,7 @@ export class UsersRepository {
         RETURNING id, email, first_name, last_name`,
       [userIds, now],
     );
-    return unlocked.map((r) => ({
-      id: r.id,
-      email: r.email,
-      firstName: r.first_name,
-      lastName: r.last_name,
-    }));
+    return unlocked.map((r) => ({ id: r.id, email: r.email, firstName: r.first_name, lastName: r.last_name }));
   }
 
   // --- account management (registration, profile, staff) ---

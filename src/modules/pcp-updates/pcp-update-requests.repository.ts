@@ -133,11 +133,7 @@ export class PcpUpdateRequestsRepository {
   }
 
   /** The requester's open or in-progress request for the patient, if any. */
-  async findActiveId(
-    requesterId: string,
-    patientId: string,
-    manager?: EntityManager,
-  ): Promise<string | undefined> {
+  async findActiveId(requesterId: string, patientId: string, manager?: EntityManager): Promise<string | undefined> {
     const row = await one<{ id: string }>(
       on(this.dataSource, manager),
       `SELECT id FROM pcp_update_requests WHERE requester_id = $1 AND patient_id = $2 AND status IN ('open', 'in_progress')`,
@@ -183,16 +179,7 @@ export class PcpUpdateRequestsRepository {
          confirmed_at = $5, confirmation_recorded_by = $6, confirmation_recorded_at = $7, updated_at = $7,
          confirmation_relationship_other = $8
        WHERE id = $1`,
-      [
-        id,
-        c.confirmedByName,
-        c.relationship,
-        c.method,
-        c.confirmedAt,
-        c.recordedBy,
-        c.recordedAt,
-        c.relationshipOther,
-      ],
+      [id, c.confirmedByName, c.relationship, c.method, c.confirmedAt, c.recordedBy, c.recordedAt, c.relationshipOther],
     );
   }
 
@@ -209,11 +196,7 @@ export class PcpUpdateRequestsRepository {
     );
   }
 
-  async markRejected(
-    id: string,
-    done: { at: Date; closedBy: string; reason: string },
-    manager?: EntityManager,
-  ): Promise<void> {
+  async markRejected(id: string, done: { at: Date; closedBy: string; reason: string }, manager?: EntityManager): Promise<void> {
     await affected(
       on(this.dataSource, manager),
       `UPDATE pcp_update_requests SET status = 'rejected', rejection_reason = $2, closed_at = $3, closed_by = $4, updated_at = $3
@@ -236,15 +219,7 @@ export class PcpUpdateRequestsRepository {
       on(this.dataSource, manager),
       `INSERT INTO pcp_update_events (request_id, at, actor_id, type, from_status, to_status, details)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-      [
-        event.requestId,
-        event.at,
-        event.actorId,
-        event.type,
-        event.fromStatus,
-        event.toStatus,
-        JSON.stringify(event.details),
-      ],
+      [event.requestId, event.at, event.actorId, event.type, event.fromStatus, event.toStatus, JSON.stringify(event.details)],
     );
   }
 
@@ -295,9 +270,7 @@ export class PcpUpdateRequestsRepository {
     if (f.after) {
       params.push(f.after.late ? 0 : 1, f.after.dueAt, f.after.id);
       const n = params.length;
-      where.push(
-        `(CASE WHEN ${LATE} THEN 0 ELSE 1 END, r.due_at, r.id) > ($${n - 2}::int, $${n - 1}::timestamptz, $${n}::uuid)`,
-      );
+      where.push(`(CASE WHEN ${LATE} THEN 0 ELSE 1 END, r.due_at, r.id) > ($${n - 2}::int, $${n - 1}::timestamptz, $${n}::uuid)`);
     }
     params.push(f.take);
     const found = await rows<QueueRow>(
@@ -357,13 +330,7 @@ export class PcpUpdateRequestsRepository {
        ORDER BY r.due_at, r.id`,
       [before],
     );
-    return found.map((r) => ({
-      id: r.id,
-      status: r.status,
-      createdAt: r.created_at,
-      dueAt: r.due_at,
-      assigneeName: r.assignee_name,
-    }));
+    return found.map((r) => ({ id: r.id, status: r.status, createdAt: r.created_at, dueAt: r.due_at, assigneeName: r.assignee_name }));
   }
 }
 
@@ -412,17 +379,8 @@ function toQueueRecord(r: QueueRow): QueueRecord {
       npi: r.requester_npi,
       status: r.requester_status,
     },
-    sponsor: r.sponsor_id
-      ? {
-          id: r.sponsor_id,
-          firstName: r.sponsor_first_name,
-          lastName: r.sponsor_last_name,
-          npi: r.sponsor_npi,
-        }
-      : null,
+    sponsor: r.sponsor_id ? { id: r.sponsor_id, firstName: r.sponsor_first_name, lastName: r.sponsor_last_name, npi: r.sponsor_npi } : null,
     practice: r.practice_id ? { id: r.practice_id, name: r.practice_name } : null,
-    assignee: r.assignee_id
-      ? { id: r.assignee_id, firstName: r.assignee_first_name, lastName: r.assignee_last_name }
-      : null,
+    assignee: r.assignee_id ? { id: r.assignee_id, firstName: r.assignee_first_name, lastName: r.assignee_last_name } : null,
   };
 }
