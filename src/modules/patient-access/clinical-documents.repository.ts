@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { cursorAtSql } from '../../common/pagination/cursor.js';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { on, rows } from '../../database/sql.js';
 import type { Confidentiality, DocumentBody, DocumentCategory } from './entities/clinical-document.entity.js';
 
@@ -54,25 +55,26 @@ export class ClinicalDocumentsRepository {
       filter += ` AND (d.occurred_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
     params.push(f.limit);
-    return rows(
-      on(this.dataSource, manager),
-      `SELECT d.id, d.category, d.occurred_at AS "occurredAt", d.title, d.body, d.confidentiality,
+    const sql = `SELECT d.id, d.category, d.occurred_at AS "occurredAt", d.title, d.body, d.confidentiality,
               ${cursorAtSql('d.occurred_at')} AS "cursorAt"
          FROM clinical_documents d
         WHERE d.patient_id = $1 AND d.confidentiality = ${SHOWN_CONFIDENTIALITY_SQL}${filter}
         ORDER BY d.occurred_at DESC, d.id DESC
-        LIMIT $${params.length}`,
-      params,
-    );
+        LIMIT $${params.length}`;
+    // A record view's read: prepared (one statement name per filter/cursor variant of the text).
+    if (!manager) {
+      const name = `clinical-documents-page${f.category ? '-category' : ''}${f.after ? '-after' : ''}`;
+      return preparedQuery<ClinicalDocumentRow & Record<string, unknown>>(this.dataSource, name, sql, params);
+    }
+    return rows(manager, sql, params);
   }
 
   /** How many of the record's documents are withheld (R, V): the record's total, whatever is listed. */
   async withheldCount(patientId: string, manager?: EntityManager): Promise<number> {
-    const [row] = await rows<{ n: number }>(
-      on(this.dataSource, manager),
-      `SELECT count(*)::int AS n FROM clinical_documents WHERE patient_id = $1 AND confidentiality <> ${SHOWN_CONFIDENTIALITY_SQL}`,
-      [patientId],
-    );
+    const sql = `SELECT count(*)::int AS n FROM clinical_documents WHERE patient_id = $1 AND confidentiality <> ${SHOWN_CONFIDENTIALITY_SQL}`;
+    const [row] = manager
+      ? await rows<{ n: number }>(manager, sql, [patientId])
+      : await preparedQuery<{ n: number }>(this.dataSource, 'clinical-documents-withheld', sql, [patientId]);
     return row?.n ?? 0;
   }
 
