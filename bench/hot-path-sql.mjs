@@ -103,13 +103,11 @@ function notAuthorizedInfo(portalAccount, pending = []) {
   return info;
 }
 
-/** How TypeORM's postgres driver answers `query()` (what the repositories' helpers expect). */
-const raw = (r) => (r.command === 'UPDATE' || r.command === 'DELETE' ? [r.rows, r.rowCount] : r.rows);
-
+/** inTransaction (src/database/sql.ts) on a bare pool: BEGIN, the work, COMMIT (ROLLBACK when it throws). */
 async function transaction(pool, fn) {
   const client = await pool.connect();
   try {
-    await client.query('START TRANSACTION');
+    await client.query('BEGIN');
     const out = await fn(client);
     await client.query('COMMIT');
     return out;
@@ -268,8 +266,8 @@ export async function buildRoutes(statements) {
       ]);
       if (!hash || !patient) throw new HttpError(400, 'invalid_token');
       const result = await transaction(pool, async (client) => {
-        const spent = raw(await client.query(S.spendInvitation.text, [hash, patient.id, now, user.id, user.email]));
-        const row = (Array.isArray(spent[0]) ? spent[0] : spent)[0];
+        // The app's toolkit runs straight on pg too (src/database/sql.ts): the RETURNING rows.
+        const [row] = (await client.query(S.spendInvitation.text, [hash, patient.id, now, user.id, user.email])).rows;
         if (!row) return null;
         const grantNow = new Date();
         const { expiresAt } = grantPeriod(grantNow, ACCESS_GRANT_MONTHS);

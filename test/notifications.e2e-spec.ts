@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../src/database/sql.js';
 import { NotificationsService } from '../src/modules/notifications/notifications.service.js';
 import { createUser, tokenFor } from './factories/index.js';
 import { notificationRow, recordNotification, waitForStatus } from './factories/notifications.js';
@@ -78,8 +79,9 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
   it('never sends a notification whose transaction rolled back', async () => {
     const ds = t.app.get(DataSource);
     const service = t.app.get(NotificationsService);
+    // inTransaction, as the services open theirs.
     await expect(
-      ds.transaction(async (manager) => {
+      inTransaction(ds, async (manager) => {
         await service.record(manager, {
           template: 'delivery-failed',
           to: 'rolled-back@example.test',
@@ -93,6 +95,11 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     await waitForStatus(t.app, witness, 'sent');
     expect(t.smtp.to('rolled-back@example.test')).toHaveLength(0);
     expect(await ds.query(`SELECT 1 FROM notifications WHERE idempotency_key = 'test:rolled-back'`)).toHaveLength(0);
+    // Each rolled-back transaction gives its connection back: more failures than the pool holds (20), then a query.
+    for (let i = 0; i < 25; i++) {
+      await expect(inTransaction(ds, () => Promise.reject(new Error(`failure ${i}`)))).rejects.toThrow(`failure ${i}`);
+    }
+    expect(await ds.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
 
   it('records and sends once per idempotency key', async () => {

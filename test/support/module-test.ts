@@ -1,19 +1,13 @@
 import 'reflect-metadata';
-import { BullModule } from '@nestjs/bull';
 import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CommonModule } from '../../src/common/common.module.js';
-import { LoggingModule } from '../../src/common/logging/logging.module.js';
-import { NOTIFICATION_JOB_OPTIONS } from '../../src/common/queue/queues.js';
-import { RedisModule } from '../../src/common/redis/redis.module.js';
 import { Clock, FixedClock } from '../../src/common/time/clock.js';
 import { APP_CONFIG, type AppConfig, loadConfig } from '../../src/config/app-config.js';
-import { ConfigModule } from '../../src/config/config.module.js';
-import { DatabaseModule } from '../../src/database/database.module.js';
+import { INFRASTRUCTURE_MODULES } from '../../src/infrastructure.js';
 import { SmtpSink } from './smtp-sink.js';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from './test-db.js';
 
@@ -93,20 +87,9 @@ export async function createModuleTest(options: ModuleTestOptions): Promise<Modu
 
   try {
     let builder = Test.createTestingModule({
+      // The same infrastructure every process of the service starts with (src/infrastructure.ts).
       imports: [
-        ConfigModule,
-        LoggingModule,
-        CommonModule,
-        RedisModule,
-        DatabaseModule,
-        BullModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({
-            redis: c.redisUrl,
-            prefix: c.redisPrefix,
-            defaultJobOptions: NOTIFICATION_JOB_OPTIONS,
-          }),
-        }),
+        ...INFRASTRUCTURE_MODULES,
         ScheduleModule.forRoot(),
         ...options.imports,
       ],
