@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../src/database/sql.js';
+import { BULK_DEFERRAL_MAX_MS, NotificationsRelay } from '../src/modules/notifications/notifications.relay.js';
 import { NotificationsService } from '../src/modules/notifications/notifications.service.js';
 import { createUser, tokenFor } from './factories/index.js';
 import { notificationRow, recordNotification, waitForStatus } from './factories/notifications.js';
@@ -117,6 +118,34 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     await waitForStatus(t.app, first, 'sent');
     await sleep(300);
     expect(t.smtp.to('once@example.test')).toHaveLength(1);
+  });
+
+  it('holds delivery back while a bulk job records, and sends what waited as soon as it ends', async () => {
+    let during = '';
+    await t.app.get(NotificationsService).whileBulkRecording(async () => {
+      during = await recordNotification(t.app, { to: 'during-bulk@example.test' });
+      // The commit woke the relay, which looks again every 250 ms meanwhile: it must leave the row alone.
+      await sleep(1200);
+      expect((await notificationRow(t.app, during)).status).toBe('pending');
+    });
+    const ended = Date.now();
+    // The sweep is a minute away: prompt delivery comes from the job's end waking the relay.
+    await t.smtp.waitForTo('during-bulk@example.test', undefined, 5000);
+    expect(Date.now() - ended).toBeLessThan(5000);
+    await waitForStatus(t.app, during, 'sent');
+  });
+
+  it('relays anyway once a bulk job has held delivery for the longest deferral', async () => {
+    const relay = t.app.get(NotificationsRelay);
+    relay.maxBulkDeferralMs = 500;
+    try {
+      await t.app.get(NotificationsService).whileBulkRecording(async () => {
+        const id = await recordNotification(t.app, { to: 'overdue-bulk@example.test' });
+        expect((await waitForStatus(t.app, id, 'sent', 5000)).status).toBe('sent');
+      });
+    } finally {
+      relay.maxBulkDeferralMs = BULK_DEFERRAL_MAX_MS;
+    }
   });
 
   it('retries while the SMTP server refuses, then delivers exactly once', async () => {

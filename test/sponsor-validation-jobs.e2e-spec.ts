@@ -50,6 +50,7 @@ describe('sponsor validation jobs: concurrency and crash recovery', () => {
     await t.dataSource.query(`DELETE FROM users WHERE kind = 'provider'`);
     sponsorIds = await seedSponsors(t.dataSource, SPONSORS, USERS_EACH);
     t.app.get(ValidationJobsService).batchSize = 3;
+    t.app.get(ValidationJobsService).concurrency = 2; // the default (JOB_CONCURRENCY): two enforce loops per run
   });
 
   it('two instances running the same job at once open and enforce each validation once', async () => {
@@ -122,6 +123,7 @@ describe('sponsor validation jobs: concurrency and crash recovery', () => {
   });
 
   it('an enforce run that dies halfway is completed by the re-run, locking and emailing each account once', async () => {
+    t.app.get(ValidationJobsService).concurrency = 1; // one loop: which batches committed before the crash is exact
     await runHttp(t.http, 'sponsor-validation-open', '2027-04-01');
     const [{ id: poisonValidation }] = await t.dataSource.query(`SELECT id FROM sponsor_validations ORDER BY id OFFSET 10 LIMIT 1`);
     await t.dataSource.query(`
@@ -148,6 +150,47 @@ describe('sponsor validation jobs: concurrency and crash recovery', () => {
     });
     const keys = await count(`SELECT count(DISTINCT idempotency_key)::int AS n FROM notifications WHERE template IN ('sponsor-locked', 'sponsored-user-locked')`);
     expect(keys).toBe(SPONSORS * (1 + USERS_EACH));
+  });
+
+  it('with two enforce loops, a failed batch stops the other loop after its batch, and the re-run completes the rest once', async () => {
+    await runHttp(t.http, 'sponsor-validation-open', '2027-04-01');
+    const [{ id: poisonValidation }] = await t.dataSource.query(`SELECT id FROM sponsor_validations ORDER BY id OFFSET 10 LIMIT 1`);
+    // Fails once only (a sequence is not rolled back): a loop that went on would enforce everything.
+    await t.dataSource.query(`
+      CREATE SEQUENCE crash_once;
+      CREATE FUNCTION crash_on_validation() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id = '${poisonValidation}'::uuid AND NEW.enforced_at IS NOT NULL AND nextval('crash_once') = 1 THEN
+          RAISE EXCEPTION 'simulated crash';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER crash_on_validation BEFORE UPDATE ON sponsor_validations FOR EACH ROW EXECUTE FUNCTION crash_on_validation();`);
+    try {
+      await expect(t.app.get(JobsService).run('sponsor-validation-enforce', '2027-05-01')).rejects.toThrow(/simulated crash/);
+      const after = await state();
+      // Whole batches of three committed before the failure, and at most the one the other loop had in flight.
+      expect(after.enforced % 3).toBe(0);
+      expect(after.enforced).toBeGreaterThanOrEqual(9);
+      expect(after.enforced).toBeLessThanOrEqual(12);
+      expect(after).toMatchObject({
+        lockedSponsors: after.enforced,
+        lockedUsers: after.enforced * USERS_EACH,
+        lockMails: after.enforced * (1 + USERS_EACH),
+      });
+    } finally {
+      await t.dataSource.query(
+        `DROP TRIGGER crash_on_validation ON sponsor_validations; DROP FUNCTION crash_on_validation(); DROP SEQUENCE crash_once;`,
+      );
+    }
+    const before = (await state()).enforced;
+    expect(await runHttp(t.http, 'sponsor-validation-enforce', '2027-05-01')).toBe(SPONSORS - before);
+    expect(await state()).toMatchObject({
+      enforced: SPONSORS,
+      lockedSponsors: SPONSORS,
+      lockedUsers: SPONSORS * USERS_EACH,
+      lockMails: SPONSORS * (1 + USERS_EACH),
+    });
   });
 
   it('open skips sponsors whose previous validation is still open, and a late run gives 30 days from that day', async () => {

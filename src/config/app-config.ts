@@ -46,6 +46,11 @@ export interface AppConfig {
   cronEnabled: boolean;
   /** Rows per committed batch of the set-based scheduled jobs (JOB_BATCH_SIZE, default 5000): a killed run keeps its committed batches. */
   jobBatchSize: number;
+  /**
+   * Batches of the enforce job committed at once, each in its own transaction and connection
+   * (JOB_CONCURRENCY, default 2): its writes are per row, so a second batch uses the database's second core.
+   */
+  jobConcurrency: number;
   /** How long a personal grant (approved request, token) lasts, in calendar months (ACCESS_GRANT_MONTHS, default 12). */
   accessGrantMonths: number;
   /** Patient searches one account may make a minute (API.md: at least 60). */
@@ -264,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     oidc,
     cronEnabled: cronRaw === 'true' || cronRaw === '1',
     jobBatchSize: Math.max(1, intFrom(env, 'JOB_BATCH_SIZE', 5000, problems)),
+    jobConcurrency: Math.min(8, Math.max(1, intFrom(env, 'JOB_CONCURRENCY', 2, problems))),
     accessGrantMonths: Math.max(1, intFrom(env, 'ACCESS_GRANT_MONTHS', 12, problems)),
     searchesPerAccountPerMinute: Math.max(60, intFrom(env, 'SEARCH_RATE_PER_MINUTE', 60, problems)),
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL ? urlFrom(env, 'MIGRATION_DATABASE_URL', '', problems) : undefined,

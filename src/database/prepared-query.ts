@@ -1,5 +1,6 @@
-import type { Pool, QueryResultRow } from 'pg';
+import type { QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
+import { poolOf } from './sql.js';
 
 /**
  * Runs a hot statement as a named prepared statement on the pool TypeORM manages: PostgreSQL
@@ -16,7 +17,6 @@ export async function preparedQuery<T extends QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  const result = await pool.query<T>({ name, text, values });
+  const result = await poolOf(dataSource).query<T>({ name, text, values });
   return result.rows;
 }

@@ -38,6 +38,11 @@ export function on(dataSource: DataSource, manager?: EntityManager): EntityManag
   return manager ?? dataSource.manager;
 }
 
+/** The pg pool TypeORM manages (its driver's `master`): for what needs a pg connection of its own. */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
+}
+
 /** The pg connection to run on: the transaction's client (connected by TypeORM), else the pool TypeORM manages. */
 async function connectionOf(db: Queryable): Promise<Pick<Pool | PoolClient, 'query'>> {
   const runner = (db as EntityManager).queryRunner;
@@ -45,8 +50,7 @@ async function connectionOf(db: Queryable): Promise<Pick<Pool | PoolClient, 'que
     if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
     return (await runner.connect()) as PoolClient;
   }
-  const driver = 'driver' in db ? db.driver : db.connection.driver;
-  return (driver as unknown as { master: Pool }).master;
+  return poolOf('driver' in db ? db : db.connection);
 }
 
 /**

@@ -25,8 +25,8 @@ function fakeRelay(repository: Partial<NotificationsRepository>, queue: Partial<
   );
 }
 
-/** A relay over fakes: `waiting` jobs in Bull, `pending` rows in the outbox. */
-function relayWith(waiting: number, pending: number) {
+/** A relay over fakes: `waiting` jobs in Bull, `pending` rows in the outbox, whether a bulk job records. */
+function relayWith(waiting: number, pending: number, bulk = { recording: false }) {
   let left = pending;
   const lockPending = jest.fn(async (_m: unknown, limit: number) => {
     const taken = Math.min(limit, left);
@@ -35,7 +35,11 @@ function relayWith(waiting: number, pending: number) {
   });
   const addBulk = jest.fn(async () => []);
   const relay = fakeRelay(
-    { lockPending, markQueued: jest.fn(async () => undefined) } as unknown as Partial<NotificationsRepository>,
+    {
+      lockPending,
+      markQueued: jest.fn(async () => undefined),
+      bulkRecordingInProgress: async () => bulk.recording,
+    } as unknown as Partial<NotificationsRepository>,
     { client: { status: 'ready' }, getWaitingCount: async () => waiting, addBulk } as unknown as Partial<Queue>,
   );
   (relay as unknown as { stopped: boolean }).stopped = false;
@@ -71,6 +75,30 @@ describe('NotificationsRelay backpressure', () => {
     expect(jobs.map((j) => j.data.ids.length)).toEqual([20, 20, 5]);
     expect(new Set(jobs.flatMap((j) => j.data.ids)).size).toBe(45);
     for (const job of jobs) expect(job.opts.jobId).toBe(batchJobId([...job.data.ids].reverse()));
+    await r.stop();
+  });
+});
+
+describe('NotificationsRelay during a bulk recording', () => {
+  it('leaves every row pending while a bulk job records, and relays them once it has ended', async () => {
+    const bulk = { recording: true };
+    const r = relayWith(0, 45, bulk);
+    await r.pass();
+    expect(r.lockPending).not.toHaveBeenCalled();
+    bulk.recording = false;
+    await r.pass();
+    expect(r.addBulk).toHaveBeenCalledTimes(1);
+    await r.stop();
+  });
+
+  it('relays anyway once the bulk job has held delivery for maxBulkDeferralMs', async () => {
+    const r = relayWith(0, 45, { recording: true });
+    r.relay.maxBulkDeferralMs = 40;
+    await r.pass();
+    expect(r.lockPending).not.toHaveBeenCalled();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await r.pass();
+    expect(r.addBulk).toHaveBeenCalledTimes(1);
     await r.stop();
   });
 });

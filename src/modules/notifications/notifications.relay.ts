@@ -29,6 +29,11 @@ export const STALE_QUEUED_MS = 15 * 60 * 1000;
  */
 export const RELAY_HIGH_WATER = 5_000;
 const RELAY_BACKOFF_MS = 250;
+/**
+ * While a bulk job records (NotificationsService.whileBulkRecording) the relays hold delivery back, so
+ * the job has the machine's cores; never longer than this, so a slow job cannot hold other emails for long.
+ */
+export const BULK_DEFERRAL_MAX_MS = 2 * 60 * 1000;
 /** A wake-up waits this long so the rows of many commits go in one batch. */
 const WAKE_DELAY_MS = 15;
 /** How long one Redis round trip of the relay may take before the batch is given up (rows stay pending). */
@@ -63,6 +68,11 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
+  /** When this relay first found a bulk recording in progress (monotonic ms), while it still is. */
+  private deferringSince?: number;
+  /** BULK_DEFERRAL_MAX_MS; tests shorten it. */
+  maxBulkDeferralMs = BULK_DEFERRAL_MAX_MS;
+  private deferralOverrun = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -124,7 +134,7 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
   private async pass(sweep: boolean): Promise<void> {
     try {
       while (!this.stopped) {
-        if (await this.queueIsFull()) {
+        if ((await this.deferringToBulkRecording()) || (await this.queueIsFull())) {
           this.backOff();
           break;
         }
@@ -243,7 +253,28 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
     return waitingJobs * this.config.notifications.batchSize >= RELAY_HIGH_WATER;
   }
 
-  /** Looks again shortly, when the sender has taken some of the waiting jobs. */
+  /**
+   * A bulk job is recording: every email (its own and any other) stays in the outbox until it ends —
+   * its end wakes the relays — or until it has held delivery for maxBulkDeferralMs. Elapsed time is
+   * measured on the monotonic clock: this is a duration, not a time of day.
+   */
+  private async deferringToBulkRecording(): Promise<boolean> {
+    if (!(await this.repository.bulkRecordingInProgress())) {
+      this.deferringSince = undefined;
+      this.deferralOverrun = false;
+      return false;
+    }
+    const now = performance.now();
+    this.deferringSince ??= now;
+    if (now - this.deferringSince < this.maxBulkDeferralMs) return true;
+    if (!this.deferralOverrun) {
+      this.deferralOverrun = true;
+      this.logger.warn({ heldMs: Math.round(now - this.deferringSince) }, 'a bulk recording has held delivery too long; relaying');
+    }
+    return false;
+  }
+
+  /** Looks again shortly, when the sender has taken some of the waiting jobs (or a bulk recording has ended). */
   private backOff(): void {
     if (this.stopped || this.backoffTimer) return;
     this.backoffTimer = setTimeout(() => {

@@ -2,12 +2,18 @@ import { Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { cursorAtSql } from '../../common/pagination/cursor.js';
-import { affected, on, one, returning, rows } from '../../database/sql.js';
+import { affected, on, one, poolOf, returning, rows } from '../../database/sql.js';
 import { NOTIFICATION_STATUSES, type NotificationStatus } from './entities/notification.entity.js';
 import { NotificationSealer } from './notification-sealer.js';
 
 /** The LISTEN/NOTIFY channel of the outbox: written to only here, listened to by the relay. */
 export const OUTBOX_CHANNEL = 'notifications_outbox';
+
+/**
+ * The advisory lock (two-int form: 'NOTF', 1) every bulk recording holds *shared* while it runs; the
+ * relays of all instances look for it in pg_locks. Released with the connection if the holder dies.
+ */
+const BULK_RECORDING_LOCK = [0x4e4f5446, 1] as const;
 
 /** A notification as staff see it: never its `data` (it carries action tokens). */
 export interface NotificationSummary {
@@ -167,7 +173,41 @@ export class NotificationsRepository {
     );
   }
 
-  // --- the relay ---
+  // --- bulk recordings and the relay ---
+
+  /**
+   * Runs `work` holding the bulk-recording lock shared (several bulk jobs may run at once), on a
+   * dedicated connection; when it ends the relays are woken. A connection whose unlock failed is
+   * closed rather than returned to the pool still holding the lock.
+   */
+  async whileBulkRecording<T>(work: () => Promise<T>): Promise<T> {
+    const client = await poolOf(this.dataSource).connect();
+    let unlockFailed: Error | undefined;
+    try {
+      await client.query(`SELECT pg_advisory_lock_shared($1, $2)`, [...BULK_RECORDING_LOCK]);
+      try {
+        return await work();
+      } finally {
+        await client
+          .query(`SELECT pg_advisory_unlock_shared($1, $2), pg_notify('${OUTBOX_CHANNEL}', '')`, [...BULK_RECORDING_LOCK])
+          .catch((error: unknown) => (unlockFailed = error instanceof Error ? error : new Error(String(error))));
+      }
+    } finally {
+      client.release(unlockFailed);
+    }
+  }
+
+  /** Whether a bulk recording runs on this database now (any instance). */
+  async bulkRecordingInProgress(): Promise<boolean> {
+    const row = await one<{ held: boolean }>(
+      on(this.dataSource),
+      `SELECT EXISTS (SELECT 1 FROM pg_locks
+                       WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = $1 AND objid = $2
+                         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS held`,
+      [...BULK_RECORDING_LOCK],
+    );
+    return row?.held ?? false;
+  }
 
   /** The oldest pending rows, locked for this transaction (other instances skip them). */
   lockPending(manager: EntityManager, limit: number): Promise<Array<{ id: string; attempts: number }>> {

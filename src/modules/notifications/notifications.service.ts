@@ -75,6 +75,16 @@ export class NotificationsService {
     );
   }
 
+  /**
+   * Runs a job that records emails by the hundred thousand (the validation jobs) while the relays of
+   * every instance hold delivery back, so the job's statements have the machine's cores instead of
+   * sharing them with the sender; what anyone records meanwhile stays in the outbox and goes out when
+   * the job ends (at most NotificationsRelay's BULK_DEFERRAL_MAX_MS later). Several may run at once.
+   */
+  whileBulkRecording<T>(work: () => Promise<T>): Promise<T> {
+    return this.repository.whileBulkRecording(work);
+  }
+
   /** Newest first, `limit` per page, optionally of one status; with the counts by status. */
   async list(options: { status?: NotificationStatus; limit?: number; cursor?: string }): Promise<NotificationPage> {
     const limit = pageLimit(options.limit);
