@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { BusinessCalendar } from '../../src/common/time/business-calendar.js';
 import { Clock } from '../../src/common/time/clock.js';
 import { PCP_UPDATE_BUSINESS_DAYS } from '../../src/modules/pcp-updates/pcp-update-commands.service.js';
+import { PcpUpdateQueueRepository } from '../../src/modules/pcp-updates/pcp-update-queue.repository.js';
 import { PcpUpdateRequestsRepository } from '../../src/modules/pcp-updates/pcp-update-requests.repository.js';
 import type { TestContext } from '../support/test-app.js';
 import { createPatient, createUser, tokenFor, type UserRow } from './index.js';
@@ -69,7 +70,7 @@ export async function providerAndPatient(t: TestContext) {
 
 /** The request's history event types, oldest first (read through the repository). */
 export async function pcpEvents(ds: DataSource, requestId: string): Promise<string[]> {
-  const history = await new PcpUpdateRequestsRepository(ds).history(requestId);
+  const history = await new PcpUpdateQueueRepository(ds).history(requestId);
   return history.map((e) => e.type);
 }
 

@@ -5,7 +5,7 @@ import { Clock } from '../../common/time/clock.js';
 import { ActionTokensService } from './action-tokens.service.js';
 import { SessionService } from './auth/session.service.js';
 import type { SponsoredRole } from './entities/user.entity.js';
-import { UsersRepository, type LockedAccount } from './users.repository.js';
+import { AccountLifecycleRepository, type LockedAccount } from './account-lifecycle.repository.js';
 import { AccountAdministrationRepository } from './account-administration.repository.js';
 import { unverifiedCutoff } from './account-status.policy.js';
 
@@ -25,7 +25,7 @@ export interface SponsoredInvite {
 @Injectable()
 export class AccountLifecycleService {
   constructor(
-    private readonly users: UsersRepository,
+    private readonly users: AccountLifecycleRepository,
     private readonly administration: AccountAdministrationRepository,
     private readonly sessions: SessionService,
     private readonly actionTokens: ActionTokensService,

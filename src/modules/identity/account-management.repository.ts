@@ -6,8 +6,8 @@ import type { LockReason, UserKind, UserStatus } from './entities/user.entity.js
 
 /**
  * SQL of `users` for account management: provider registration and its staff review,
- * staff-created hospital accounts, the email change and staff unlock. (Sign-in, the directory and
- * the life cycle other modules use are in users.repository.ts.)
+ * staff-created hospital accounts, the email change and staff unlock. (Sign-in: users.repository.ts;
+ * the directory: account-directory.repository.ts; the life cycle other modules use: account-lifecycle.repository.ts.)
  */
 
 /** Unique indexes of `users` (the migration's names), for `isUniqueViolation`. */

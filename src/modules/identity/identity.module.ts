@@ -47,6 +47,7 @@ import { AccountLifecycleService } from './account-lifecycle.service.js';
 import { ActionTokensRepository } from './action-tokens.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UsersRepository } from './users.repository.js';
+import { AccountLifecycleRepository } from './account-lifecycle.repository.js';
 import { AccountDirectoryRepository } from './account-directory.repository.js';
 import { UserViewService } from './user-view.js';
 import { AccountAdministrationRepository } from './account-administration.repository.js';
@@ -110,6 +111,7 @@ import { SupportDeskService } from './support-desk.service.js';
     SupportRequestsService,
     SsoService,
     UsersRepository,
+    AccountLifecycleRepository,
     AccountDirectoryRepository,
     SessionsRepository,
     ActionTokensRepository,

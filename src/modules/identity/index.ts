@@ -26,7 +26,7 @@ export { AccessTokenSignature } from './auth/access-token.verifier.js';
 export { SessionService, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, type IssuedTokens } from './auth/session.service.js';
 export { ActionTokensService, ACTION_TOKEN_TTL_MS, type SpentActionToken } from './action-tokens.service.js';
 export type { Account } from './account-directory.repository.js';
-export type { LockedAccount } from './users.repository.js';
+export type { LockedAccount } from './account-lifecycle.repository.js';
 export { ACTION_TOKEN_PURPOSES, type ActionTokenPurpose } from './entities/action-token.entity.js';
 export {
   LOCK_REASONS,

@@ -5,7 +5,7 @@ import { hospitalDate, hospitalInstant } from '../../common/time/hospital-time.j
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
-import { PcpUpdateRequestsRepository } from './pcp-update-requests.repository.js';
+import { PcpUpdateQueueRepository } from './pcp-update-queue.repository.js';
 import { inTransaction } from '../../database/sql.js';
 
 /**
@@ -16,7 +16,7 @@ import { inTransaction } from '../../database/sql.js';
 export class PcpUpdateOverdueService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly requests: PcpUpdateRequestsRepository,
+    private readonly requests: PcpUpdateQueueRepository,
     private readonly calendar: BusinessCalendar,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,

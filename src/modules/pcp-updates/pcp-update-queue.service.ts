@@ -14,7 +14,8 @@ import {
   type PatientDirectory,
   type PcpChangeLedger,
 } from './patient-access.port.js';
-import { PcpUpdateRequestsRepository, type QueueFilter, type QueueRecord } from './pcp-update-requests.repository.js';
+import { PcpUpdateQueueRepository } from './pcp-update-queue.repository.js';
+import type { QueueFilter, QueueRecord } from './pcp-update.records.js';
 
 export interface PcpUpdateListQuery {
   status?: string;
@@ -32,7 +33,7 @@ export interface PcpUpdateListQuery {
 @Injectable()
 export class PcpUpdateQueueService {
   constructor(
-    private readonly requests: PcpUpdateRequestsRepository,
+    private readonly requests: PcpUpdateQueueRepository,
     private readonly clock: Clock,
     private readonly calendar: BusinessCalendar,
     @Inject(PATIENT_DIRECTORY) private readonly patients: PatientDirectory,

@@ -20,6 +20,7 @@ import { PcpUpdateCommandsService } from './pcp-update-commands.service.js';
 import { PcpUpdateOverdueService } from './pcp-update-overdue.service.js';
 import { PcpUpdateQueueService } from './pcp-update-queue.service.js';
 import { PcpUpdateRequestsRepository } from './pcp-update-requests.repository.js';
+import { PcpUpdateQueueRepository } from './pcp-update-queue.repository.js';
 import { OwnPcpAccessRequestsController, PcpAccessRequestsController, StaffPcpUpdatesController } from './pcp-updates.controller.js';
 import { PcpUpdatesScheduler } from './pcp-updates.scheduler.js';
 
@@ -37,6 +38,7 @@ import { PcpUpdatesScheduler } from './pcp-updates.scheduler.js';
   controllers: [PcpAccessRequestsController, OwnPcpAccessRequestsController, StaffPcpUpdatesController],
   providers: [
     PcpUpdateRequestsRepository,
+    PcpUpdateQueueRepository,
     PcpRequesterRepository,
     PcpAccessRequestsService,
     PcpUpdateCommandsService,
