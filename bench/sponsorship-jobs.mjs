@@ -133,13 +133,13 @@ try {
     };
   };
   const { SponsorValidationsRepository } = await import('../dist/src/modules/sponsorship/sponsor-validations.repository.js');
-  const { UsersRepository } = await import('../dist/src/modules/identity/users.repository.js');
+  const { AccountLifecycleRepository } = await import('../dist/src/modules/identity/account-lifecycle.repository.js');
   const { NotificationsRepository } = await import('../dist/src/modules/notifications/notifications.repository.js');
   const validations = app.get(SponsorValidationsRepository, { strict: false });
   wrap(validations, 'openBatch', 'openBatch');
   wrap(validations, 'recordDueReminders', 'recordDueReminders');
   wrap(validations, 'markOverdueBatch', 'markOverdueBatch');
-  wrap(app.get(UsersRepository, { strict: false }), 'lockForOverdueValidation', 'lockForOverdueValidation');
+  wrap(app.get(AccountLifecycleRepository, { strict: false }), 'lockForOverdueValidation', 'lockForOverdueValidation');
   wrap(app.get(NotificationsRepository, { strict: false }), 'insertMany', 'recordEmails');
   const cpu = {};
   // PostgreSQL's CPU per job: the bench database's backends (the app's pool, the relay's listener)
