@@ -35,7 +35,8 @@ module.exports = {
       // A cycle through files of two or more modules (type-only imports count: a design cycle).
       // test/architecture/architecture.spec.ts checks the module-level graph too (runtime imports).
       severity: 'error',
-      comment: 'Modules import each other in a cycle: break it with a port (an interface + token provided by the owner).',
+      comment:
+        'Modules import each other in a cycle: break it with a port (an interface + token provided by the owner).',
       from: { path: '^src/modules/([^/]+)/' },
       to: { circular: true, via: { pathNot: '^src/modules/$1/' } },
     },

@@ -3,7 +3,10 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
+    '^.+\\.ts$': [
+      'ts-jest',
+      { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } },
+    ],
   },
   testEnvironment: 'node',
 };
@@ -13,9 +16,19 @@ export default {
   testTimeout: 60000,
   projects: [
     // Architecture checks (test/architecture) read source files only: fast, so they run with the unit tests.
-    { ...common, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/scripts', '<rootDir>/test/architecture'], testMatch: ['**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/src', '<rootDir>/scripts', '<rootDir>/test/architecture'],
+      testMatch: ['**/*.spec.ts'],
+    },
     // Module tests: real services and repositories on a cloned database, no HTTP (test/support/module-test.ts).
-    { ...common, displayName: 'module', roots: ['<rootDir>/test/modules'], testMatch: ['**/*.module-spec.ts'] },
+    {
+      ...common,
+      displayName: 'module',
+      roots: ['<rootDir>/test/modules'],
+      testMatch: ['**/*.module-spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

@@ -30,22 +30,39 @@ if (process.env.BENCH_PREPARED === '1') {
   };
 }
 
-const SQL = await loadHotPathSql(process.env.BENCH_SQL_FILE ? JSON.parse(readFileSync(process.env.BENCH_SQL_FILE, 'utf8')) : undefined);
+const SQL = await loadHotPathSql(
+  process.env.BENCH_SQL_FILE ? JSON.parse(readFileSync(process.env.BENCH_SQL_FILE, 'utf8')) : undefined,
+);
 const secret = process.env.JWT_SECRET;
 const issuer = process.env.JWT_ISSUER ?? 'mypatients';
 const audience = process.env.JWT_AUDIENCE ?? 'mypatients-api';
 // Same pool as the app (src/database/database-options.ts: extra.max 20, idle connections kept 5 minutes).
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20, idleTimeoutMillis: 300_000, allowExitOnIdle: true, application_name: 'mypatients-bench-baseline' });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 20,
+  idleTimeoutMillis: 300_000,
+  allowExitOnIdle: true,
+  application_name: 'mypatients-bench-baseline',
+});
 
 // The same limiter library, rules and commands as RateLimiterService (consume / get), under the
 // baseline's own key prefix so the two servers do not share counters.
-const redisClient = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 1 });
+const redisClient = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+  lazyConnect: false,
+  maxRetriesPerRequest: 1,
+});
 const redisPrefix = `${process.env.REDIS_PREFIX ?? 'mypatients'}-baseline`;
 const limiters = new Map();
 const limiter = (name, points, duration) => {
   let l = limiters.get(name);
   if (!l) {
-    l = new RateLimiterRedis({ storeClient: redisClient, keyPrefix: `${redisPrefix}:rl:${name}`, points, duration, useRedisPackage: false });
+    l = new RateLimiterRedis({
+      storeClient: redisClient,
+      keyPrefix: `${redisPrefix}:rl:${name}`,
+      points,
+      duration,
+      useRedisPackage: false,
+    });
     limiters.set(name, l);
   }
   return l;
@@ -88,7 +105,12 @@ function send(res, status, body, type = 'application/json; charset=utf-8') {
 }
 
 function problem(res, err) {
-  send(res, err.status, { status: err.status, title: err.code, detail: err.message, code: err.code, ...err.extra }, 'application/problem+json');
+  send(
+    res,
+    err.status,
+    { status: err.status, title: err.code, detail: err.message, code: err.code, ...err.extra },
+    'application/problem+json',
+  );
 }
 
 /** HS256 verification (alg pinned, signature, exp, iss, aud) like passport-jwt with the app's options. */
@@ -113,7 +135,8 @@ async function authenticate(req) {
   const auth = req.headers.authorization ?? '';
   const m = /^Bearer (.+)$/i.exec(auth);
   const claims = m ? verifyJwt(m[1]) : null;
-  if (!claims || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new HttpError(401, 'unauthenticated');
+  if (!claims || typeof claims.sub !== 'string' || typeof claims.sid !== 'string')
+    throw new HttpError(401, 'unauthenticated');
   const now = new Date();
   // SessionsRepository.findPrincipal: one prepared statement (name and text from dist/).
   const { rows } = await pool
@@ -182,6 +205,7 @@ const server = http.createServer(async (req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT ?? 3901), '127.0.0.1');
 
-const shutdown = () => server.close(() => Promise.all([pool.end(), redisClient.quit()]).then(() => process.exit(0)));
+const shutdown = () =>
+  server.close(() => Promise.all([pool.end(), redisClient.quit()]).then(() => process.exit(0)));
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

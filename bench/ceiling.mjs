@@ -19,7 +19,13 @@ function sub(text, params) {
   // Quoted literals with ':name' inside (pgbench would read a variable) spelt with chr(58);
   // done on the app's text, before the values go in, so literals pair up.
   const safe = text.replace(/'[^']*'/g, (lit) =>
-    /:[A-Za-z_]/.test(lit) ? `(${lit.slice(1, -1).split(':').map((p) => `'${p}'`).join(' || chr(58) || ')})` : lit,
+    /:[A-Za-z_]/.test(lit)
+      ? `(${lit
+          .slice(1, -1)
+          .split(':')
+          .map((p) => `'${p}'`)
+          .join(' || chr(58) || ')})`
+      : lit,
   );
   return safe
     .replace(/\$(\d+)/g, (_, n) => {
@@ -35,9 +41,22 @@ const stmt = (st, params) => `${sub(st.text, params)};`;
 
 /** The pgbench script of one scenario (statements in the app's order, autocommit or BEGIN/COMMIT as the app). */
 export function pgbenchScript(name, S, table, n) {
-  const head = [`\\set k random(1, ${n})`, `SELECT uid, sid, pid, mrn, kind, denied, hash, email FROM ${table} WHERE k = :k \\gset`];
+  const head = [
+    `\\set k random(1, ${n})`,
+    `SELECT uid, sid, pid, mrn, kind, denied, hash, email FROM ${table} WHERE k = :k \\gset`,
+  ];
   const principal = stmt(S.principal, [':sid', ':uid', 'now()']);
-  const audit = (action) => stmt(S.auditInsert, ['now()', ':uid', ':kind', `'${action}'`, ':pid::uuid', 'NULL', "'success'", 'jsonb_build_object()']);
+  const audit = (action) =>
+    stmt(S.auditInsert, [
+      'now()',
+      ':uid',
+      ':kind',
+      `'${action}'`,
+      ':pid::uuid',
+      'NULL',
+      "'success'",
+      'jsonb_build_object()',
+    ]);
   switch (name) {
     case 'search_mrn':
       return [
@@ -63,9 +82,23 @@ export function pgbenchScript(name, S, table, n) {
         '\\endif',
       ];
     case 'patient_summary':
-      return [...head, principal, stmt(S.authorize, [':uid', ':pid', 'now()']), audit('patient.view'), stmt(S.people, [':pid']), stmt(S.recordOpen, [':uid', ':pid', 'now()'])];
+      return [
+        ...head,
+        principal,
+        stmt(S.authorize, [':uid', ':pid', 'now()']),
+        audit('patient.view'),
+        stmt(S.people, [':pid']),
+        stmt(S.recordOpen, [':uid', ':pid', 'now()']),
+      ];
     case 'documents_list':
-      return [...head, principal, stmt(S.authorize, [':uid', ':pid', 'now()']), audit('patient.documents'), stmt(S.documentsFirstPage, [':pid', '51']), stmt(S.withheldCount, [':pid'])];
+      return [
+        ...head,
+        principal,
+        stmt(S.authorize, [':uid', ':pid', 'now()']),
+        audit('patient.documents'),
+        stmt(S.documentsFirstPage, [':pid', '51']),
+        stmt(S.withheldCount, [':pid']),
+      ];
     case 'token_validate':
       return [
         ...head,
@@ -120,7 +153,10 @@ async function loadItems(db, name, table, items) {
 
 function pgbench(args, env) {
   return new Promise((resolve) => {
-    const child = spawn('pgbench', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('pgbench', args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -143,8 +179,29 @@ export async function measureCeiling({ db, url, name, statements, items, clients
     writeFileSync(file, `${script.join('\n')}\n`);
     const u = new URL(url);
     const { code, out } = await pgbench(
-      ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', file, '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)],
-      u.password ? { PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'mypatients-bench-pgbench' } : { PGAPPNAME: 'mypatients-bench-pgbench' },
+      [
+        '-n',
+        '-M',
+        'prepared',
+        '-c',
+        String(clients),
+        '-j',
+        '2',
+        '-T',
+        String(seconds),
+        '-f',
+        file,
+        '-h',
+        u.hostname,
+        '-p',
+        u.port || '5432',
+        '-U',
+        decodeURIComponent(u.username || 'postgres'),
+        u.pathname.slice(1),
+      ],
+      u.password
+        ? { PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'mypatients-bench-pgbench' }
+        : { PGAPPNAME: 'mypatients-bench-pgbench' },
     );
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1];
     const lat = /latency average = ([\d.]+) ms/.exec(out)?.[1];

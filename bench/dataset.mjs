@@ -32,20 +32,119 @@ export const QUICK_PARAMS = Object.fromEntries(
 /** Version of the generator: bump it when the SQL below changes so old datasets are rebuilt. */
 const GENERATOR_VERSION = 4;
 
-const LOADED_TABLES = ['practices', 'users', 'practice_roster', 'patients', 'care_team_members', 'access_grants', 'clinical_documents'];
+const LOADED_TABLES = [
+  'practices',
+  'users',
+  'practice_roster',
+  'patients',
+  'care_team_members',
+  'access_grants',
+  'clinical_documents',
+];
 
-const FIRST = ['Avery', 'Liam', 'Olivia', 'Noah', 'Emma', 'Mateo', 'Sofía', 'Zoë', 'Lucas', 'Amelia', 'José', 'Mia', 'Ethan',
-  'Chloé', 'Aiden', 'Isabella', 'Jackson', 'Harper', 'Élodie', 'Caleb', 'Nora', 'Owen', 'Aaliyah', 'Mason', 'Léa', 'Elijah',
-  'Ava', 'Benjamin', 'Maya', 'Henry', 'Priya', 'Kai', 'Naomi', 'Omar', 'Grace', 'Yusuf', 'Ingrid', 'Björn', 'Hana', 'Diego'];
-const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'García', 'Miller', 'Davis', 'Rodríguez', 'Martínez', 'Hernández',
-  'López', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Pérez', 'Thompson',
-  'White', 'Harris', 'Sánchez', 'Clark', 'Ramírez', 'Lewis', 'Robinson', 'Walker', 'Young', 'Allen', 'King', 'Wright',
-  'Nguyen', 'Müller', 'O\'Brien', 'Kowalski', 'Okafor', 'Çelik', 'Novák', 'Ibáñez', 'Schröder', 'Dubois', 'Ahmed', 'Patel',
-  'Kim', 'Cohen', 'Rossi'];
+const FIRST = [
+  'Avery',
+  'Liam',
+  'Olivia',
+  'Noah',
+  'Emma',
+  'Mateo',
+  'Sofía',
+  'Zoë',
+  'Lucas',
+  'Amelia',
+  'José',
+  'Mia',
+  'Ethan',
+  'Chloé',
+  'Aiden',
+  'Isabella',
+  'Jackson',
+  'Harper',
+  'Élodie',
+  'Caleb',
+  'Nora',
+  'Owen',
+  'Aaliyah',
+  'Mason',
+  'Léa',
+  'Elijah',
+  'Ava',
+  'Benjamin',
+  'Maya',
+  'Henry',
+  'Priya',
+  'Kai',
+  'Naomi',
+  'Omar',
+  'Grace',
+  'Yusuf',
+  'Ingrid',
+  'Björn',
+  'Hana',
+  'Diego',
+];
+const LAST = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'García',
+  'Miller',
+  'Davis',
+  'Rodríguez',
+  'Martínez',
+  'Hernández',
+  'López',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Pérez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Sánchez',
+  'Clark',
+  'Ramírez',
+  'Lewis',
+  'Robinson',
+  'Walker',
+  'Young',
+  'Allen',
+  'King',
+  'Wright',
+  'Nguyen',
+  'Müller',
+  "O'Brien",
+  'Kowalski',
+  'Okafor',
+  'Çelik',
+  'Novák',
+  'Ibáñez',
+  'Schröder',
+  'Dubois',
+  'Ahmed',
+  'Patel',
+  'Kim',
+  'Cohen',
+  'Rossi',
+];
 const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 
 /** jsonb reorders keys: compare parameter sets by sorted keys. */
-const canonical = (o) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+const canonical = (o) =>
+  JSON.stringify(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 
 export function datasetDbName(quick) {
   return process.env.BENCH_DB ?? (quick ? 'mypatients_bench_quick' : 'mypatients_bench');
@@ -125,7 +224,10 @@ export async function ensureDataset({ quick = false, force = false } = {}) {
   const stats = await load(url, params, timings);
   stats.totalSeconds = Math.round((performance.now() - t0) / 100) / 10;
   await withClient(url, (c) =>
-    c.query(`INSERT INTO bench.dataset (params, stats, complete) VALUES ($1, $2, true)`, [JSON.stringify(params), JSON.stringify(stats)]),
+    c.query(`INSERT INTO bench.dataset (params, stats, complete) VALUES ($1, $2, true)`, [
+      JSON.stringify(params),
+      JSON.stringify(stats),
+    ]),
   );
   log(`dataset ${name} loaded in ${stats.totalSeconds} s`);
   return { url, name, params, stats, reused: false };
@@ -134,7 +236,8 @@ export async function ensureDataset({ quick = false, force = false } = {}) {
 async function load(url, p, timings) {
   const spp = Math.round(p.sponsored / (p.providers / 2)); // sponsored users per sponsor
   const rosterCount = p.practices * p.rosterPerPractice;
-  const passwordHash = '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2gtZGF0YXNldA$0000000000000000000000000000000000000000000';
+  const passwordHash =
+    '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2gtZGF0YXNldA$0000000000000000000000000000000000000000000';
 
   // Connections: one coordinator, two loaders (one backend per core).
   const clients = await Promise.all(
@@ -155,30 +258,40 @@ async function load(url, p, timings) {
 
   try {
     await c.query(`CREATE SCHEMA IF NOT EXISTS bench`);
-    await c.query(`CREATE TABLE IF NOT EXISTS bench.dataset (params jsonb NOT NULL, stats jsonb NOT NULL, complete boolean NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())`);
-    await c.query(`CREATE TABLE bench.npis (role text NOT NULL, ord int NOT NULL, npi char(10) NOT NULL, PRIMARY KEY (role, ord))`);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS bench.dataset (params jsonb NOT NULL, stats jsonb NOT NULL, complete boolean NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await c.query(
+      `CREATE TABLE bench.npis (role text NOT NULL, ord int NOT NULL, npi char(10) NOT NULL, PRIMARY KEY (role, ord))`,
+    );
 
     // Indexes and keys of the loaded tables are dropped during the load and rebuilt afterwards:
     // that is how an initial bulk load is done in production (a sorted build beats 3M random
     // B-tree inserts). The definitions are read from the catalog, so whatever the migrations
     // declare (now or later) is exactly what is rebuilt.
     const ddl = await timed('drop indexes', timings, async () => {
-      const fks = (await c.query(
-        `SELECT conname, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
+      const fks = (
+        await c.query(
+          `SELECT conname, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
           WHERE contype = 'f' AND (conrelid::regclass::text = ANY($1) OR confrelid::regclass::text = ANY($1))`,
-        [LOADED_TABLES],
-      )).rows;
-      const keys = (await c.query(
-        `SELECT conname, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
+          [LOADED_TABLES],
+        )
+      ).rows;
+      const keys = (
+        await c.query(
+          `SELECT conname, conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
           WHERE contype IN ('p', 'u', 'x') AND conrelid::regclass::text = ANY($1)`,
-        [LOADED_TABLES],
-      )).rows;
-      const indexes = (await c.query(
-        `SELECT i.indexname AS name, i.tablename AS tbl, i.indexdef AS def FROM pg_indexes i
+          [LOADED_TABLES],
+        )
+      ).rows;
+      const indexes = (
+        await c.query(
+          `SELECT i.indexname AS name, i.tablename AS tbl, i.indexdef AS def FROM pg_indexes i
           WHERE i.schemaname = 'public' AND i.tablename = ANY($1)
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)`,
-        [LOADED_TABLES],
-      )).rows;
+          [LOADED_TABLES],
+        )
+      ).rows;
       for (const f of fks) await c.query(`ALTER TABLE ${f.tbl} DROP CONSTRAINT "${f.conname}"`);
       for (const i of indexes) await c.query(`DROP INDEX "${i.name}"`);
       for (const k of keys) await c.query(`ALTER TABLE ${k.tbl} DROP CONSTRAINT "${k.conname}"`);
@@ -187,9 +300,11 @@ async function load(url, p, timings) {
 
     await timed('npis', timings, async () => {
       const rows = [];
-      for (let o = 0; o < p.providers; o++) rows.push(['provider', o, npiFromNine(String(100000000 + o * 3))]);
+      for (let o = 0; o < p.providers; o++)
+        rows.push(['provider', o, npiFromNine(String(100000000 + o * 3))]);
       for (let o = 0; o < rosterCount; o++) rows.push(['roster', o, npiFromNine(String(150000000 + o * 7))]);
-      for (let o = 0; o < p.unknownPcps; o++) rows.push(['unknown', o, npiFromNine(String(190000000 + o * 11))]);
+      for (let o = 0; o < p.unknownPcps; o++)
+        rows.push(['unknown', o, npiFromNine(String(190000000 + o * 11))]);
       await c.query(`INSERT INTO bench.npis SELECT * FROM unnest($1::text[], $2::int[], $3::text[])`, [
         rows.map((r) => r[0]),
         rows.map((r) => r[1]),
@@ -334,9 +449,15 @@ async function load(url, p, timings) {
         ...ddl.indexes.map((i) => i.def),
       ];
       // Biggest tables first so the two backends finish together.
-      const weight = (s) => LOADED_TABLES.indexOf(LOADED_TABLES.find((t) => s.includes(` ${t} `) || s.includes(` public.${t} `)) ?? '') ;
+      const weight = (s) =>
+        LOADED_TABLES.indexOf(
+          LOADED_TABLES.find((t) => s.includes(` ${t} `) || s.includes(` public.${t} `)) ?? '',
+        );
       statements.sort((a, b) => weight(b) - weight(a));
-      await pool(statements.map((s, i) => () => [l1, l2][i % 2].query(s)), 2);
+      await pool(
+        statements.map((s, i) => () => [l1, l2][i % 2].query(s)),
+        2,
+      );
     });
 
     await timed('foreign keys', timings, async () => {
@@ -344,20 +465,26 @@ async function load(url, p, timings) {
     });
 
     await timed('vacuum analyze', timings, () =>
-      pool(LOADED_TABLES.map((t, i) => () => [l1, l2][i % 2].query(`VACUUM (ANALYZE) ${t}`)), 2),
+      pool(
+        LOADED_TABLES.map((t, i) => () => [l1, l2][i % 2].query(`VACUUM (ANALYZE) ${t}`)),
+        2,
+      ),
     );
 
     const counts = {};
     for (const t of LOADED_TABLES) {
       counts[t] = Number((await c.query(`SELECT count(*)::bigint AS n FROM ${t}`)).rows[0].n);
     }
-    const sizes = (await c.query(`SELECT pg_size_pretty(pg_database_size(current_database())) AS db`)).rows[0];
-    const dist = (await c.query(
-      `SELECT count(*) FILTER (WHERE pcp_npi IS NULL) AS no_pcp,
+    const sizes = (await c.query(`SELECT pg_size_pretty(pg_database_size(current_database())) AS db`))
+      .rows[0];
+    const dist = (
+      await c.query(
+        `SELECT count(*) FILTER (WHERE pcp_npi IS NULL) AS no_pcp,
               count(*) FILTER (WHERE pcp_npi IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.npi = p.pcp_npi)
                                  AND NOT EXISTS (SELECT 1 FROM practice_roster r WHERE r.npi = p.pcp_npi)) AS unknown_pcp
          FROM patients p`,
-    )).rows[0];
+      )
+    ).rows[0];
     log(`  counts ${JSON.stringify(counts)}; database ${sizes.db}`);
     return {
       counts,

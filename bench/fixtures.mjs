@@ -61,7 +61,8 @@ export async function classifyPatients(db, viewers, decideManySql, { perViewer =
   // Random patients (mostly ones the viewer may not see): ids follow the dataset's md5 scheme.
   const { rows: total } = await db.query(`SELECT count(*)::int AS n FROM patients`);
   for (const v of viewers) {
-    for (let k = 0; k < perViewer; k++) byViewer.get(v.id).add(patientUuid(Math.floor(Math.random() * total[0].n)));
+    for (let k = 0; k < perViewer; k++)
+      byViewer.get(v.id).add(patientUuid(Math.floor(Math.random() * total[0].n)));
   }
   for (const v of viewers) {
     const { rows } = await db.query(
@@ -70,7 +71,9 @@ export async function classifyPatients(db, viewers, decideManySql, { perViewer =
     );
     out.set(v.id, {
       allowed: rows.filter((r) => r.basis).map((r) => ({ id: r.id, mrn: r.mrn, basis: r.basis })),
-      denied: rows.filter((r) => !r.basis).map((r) => ({ id: r.id, mrn: r.mrn, portal: r.has_portal_account })),
+      denied: rows
+        .filter((r) => !r.basis)
+        .map((r) => ({ id: r.id, mrn: r.mrn, portal: r.has_portal_account })),
     });
   }
   return out;

@@ -37,48 +37,79 @@ const D = (m) => importDist(`src/modules/${m}`);
 
 /** Every statement of the measured routes, from dist/ (JSON-serialisable: passed to the baseline). */
 export async function captureAppSql() {
-  const [sessions, patients, documents, opens, grants, invitations, auditEvents, auditSearch, alerts, accessRequests, pcpRequester, decision] =
-    await Promise.all([
-      D('identity/sessions.repository.js'),
-      D('patient-access/patients.repository.js'),
-      D('patient-access/clinical-documents.repository.js'),
-      D('patient-access/my-patients.repository.js'),
-      D('patient-access/access-grants.repository.js'),
-      D('tokens/invitations.repository.js'),
-      D('audit/audit-events.repository.js'),
-      D('audit/audit-search.repository.js'),
-      D('privacy/alerts.repository.js'),
-      D('access-requests/access-requests.repository.js'),
-      D('pcp-updates/pcp-requester.repository.js'),
-      D('patient-access/access-decision.repository.js'),
-    ]);
+  const [
+    sessions,
+    patients,
+    documents,
+    opens,
+    grants,
+    invitations,
+    auditEvents,
+    auditSearch,
+    alerts,
+    accessRequests,
+    pcpRequester,
+    decision,
+  ] = await Promise.all([
+    D('identity/sessions.repository.js'),
+    D('patient-access/patients.repository.js'),
+    D('patient-access/clinical-documents.repository.js'),
+    D('patient-access/my-patients.repository.js'),
+    D('patient-access/access-grants.repository.js'),
+    D('tokens/invitations.repository.js'),
+    D('audit/audit-events.repository.js'),
+    D('audit/audit-search.repository.js'),
+    D('privacy/alerts.repository.js'),
+    D('access-requests/access-requests.repository.js'),
+    D('pcp-updates/pcp-requester.repository.js'),
+    D('patient-access/access-decision.repository.js'),
+  ]);
   const u = '00000000-0000-0000-0000-000000000001';
   const now = new Date();
-  const event = { actorId: u, actorKind: 'provider', action: 'x', patientId: u, basis: null, outcome: 'success', details: {} };
+  const event = {
+    actorId: u,
+    actorKind: 'provider',
+    action: 'x',
+    patientId: u,
+    basis: null,
+    outcome: 'success',
+    details: {},
+  };
   const s = {
     principal: { name: sessions.PRINCIPAL_STATEMENT, text: sessions.PRINCIPAL_SQL },
-    searchMrn: await capture(patients.PatientsRepository, (r) => r.searchForViewer(u, { by: 'mrn', mrn: 'M' }, now)),
+    searchMrn: await capture(patients.PatientsRepository, (r) =>
+      r.searchForViewer(u, { by: 'mrn', mrn: 'M' }, now),
+    ),
     authorize: await capture(patients.PatientsRepository, (r) => r.findForViewer(u, u, now)),
     people: await capture(patients.PatientsRepository, (r) => r.people(u)),
     patientByMrn: await capture(patients.PatientsRepository, (r) => r.findRefByMrn('M')),
     recordOpen: await capture(opens.MyPatientsRepository, (r) => r.recordOpen(u, u, now)),
-    documentsFirstPage: await capture(documents.ClinicalDocumentsRepository, (r) => r.list(u, { after: null, limit: 51 })),
+    documentsFirstPage: await capture(documents.ClinicalDocumentsRepository, (r) =>
+      r.list(u, { after: null, limit: 51 }),
+    ),
     withheldCount: await capture(documents.ClinicalDocumentsRepository, (r) => r.withheldCount(u)),
     auditInsert: await capture(auditEvents.AuditEventsRepository, (r) => r.insert(event, now)),
     auditInsertMany: await capture(auditEvents.AuditEventsRepository, (r) => r.insertMany([event], now)),
-    deniedSearchMatches: await capture(auditSearch.AuditSearchRepository, (r) => r.deniedSearchMatches(u, now, 20)),
+    deniedSearchMatches: await capture(auditSearch.AuditSearchRepository, (r) =>
+      r.deniedSearchMatches(u, now, 20),
+    ),
     alertIsOpen: await capture(alerts.AlertsRepository, (r) => r.isOpen('k')),
-    pendingNonPcp: await capture(accessRequests.AccessRequestsRepository, (r) => r.openForRequester(u, [u], now)),
+    pendingNonPcp: await capture(accessRequests.AccessRequestsRepository, (r) =>
+      r.openForRequester(u, [u], now),
+    ),
     pendingPcp: await capture(pcpRequester.PcpRequesterRepository, (r) => r.activeFor(u, [u])),
     spendInvitation: await capture(invitations.InvitationsRepository, (r) => r.spend('h', u, u, 'e', now)),
     upsertGrant: await capture(grants.AccessGrantsRepository, (r) =>
-      r.upsertActive({ userId: u, patientId: u, basis: 'token', sourceId: u }, now, now).catch(() => undefined),
+      r
+        .upsertActive({ userId: u, patientId: u, basis: 'token', sourceId: u }, now, now)
+        .catch(() => undefined),
     ),
     /** AccessDecisionRepository.basesFor's text (the fixtures classify patients with it). */
     decideMany: await capture(decision.AccessDecisionRepository, (r) => r.basesFor(u, [u], now)),
   };
   const sources = {
-    principal: 'imported from dist/src/modules/identity/sessions.repository.js (PRINCIPAL_SQL, PRINCIPAL_STATEMENT)',
+    principal:
+      'imported from dist/src/modules/identity/sessions.repository.js (PRINCIPAL_SQL, PRINCIPAL_STATEMENT)',
     other:
       'captured from the dist/ repositories (PatientsRepository, ClinicalDocumentsRepository, MyPatientsRepository, AccessGrantsRepository, ' +
       'InvitationsRepository, AuditEventsRepository, AuditSearchRepository, AlertsRepository, AccessRequestsRepository, PcpRequesterRepository, ' +
@@ -120,7 +151,10 @@ async function transaction(pool, fn) {
 }
 
 /** One statement as the app sends it: named (prepared) when the app prepares it. */
-const run = (db, st, values) => (st.name ? db.query({ name: st.name, text: st.text, values }) : db.query(st.text, values)).then((r) => r.rows);
+const run = (db, st, values) =>
+  (st.name ? db.query({ name: st.name, text: st.text, values }) : db.query(st.text, values)).then(
+    (r) => r.rows,
+  );
 
 const UNUSUAL_SEARCH_MATCHES = 20;
 const UNUSUAL_SEARCH_WINDOW_MS = 3600_000;
@@ -138,7 +172,16 @@ export async function buildRoutes(statements) {
   const alerted = new Set();
 
   const audit = (db, user, action, patientId, basis, outcome, details) =>
-    db.query(S.auditInsert.text, [new Date(), user.id, user.kind, action, patientId, basis, outcome, JSON.stringify(details)]);
+    db.query(S.auditInsert.text, [
+      new Date(),
+      user.id,
+      user.kind,
+      action,
+      patientId,
+      basis,
+      outcome,
+      JSON.stringify(details),
+    ]);
 
   /** PatientRecordsService.authorize: one prepared decision+read, one audit insert (autocommit), then 404/403. */
   async function authorize({ pool, user, patientId, HttpError }, action) {
@@ -156,7 +199,12 @@ export async function buildRoutes(statements) {
      * the unusual-search rule (alert open? then the denied-matches count).
      */
     async search({ pool, user, query, HttpError, limits }) {
-      await limits.consume('patient-search-user', Math.max(60, Number(process.env.SEARCH_RATE_PER_MINUTE ?? 60)), 60, user.id);
+      await limits.consume(
+        'patient-search-user',
+        Math.max(60, Number(process.env.SEARCH_RATE_PER_MINUTE ?? 60)),
+        60,
+        user.id,
+      );
       const mrn = query.get('mrn')?.trim();
       if (!mrn || mrn.length > 32) throw new HttpError(400, 'validation_failed');
       const now = new Date();
@@ -164,18 +212,35 @@ export async function buildRoutes(statements) {
       const denied = rows.filter((r) => !r.basis).map((r) => r.id);
       const pending = new Map();
       const pendingLookup = denied.length
-        ? Promise.all([run(pool, S.pendingNonPcp, [user.id, denied, new Date()]), run(pool, S.pendingPcp, [user.id, denied])])
+        ? Promise.all([
+            run(pool, S.pendingNonPcp, [user.id, denied, new Date()]),
+            run(pool, S.pendingPcp, [user.id, denied]),
+          ])
         : Promise.resolve([[], []]);
       const details = (n) => JSON.stringify({ by: 'mrn', results: n });
       const entries = rows.length
-        ? rows.map((r) => [user.id, user.kind, 'patient.search', r.id, r.basis, r.basis ? 'success' : 'denied', details(rows.length)])
+        ? rows.map((r) => [
+            user.id,
+            user.kind,
+            'patient.search',
+            r.id,
+            r.basis,
+            r.basis ? 'success' : 'denied',
+            details(rows.length),
+          ])
         : [[user.id, user.kind, 'patient.search', null, null, 'success', details(0)]];
       // The pending requests are read while the audit entries are written, as the app does.
       const [[nonPcp, pcp]] = await Promise.all([
         pendingLookup,
-        pool.query(S.auditInsertMany.text, [new Date(), ...[0, 1, 2, 3, 4, 5, 6].map((k) => entries.map((e) => e[k]))]),
+        pool.query(S.auditInsertMany.text, [
+          new Date(),
+          ...[0, 1, 2, 3, 4, 5, 6].map((k) => entries.map((e) => e[k])),
+        ]),
       ]);
-      for (const [kind, list] of [['non_pcp', nonPcp], ['pcp', pcp]]) {
+      for (const [kind, list] of [
+        ['non_pcp', nonPcp],
+        ['pcp', pcp],
+      ]) {
         for (const r of list) {
           const pid = r.patientId ?? r.patient_id;
           pending.set(pid, [...(pending.get(pid) ?? []), { kind, id: r.id, status: r.status }]);
@@ -195,7 +260,15 @@ export async function buildRoutes(statements) {
         body: {
           items: rows.map((row) =>
             row.basis
-              ? { patientId: row.id, access: 'granted', mrn: row.mrn, firstName: row.firstName, lastName: row.lastName, dob: row.dob, basis: row.basis }
+              ? {
+                  patientId: row.id,
+                  access: 'granted',
+                  mrn: row.mrn,
+                  firstName: row.firstName,
+                  lastName: row.lastName,
+                  dob: row.dob,
+                  basis: row.basis,
+                }
               : {
                   patientId: row.id,
                   access: 'not_authorized',
@@ -210,7 +283,10 @@ export async function buildRoutes(statements) {
     /** PatientRecordsService.summary: authorize, then the people (prepared) and the opening, in parallel. */
     async summary(c) {
       const row = await authorize(c, 'patient.view');
-      const [people] = await Promise.all([run(c.pool, S.people, [row.id]), c.pool.query(S.recordOpen.text, [c.user.id, row.id, new Date()])]);
+      const [people] = await Promise.all([
+        run(c.pool, S.people, [row.id]),
+        c.pool.query(S.recordOpen.text, [c.user.id, row.id, new Date()]),
+      ]);
       const name = (p) => (p.lastName ? `${p.firstName} ${p.lastName}` : null);
       const pcp = people.find((p) => p.role === 'pcp');
       return {
@@ -232,7 +308,10 @@ export async function buildRoutes(statements) {
     async documents(c) {
       const limit = 50;
       const row = await authorize(c, 'patient.documents');
-      const [docs, [withheld]] = await Promise.all([run(c.pool, S.documentsFirstPage, [row.id, limit + 1]), run(c.pool, S.withheldCount, [row.id])]);
+      const [docs, [withheld]] = await Promise.all([
+        run(c.pool, S.documentsFirstPage, [row.id, limit + 1]),
+        run(c.pool, S.withheldCount, [row.id]),
+      ]);
       const page = toPage(docs, limit, (d) => [d.cursorAt, d.id]);
       return {
         body: {
@@ -267,21 +346,43 @@ export async function buildRoutes(statements) {
       if (!hash || !patient) throw new HttpError(400, 'invalid_token');
       const result = await transaction(pool, async (client) => {
         // The app's toolkit runs straight on pg too (src/database/sql.ts): the RETURNING rows.
-        const [row] = (await client.query(S.spendInvitation.text, [hash, patient.id, now, user.id, user.email])).rows;
+        const [row] = (
+          await client.query(S.spendInvitation.text, [hash, patient.id, now, user.id, user.email])
+        ).rows;
         if (!row) return null;
         const grantNow = new Date();
         const { expiresAt } = grantPeriod(grantNow, ACCESS_GRANT_MONTHS);
-        const [g] = (await client.query(S.upsertGrant.text, [user.id, row.patient_id, 'token', row.id, grantNow, expiresAt])).rows;
+        const [g] = (
+          await client.query(S.upsertGrant.text, [
+            user.id,
+            row.patient_id,
+            'token',
+            row.id,
+            grantNow,
+            expiresAt,
+          ])
+        ).rows;
         const renewed = !g.inserted && g.previous?.getTime() !== new Date(g.expires_at).getTime();
         if (g.inserted || renewed) {
-          await audit(client, { id: user.id, kind: 'system' }, g.inserted ? 'access.grant' : 'access.renew', row.patient_id, 'token', 'success', {
-            grantId: g.id,
-            sourceId: row.id,
-            userId: user.id,
-            expiresAt: new Date(g.expires_at).toISOString(),
-          });
+          await audit(
+            client,
+            { id: user.id, kind: 'system' },
+            g.inserted ? 'access.grant' : 'access.renew',
+            row.patient_id,
+            'token',
+            'success',
+            {
+              grantId: g.id,
+              sourceId: row.id,
+              userId: user.id,
+              expiresAt: new Date(g.expires_at).toISOString(),
+            },
+          );
         }
-        await audit(client, user, 'token.validate', row.patient_id, 'token', 'success', { invitationId: row.id, grantId: g.id });
+        await audit(client, user, 'token.validate', row.patient_id, 'token', 'success', {
+          invitationId: row.id,
+          grantId: g.id,
+        });
         return { patientId: row.patient_id };
       });
       if (!result) throw new HttpError(400, 'invalid_token');
@@ -293,5 +394,11 @@ export async function buildRoutes(statements) {
 /** Everything the bench needs: statements (to pass to the baseline), sources, routes, decideMany. */
 export async function loadHotPathSql(captured) {
   const { statements, sources } = captured ?? (await captureAppSql());
-  return { statements, sources, principal: statements.principal, decideMany: statements.decideMany.text, routes: await buildRoutes(statements) };
+  return {
+    statements,
+    sources,
+    principal: statements.principal,
+    decideMany: statements.decideMany.text,
+    routes: await buildRoutes(statements),
+  };
 }

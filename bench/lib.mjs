@@ -30,7 +30,8 @@ export const args = new Set(process.argv.slice(2));
 export const QUICK = args.has('--quick');
 
 /** The server hosting the bench databases (the maintenance database of it). */
-export const PG_HOST_URL = process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_HOST_URL =
+  process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function dbUrl(name) {
   const url = new URL(PG_HOST_URL);
@@ -66,7 +67,9 @@ const b64url = (buf) => Buffer.from(buf).toString('base64url');
 export function signJwt(claims, { secret, issuer, audience, ttlSeconds }) {
   const now = Math.floor(Date.now() / 1000);
   const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const payload = b64url(JSON.stringify({ ...claims, iat: now, exp: now + ttlSeconds, aud: audience, iss: issuer }));
+  const payload = b64url(
+    JSON.stringify({ ...claims, iat: now, exp: now + ttlSeconds, aud: audience, iss: issuer }),
+  );
   const sig = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${sig}`;
 }

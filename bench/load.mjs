@@ -134,26 +134,37 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
     const headers = { ...(r.headers ?? {}) };
     if (r.body !== undefined) headers['content-type'] = 'application/json';
     const done = new Promise((resolve) => {
-      const req = http.request({ agent, host: target.hostname, port: target.port, method: r.method, path: r.path, headers, timeout: 10_000 }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const latency = performance.now() - dueAt;
-          latencies.push(latency);
-          const second = Math.floor((dueAt - start) / 1000);
-          worstPerSecond[second] = Math.max(worstPerSecond[second] ?? 0, Math.round(latency));
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) status['2xx']++;
-          else {
-            non2xx++;
-            if (code >= 500) status['5xx']++;
-            else if (code >= 400) status['4xx']++;
-          }
-          checked++;
-          mismatches.check(r.check, code, Buffer.concat(chunks).toString('utf8'));
-          resolve();
-        });
-      });
+      const req = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: r.method,
+          path: r.path,
+          headers,
+          timeout: 10_000,
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const latency = performance.now() - dueAt;
+            latencies.push(latency);
+            const second = Math.floor((dueAt - start) / 1000);
+            worstPerSecond[second] = Math.max(worstPerSecond[second] ?? 0, Math.round(latency));
+            const code = res.statusCode ?? 0;
+            if (code >= 200 && code < 300) status['2xx']++;
+            else {
+              non2xx++;
+              if (code >= 500) status['5xx']++;
+              else if (code >= 400) status['4xx']++;
+            }
+            checked++;
+            mismatches.check(r.check, code, Buffer.concat(chunks).toString('utf8'));
+            resolve();
+          });
+        },
+      );
       req.on('timeout', () => {
         timeouts++;
         req.destroy(new Error('timeout'));
@@ -195,7 +206,16 @@ export async function runOpenLoop({ url, next, connections, duration, rate }) {
     offeredRate: rate,
     latencyMs: latencySummary(latencies, latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1)),
     worstPerSecond: Array.from(worstPerSecond, (v) => v ?? 0),
-    senderLatenessMs: { p50: r2(percentile(lateness.sort((a, b) => a - b), 50)), p99: r2(percentile(lateness, 99)), max: r2(lateness[lateness.length - 1] ?? null) },
+    senderLatenessMs: {
+      p50: r2(
+        percentile(
+          lateness.sort((a, b) => a - b),
+          50,
+        ),
+      ),
+      p99: r2(percentile(lateness, 99)),
+      max: r2(lateness[lateness.length - 1] ?? null),
+    },
     status,
     non2xx,
     errors,

@@ -19,7 +19,8 @@ export function summarizeProfile(path, top = 25) {
     const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
     if (nm) return nm[1];
     if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-    if (url.includes('/dist/src/')) return `project ${url.split('/dist/src/')[1].split('/').slice(0, 2).join('/')}`;
+    if (url.includes('/dist/src/'))
+      return `project ${url.split('/dist/src/')[1].split('/').slice(0, 2).join('/')}`;
     if (url.includes('/bench/')) return 'bench';
     return url;
   };
@@ -28,7 +29,9 @@ export function summarizeProfile(path, top = 25) {
   for (const [id, us] of self) {
     const n = byId.get(id);
     const cf = n.callFrame;
-    const special = ['(idle)', '(program)', '(garbage collector)'].includes(cf.functionName) ? cf.functionName : null;
+    const special = ['(idle)', '(program)', '(garbage collector)'].includes(cf.functionName)
+      ? cf.functionName
+      : null;
     const area = special ?? areaOf(cf.url);
     areas.set(area, (areas.get(area) ?? 0) + us);
     const key = `${cf.functionName || '(anonymous)'} ${cf.url ? `${cf.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/')}:${cf.lineNumber + 1}` : ''}`;
@@ -40,8 +43,14 @@ export function summarizeProfile(path, top = 25) {
     file: path,
     totalMs: Math.round(total / 1000),
     busyPercent: pct(busy),
-    areas: [...areas.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([area, us]) => ({ area, percent: pct(us) })),
-    functions: [...fns.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, us]) => ({ fn, percent: pct(us) })),
+    areas: [...areas.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([area, us]) => ({ area, percent: pct(us) })),
+    functions: [...fns.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, us]) => ({ fn, percent: pct(us) })),
   };
 }
 

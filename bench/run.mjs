@@ -70,7 +70,10 @@ const APP_NAMES = { app: 'mypatients', baseline: 'mypatients-bench-baseline' };
 
 /** CPU seconds used so far by each PostgreSQL backend of one application_name (pid -> seconds). */
 async function backendCpu(db, applicationName) {
-  const { rows } = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [applicationName]);
+  const { rows } = await db.query(
+    `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+    [applicationName],
+  );
   return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid) ?? 0]));
 }
 
@@ -118,7 +121,14 @@ function runScript(file, args, extraEnv) {
         json = null;
       }
       const wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
-      resolve({ script: file.replace(`${ROOT}/`, ''), args, exitCode: code, wallSeconds, result: json, rawTail: json ? undefined : out.slice(-2000) });
+      resolve({
+        script: file.replace(`${ROOT}/`, ''),
+        args,
+        exitCode: code,
+        wallSeconds,
+        result: json,
+        rawTail: json ? undefined : out.slice(-2000),
+      });
     });
   });
 }
@@ -132,7 +142,9 @@ async function main() {
   if (WHAT_IF === 'prepared') {
     log('what-if: the baseline runs every statement as a named prepared statement (the app is unchanged)');
   } else if (WHAT_IF === 'no-audit-integrity') {
-    log('what-if: the audit sealer is switched off in the app (AUDIT_SEAL_INTERVAL_MS=0): entries are written, never sealed');
+    log(
+      'what-if: the audit sealer is switched off in the app (AUDIT_SEAL_INTERVAL_MS=0): entries are written, never sealed',
+    );
   } else if (WHAT_IF) {
     throw new Error(`unknown --what-if=${WHAT_IF}`);
   }
@@ -149,7 +161,12 @@ async function main() {
     AUDIT_HMAC_KEY: randomToken(32),
     NOTIFICATIONS_ENCRYPTION_KEY: randomToken(32),
   };
-  const jwt = { secret: secrets.JWT_SECRET, issuer: 'mypatients-bench', audience: 'mypatients-bench-api', ttlSeconds: 4 * 3600 };
+  const jwt = {
+    secret: secrets.JWT_SECRET,
+    issuer: 'mypatients-bench',
+    audience: 'mypatients-bench-api',
+    ttlSeconds: 4 * 3600,
+  };
   const smtp = await startSmtpSink();
   const env = {
     NODE_ENV: 'production',
@@ -180,9 +197,16 @@ async function main() {
   const appPort = Number(process.env.BENCH_APP_PORT ?? 3910);
   const basePort = Number(process.env.BENCH_BASELINE_PORT ?? 3911);
   log('starting baseline and app');
-  const baseline = await startBaseline({ port: basePort, env: { ...env, BENCH_PREPARED: WHAT_IF === 'prepared' ? '1' : '', BENCH_SQL_FILE: sqlFile }, cpuProfDir: profDir });
+  const baseline = await startBaseline({
+    port: basePort,
+    env: { ...env, BENCH_PREPARED: WHAT_IF === 'prepared' ? '1' : '', BENCH_SQL_FILE: sqlFile },
+    cpuProfDir: profDir,
+  });
   const app = await startApp({ port: appPort, env, cpuProfDir: profDir });
-  const servers = { baseline: { server: baseline, url: `http://127.0.0.1:${basePort}` }, app: { server: app, url: `http://127.0.0.1:${appPort}` } };
+  const servers = {
+    baseline: { server: baseline, url: `http://127.0.0.1:${basePort}` },
+    app: { server: app, url: `http://127.0.0.1:${appPort}` },
+  };
   // Idle RSS (issue 15 goal 4): both servers started, connected, no request served yet, after 3 s of rest.
   await sleep(3000);
   const idleRss = { app: sampleRss(app.pid)(), baseline: sampleRss(baseline.pid)() };
@@ -192,8 +216,21 @@ async function main() {
   try {
     const db = new pg.Client({ connectionString: scratch.url, application_name: 'mypatients-bench' });
     await db.connect();
-    const viewers = await createViewers(db, { providers: QUICK ? 200 : 1000, sponsored: QUICK ? 100 : 500, jwt });
-    const ctx = { db, sql, viewers, jwt, quick: QUICK, duration: DURATION, warmup: WARMUP, connections: CONNECTIONS };
+    const viewers = await createViewers(db, {
+      providers: QUICK ? 200 : 1000,
+      sponsored: QUICK ? 100 : 500,
+      jwt,
+    });
+    const ctx = {
+      db,
+      sql,
+      viewers,
+      jwt,
+      quick: QUICK,
+      duration: DURATION,
+      warmup: WARMUP,
+      connections: CONNECTIONS,
+    };
 
     for (const scenario of SCENARIOS) {
       if (ONLY && !ONLY.includes(scenario.name)) continue;
@@ -211,22 +248,40 @@ async function main() {
         for (const target of round % 2 ? ['app', 'baseline'] : ['baseline', 'app']) {
           const { server, url } = servers[target];
           const feed = feeds[target];
-          await runLoad({ url, next: feed, connections: CONNECTIONS, duration: round === 0 ? WARMUP : 1, title: `${scenario.name} warmup` });
+          await runLoad({
+            url,
+            next: feed,
+            connections: CONNECTIONS,
+            duration: round === 0 ? WARMUP : 1,
+            title: `${scenario.name} warmup`,
+          });
           const stopRss = sampleRss(server.pid);
           const loadBefore = loadavg()[0];
           const cpuBefore = cpuSeconds(server.pid);
           const dbBefore = await backendCpu(ctx.db, APP_NAMES[target]);
-          const figures = await runLoad({ url, next: feed, connections: CONNECTIONS, duration: DURATION, title: scenario.name });
+          const figures = await runLoad({
+            url,
+            next: feed,
+            connections: CONNECTIONS,
+            duration: DURATION,
+            title: scenario.name,
+          });
           const dbAfter = await backendCpu(ctx.db, APP_NAMES[target]);
           figures.rss = stopRss();
           // CPU the server process spent per request: robust to a machine shared with other work.
-          figures.serverCpuMsPerRequest = Math.round(((cpuSeconds(server.pid) - cpuBefore) * 1000 * 100) / Math.max(1, figures.requests)) / 100;
+          figures.serverCpuMsPerRequest =
+            Math.round(((cpuSeconds(server.pid) - cpuBefore) * 1000 * 100) / Math.max(1, figures.requests)) /
+            100;
           // CPU of the server's PostgreSQL backends (same host) per request: planning + execution + commit.
           let dbCpu = 0;
           for (const [pid, after] of dbAfter) dbCpu += after - (dbBefore.get(pid) ?? 0);
-          figures.databaseCpuMsPerRequest = Math.round((dbCpu * 1000 * 100) / Math.max(1, figures.requests)) / 100;
+          figures.databaseCpuMsPerRequest =
+            Math.round((dbCpu * 1000 * 100) / Math.max(1, figures.requests)) / 100;
           // 1-minute load average of the machine around the run (2 cores: above ~3 means other work competed).
-          figures.loadAverage = { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0] * 100) / 100 };
+          figures.loadAverage = {
+            before: Math.round(loadBefore * 100) / 100,
+            after: Math.round(loadavg()[0] * 100) / 100,
+          };
           peaks[target].push(figures.rss.peakMb);
           figuresOf[target] = figures;
           log(
@@ -235,7 +290,10 @@ async function main() {
           );
           if (figures.mismatches) log(`  mismatch samples: ${JSON.stringify(figures.mismatchSamples)}`);
         }
-        rounds.push({ ...figuresOf, ratio: Math.round((figuresOf.app.rps / figuresOf.baseline.rps) * 1000) / 1000 });
+        rounds.push({
+          ...figuresOf,
+          ratio: Math.round((figuresOf.app.rps / figuresOf.baseline.rps) * 1000) / 1000,
+        });
       }
       const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor((rounds.length - 1) / 2)];
       entry.baseline = median.baseline;
@@ -247,11 +305,16 @@ async function main() {
       }));
       entry.ratio = median.ratio;
       // The same ratio from CPU per request (baseline / app): what the framework costs, load-independent.
-      entry.cpuRatio = Math.round((entry.baseline.serverCpuMsPerRequest / entry.app.serverCpuMsPerRequest) * 1000) / 1000;
+      entry.cpuRatio =
+        Math.round((entry.baseline.serverCpuMsPerRequest / entry.app.serverCpuMsPerRequest) * 1000) / 1000;
       // Correctness over every round, not only the median one.
       const sum = (key) => rounds.reduce((n, r) => n + (r.app[key] ?? 0), 0);
       entry.targets = {
-        ratio: { target: `>= ${TARGETS.ratioToBaseline}`, measured: entry.ratio, pass: entry.ratio >= TARGETS.ratioToBaseline },
+        ratio: {
+          target: `>= ${TARGETS.ratioToBaseline}`,
+          measured: entry.ratio,
+          pass: entry.ratio >= TARGETS.ratioToBaseline,
+        },
         // (The closed-loop p99 <= 50 ms target at 64 connections is gone: issue 15 replaced it with the open-loop p99.)
         correctness: {
           target: 'no errors, no unexpected status or body',
@@ -268,21 +331,59 @@ async function main() {
           // Both servers idle first: the previous run's last answers (and the app's sealing of them)
           // would otherwise land in this run's first second.
           await sleep(SETTLE_MS);
-          const f = await runOpenLoop({ url: servers[target].url, next: feeds[target], connections: CONNECTIONS, duration: OPEN_LOOP_DURATION, rate });
-          entry.openLoop[target] = { rps: f.rps, latencyMs: f.latencyMs, senderLatenessMs: f.senderLatenessMs, non2xx: f.non2xx, errors: f.errors, timeouts: f.timeouts, mismatches: f.mismatches, mismatchSamples: f.mismatches ? f.mismatchSamples : undefined };
-          if (process.env.BENCH_TIMELINE) log(`  open loop ${target} worst latency per second: ${f.worstPerSecond.join(' ')}`);
-          log(`  open loop ${target.padEnd(8)} at ${rate} req/s offered: ${f.rps} req/s  p50 ${f.latencyMs.p50} p99 ${f.latencyMs.p99} ms (sender late p99 ${f.senderLatenessMs.p99} max ${f.senderLatenessMs.max})  non2xx ${f.non2xx} errors ${f.errors} mismatches ${f.mismatches}`);
+          const f = await runOpenLoop({
+            url: servers[target].url,
+            next: feeds[target],
+            connections: CONNECTIONS,
+            duration: OPEN_LOOP_DURATION,
+            rate,
+          });
+          entry.openLoop[target] = {
+            rps: f.rps,
+            latencyMs: f.latencyMs,
+            senderLatenessMs: f.senderLatenessMs,
+            non2xx: f.non2xx,
+            errors: f.errors,
+            timeouts: f.timeouts,
+            mismatches: f.mismatches,
+            mismatchSamples: f.mismatches ? f.mismatchSamples : undefined,
+          };
+          if (process.env.BENCH_TIMELINE)
+            log(`  open loop ${target} worst latency per second: ${f.worstPerSecond.join(' ')}`);
+          log(
+            `  open loop ${target.padEnd(8)} at ${rate} req/s offered: ${f.rps} req/s  p50 ${f.latencyMs.p50} p99 ${f.latencyMs.p99} ms (sender late p99 ${f.senderLatenessMs.p99} max ${f.senderLatenessMs.max})  non2xx ${f.non2xx} errors ${f.errors} mismatches ${f.mismatches}`,
+          );
         }
-        entry.targets.openLoopP99 = { target: `<= ${TARGETS.openLoopP99Ms} ms`, measured: entry.openLoop.app.latencyMs.p99, pass: entry.openLoop.app.latencyMs.p99 <= TARGETS.openLoopP99Ms };
+        entry.targets.openLoopP99 = {
+          target: `<= ${TARGETS.openLoopP99Ms} ms`,
+          measured: entry.openLoop.app.latencyMs.p99,
+          pass: entry.openLoop.app.latencyMs.p99 <= TARGETS.openLoopP99Ms,
+        };
       }
       if (!flag('no-ceiling') && prepared.ceilingItems) {
         // Issue 15 goal 3: the same statements with pgbench -M prepared at the pool's concurrency.
         const items = await prepared.ceilingItems();
-        const c = await measureCeiling({ db, url: scratch.url, name: scenario.name, statements: sql.statements, items, clients: POOL_SIZE, seconds: CEILING_SECONDS });
+        const c = await measureCeiling({
+          db,
+          url: scratch.url,
+          name: scenario.name,
+          statements: sql.statements,
+          items,
+          clients: POOL_SIZE,
+          seconds: CEILING_SECONDS,
+        });
         entry.ceiling = c.error ? c : { ...c, fraction: Math.round((entry.app.rps / c.tps) * 1000) / 1000 };
         if (c.error) log(`  pgbench ceiling failed: ${c.error}`);
-        else log(`  pgbench ceiling ${c.tps} tps (${c.clients} clients, ${c.seconds} s, failed ${c.failed}): app at ${entry.ceiling.fraction} of it`);
-        if (!c.error) entry.targets.ceilingFraction = { target: `>= ${TARGETS.ceilingFraction}`, measured: entry.ceiling.fraction, pass: entry.ceiling.fraction >= TARGETS.ceilingFraction };
+        else
+          log(
+            `  pgbench ceiling ${c.tps} tps (${c.clients} clients, ${c.seconds} s, failed ${c.failed}): app at ${entry.ceiling.fraction} of it`,
+          );
+        if (!c.error)
+          entry.targets.ceilingFraction = {
+            target: `>= ${TARGETS.ceilingFraction}`,
+            measured: entry.ceiling.fraction,
+            pass: entry.ceiling.fraction >= TARGETS.ceilingFraction,
+          };
       }
       if (prepared.after) entry.after = await prepared.after();
       results.scenarios[scenario.name] = entry;
@@ -292,25 +393,43 @@ async function main() {
   } finally {
     const peakApp = Math.max(...peaks.app.filter((x) => x !== null), 0) || null;
     results.memory = {
-      app: { idleMb: idleRss.app.peakMb, peakUnderLoadMb: peakApp, target: `<= ${TARGETS.serverRssMb} MB`, pass: peakApp !== null && peakApp <= TARGETS.serverRssMb },
-      baseline: { idleMb: idleRss.baseline.peakMb, peakUnderLoadMb: Math.max(...peaks.baseline.filter((x) => x !== null), 0) || null },
+      app: {
+        idleMb: idleRss.app.peakMb,
+        peakUnderLoadMb: peakApp,
+        target: `<= ${TARGETS.serverRssMb} MB`,
+        pass: peakApp !== null && peakApp <= TARGETS.serverRssMb,
+      },
+      baseline: {
+        idleMb: idleRss.baseline.peakMb,
+        peakUnderLoadMb: Math.max(...peaks.baseline.filter((x) => x !== null), 0) || null,
+      },
     };
     await app.stop();
     await baseline.stop();
   }
   // What the audit sealer did in this run (issue 14): entries written vs sealed (off with --what-if=no-audit-integrity).
   results.audit = await withClient(scratch.url, async (c) => {
-    const { rows } = await c.query(`SELECT (SELECT count(*)::int FROM audit_events) AS events, (SELECT count(*)::int FROM audit_seals) AS sealed`);
+    const { rows } = await c.query(
+      `SELECT (SELECT count(*)::int FROM audit_events) AS events, (SELECT count(*)::int FROM audit_seals) AS sealed`,
+    );
     return { ...rows[0], sealIntervalMs: WHAT_IF === 'no-audit-integrity' ? 0 : 'app default (2000)' };
   }).catch((e) => ({ error: e.message }));
   log(`audit: ${JSON.stringify(results.audit)}`);
 
   if (!flag('skip-jobs')) {
     // notifications.mjs: N emails from BENCH_NOTIFICATIONS (its default 2,000 for the full run).
-    const scriptEnv = { BENCH_PG_URL: PG_HOST_URL, BENCH_QUICK: QUICK ? '1' : '', BENCH_NOTIFICATIONS: QUICK ? '1000' : '2000' };
+    const scriptEnv = {
+      BENCH_PG_URL: PG_HOST_URL,
+      BENCH_QUICK: QUICK ? '1' : '',
+      BENCH_NOTIFICATIONS: QUICK ? '1000' : '2000',
+    };
     // Scale of each script: the issue's figures for the full run, a tenth for --quick.
     for (const [key, file, args] of [
-      ['jobs', 'sponsorship-jobs.mjs', QUICK ? ['--sponsors', '5000', '--users-each', '10'] : ['--sponsors', '50000', '--users-each', '10']],
+      [
+        'jobs',
+        'sponsorship-jobs.mjs',
+        QUICK ? ['--sponsors', '5000', '--users-each', '10'] : ['--sponsors', '50000', '--users-each', '10'],
+      ],
       ['notifications', 'notifications.mjs', []],
     ]) {
       const path = join(BENCH_DIR, file);
@@ -325,7 +444,8 @@ async function main() {
   }
   await smtp.close();
 
-  if (!flag('keep-db')) await withClient(PG_HOST_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${scratch.name}" WITH (FORCE)`));
+  if (!flag('keep-db'))
+    await withClient(PG_HOST_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${scratch.name}" WITH (FORCE)`));
   rmSync(tmp, { recursive: true, force: true });
 
   const output = {
@@ -335,10 +455,25 @@ async function main() {
       mode: QUICK ? 'quick' : 'full',
       whatIf: WHAT_IF ?? null,
       only: ONLY ?? null,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+      },
       node: process.version,
-      postgres: await withClient(PG_HOST_URL, async (c) => (await c.query('SHOW server_version')).rows[0].server_version),
-      load: { tool: 'autocannon', connections: CONNECTIONS, pipelining: 1, warmupSeconds: WARMUP, durationSeconds: DURATION, rounds: ROUNDS },
+      postgres: await withClient(
+        PG_HOST_URL,
+        async (c) => (await c.query('SHOW server_version')).rows[0].server_version,
+      ),
+      load: {
+        tool: 'autocannon',
+        connections: CONNECTIONS,
+        pipelining: 1,
+        warmupSeconds: WARMUP,
+        durationSeconds: DURATION,
+        rounds: ROUNDS,
+      },
       dataset: { database: dataset.name, reused: dataset.reused, params: dataset.params, ...dataset.stats },
       scratchCopySeconds: scratch.seconds,
       sqlSources: sql.sources,
@@ -350,31 +485,58 @@ async function main() {
   // Only a complete full run replaces the committed results.
   const partial = WHAT_IF || ONLY || flag('skip-jobs') || flag('duration') || opt('duration');
   // A quick what-if run does not overwrite the quick run it is compared with.
-  let file = join(ROOT, QUICK ? `bench-results.local${WHAT_IF ? `.${WHAT_IF}` : ''}.json` : 'bench-results.json');
+  let file = join(
+    ROOT,
+    QUICK ? `bench-results.local${WHAT_IF ? `.${WHAT_IF}` : ''}.json` : 'bench-results.json',
+  );
   if (partial && !QUICK) {
     mkdirSync(join(BENCH_DIR, 'out'), { recursive: true });
     file = join(BENCH_DIR, 'out', `bench-results${WHAT_IF ? `.${WHAT_IF}` : ''}.${Date.now()}.json`);
   }
   writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
   log(`results written to ${file}`);
-  for (const line of output.summary) log(`${line.pass === null ? '  ?  ' : line.pass ? ' PASS' : ' MISS'}  ${line.name}: ${line.measured} (target ${line.target})`);
+  for (const line of output.summary)
+    log(
+      `${line.pass === null ? '  ?  ' : line.pass ? ' PASS' : ' MISS'}  ${line.name}: ${line.measured} (target ${line.target})`,
+    );
 }
 
 function summarize(o) {
   const lines = [];
   for (const [name, s] of Object.entries(o.scenarios)) {
-    for (const [k, t] of Object.entries(s.targets)) lines.push({ name: `${name} ${k}`, target: t.target, measured: t.measured, pass: t.pass });
+    for (const [k, t] of Object.entries(s.targets))
+      lines.push({ name: `${name} ${k}`, target: t.target, measured: t.measured, pass: t.pass });
   }
-  lines.push({ name: 'server RSS under load', target: o.memory.app?.target, measured: o.memory.app?.peakUnderLoadMb, pass: o.memory.app?.pass ?? null });
+  lines.push({
+    name: 'server RSS under load',
+    target: o.memory.app?.target,
+    measured: o.memory.app?.peakUnderLoadMb,
+    pass: o.memory.app?.pass ?? null,
+  });
   const jobs = o.jobs?.result;
   const num = (x) => (typeof x === 'number' ? x : null);
   const openS = num(jobs?.open?.seconds ?? jobs?.openSeconds);
   const enforceS = num(jobs?.enforce?.seconds ?? jobs?.enforceSeconds);
-  lines.push({ name: 'validation open', target: `<= ${TARGETS.validationOpenSeconds} s`, measured: openS, pass: openS === null ? null : openS <= TARGETS.validationOpenSeconds });
-  lines.push({ name: 'validation enforce', target: `<= ${TARGETS.validationEnforceSeconds} s`, measured: enforceS, pass: enforceS === null ? null : enforceS <= TARGETS.validationEnforceSeconds });
+  lines.push({
+    name: 'validation open',
+    target: `<= ${TARGETS.validationOpenSeconds} s`,
+    measured: openS,
+    pass: openS === null ? null : openS <= TARGETS.validationOpenSeconds,
+  });
+  lines.push({
+    name: 'validation enforce',
+    target: `<= ${TARGETS.validationEnforceSeconds} s`,
+    measured: enforceS,
+    pass: enforceS === null ? null : enforceS <= TARGETS.validationEnforceSeconds,
+  });
   const n = o.notifications?.result;
   const eps = num(n?.endToEnd?.emailsPerSecond ?? n?.emailsPerSecond);
-  lines.push({ name: 'emails/s', target: `>= ${TARGETS.emailsPerSecond}`, measured: eps, pass: eps === null ? null : eps >= TARGETS.emailsPerSecond });
+  lines.push({
+    name: 'emails/s',
+    target: `>= ${TARGETS.emailsPerSecond}`,
+    measured: eps,
+    pass: eps === null ? null : eps >= TARGETS.emailsPerSecond,
+  });
   return lines;
 }
 

@@ -29,7 +29,8 @@ async function classification(ctx) {
 export const SCENARIOS = [
   {
     name: 'search_mrn',
-    description: 'GET /api/v1/patients?mrn= — half the MRNs the viewer may see (demographics + basis), half not (not_authorized + actions)',
+    description:
+      'GET /api/v1/patients?mrn= — half the MRNs the viewer may see (demographics + basis), half not (not_authorized + actions)',
     async prepare(ctx) {
       const c = await classification(ctx);
       const items = [];
@@ -51,10 +52,13 @@ export const SCENARIOS = [
           const item = parse(body).items?.[0];
           if (!item || item.patientId !== p.id) return 'wrong or missing item';
           if (granted) {
-            if (item.access !== 'granted' || item.mrn !== p.mrn || item.basis !== p.basis) return `expected granted/${p.basis}, got ${item.access}/${item.basis}`;
+            if (item.access !== 'granted' || item.mrn !== p.mrn || item.basis !== p.basis)
+              return `expected granted/${p.basis}, got ${item.access}/${item.basis}`;
           } else {
-            if (item.access !== 'not_authorized' || 'mrn' in item || 'lastName' in item) return `expected not_authorized without demographics`;
-            if (!Array.isArray(item.actions) || !item.actions.includes('request_pcp_access')) return 'missing actions';
+            if (item.access !== 'not_authorized' || 'mrn' in item || 'lastName' in item)
+              return `expected not_authorized without demographics`;
+            if (!Array.isArray(item.actions) || !item.actions.includes('request_pcp_access'))
+              return 'missing actions';
             if (!Array.isArray(item.pendingRequests)) return 'missing pendingRequests';
           }
           return null;
@@ -63,13 +67,15 @@ export const SCENARIOS = [
       return {
         feed: () => cycle(items, build),
         pairs: items.length,
-        ceilingItems: async () => items.map(({ v, p, granted }) => ({ viewer: v, patientId: p.id, mrn: p.mrn, denied: !granted })),
+        ceilingItems: async () =>
+          items.map(({ v, p, granted }) => ({ viewer: v, patientId: p.id, mrn: p.mrn, denied: !granted })),
       };
     },
   },
   {
     name: 'patient_summary',
-    description: 'GET /api/v1/patients/:id — a patient the viewer may see (bases mixed as they come: PCP practice, care team, grants)',
+    description:
+      'GET /api/v1/patients/:id — a patient the viewer may see (bases mixed as they come: PCP practice, care team, grants)',
     async prepare(ctx) {
       const c = await classification(ctx);
       const items = [];
@@ -82,17 +88,23 @@ export const SCENARIOS = [
         check(status, body) {
           if (status !== 200) return `status ${status}`;
           const b = parse(body);
-          if (b.patientId !== p.id || b.mrn !== p.mrn || b.basis !== p.basis) return `wrong summary (basis ${b.basis}, expected ${p.basis})`;
+          if (b.patientId !== p.id || b.mrn !== p.mrn || b.basis !== p.basis)
+            return `wrong summary (basis ${b.basis}, expected ${p.basis})`;
           if (!Array.isArray(b.careTeam)) return 'careTeam missing';
           return null;
         },
       });
-      return { feed: () => cycle(items, build), pairs: items.length, ceilingItems: async () => items.map(({ v, p }) => ({ viewer: v, patientId: p.id, mrn: p.mrn })) };
+      return {
+        feed: () => cycle(items, build),
+        pairs: items.length,
+        ceilingItems: async () => items.map(({ v, p }) => ({ viewer: v, patientId: p.id, mrn: p.mrn })),
+      };
     },
   },
   {
     name: 'documents_list',
-    description: 'GET /api/v1/patients/:id/documents — first page (default limit) of a patient the viewer may see',
+    description:
+      'GET /api/v1/patients/:id/documents — first page (default limit) of a patient the viewer may see',
     async prepare(ctx) {
       const c = await classification(ctx);
       const items = [];
@@ -118,9 +130,11 @@ export const SCENARIOS = [
           if (!Array.isArray(list)) return 'no list';
           const expected = Math.min(counts.get(p.id) ?? 0, 50);
           if (list.length !== expected) return `expected ${expected} documents, got ${list.length}`;
-          if (b.withheld !== (withheld.get(p.id) ?? 0)) return `expected withheld ${withheld.get(p.id) ?? 0}, got ${b.withheld}`;
+          if (b.withheld !== (withheld.get(p.id) ?? 0))
+            return `expected withheld ${withheld.get(p.id) ?? 0}, got ${b.withheld}`;
           if (list.some((d) => d.confidentiality !== 'N')) return 'a withheld document was listed';
-          if ((counts.get(p.id) ?? 0) > 50 ? !b.nextCursor : b.nextCursor !== null) return `nextCursor ${b.nextCursor}`;
+          if ((counts.get(p.id) ?? 0) > 50 ? !b.nextCursor : b.nextCursor !== null)
+            return `nextCursor ${b.nextCursor}`;
           return null;
         },
       });
@@ -135,20 +149,23 @@ export const SCENARIOS = [
   },
   {
     name: 'token_validate',
-    description: 'POST /api/v1/tokens/validate — a fresh single-use invitation token and its MRN per request (provider viewers)',
+    description:
+      'POST /api/v1/tokens/validate — a fresh single-use invitation token and its MRN per request (provider viewers)',
     async prepare(ctx) {
       // Enough tokens for the fastest plausible rate over warmup + measurement, per server.
       const perServer = Math.ceil(4000 * (ctx.warmup + ctx.duration));
       const providers = ctx.viewers.filter((v) => v.kind === 'provider');
       const pools = {};
-      for (const target of ['baseline', 'app']) pools[target] = await issueInvitationTokens(ctx, providers, perServer);
+      for (const target of ['baseline', 'app'])
+        pools[target] = await issueInvitationTokens(ctx, providers, perServer);
       return {
         feed: (target) => {
           const list = pools[target];
           let i = 0;
           return () => {
             const t = list[i++];
-            if (!t) throw new Error(`token pool of ${target} exhausted after ${i - 1} requests: raise perServer`);
+            if (!t)
+              throw new Error(`token pool of ${target} exhausted after ${i - 1} requests: raise perServer`);
             return {
               method: 'POST',
               path: '/api/v1/tokens/validate',
@@ -165,8 +182,14 @@ export const SCENARIOS = [
         tokensPerServer: perServer,
         // pgbench: fresh invitations (issued by ceiling.mjs) for random patients, each addressed to its viewer.
         async ceilingItems() {
-          const { rows } = await ctx.db.query(`SELECT id, mrn FROM patients ORDER BY random() LIMIT $1`, [ctx.quick ? 20000 : 60000]);
-          return rows.map((r, k) => ({ viewer: providers[k % providers.length], patientId: r.id, mrn: r.mrn }));
+          const { rows } = await ctx.db.query(`SELECT id, mrn FROM patients ORDER BY random() LIMIT $1`, [
+            ctx.quick ? 20000 : 60000,
+          ]);
+          return rows.map((r, k) => ({
+            viewer: providers[k % providers.length],
+            patientId: r.id,
+            mrn: r.mrn,
+          }));
         },
       };
     },

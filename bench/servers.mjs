@@ -39,7 +39,9 @@ export function sampleRss(pid, everyMs = 200) {
     clearInterval(timer);
     take();
     const peak = values.length ? Math.max(...values) : null;
-    const mean = values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : null;
+    const mean = values.length
+      ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10
+      : null;
     return { peakMb: peak, meanMb: mean, samples: values.length };
   };
 }
@@ -102,7 +104,8 @@ function startChild(name, args, env, healthUrl) {
 
 /** The Node flags `npm start` gives the server (package.json `config.node_flags`, e.g. the heap limit). */
 export function startFlags() {
-  const flags = JSON.parse(readFileSync(join(BENCH_DIR, '..', 'package.json'), 'utf8')).config?.node_flags ?? '';
+  const flags =
+    JSON.parse(readFileSync(join(BENCH_DIR, '..', 'package.json'), 'utf8')).config?.node_flags ?? '';
   return flags.split(/\s+/).filter(Boolean);
 }
 
@@ -112,7 +115,12 @@ export function startApp({ port, env, cpuProfDir }) {
   const args = [...startFlags(), ...(process.env.BENCH_APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
   if (cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   args.push(join(DIST, 'src', 'main.js'));
-  return startChild('app', args, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/api/v1/health`).ready();
+  return startChild(
+    'app',
+    args,
+    { ...env, PORT: String(port) },
+    `http://127.0.0.1:${port}/api/v1/health`,
+  ).ready();
 }
 
 /** The bare node:http + pg server running the same SQL (bench/baseline-server.mjs). */
@@ -120,5 +128,10 @@ export function startBaseline({ port, env, cpuProfDir }) {
   const args = [];
   if (cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   args.push(join(BENCH_DIR, 'baseline-server.mjs'));
-  return startChild('baseline', args, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/health`).ready();
+  return startChild(
+    'baseline',
+    args,
+    { ...env, PORT: String(port) },
+    `http://127.0.0.1:${port}/health`,
+  ).ready();
 }

@@ -48,7 +48,12 @@ const benchUrl = new URL(serverUrl);
 benchUrl.pathname = `/${dbName}`;
 
 const seconds = (start) => Math.round((performance.now() - start) / 10) / 100;
-const result = { sponsors: SPONSORS, sponsoredUsers: SPONSORS * USERS_EACH, layout: PACKED ? 'packed' : 'as migrated', database: dbName };
+const result = {
+  sponsors: SPONSORS,
+  sponsoredUsers: SPONSORS * USERS_EACH,
+  layout: PACKED ? 'packed' : 'as migrated',
+  database: dbName,
+};
 // An argon2id hash's length (97 characters): a signed-up account's row is this much wider than an invited one's.
 const PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$' + 'c2FsdHNhbHRzYWx0c2FsdA' + '$' + 'h'.repeat(43);
 
@@ -65,8 +70,10 @@ try {
   const db = new pg.Client({ connectionString: benchUrl.toString() });
   await db.connect();
   const fillfactor = async () =>
-    (await db.query(`SELECT coalesce((SELECT option_value FROM pg_options_to_table(reloptions) WHERE option_name = 'fillfactor'), '100') AS f
-                       FROM pg_class WHERE oid = 'users'::regclass`)).rows[0].f;
+    (
+      await db.query(`SELECT coalesce((SELECT option_value FROM pg_options_to_table(reloptions) WHERE option_name = 'fillfactor'), '100') AS f
+                       FROM pg_class WHERE oid = 'users'::regclass`)
+    ).rows[0].f;
   const migratedFillfactor = await fillfactor();
   result.usersFillfactor = PACKED ? `100 while seeding, then ${migratedFillfactor}` : migratedFillfactor;
   if (PACKED) await db.query('ALTER TABLE users SET (fillfactor = 100)');
@@ -97,7 +104,9 @@ try {
   );
   if (PACKED) await db.query(`ALTER TABLE users SET (fillfactor = ${Number(migratedFillfactor)})`);
   await db.query('VACUUM ANALYZE');
-  result.usersPages = (await db.query(`SELECT relpages FROM pg_class WHERE oid = 'users'::regclass`)).rows[0].relpages;
+  result.usersPages = (
+    await db.query(`SELECT relpages FROM pg_class WHERE oid = 'users'::regclass`)
+  ).rows[0].relpages;
   result.seedSeconds = seconds(t0);
   await db.end();
 
@@ -132,14 +141,21 @@ try {
       }
     };
   };
-  const { SponsorValidationsRepository } = await import('../dist/src/modules/sponsorship/sponsor-validations.repository.js');
-  const { AccountLifecycleRepository } = await import('../dist/src/modules/identity/account-lifecycle.repository.js');
-  const { NotificationsRepository } = await import('../dist/src/modules/notifications/notifications.repository.js');
+  const { SponsorValidationsRepository } =
+    await import('../dist/src/modules/sponsorship/sponsor-validations.repository.js');
+  const { AccountLifecycleRepository } =
+    await import('../dist/src/modules/identity/account-lifecycle.repository.js');
+  const { NotificationsRepository } =
+    await import('../dist/src/modules/notifications/notifications.repository.js');
   const validations = app.get(SponsorValidationsRepository, { strict: false });
   wrap(validations, 'openBatch', 'openBatch');
   wrap(validations, 'recordDueReminders', 'recordDueReminders');
   wrap(validations, 'markOverdueBatch', 'markOverdueBatch');
-  wrap(app.get(AccountLifecycleRepository, { strict: false }), 'lockForOverdueValidation', 'lockForOverdueValidation');
+  wrap(
+    app.get(AccountLifecycleRepository, { strict: false }),
+    'lockForOverdueValidation',
+    'lockForOverdueValidation',
+  );
   wrap(app.get(NotificationsRepository, { strict: false }), 'insertMany', 'recordEmails');
   const cpu = {};
   // PostgreSQL's CPU per job: the bench database's backends (the app's pool, the relay's listener)
@@ -206,16 +222,26 @@ try {
     const start = performance.now();
     const statuses = async () =>
       Object.fromEntries(
-        (await check.query(`SELECT status, count(*)::int AS n FROM notifications GROUP BY status`)).rows.map((r) => [r.status, r.n]),
+        (await check.query(`SELECT status, count(*)::int AS n FROM notifications GROUP BY status`)).rows.map(
+          (r) => [r.status, r.n],
+        ),
       );
     let counts = await statuses();
     const sentBefore = counts.sent ?? 0;
-    for (const deadline = start + 3_600_000; (counts.sent ?? 0) + (counts.failed ?? 0) < result.rows.notifications && performance.now() < deadline; ) {
+    for (
+      const deadline = start + 3_600_000;
+      (counts.sent ?? 0) + (counts.failed ?? 0) < result.rows.notifications && performance.now() < deadline;
+    ) {
       await new Promise((r) => setTimeout(r, 1000));
       counts = await statuses();
     }
     const secs = seconds(start);
-    result.drain = { seconds: secs, statuses: counts, sentBefore, emailsPerSecond: Math.round(((counts.sent ?? 0) - sentBefore) / Math.max(0.01, secs)) };
+    result.drain = {
+      seconds: secs,
+      statuses: counts,
+      sentBefore,
+      emailsPerSecond: Math.round(((counts.sent ?? 0) - sentBefore) / Math.max(0.01, secs)),
+    };
     if ((counts.sent ?? 0) !== result.rows.notifications) process.exitCode = 1;
   }
   await check.end();

@@ -26,7 +26,9 @@ export async function issueInvitationTokens(ctx, viewers, count) {
   );
   const patientByHash = new Map(rows.map((r) => [r.token_hash, r.patient_id]));
   // Token k (1-based ordinality) went to viewers[(k - 1) % n]: the same viewer validates it.
-  const { rows: mrns } = await db.query(`SELECT id, mrn FROM patients WHERE id = ANY($1::uuid[])`, [[...patientByHash.values()]]);
+  const { rows: mrns } = await db.query(`SELECT id, mrn FROM patients WHERE id = ANY($1::uuid[])`, [
+    [...patientByHash.values()],
+  ]);
   const mrnById = new Map(mrns.map((r) => [r.id, r.mrn]));
   const out = tokens.map((token, k) => {
     const patientId = patientByHash.get(sha256Hex(token));

@@ -8,7 +8,9 @@ export class AccessRequestsConstraints1795308488433 implements MigrationInterfac
     await queryRunner.query(
       `CREATE UNIQUE INDEX "uq_access_requests_pending" ON "access_requests" ("requester_id", "patient_id") WHERE status = 'pending'`,
     );
-    await queryRunner.query(`CREATE INDEX "idx_access_requests_pending_expiry" ON "access_requests" ("expires_at") WHERE status = 'pending'`);
+    await queryRunner.query(
+      `CREATE INDEX "idx_access_requests_pending_expiry" ON "access_requests" ("expires_at") WHERE status = 'pending'`,
+    );
     await queryRunner.query(
       `ALTER TABLE "access_requests" ADD CONSTRAINT "ck_access_requests_status" CHECK (status IN ('pending', 'approved', 'denied', 'expired'))`,
     );

@@ -22,8 +22,12 @@ export class SponsorValidationConstraints1795308541734 implements MigrationInter
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "sponsor_validation_reminders" DROP CONSTRAINT "chk_sponsor_validation_reminders_days"`);
-    await queryRunner.query(`ALTER TABLE "sponsor_validations" DROP CONSTRAINT "chk_sponsor_validations_period"`);
+    await queryRunner.query(
+      `ALTER TABLE "sponsor_validation_reminders" DROP CONSTRAINT "chk_sponsor_validation_reminders_days"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "sponsor_validations" DROP CONSTRAINT "chk_sponsor_validations_period"`,
+    );
     await queryRunner.query(`DROP INDEX "public"."idx_sponsor_validations_open_due"`);
     await queryRunner.query(`DROP INDEX "public"."uq_sponsor_validations_open_sponsor"`);
   }

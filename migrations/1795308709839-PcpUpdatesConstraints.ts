@@ -38,9 +38,15 @@ export class PcpUpdatesConstraints1795308709839 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER trg_pcp_update_events_append_only ON "pcp_update_events"`);
     await queryRunner.query(`DROP FUNCTION pcp_update_events_append_only()`);
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_confirmation"`);
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_state"`);
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_status"`);
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_confirmation"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_state"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_status"`,
+    );
     await queryRunner.query(`DROP INDEX "uq_pcp_update_requests_active"`);
   }
 }

@@ -20,7 +20,9 @@ export class AccessGrantExpiry1795310100000 implements MigrationInterface {
     );
     await queryRunner.query(`ALTER TABLE "access_grants" ALTER COLUMN "expires_at" SET NOT NULL`);
     // The expiry job's scans: open grants by expiry.
-    await queryRunner.query(`CREATE INDEX "idx_access_grants_open_expiry" ON "access_grants" ("expires_at") WHERE "revoked_at" IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "idx_access_grants_open_expiry" ON "access_grants" ("expires_at") WHERE "revoked_at" IS NULL`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

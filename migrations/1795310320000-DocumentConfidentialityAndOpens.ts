@@ -13,14 +13,18 @@ export class DocumentConfidentialityAndOpens1795310320000 implements MigrationIn
   name = 'DocumentConfidentialityAndOpens1795310320000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "clinical_documents" ADD "confidentiality" character varying(1) NOT NULL DEFAULT 'N'`);
+    await queryRunner.query(
+      `ALTER TABLE "clinical_documents" ADD "confidentiality" character varying(1) NOT NULL DEFAULT 'N'`,
+    );
     await queryRunner.query(
       `ALTER TABLE "clinical_documents" ADD CONSTRAINT "ck_clinical_documents_confidentiality" CHECK ("confidentiality" IN ('N', 'R', 'V'))`,
     );
     await queryRunner.query(
       `CREATE INDEX "idx_clinical_documents_withheld" ON "clinical_documents" ("patient_id") WHERE "confidentiality" <> 'N'`,
     );
-    await queryRunner.query(`ALTER TABLE "clinical_documents" ALTER COLUMN "body" TYPE jsonb USING to_jsonb("body")`);
+    await queryRunner.query(
+      `ALTER TABLE "clinical_documents" ALTER COLUMN "body" TYPE jsonb USING to_jsonb("body")`,
+    );
     await queryRunner.query(
       `CREATE TABLE "patient_opens" ("user_id" uuid NOT NULL, "patient_id" uuid NOT NULL, "opened_at" TIMESTAMP WITH TIME ZONE NOT NULL,
          CONSTRAINT "PK_patient_opens" PRIMARY KEY ("user_id", "patient_id"))`,
@@ -39,7 +43,9 @@ export class DocumentConfidentialityAndOpens1795310320000 implements MigrationIn
       `ALTER TABLE "clinical_documents" ALTER COLUMN "body" TYPE text USING (CASE WHEN jsonb_typeof("body") = 'string' THEN "body" #>> '{}' ELSE "body"::text END)`,
     );
     await queryRunner.query(`DROP INDEX "idx_clinical_documents_withheld"`);
-    await queryRunner.query(`ALTER TABLE "clinical_documents" DROP CONSTRAINT "ck_clinical_documents_confidentiality"`);
+    await queryRunner.query(
+      `ALTER TABLE "clinical_documents" DROP CONSTRAINT "ck_clinical_documents_confidentiality"`,
+    );
     await queryRunner.query(`ALTER TABLE "clinical_documents" DROP COLUMN "confidentiality"`);
   }
 }

@@ -15,19 +15,35 @@ export class PcpUpdatesV111796120247920 implements MigrationInterface {
   name = 'PcpUpdatesV111796120247920';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "ehr_pcp_changes" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "patient_id" uuid NOT NULL, "pcp_npi" character(10) NOT NULL, "completed_at" TIMESTAMP WITH TIME ZONE NOT NULL, "request_id" uuid, "acknowledged_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_0346b55523f48522cb642f29278" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE INDEX "idx_ehr_pcp_changes_request" ON "ehr_pcp_changes"  ("request_id") `);
-    await queryRunner.query(`CREATE INDEX "idx_ehr_pcp_changes_completed" ON "ehr_pcp_changes"  ("completed_at", "id") `);
-    await queryRunner.query(`CREATE INDEX "idx_ehr_pcp_changes_pending" ON "ehr_pcp_changes"  ("patient_id", "completed_at") WHERE "acknowledged_at" IS NULL`);
+    await queryRunner.query(
+      `CREATE TABLE "ehr_pcp_changes" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "patient_id" uuid NOT NULL, "pcp_npi" character(10) NOT NULL, "completed_at" TIMESTAMP WITH TIME ZONE NOT NULL, "request_id" uuid, "acknowledged_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_0346b55523f48522cb642f29278" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "idx_ehr_pcp_changes_request" ON "ehr_pcp_changes"  ("request_id") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "idx_ehr_pcp_changes_completed" ON "ehr_pcp_changes"  ("completed_at", "id") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "idx_ehr_pcp_changes_pending" ON "ehr_pcp_changes"  ("patient_id", "completed_at") WHERE "acknowledged_at" IS NULL`,
+    );
     await queryRunner.query(`ALTER TABLE "patients" ADD "source_updated_at" TIMESTAMP WITH TIME ZONE`);
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" ADD "confirmation_relationship_other" character varying(200)`);
-    await queryRunner.query(`ALTER TABLE "ehr_pcp_changes" ADD CONSTRAINT "fk_ehr_pcp_changes_patient" FOREIGN KEY ("patient_id") REFERENCES "patients"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_status"`);
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" ADD "confirmation_relationship_other" character varying(200)`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "ehr_pcp_changes" ADD CONSTRAINT "fk_ehr_pcp_changes_patient" FOREIGN KEY ("patient_id") REFERENCES "patients"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_status"`,
+    );
     await queryRunner.query(
       `ALTER TABLE "pcp_update_requests" ADD CONSTRAINT "chk_pcp_update_requests_status"
        CHECK (status IN ('open', 'in_progress', 'completed', 'rejected', 'withdrawn'))`,
     );
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_state"`);
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_state"`,
+    );
     await queryRunner.query(
       `ALTER TABLE "pcp_update_requests" ADD CONSTRAINT "chk_pcp_update_requests_state" CHECK (
          ${STATE_V1}
@@ -41,15 +57,23 @@ export class PcpUpdatesV111796120247920 implements MigrationInterface {
       `UPDATE "pcp_update_requests" SET status = 'rejected', rejection_reason = COALESCE(rejection_reason, 'Withdrawn by the requester')
        WHERE status = 'withdrawn'`,
     );
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_state"`);
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" ADD CONSTRAINT "chk_pcp_update_requests_state" CHECK (${STATE_V1})`);
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_status"`);
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_state"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" ADD CONSTRAINT "chk_pcp_update_requests_state" CHECK (${STATE_V1})`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" DROP CONSTRAINT "chk_pcp_update_requests_status"`,
+    );
     await queryRunner.query(
       `ALTER TABLE "pcp_update_requests" ADD CONSTRAINT "chk_pcp_update_requests_status"
        CHECK (status IN ('open', 'in_progress', 'completed', 'rejected'))`,
     );
     await queryRunner.query(`ALTER TABLE "ehr_pcp_changes" DROP CONSTRAINT "fk_ehr_pcp_changes_patient"`);
-    await queryRunner.query(`ALTER TABLE "pcp_update_requests" DROP COLUMN "confirmation_relationship_other"`);
+    await queryRunner.query(
+      `ALTER TABLE "pcp_update_requests" DROP COLUMN "confirmation_relationship_other"`,
+    );
     await queryRunner.query(`ALTER TABLE "patients" DROP COLUMN "source_updated_at"`);
     await queryRunner.query(`DROP INDEX "public"."idx_ehr_pcp_changes_pending"`);
     await queryRunner.query(`DROP INDEX "public"."idx_ehr_pcp_changes_completed"`);

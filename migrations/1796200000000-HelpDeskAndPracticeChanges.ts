@@ -18,7 +18,9 @@ export class HelpDeskAndPracticeChanges1796200000000 implements MigrationInterfa
     await queryRunner.query(
       `ALTER TABLE "support_requests" ADD CONSTRAINT "ck_support_requests_status" CHECK ("status" IN ('open', 'answered', 'closed'))`,
     );
-    await queryRunner.query(`ALTER TABLE "practice_change_requests" ADD "resolved_at" TIMESTAMP WITH TIME ZONE`);
+    await queryRunner.query(
+      `ALTER TABLE "practice_change_requests" ADD "resolved_at" TIMESTAMP WITH TIME ZONE`,
+    );
     await queryRunner.query(`ALTER TABLE "practice_change_requests" ADD "resolved_by" uuid`);
     await queryRunner.query(`ALTER TABLE "practice_change_requests" ADD "new_practice_id" uuid`);
     await queryRunner.query(`ALTER TABLE "practice_change_requests" ADD "reject_reason" text`);
@@ -31,8 +33,12 @@ export class HelpDeskAndPracticeChanges1796200000000 implements MigrationInterfa
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "practice_change_requests" DROP CONSTRAINT "ck_practice_change_requests_status"`);
-    await queryRunner.query(`ALTER TABLE "practice_change_requests" DROP CONSTRAINT "fk_practice_change_requests_new_practice"`);
+    await queryRunner.query(
+      `ALTER TABLE "practice_change_requests" DROP CONSTRAINT "ck_practice_change_requests_status"`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "practice_change_requests" DROP CONSTRAINT "fk_practice_change_requests_new_practice"`,
+    );
     await queryRunner.query(`ALTER TABLE "practice_change_requests" DROP COLUMN "reject_reason"`);
     await queryRunner.query(`ALTER TABLE "practice_change_requests" DROP COLUMN "new_practice_id"`);
     await queryRunner.query(`ALTER TABLE "practice_change_requests" DROP COLUMN "resolved_by"`);

@@ -25,4 +25,31 @@ import { HelpDeskAndPracticeChanges1796200000000 } from './1796200000000-HelpDes
 import { JobRuns1796200000001 } from './1796200000001-JobRuns.js';
 import { PrivacyAlerts1796300000000 } from './1796300000000-PrivacyAlerts.js';
 import { UsersFillfactor1796315000000 } from './1796315000000-UsersFillfactor.js';
-export const MIGRATIONS: Function[] = [InitialSchema1795308167230, PatientAccessConstraints1795308400000, AccessRequestsAndInvitations1795308487433, AccessRequestsConstraints1795308488433, AuditAppendOnlyChain1795308500000, SponsorValidations1795308541733, SponsorValidationConstraints1795308541734, IdentityRequests1795308649333, PcpUpdates1795308709838, PcpUpdatesConstraints1795308709839, NotificationsListIndexAndChecks1795308738769, PatientAccessIndexes1795308793271, AccountDirectoryView1795309000000, AccessGrantExpiry1795310100000, AccessRequestsWithdrawn1795310310000, DocumentConfidentialityAndOpens1795310320000, InvitationCancellation1795310330000, StaffRolesAndLifecycle1795310200000, AuditSealedTrail1795311500000, AuditRuntimeRole1795311500001, IntegrationClients1796119493718, PcpUpdatesV111796120247920, HelpDeskAndPracticeChanges1796200000000, JobRuns1796200000001, PrivacyAlerts1796300000000, UsersFillfactor1796315000000];
+export const MIGRATIONS: Function[] = [
+  InitialSchema1795308167230,
+  PatientAccessConstraints1795308400000,
+  AccessRequestsAndInvitations1795308487433,
+  AccessRequestsConstraints1795308488433,
+  AuditAppendOnlyChain1795308500000,
+  SponsorValidations1795308541733,
+  SponsorValidationConstraints1795308541734,
+  IdentityRequests1795308649333,
+  PcpUpdates1795308709838,
+  PcpUpdatesConstraints1795308709839,
+  NotificationsListIndexAndChecks1795308738769,
+  PatientAccessIndexes1795308793271,
+  AccountDirectoryView1795309000000,
+  AccessGrantExpiry1795310100000,
+  AccessRequestsWithdrawn1795310310000,
+  DocumentConfidentialityAndOpens1795310320000,
+  InvitationCancellation1795310330000,
+  StaffRolesAndLifecycle1795310200000,
+  AuditSealedTrail1795311500000,
+  AuditRuntimeRole1795311500001,
+  IntegrationClients1796119493718,
+  PcpUpdatesV111796120247920,
+  HelpDeskAndPracticeChanges1796200000000,
+  JobRuns1796200000001,
+  PrivacyAlerts1796300000000,
+  UsersFillfactor1796315000000,
+];

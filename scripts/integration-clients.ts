@@ -6,7 +6,11 @@ import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { ConfigModule } from '../src/config/config.module.js';
 import { DatabaseModule } from '../src/database/database.module.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
-import { INTEGRATION_SYSTEMS, IntegrationClientsModule, IntegrationClientsService } from '../src/modules/integration-clients/index.js';
+import {
+  INTEGRATION_SYSTEMS,
+  IntegrationClientsModule,
+  IntegrationClientsService,
+} from '../src/modules/integration-clients/index.js';
 
 /**
  * `npm run integration:create -- ehr|portal <name>`: creates an integration client and prints its
@@ -32,7 +36,9 @@ async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
   const config = loadConfig();
   await prepareDatabase(config);
-  const app = await NestFactory.createApplicationContext(IntegrationClientsScriptModule, { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(IntegrationClientsScriptModule, {
+    logger: ['error'],
+  });
   try {
     const clients = app.get(IntegrationClientsService);
     if (command === 'create' && args.length >= 2) {
@@ -47,13 +53,17 @@ async function main(): Promise<number> {
         console.error(`No integration client with id ${args[0]}.`);
         return 1;
       }
-      console.log(`Revoked ${revoked.system} integration client "${revoked.name}" (id ${revoked.id}) at ${revoked.revokedAt?.toISOString()}.`);
+      console.log(
+        `Revoked ${revoked.system} integration client "${revoked.name}" (id ${revoked.id}) at ${revoked.revokedAt?.toISOString()}.`,
+      );
       return 0;
     }
     if (command === 'list') {
       for (const c of await clients.list()) {
         const state = c.revokedAt ? `revoked ${c.revokedAt.toISOString()}` : 'active';
-        console.log(`${c.id}  ${c.system.padEnd(6)} ${c.keyPrefix}…  ${state}  last used ${c.lastUsedAt?.toISOString() ?? 'never'}  ${c.name}`);
+        console.log(
+          `${c.id}  ${c.system.padEnd(6)} ${c.keyPrefix}…  ${state}  last used ${c.lastUsedAt?.toISOString() ?? 'never'}  ${c.name}`,
+        );
       }
       return 0;
     }

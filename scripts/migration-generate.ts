@@ -39,9 +39,15 @@ const fileName = `${timestamp}-${name}`;
 writeFileSync(join(root, 'migrations', `${fileName}.ts`), file);
 const indexPath = join(root, 'migrations', 'index.ts');
 let index = readFileSync(indexPath, 'utf8');
-index = index.replace(/(\/\*\* Every migration[^\n]*\n)/, `$1import { ${className} } from './${fileName}.js';\n`);
+index = index.replace(
+  /(\/\*\* Every migration[^\n]*\n)/,
+  `$1import { ${className} } from './${fileName}.js';\n`,
+);
 index = index.replace(/export const MIGRATIONS: Function\[\] = \[([^\]]*)\];/, (_m, list: string) => {
-  const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   items.push(className);
   return `export const MIGRATIONS: Function[] = [${items.join(', ')}];`;
 });

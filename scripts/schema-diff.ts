@@ -46,7 +46,10 @@ export async function pendingSchemaChanges(): Promise<{ up: string[]; down: stri
   scratchUrl.pathname = `/${scratchName}`;
   try {
     await runMigrations(scratchUrl.toString());
-    const ds = new DataSource({ ...baseDataSourceOptions({ databaseUrl: scratchUrl.toString() }), entities: await loadEntities() });
+    const ds = new DataSource({
+      ...baseDataSourceOptions({ databaseUrl: scratchUrl.toString() }),
+      entities: await loadEntities(),
+    });
     await ds.initialize();
     try {
       const sql = await ds.driver.createSchemaBuilder().log();

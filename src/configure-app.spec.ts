@@ -14,7 +14,11 @@ describe('trustProxySetting (TRUST_PROXY, issue 18 item 7)', () => {
     const clientIp = async (raw: string | undefined) => {
       const app = Fastify({ trustProxy: trustProxyOption(raw) });
       app.get('/', (req) => ({ ip: req.ip }));
-      const res = await app.inject({ url: '/', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.7' } });
+      const res = await app.inject({
+        url: '/',
+        remoteAddress: '10.0.0.2',
+        headers: { 'x-forwarded-for': '203.0.113.7' },
+      });
       await app.close();
       return (res.json() as { ip: string }).ip;
     };

@@ -37,7 +37,10 @@ export function noStore(req: FastifyRequest, reply: FastifyReply, done: () => vo
 export function trustProxySetting(raw: string | undefined): number | string {
   const value = (raw ?? '').trim() || 'loopback';
   if (/^\d+$/.test(value)) return Number(value);
-  if (/^(true|\*)$/i.test(value)) throw new Error('TRUST_PROXY=true would trust any X-Forwarded-For: give the hop count or the proxies\' addresses');
+  if (/^(true|\*)$/i.test(value))
+    throw new Error(
+      "TRUST_PROXY=true would trust any X-Forwarded-For: give the hop count or the proxies' addresses",
+    );
   return value;
 }
 
@@ -45,7 +48,9 @@ export function trustProxySetting(raw: string | undefined): number | string {
  * `trustProxySetting` as Fastify's `trustProxy`. A hop count becomes a function (trust the `n`
  * nearest hops, as Express's `trust proxy` did): Fastify 5 takes a bare number for "trust nothing".
  */
-export function trustProxyOption(raw: string | undefined): string | ((address: string, hop: number) => boolean) {
+export function trustProxyOption(
+  raw: string | undefined,
+): string | ((address: string, hop: number) => boolean) {
   const setting = trustProxySetting(raw);
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
@@ -65,8 +70,12 @@ export function createHttpAdapter(): FastifyAdapter {
     // The router refuses a URL it cannot decode (broken percent escapes) before any hook or handler:
     // answered in problem+json like every other error (and never cached), not Fastify's JSON.
     frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-      const { body, headers } = FRAMEWORK_PROBLEMS.toProblem(new HttpException('The request URL is not valid.', status), req);
+      const status =
+        error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const { body, headers } = FRAMEWORK_PROBLEMS.toProblem(
+        new HttpException('The request URL is not valid.', status),
+        req,
+      );
       sendProblem(reply.header('cache-control', 'no-store').header('pragma', 'no-cache'), body, headers);
     },
   });
@@ -77,7 +86,12 @@ export class BodyError extends Error {
   readonly statusCode: number;
   readonly expose = true;
   constructor(
-    readonly type: 'entity.parse.failed' | 'entity.too.large' | 'encoding.unsupported' | 'charset.unsupported' | 'request.aborted',
+    readonly type:
+      | 'entity.parse.failed'
+      | 'entity.too.large'
+      | 'encoding.unsupported'
+      | 'charset.unsupported'
+      | 'request.aborted',
     readonly status: number,
   ) {
     super(type);
@@ -95,18 +109,30 @@ const FIRST_CHAR = /^[ \t\n\r]*(.)/s;
  * (checked before the body is read: one HMAC), so an anonymous client cannot make us read 7 MiB.
  * The guard still checks the session afterwards.
  */
-export function jsonBodyParser(config: AppConfig): (req: FastifyRequest, payload: IncomingMessage, done: (err: Error | null, body?: unknown) => void) => void {
+export function jsonBodyParser(
+  config: AppConfig,
+): (
+  req: FastifyRequest,
+  payload: IncomingMessage,
+  done: (err: Error | null, body?: unknown) => void,
+) => void {
   // The guard's own signature check (no session read: the guard still checks the session afterwards).
   const signature = new AccessTokenSignature(config);
-  const signedIn = (req: FastifyRequest): boolean => signature.ofHeader(req.headers.authorization) !== undefined;
+  const signedIn = (req: FastifyRequest): boolean =>
+    signature.ofHeader(req.headers.authorization) !== undefined;
   const largeRoute = (url: string): boolean =>
-    LARGE_BODY_ROUTES.some((route) => url.startsWith(route) && (url.length === route.length || '/?'.includes(url[route.length]!)));
+    LARGE_BODY_ROUTES.some(
+      (route) => url.startsWith(route) && (url.length === route.length || '/?'.includes(url[route.length]!)),
+    );
 
   return (req, payload, done) => {
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding !== 'identity') return done(new BodyError('encoding.unsupported', 415));
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return done(new BodyError('charset.unsupported', 415));
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i
+      .exec(req.headers['content-type'] ?? '')?.[1]
+      ?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+      return done(new BodyError('charset.unsupported', 415));
     const limit = largeRoute(req.url) && signedIn(req) ? SUPPORT_BODY_LIMIT : JSON_BODY_LIMIT;
     const declared = Number(req.headers['content-length']);
     if (declared > limit) return done(new BodyError('entity.too.large', 413));
@@ -172,7 +198,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       .setVersion('1.0')
       .addBearerAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'EHR feed key' }, 'ehr-key')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Patient portal key' }, 'portal-key')
+      .addApiKey(
+        { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Patient portal key' },
+        'portal-key',
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

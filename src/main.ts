@@ -9,7 +9,10 @@ import { loadConfigAndPrepareDatabase } from './infrastructure.js';
 async function main(): Promise<void> {
   const config = await loadConfigAndPrepareDatabase();
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   await configureApp(app, config);
   // Graceful shutdown: SIGTERM stops accepting connections, drains, then closes queues and the pool.
   // Fastify listens on localhost only by default: every interface instead, as Node's (and Express's) default.

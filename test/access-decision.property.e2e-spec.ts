@@ -85,7 +85,12 @@ const worldArb: fc.Arbitrary<World> = fc
       fc.record({
         kind: fc.constantFrom<Kind>('provider', 'provider', 'sponsored', 'staff'),
         status: statusArb,
-        lockReason: fc.constantFrom<LockReason>('failed_logins', 'failed_logins', 'validation_overdue', 'staff'),
+        lockReason: fc.constantFrom<LockReason>(
+          'failed_logins',
+          'failed_logins',
+          'validation_overdue',
+          'staff',
+        ),
         lockedUntilMin: fc.constantFrom(-24 * 60, -1, 1, 15),
         practice: fc.option(fc.integer({ min: 0, max: 2 }), { freq: 6 }),
         npi: fc.option(fc.integer({ min: 0, max: POOL - 1 }), { freq: 8 }),
@@ -423,8 +428,12 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
     let restrictedSeen = 0;
     await fc.assert(
       fc.asyncProperty(worldArb, docsArb, async (w, docs) => {
-        const ids = await t.dataSource.transaction((m) => insertWorlds((sql, params) => m.query(sql, params), [w]));
-        const patientDocs = w.patients.map((_p, pi) => docs.filter((d) => d.patient % w.patients.length === pi));
+        const ids = await t.dataSource.transaction((m) =>
+          insertWorlds((sql, params) => m.query(sql, params), [w]),
+        );
+        const patientDocs = w.patients.map((_p, pi) =>
+          docs.filter((d) => d.patient % w.patients.length === pi),
+        );
         await t.dataSource.query(
           `INSERT INTO clinical_documents (patient_id, external_id, category, occurred_at, title, body, confidentiality)
            SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::varchar[], $6::jsonb[], $7::varchar[])`,
@@ -451,13 +460,19 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
                 .sort((a, b) => a.i - b.i)
                 .map(({ d, i }) => `${d.confidentiality}-${i}`);
               if (modelDecide(w, ui, pi) === null) {
-                await expect(records.documents(user, ids[0].patients[pi], { category })).rejects.toMatchObject({ code: 'not_authorized' });
+                await expect(
+                  records.documents(user, ids[0].patients[pi], { category }),
+                ).rejects.toMatchObject({ code: 'not_authorized' });
                 continue;
               }
               const titles: string[] = [];
               let cursor: string | undefined;
               do {
-                const page = await records.documents(user, ids[0].patients[pi], { category, limit: 2, cursor });
+                const page = await records.documents(user, ids[0].patients[pi], {
+                  category,
+                  limit: 2,
+                  cursor,
+                });
                 expect(page.withheld).toBe(withheld);
                 titles.push(...page.items.map((d) => d.title));
                 cursor = page.nextCursor ?? undefined;
@@ -477,13 +492,69 @@ describe('access decision: SQL equals the SPEC §3 model (property)', () => {
       practices: 2,
       npiPool: POOL,
       users: [
-        { kind: 'provider', status: 'active', lockReason: null, lockedUntilMin: null, practice: 0, npi: 0, sponsor: null },
-        { kind: 'sponsored', status: 'active', lockReason: null, lockedUntilMin: null, practice: null, npi: null, sponsor: 0 },
-        { kind: 'provider', status: 'active', lockReason: null, lockedUntilMin: null, practice: 1, npi: 1, sponsor: null },
-        { kind: 'staff', status: 'active', lockReason: null, lockedUntilMin: null, practice: 0, npi: 2, sponsor: null },
-        { kind: 'provider', status: 'locked', lockReason: 'staff', lockedUntilMin: null, practice: 0, npi: 3, sponsor: null },
-        { kind: 'provider', status: 'locked', lockReason: 'failed_logins', lockedUntilMin: -1, practice: 0, npi: 4, sponsor: null },
-        { kind: 'provider', status: 'locked', lockReason: 'failed_logins', lockedUntilMin: 1, practice: 0, npi: 6, sponsor: null },
+        {
+          kind: 'provider',
+          status: 'active',
+          lockReason: null,
+          lockedUntilMin: null,
+          practice: 0,
+          npi: 0,
+          sponsor: null,
+        },
+        {
+          kind: 'sponsored',
+          status: 'active',
+          lockReason: null,
+          lockedUntilMin: null,
+          practice: null,
+          npi: null,
+          sponsor: 0,
+        },
+        {
+          kind: 'provider',
+          status: 'active',
+          lockReason: null,
+          lockedUntilMin: null,
+          practice: 1,
+          npi: 1,
+          sponsor: null,
+        },
+        {
+          kind: 'staff',
+          status: 'active',
+          lockReason: null,
+          lockedUntilMin: null,
+          practice: 0,
+          npi: 2,
+          sponsor: null,
+        },
+        {
+          kind: 'provider',
+          status: 'locked',
+          lockReason: 'staff',
+          lockedUntilMin: null,
+          practice: 0,
+          npi: 3,
+          sponsor: null,
+        },
+        {
+          kind: 'provider',
+          status: 'locked',
+          lockReason: 'failed_logins',
+          lockedUntilMin: -1,
+          practice: 0,
+          npi: 4,
+          sponsor: null,
+        },
+        {
+          kind: 'provider',
+          status: 'locked',
+          lockReason: 'failed_logins',
+          lockedUntilMin: 1,
+          practice: 0,
+          npi: 6,
+          sponsor: null,
+        },
       ],
       patients: [
         { pcp: 0, careTeam: [1, 2], portal: false },

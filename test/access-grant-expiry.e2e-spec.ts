@@ -12,8 +12,11 @@ const START = '2026-11-16T15:00:00.000Z'; // 10:00 EST, hospital date 2026-11-16
 /** Personal grants last ACCESS_GRANT_MONTHS (API.md v1.1, SPEC §7). */
 describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
   let t: TestContext;
-  const bearer = async (user: { id: string; kind: string }) => ({ authorization: `Bearer ${await tokenFor(t.app, user)}` });
-  const decide = (userId: string, patientId: string) => t.app.get(AccessDecisionService).decide(userId, patientId);
+  const bearer = async (user: { id: string; kind: string }) => ({
+    authorization: `Bearer ${await tokenFor(t.app, user)}`,
+  });
+  const decide = (userId: string, patientId: string) =>
+    t.app.get(AccessDecisionService).decide(userId, patientId);
 
   beforeAll(async () => {
     t = await createTestApp({ now: START });
@@ -25,8 +28,17 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
   async function tokenHolder() {
     const patient = await createPatient(t.dataSource, { hasPortalAccount: true });
     const provider = await createUser(t.app, 'provider');
-    const { token } = await createInvitation(t.dataSource, { patientId: patient.id, recipientEmail: provider.email, createdAt: t.clock.now() });
-    await t.http().post('/api/v1/tokens/validate').set(await bearer(provider)).send({ token, mrn: patient.mrn }).expect(200);
+    const { token } = await createInvitation(t.dataSource, {
+      patientId: patient.id,
+      recipientEmail: provider.email,
+      createdAt: t.clock.now(),
+    });
+    await t
+      .http()
+      .post('/api/v1/tokens/validate')
+      .set(await bearer(provider))
+      .send({ token, mrn: patient.mrn })
+      .expect(200);
     return { patient, provider };
   }
 
@@ -42,7 +54,12 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
 
   async function runJob(asOf?: string) {
     const staff = await createUser(t.app, 'staff');
-    const res = await t.http().post('/api/v1/staff/jobs/access-grant-expiry/run').set(await bearer(staff)).send(asOf ? { asOf } : {}).expect(200);
+    const res = await t
+      .http()
+      .post('/api/v1/staff/jobs/access-grant-expiry/run')
+      .set(await bearer(staff))
+      .send(asOf ? { asOf } : {})
+      .expect(200);
     return res.body as { job: string; asOf: string; affected: number };
   }
 
@@ -50,7 +67,12 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
     const { patient, provider } = await tokenHolder();
     // Granted 2026-11-16 (hospital) → through 2027-11-16 → ends 2027-11-17 00:00 EST = 05:00Z.
     expect(await staffGrants(patient.id)).toEqual([
-      expect.objectContaining({ userId: provider.id, basis: 'token', expiresAt: '2027-11-17T05:00:00.000Z', revokedAt: null }),
+      expect.objectContaining({
+        userId: provider.id,
+        basis: 'token',
+        expiresAt: '2027-11-17T05:00:00.000Z',
+        revokedAt: null,
+      }),
     ]);
   });
 
@@ -58,15 +80,33 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
     const { patient, provider } = await tokenHolder();
     t.clock.set('2027-11-17T04:59:59.999Z');
     expect(await decide(provider.id, patient.id)).toEqual({ allowed: true, basis: 'token' });
-    await t.http().get(`/api/v1/patients/${patient.id}`).set(await bearer(provider)).expect(200);
+    await t
+      .http()
+      .get(`/api/v1/patients/${patient.id}`)
+      .set(await bearer(provider))
+      .expect(200);
     t.clock.set('2027-11-17T05:00:00.000Z');
     expect(await decide(provider.id, patient.id)).toEqual({ allowed: false, basis: null });
-    const denied = await t.http().get(`/api/v1/patients/${patient.id}`).set(await bearer(provider)).expect(403);
+    const denied = await t
+      .http()
+      .get(`/api/v1/patients/${patient.id}`)
+      .set(await bearer(provider))
+      .expect(403);
     expect(denied.body.code).toBe('not_authorized');
     // Search and the record's documents follow the same decision.
-    const search = await t.http().get(`/api/v1/patients?mrn=${patient.mrn}`).set(await bearer(provider)).expect(200);
-    expect(search.body.items).toEqual([expect.objectContaining({ patientId: patient.id, access: 'not_authorized' })]);
-    await t.http().get(`/api/v1/patients/${patient.id}/documents`).set(await bearer(provider)).expect(403);
+    const search = await t
+      .http()
+      .get(`/api/v1/patients?mrn=${patient.mrn}`)
+      .set(await bearer(provider))
+      .expect(200);
+    expect(search.body.items).toEqual([
+      expect.objectContaining({ patientId: patient.id, access: 'not_authorized' }),
+    ]);
+    await t
+      .http()
+      .get(`/api/v1/patients/${patient.id}/documents`)
+      .set(await bearer(provider))
+      .expect(403);
     // Active-only staff list leaves it out even before the job ended it.
     expect(await staffGrants(patient.id, true)).toEqual([]);
   });
@@ -85,10 +125,26 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
     const { patient, provider } = await tokenHolder();
     const [first] = await staffGrants(patient.id);
     t.clock.set('2027-03-10T15:00:00.000Z');
-    const { token } = await createInvitation(t.dataSource, { patientId: patient.id, recipientEmail: provider.email, createdAt: t.clock.now() });
-    await t.http().post('/api/v1/tokens/validate').set(await bearer(provider)).send({ token, mrn: patient.mrn }).expect(200);
+    const { token } = await createInvitation(t.dataSource, {
+      patientId: patient.id,
+      recipientEmail: provider.email,
+      createdAt: t.clock.now(),
+    });
+    await t
+      .http()
+      .post('/api/v1/tokens/validate')
+      .set(await bearer(provider))
+      .send({ token, mrn: patient.mrn })
+      .expect(200);
     const grants = await staffGrants(patient.id);
-    expect(grants).toEqual([expect.objectContaining({ id: first.id, basis: 'token', expiresAt: '2028-03-11T05:00:00.000Z', revokedAt: null })]);
+    expect(grants).toEqual([
+      expect.objectContaining({
+        id: first.id,
+        basis: 'token',
+        expiresAt: '2028-03-11T05:00:00.000Z',
+        revokedAt: null,
+      }),
+    ]);
     const actions = (await auditActions(t.dataSource, patient.id)).map((a) => a.action);
     expect(actions.filter((a) => a === 'access.grant')).toHaveLength(1);
     expect(actions.filter((a) => a === 'access.renew')).toHaveLength(1);
@@ -98,7 +154,12 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
     const patient = await createPatient(t.dataSource, { hasPortalAccount: true });
     const provider = await createUser(t.app, 'provider');
     const request = async () => {
-      const created = await t.http().post(`/api/v1/patients/${patient.id}/access-requests`).set(await bearer(provider)).send({}).expect(201);
+      const created = await t
+        .http()
+        .post(`/api/v1/patients/${patient.id}/access-requests`)
+        .set(await bearer(provider))
+        .send({})
+        .expect(201);
       await t
         .http()
         .post(`/api/v1/integration/portal/access-requests/${created.body.id}/decision`)
@@ -112,7 +173,9 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
     await request();
     expect(await decide(provider.id, patient.id)).toEqual({ allowed: true, basis: 'approved_request' });
     const active = await staffGrants(patient.id, true);
-    expect(active).toEqual([expect.objectContaining({ basis: 'approved_request', expiresAt: '2028-12-02T05:00:00.000Z' })]);
+    expect(active).toEqual([
+      expect.objectContaining({ basis: 'approved_request', expiresAt: '2028-12-02T05:00:00.000Z' }),
+    ]);
   });
 
   it('the job emails the holder 30 days before (once, no patient data) and ends the grant once expired', async () => {
@@ -127,9 +190,16 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
     expect(first.affected).toBeGreaterThanOrEqual(1);
     const mails = await notificationsTo(t.dataSource, provider.email, 'access-grant-expiring');
     expect(mails).toHaveLength(1);
-    expect(mails[0].data).toEqual({ firstName: provider.firstName, lastName: provider.lastName, lastDay: '2027-11-16', daysLeft: 30, months: 12 });
+    expect(mails[0].data).toEqual({
+      firstName: provider.firstName,
+      lastName: provider.lastName,
+      lastDay: '2027-11-16',
+      daysLeft: 30,
+      months: 12,
+    });
     const json = JSON.stringify(mails[0].data);
-    for (const secret of [patient.mrn, patient.firstName, patient.lastName, patient.dob, patient.id]) expect(json).not.toContain(secret);
+    for (const secret of [patient.mrn, patient.firstName, patient.lastName, patient.dob, patient.id])
+      expect(json).not.toContain(secret);
     // Running again (the same day or the next) does not email again.
     await runJob();
     t.clock.set(hospitalInstant('2027-10-18', '06:00:00').toISOString());
@@ -140,11 +210,25 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
     t.clock.set(hospitalInstant('2027-11-17', '00:30:00').toISOString());
     await runJob();
     const [grant] = await staffGrants(patient.id);
-    expect(grant).toMatchObject({ revokedAt: '2027-11-17T05:00:00.000Z', expiresAt: '2027-11-17T05:00:00.000Z', revokedBy: null });
-    const expired = (await auditActions(t.dataSource, patient.id)).filter((a) => a.action === 'access.expire');
-    expect(expired).toEqual([expect.objectContaining({ actorKind: 'system', basis: 'token', details: expect.objectContaining({ grantId: grant.id }) })]);
+    expect(grant).toMatchObject({
+      revokedAt: '2027-11-17T05:00:00.000Z',
+      expiresAt: '2027-11-17T05:00:00.000Z',
+      revokedBy: null,
+    });
+    const expired = (await auditActions(t.dataSource, patient.id)).filter(
+      (a) => a.action === 'access.expire',
+    );
+    expect(expired).toEqual([
+      expect.objectContaining({
+        actorKind: 'system',
+        basis: 'token',
+        details: expect.objectContaining({ grantId: grant.id }),
+      }),
+    ]);
     await runJob();
-    expect((await auditActions(t.dataSource, patient.id)).filter((a) => a.action === 'access.expire')).toHaveLength(1);
+    expect(
+      (await auditActions(t.dataSource, patient.id)).filter((a) => a.action === 'access.expire'),
+    ).toHaveLength(1);
   });
 
   it('the job run for a past date ends only grants expired by the end of that day', async () => {
@@ -171,7 +255,9 @@ describe('personal grant expiry (ACCESS_GRANT_MONTHS)', () => {
       );
       // The upgrade happens "now" (the database's clock), not at the app's fixed clock.
       const upgradeDay = hospitalDate(new Date(today));
-      expect(new Date(expiresAt).toISOString()).toBe(hospitalInstant(addDays(addCalendarMonths(upgradeDay, 12), 1)).toISOString());
+      expect(new Date(expiresAt).toISOString()).toBe(
+        hospitalInstant(addDays(addCalendarMonths(upgradeDay, 12), 1)).toISOString(),
+      );
       const [col] = await runner.query(
         `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'access_grants' AND column_name = 'expires_at'`,
       );

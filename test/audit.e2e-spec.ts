@@ -96,7 +96,10 @@ describe('audit trail: append-only entries written on the request path (e2e)', (
     const staffAuth = { authorization: `Bearer ${await tokenFor(t.app, staff)}` };
     const patient = await createPatient(t.dataSource);
     const provider = await createUser(t.app, 'provider');
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(200, 7),
+    ]);
     const request = await t
       .http()
       .post('/api/v1/support-requests')
@@ -119,8 +122,14 @@ describe('audit trail: append-only entries written on the request path (e2e)', (
     expect(rows).toEqual([
       { patientId: patient.id, details: { route: 'GET /staff/patients/:patientId/access-grants' } },
       { patientId: patient.id, details: { route: 'GET /staff/patients/:patientId/access-log' } },
-      { patientId: null, details: { route: 'GET /staff/support-requests', supportRequestId: request.body.id } },
-      { patientId: null, details: { route: 'GET /staff/support-requests/:id/screenshot', supportRequestId: request.body.id } },
+      {
+        patientId: null,
+        details: { route: 'GET /staff/support-requests', supportRequestId: request.body.id },
+      },
+      {
+        patientId: null,
+        details: { route: 'GET /staff/support-requests/:id/screenshot', supportRequestId: request.body.id },
+      },
     ]);
   });
 });

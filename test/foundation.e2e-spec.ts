@@ -17,7 +17,9 @@ describe('service foundation', () => {
     const res = await t.http().get('/docs-json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
     expect(Object.keys(res.body.paths)).toContain('/api/v1/health');
-    expect(Object.keys(res.body.components.securitySchemes)).toEqual(expect.arrayContaining(['bearer', 'ehr-key', 'portal-key']));
+    expect(Object.keys(res.body.components.securitySchemes)).toEqual(
+      expect.arrayContaining(['bearer', 'ehr-key', 'portal-key']),
+    );
     await t.http().get('/docs').expect(200).expect('content-type', /html/);
   });
 
@@ -66,7 +68,11 @@ describe('service foundation', () => {
     const noToken = await t.http().post('/api/v1/staff/jobs/access-request-expiry/run').send({});
     expect(noToken.status).toBe(401);
     expect(noToken.body.code).toBe('unauthenticated');
-    const bad = await t.http().post('/api/v1/staff/jobs/access-request-expiry/run').set('authorization', 'Bearer not.a.jwt').send({});
+    const bad = await t
+      .http()
+      .post('/api/v1/staff/jobs/access-request-expiry/run')
+      .set('authorization', 'Bearer not.a.jwt')
+      .send({});
     expect(bad.status).toBe(401);
     const provider = await createUser(t.app, 'provider');
     const res = await t
@@ -81,7 +87,11 @@ describe('service foundation', () => {
     const staff = await createUser(t.app, 'staff');
     const token = await tokenFor(t.app, staff);
     await t.dataSource.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1', [staff.id]);
-    const res = await t.http().post('/api/v1/staff/jobs/access-request-expiry/run').set('authorization', `Bearer ${token}`).send({});
+    const res = await t
+      .http()
+      .post('/api/v1/staff/jobs/access-request-expiry/run')
+      .set('authorization', `Bearer ${token}`)
+      .send({});
     expect(res.status).toBe(401);
   });
 

@@ -3,7 +3,14 @@ import { ActionTokensService } from '../src/modules/identity/action-tokens.servi
 import { TotpService } from '../src/modules/identity/totp.service.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
 import { createUser, TEST_PASSWORD, tokenFor } from './factories/index.js';
-import { auditActions, lastNotification, notifications, signIn, STRONG_PASSWORD, totpAt } from './factories/identity.js';
+import {
+  auditActions,
+  lastNotification,
+  notifications,
+  signIn,
+  STRONG_PASSWORD,
+  totpAt,
+} from './factories/identity.js';
 
 describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => {
   let t: TestContext;
@@ -26,10 +33,14 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
       status: 'mfa_enrollment_required',
       mfaToken: expect.any(String),
       secret: expect.stringMatching(/^[A-Z2-7]{16,}$/),
-      otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\/MyPatients:first\.sign%40example\.test\?.*secret=/),
+      otpauthUri: expect.stringMatching(
+        /^otpauth:\/\/totp\/MyPatients:first\.sign%40example\.test\?.*secret=/,
+      ),
     });
     // The secret is encrypted at rest.
-    const [row] = await t.dataSource.query('SELECT totp_secret, totp_enrolled_at FROM users WHERE id = $1', [user.id]);
+    const [row] = await t.dataSource.query('SELECT totp_secret, totp_enrolled_at FROM users WHERE id = $1', [
+      user.id,
+    ]);
     expect(row.totp_secret).toMatch(/^v1:/);
     expect(row.totp_secret).not.toContain(login.body.secret);
     expect(t.app.get(TotpService).decrypt(row.totp_secret)).toBe(login.body.secret);
@@ -42,8 +53,19 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     const code = await totpAt(login.body.secret, t.clock.now());
     const mfa = await post('/auth/mfa', { mfaToken: login.body.mfaToken, code });
     expect(mfa.status).toBe(200);
-    expect(mfa.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
-    expect(mfa.body.user).toMatchObject({ id: user.id, kind: 'provider', email: 'first.sign@example.test', status: 'active', isSponsor: false, lockReason: null });
+    expect(mfa.body).toMatchObject({
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 900,
+    });
+    expect(mfa.body.user).toMatchObject({
+      id: user.id,
+      kind: 'provider',
+      email: 'first.sign@example.test',
+      status: 'active',
+      isSponsor: false,
+      lockReason: null,
+    });
 
     // Same code again (same step): refused even with a fresh password step.
     const again = await post('/auth/login', { email: user.email, password: TEST_PASSWORD });
@@ -54,11 +76,17 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
 
     // One step of drift either way works; two does not.
     t.clock.advance(60_000);
-    const next = await post('/auth/mfa', { mfaToken: again.body.mfaToken, code: await totpAt(login.body.secret, new Date(t.clock.now().getTime() - 30_000)) });
+    const next = await post('/auth/mfa', {
+      mfaToken: again.body.mfaToken,
+      code: await totpAt(login.body.secret, new Date(t.clock.now().getTime() - 30_000)),
+    });
     expect(next.status).toBe(200);
     t.clock.advance(60_000);
     const third = await post('/auth/login', { email: user.email, password: TEST_PASSWORD });
-    const tooOld = await post('/auth/mfa', { mfaToken: third.body.mfaToken, code: await totpAt(login.body.secret, new Date(t.clock.now().getTime() - 90_000)) });
+    const tooOld = await post('/auth/mfa', {
+      mfaToken: third.body.mfaToken,
+      code: await totpAt(login.body.secret, new Date(t.clock.now().getTime() - 90_000)),
+    });
     expect(tooOld.status).toBe(401);
 
     const me = await t.http().get('/api/v1/me').set('authorization', `Bearer ${mfa.body.accessToken}`);
@@ -72,11 +100,18 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     const user = await createUser(t.app, 'provider');
     const login = await post('/auth/login', { email: user.email, password: TEST_PASSWORD });
     const accessToken = await tokenFor(t.app, user);
-    expect((await post('/auth/mfa', { mfaToken: accessToken, code: '123456' })).body.code).toBe('invalid_code');
+    expect((await post('/auth/mfa', { mfaToken: accessToken, code: '123456' })).body.code).toBe(
+      'invalid_code',
+    );
     // An mfaToken is not an access token either.
-    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${login.body.mfaToken}`)).status).toBe(401);
+    expect(
+      (await t.http().get('/api/v1/me').set('authorization', `Bearer ${login.body.mfaToken}`)).status,
+    ).toBe(401);
     t.clock.advance(5 * 60_000 + 1000);
-    const late = await post('/auth/mfa', { mfaToken: login.body.mfaToken, code: await totpAt(login.body.secret, t.clock.now()) });
+    const late = await post('/auth/mfa', {
+      mfaToken: login.body.mfaToken,
+      code: await totpAt(login.body.secret, t.clock.now()),
+    });
     expect(late.status).toBe(401);
     expect(late.body.code).toBe('invalid_code');
   });
@@ -90,7 +125,9 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     expect(unknown.body).toEqual(wrong.body);
     expect(unknown.body.code).toBe('invalid_credentials');
     expect((await post('/auth/login', { email: user.email })).body.code).toBe('validation_failed');
-    expect((await post('/auth/login', { email: user.email, password: TEST_PASSWORD, remember: true })).status).toBe(400);
+    expect(
+      (await post('/auth/login', { email: user.email, password: TEST_PASSWORD, remember: true })).status,
+    ).toBe(400);
   });
 
   it('refuses pending, deactivated, rejected and locked accounts at sign-in', async () => {
@@ -106,7 +143,9 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
       expect(res.body.code).toBe(code);
     }
     const invited = await createUser(t.app, 'sponsored', { status: 'invited', password: null });
-    expect((await post('/auth/login', { email: invited.email, password: TEST_PASSWORD })).body.code).toBe('invalid_credentials');
+    expect((await post('/auth/login', { email: invited.email, password: TEST_PASSWORD })).body.code).toBe(
+      'invalid_credentials',
+    );
 
     const staffLocked = await createUser(t.app, 'provider', { status: 'locked', lockReason: 'staff' });
     const res = await post('/auth/login', { email: staffLocked.email, password: TEST_PASSWORD });
@@ -114,14 +153,27 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     expect(res.body.code).toBe('account_locked');
 
     // A sponsored user locked for validation_overdue is refused; their sponsor is not.
-    const lockedSponsored = await createUser(t.app, 'sponsored', { status: 'locked', lockReason: 'validation_overdue' });
-    expect((await post('/auth/login', { email: lockedSponsored.email, password: TEST_PASSWORD })).body.code).toBe('account_locked');
+    const lockedSponsored = await createUser(t.app, 'sponsored', {
+      status: 'locked',
+      lockReason: 'validation_overdue',
+    });
+    expect(
+      (await post('/auth/login', { email: lockedSponsored.email, password: TEST_PASSWORD })).body.code,
+    ).toBe('account_locked');
   });
 
   it('lets a sponsor locked for validation_overdue sign in, use /me and /auth/* but nothing else', async () => {
-    const sponsor = await createUser(t.app, 'provider', { status: 'locked', lockReason: 'validation_overdue', isSponsor: true });
+    const sponsor = await createUser(t.app, 'provider', {
+      status: 'locked',
+      lockReason: 'validation_overdue',
+      isSponsor: true,
+    });
     const session = await signIn(t, sponsor.email);
-    expect(session.user).toMatchObject({ status: 'locked', lockReason: 'validation_overdue', isSponsor: true });
+    expect(session.user).toMatchObject({
+      status: 'locked',
+      lockReason: 'validation_overdue',
+      isSponsor: true,
+    });
     const me = await t.http().get('/api/v1/me').set('authorization', `Bearer ${session.accessToken}`);
     expect(me.status).toBe(200);
     expect(me.body.lockReason).toBe('validation_overdue');
@@ -136,10 +188,16 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
 
   it('locks an account for 15 minutes after five failed sign-ins, emails the owner, and lifts the lock by itself', async () => {
     const user = await createUser(t.app, 'provider');
-    for (let i = 0; i < 4; i++) expect((await post('/auth/login', { email: user.email, password: 'wrong password number x' })).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect(
+        (await post('/auth/login', { email: user.email, password: 'wrong password number x' })).status,
+      ).toBe(401);
     const fifth = await post('/auth/login', { email: user.email, password: 'wrong password number x' });
     expect(fifth.status).toBe(401);
-    const [row] = await t.dataSource.query('SELECT status, lock_reason, locked_until FROM users WHERE id = $1', [user.id]);
+    const [row] = await t.dataSource.query(
+      'SELECT status, lock_reason, locked_until FROM users WHERE id = $1',
+      [user.id],
+    );
     expect(row).toMatchObject({ status: 'locked', lock_reason: 'failed_logins' });
     expect(new Date(row.locked_until).getTime()).toBe(t.clock.now().getTime() + 15 * 60_000);
     expect(await lastNotification(t.dataSource, 'account-locked-failed-logins', user.email)).toBeTruthy();
@@ -152,7 +210,10 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     t.clock.advance(15 * 60_000);
     const after = await post('/auth/login', { email: user.email, password: TEST_PASSWORD });
     expect(after.status).toBe(200);
-    const [unlocked] = await t.dataSource.query('SELECT status, lock_reason, failed_login_count FROM users WHERE id = $1', [user.id]);
+    const [unlocked] = await t.dataSource.query(
+      'SELECT status, lock_reason, failed_login_count FROM users WHERE id = $1',
+      [user.id],
+    );
     expect(unlocked).toEqual({ status: 'active', lock_reason: null, failed_login_count: 0 });
     const actions = (await auditActions(t.dataSource, user.id)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['auth.lock', 'auth.unlock']));
@@ -161,17 +222,26 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
   it('counts wrong TOTP codes as failed sign-ins', async () => {
     const user = await createUser(t.app, 'provider');
     const login = await post('/auth/login', { email: user.email, password: TEST_PASSWORD });
-    for (let i = 0; i < 5; i++) expect((await post('/auth/mfa', { mfaToken: login.body.mfaToken, code: '000001' })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await post('/auth/mfa', { mfaToken: login.body.mfaToken, code: '000001' })).status).toBe(401);
     const [row] = await t.dataSource.query('SELECT status, lock_reason FROM users WHERE id = $1', [user.id]);
     expect(row).toEqual({ status: 'locked', lock_reason: 'failed_logins' });
-    expect((await post('/auth/mfa', { mfaToken: login.body.mfaToken, code: await totpAt(login.body.secret, t.clock.now()) })).body.code).toBe('account_locked');
+    expect(
+      (
+        await post('/auth/mfa', {
+          mfaToken: login.body.mfaToken,
+          code: await totpAt(login.body.secret, t.clock.now()),
+        })
+      ).body.code,
+    ).toBe('account_locked');
   });
 
   it('lets staff unlock a locked account and tells its owner', async () => {
     const staff = await createUser(t.app, 'staff');
     const staffToken = await tokenFor(t.app, staff);
     const user = await createUser(t.app, 'provider');
-    for (let i = 0; i < 5; i++) await post('/auth/login', { email: user.email, password: 'wrong password number y' });
+    for (let i = 0; i < 5; i++)
+      await post('/auth/login', { email: user.email, password: 'wrong password number y' });
     const res = await post(`/staff/users/${user.id}/unlock`, {}, staffToken);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'active' });
@@ -180,9 +250,17 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     const again = await post(`/staff/users/${user.id}/unlock`, {}, staffToken);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('not_locked');
-    const validation = await createUser(t.app, 'provider', { status: 'locked', lockReason: 'validation_overdue', isSponsor: true });
-    expect((await post(`/staff/users/${validation.id}/unlock`, {}, staffToken)).body.code).toBe('validation_lock');
-    expect((await post('/staff/users/00000000-0000-4000-8000-000000000000/unlock', {}, staffToken)).status).toBe(404);
+    const validation = await createUser(t.app, 'provider', {
+      status: 'locked',
+      lockReason: 'validation_overdue',
+      isSponsor: true,
+    });
+    expect((await post(`/staff/users/${validation.id}/unlock`, {}, staffToken)).body.code).toBe(
+      'validation_lock',
+    );
+    expect(
+      (await post('/staff/users/00000000-0000-4000-8000-000000000000/unlock', {}, staffToken)).status,
+    ).toBe(404);
     expect((await post('/staff/users/123/unlock', {}, staffToken)).status).toBe(404);
     expect((await post(`/staff/users/${user.id}/unlock`, {}, await tokenFor(t.app, user))).status).toBe(403);
     expect((await auditActions(t.dataSource, staff.id)).map((a) => a.action)).toContain('staff.unlock');
@@ -199,7 +277,9 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     expect(reuse.status).toBe(401);
     // The chain is gone: the newest token and its access token stop working too.
     expect((await post('/auth/refresh', { refreshToken: r1.body.refreshToken })).status).toBe(401);
-    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${r1.body.accessToken}`)).status).toBe(401);
+    expect(
+      (await t.http().get('/api/v1/me').set('authorization', `Bearer ${r1.body.accessToken}`)).status,
+    ).toBe(401);
     expect((await auditActions(t.dataSource, user.id)).map((a) => a.action)).toContain('auth.refresh_reuse');
     expect((await post('/auth/refresh', { refreshToken: 'unknown' })).status).toBe(401);
     expect((await post('/auth/refresh', {})).status).toBe(400);
@@ -247,9 +327,13 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     const a = await signIn(t, user.email);
     const b = await signIn(t, user.email, TEST_PASSWORD, a.secret);
     expect((await post('/auth/logout', {}, a.accessToken)).status).toBe(204);
-    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${a.accessToken}`)).status).toBe(401);
+    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${a.accessToken}`)).status).toBe(
+      401,
+    );
     expect((await post('/auth/refresh', { refreshToken: a.refreshToken })).status).toBe(401);
-    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${b.accessToken}`)).status).toBe(200);
+    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${b.accessToken}`)).status).toBe(
+      200,
+    );
     expect((await post('/auth/logout', {})).status).toBe(401);
   });
 
@@ -262,15 +346,22 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
     expect(unknown.status).toBe(202);
     expect(unknown.body).toEqual(forgot.body);
     expect(await notifications(t.dataSource, { to: 'nobody-here@example.test' })).toHaveLength(0);
-    const token = await emailedToken(t.smtp, (await lastNotification(t.dataSource, 'password-reset', user.email)).id);
+    const token = await emailedToken(
+      t.smtp,
+      (await lastNotification(t.dataSource, 'password-reset', user.email)).id,
+    );
 
     const weak = await post('/auth/password/reset', { token, password: 'short' });
     expect(weak.status).toBe(400);
     expect(weak.body.code).toBe('weak_password');
     const reset = await post('/auth/password/reset', { token, password: STRONG_PASSWORD });
     expect(reset.status).toBe(204);
-    expect((await post('/auth/password/reset', { token, password: STRONG_PASSWORD })).body.code).toBe('invalid_token');
-    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${s.accessToken}`)).status).toBe(401);
+    expect((await post('/auth/password/reset', { token, password: STRONG_PASSWORD })).body.code).toBe(
+      'invalid_token',
+    );
+    expect((await t.http().get('/api/v1/me').set('authorization', `Bearer ${s.accessToken}`)).status).toBe(
+      401,
+    );
     expect(await lastNotification(t.dataSource, 'password-changed', user.email)).toBeTruthy();
 
     // Old password out, new in, and the second factor is still asked for.
@@ -280,33 +371,58 @@ describe('identity: sign-in, TOTP, sessions, lockout, reset, activation', () => 
 
     // Links expire after an hour.
     await post('/auth/password/forgot', { email: user.email });
-    const late = await emailedToken(t.smtp, (await lastNotification(t.dataSource, 'password-reset', user.email)).id);
+    const late = await emailedToken(
+      t.smtp,
+      (await lastNotification(t.dataSource, 'password-reset', user.email)).id,
+    );
     t.clock.advance(60 * 60_000 + 1000);
-    expect((await post('/auth/password/reset', { token: late, password: 'another fine passphrase 55' })).body.code).toBe('invalid_token');
-    expect((await auditActions(t.dataSource, user.id)).map((a) => a.action)).toEqual(expect.arrayContaining(['auth.password_reset_requested', 'auth.password_reset']));
+    expect(
+      (await post('/auth/password/reset', { token: late, password: 'another fine passphrase 55' })).body.code,
+    ).toBe('invalid_token');
+    expect((await auditActions(t.dataSource, user.id)).map((a) => a.action)).toEqual(
+      expect.arrayContaining(['auth.password_reset_requested', 'auth.password_reset']),
+    );
   });
 
   it('activates an invited account with a password', async () => {
     const sponsor = await createUser(t.app, 'provider', { isSponsor: true });
-    const invited = await createUser(t.app, 'sponsored', { status: 'invited', password: null, sponsorId: sponsor.id, practiceId: null });
-    const token = await t.dataSource.transaction((m) => t.app.get(ActionTokensService).issue(m, invited.id, 'activate'));
+    const invited = await createUser(t.app, 'sponsored', {
+      status: 'invited',
+      password: null,
+      sponsorId: sponsor.id,
+      practiceId: null,
+    });
+    const token = await t.dataSource.transaction((m) =>
+      t.app.get(ActionTokensService).issue(m, invited.id, 'activate'),
+    );
     const weak = await post('/auth/activate', { token, password: 'aaaaaaaaaaaaaaa' });
     expect(weak.status).toBe(400);
     expect(weak.body.code).toBe('weak_password');
     const res = await post('/auth/activate', { token, password: STRONG_PASSWORD });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'active' });
-    expect((await post('/auth/activate', { token, password: STRONG_PASSWORD })).body.code).toBe('invalid_token');
+    expect((await post('/auth/activate', { token, password: STRONG_PASSWORD })).body.code).toBe(
+      'invalid_token',
+    );
     const s = await signIn(t, invited.email, STRONG_PASSWORD);
-    expect(s.user).toMatchObject({ kind: 'sponsored', status: 'active', practice: { id: sponsor.practiceId } });
-    expect((await post('/auth/activate', { token: 'x', password: STRONG_PASSWORD })).body.code).toBe('invalid_token');
+    expect(s.user).toMatchObject({
+      kind: 'sponsored',
+      status: 'active',
+      practice: { id: sponsor.practiceId },
+    });
+    expect((await post('/auth/activate', { token: 'x', password: STRONG_PASSWORD })).body.code).toBe(
+      'invalid_token',
+    );
   });
 
   it('throttles per account before per address, answering 429 with Retry-After', async () => {
     const user = await createUser(t.app, 'provider');
     let limited: { status: number; headers: Record<string, string>; body: { code: string } } | undefined;
     for (let i = 0; i < 12; i++) {
-      const res = await post('/auth/login', { email: `throttle-${user.email}`, password: 'whatever it may be' });
+      const res = await post('/auth/login', {
+        email: `throttle-${user.email}`,
+        password: 'whatever it may be',
+      });
       if (res.status === 429) {
         limited = res as never;
         break;

@@ -2,7 +2,13 @@ import { emailedToken } from './support/smtp-sink.js';
 import { linkToken } from './support/smtp-sink.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
 import { createPractice, createUser, makeNpi, tokenFor } from './factories/index.js';
-import { auditActions, lastNotification, notifications, registrationBody, STRONG_PASSWORD } from './factories/identity.js';
+import {
+  auditActions,
+  lastNotification,
+  notifications,
+  registrationBody,
+  STRONG_PASSWORD,
+} from './factories/identity.js';
 
 describe('identity: registration, email verification, staff review, practices', () => {
   let t: TestContext;
@@ -28,17 +34,32 @@ describe('identity: registration, email verification, staff review, practices', 
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ userId: expect.any(String), status: 'pending_email' });
 
-    const [user] = await t.dataSource.query('SELECT email, status, npi, practice_id, password_hash FROM users WHERE id = $1', [res.body.userId]);
+    const [user] = await t.dataSource.query(
+      'SELECT email, status, npi, practice_id, password_hash FROM users WHERE id = $1',
+      [res.body.userId],
+    );
     expect(user).toMatchObject({ email: 'dr.mixed@clinic.example', status: 'pending_email', npi: body.npi });
     expect(user.password_hash).toMatch(/^\$argon2id\$/);
-    const [practice] = await t.dataSource.query('SELECT name, city, phone, fax FROM practices WHERE id = $1', [user.practice_id]);
-    expect(practice).toEqual({ name: body.newPractice.name, city: 'Newton', phone: '617-555-0142', fax: '617-555-0143' });
+    const [practice] = await t.dataSource.query(
+      'SELECT name, city, phone, fax FROM practices WHERE id = $1',
+      [user.practice_id],
+    );
+    expect(practice).toEqual({
+      name: body.newPractice.name,
+      city: 'Newton',
+      phone: '617-555-0142',
+      fax: '617-555-0143',
+    });
 
     const mail = await lastNotification(t.dataSource, 'verify-email', 'dr.mixed@clinic.example');
     const token = await emailedToken(t.smtp, mail.id);
     expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     // No team email before the address is confirmed.
-    expect((await notifications(t.dataSource, { template: 'team-new-registration' })).filter((n) => n.data.userId === res.body.userId)).toHaveLength(0);
+    expect(
+      (await notifications(t.dataSource, { template: 'team-new-registration' })).filter(
+        (n) => n.data.userId === res.body.userId,
+      ),
+    ).toHaveLength(0);
 
     const verified = await post('/auth/verify-email', { token });
     expect(verified.status).toBe(200);
@@ -50,7 +71,10 @@ describe('identity: registration, email verification, staff review, practices', 
     const again = await post('/auth/verify-email', { token });
     expect(again.status).toBe(400);
     expect(again.body.code).toBe('invalid_token');
-    expect((await auditActions(t.dataSource, res.body.userId)).map((a) => a.action)).toEqual(['auth.register', 'auth.verify_email']);
+    expect((await auditActions(t.dataSource, res.body.userId)).map((a) => a.action)).toEqual([
+      'auth.register',
+      'auth.verify_email',
+    ]);
   });
 
   it('registers into an existing practice', async () => {
@@ -92,29 +116,53 @@ describe('identity: registration, email verification, staff review, practices', 
     const common = await post('/auth/register', registrationBody({ password: 'password1234' }));
     expect(common.body.code).toBe('weak_password');
     expect(common.body.detail).toMatch(/easy to guess/);
-    const withEmail = await post('/auth/register', registrationBody({ email: 'quentin.blake@clinic.example', password: 'quentin.blake orbit zebra 77' }));
+    const withEmail = await post(
+      '/auth/register',
+      registrationBody({ email: 'quentin.blake@clinic.example', password: 'quentin.blake orbit zebra 77' }),
+    );
     expect(withEmail.body.code).toBe('weak_password');
     expect(withEmail.body.detail).toMatch(/email/);
   });
 
   it('refuses bad input with 400 problems, never 5xx', async () => {
-    const both = await post('/auth/register', registrationBody({ practiceId: (await createPractice(t.dataSource)).id }));
+    const both = await post(
+      '/auth/register',
+      registrationBody({ practiceId: (await createPractice(t.dataSource)).id }),
+    );
     expect(both.status).toBe(400);
     expect(both.body.code).toBe('validation_failed');
     const neither = await post('/auth/register', registrationBody({ newPractice: undefined }));
     expect(neither.body.code).toBe('validation_failed');
-    const unknownPractice = await post('/auth/register', registrationBody({ newPractice: undefined, practiceId: '00000000-0000-4000-8000-000000000000' }));
+    const unknownPractice = await post(
+      '/auth/register',
+      registrationBody({ newPractice: undefined, practiceId: '00000000-0000-4000-8000-000000000000' }),
+    );
     expect(unknownPractice.status).toBe(400);
     expect(unknownPractice.body.code).toBe('unknown_practice');
     const badEmail = await post('/auth/register', registrationBody({ email: 'not-an-email' }));
-    expect(badEmail.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'email' })]));
-    const badPractice = await post('/auth/register', registrationBody({ newPractice: { name: 'X', address: 'Y', phone: 'call me', fax: '1' } }));
+    expect(badEmail.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'email' })]),
+    );
+    const badPractice = await post(
+      '/auth/register',
+      registrationBody({ newPractice: { name: 'X', address: 'Y', phone: 'call me', fax: '1' } }),
+    );
     expect(badPractice.status).toBe(400);
-    expect(badPractice.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['newPractice.phone', 'newPractice.fax']));
+    expect(badPractice.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['newPractice.phone', 'newPractice.fax']),
+    );
     const extra = await post('/auth/register', { ...registrationBody(), isSponsor: true });
     expect(extra.status).toBe(400);
-    expect(extra.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'isSponsor' })]));
-    const wrongTypes = await post('/auth/register', { email: 5, password: [], firstName: {}, lastName: null, npi: 1234567893 });
+    expect(extra.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'isSponsor' })]),
+    );
+    const wrongTypes = await post('/auth/register', {
+      email: 5,
+      password: [],
+      firstName: {},
+      lastName: null,
+      npi: 1234567893,
+    });
     expect(wrongTypes.status).toBe(400);
     expect((await post('/auth/verify-email', {})).body.code).toBe('validation_failed');
     expect((await post('/auth/verify-email', { token: 'nope' })).body.code).toBe('invalid_token');
@@ -131,47 +179,91 @@ describe('identity: registration, email verification, staff review, practices', 
       expect((await post('/auth/verify-email', { token })).status).toBe(200);
     }
 
-    const list = await t.http().get('/api/v1/staff/registrations?status=pending_approval&limit=200').set('authorization', `Bearer ${staffToken}`);
+    const list = await t
+      .http()
+      .get('/api/v1/staff/registrations?status=pending_approval&limit=200')
+      .set('authorization', `Bearer ${staffToken}`);
     expect(list.status).toBe(200);
     const ids = list.body.items.map((i: { userId: string }) => i.userId);
     expect(ids).toEqual(expect.arrayContaining([ra.body.userId, rb.body.userId]));
     const item = list.body.items.find((i: { userId: string }) => i.userId === ra.body.userId);
-    expect(item).toMatchObject({ email: a.email, npi: a.npi, status: 'pending_approval', practice: { name: a.newPractice.name, city: 'Newton' } });
+    expect(item).toMatchObject({
+      email: a.email,
+      npi: a.npi,
+      status: 'pending_approval',
+      practice: { name: a.newPractice.name, city: 'Newton' },
+    });
     expect(list.body.nextCursor).toBeNull();
 
     // Pagination: one at a time.
-    const page1 = await t.http().get('/api/v1/staff/registrations?limit=1').set('authorization', `Bearer ${staffToken}`);
+    const page1 = await t
+      .http()
+      .get('/api/v1/staff/registrations?limit=1')
+      .set('authorization', `Bearer ${staffToken}`);
     expect(page1.body.items).toHaveLength(1);
     expect(page1.body.nextCursor).toEqual(expect.any(String));
-    const page2 = await t.http().get(`/api/v1/staff/registrations?limit=1&cursor=${page1.body.nextCursor}`).set('authorization', `Bearer ${staffToken}`);
+    const page2 = await t
+      .http()
+      .get(`/api/v1/staff/registrations?limit=1&cursor=${page1.body.nextCursor}`)
+      .set('authorization', `Bearer ${staffToken}`);
     expect(page2.body.items[0].userId).not.toBe(page1.body.items[0].userId);
 
     const approved = await post(`/staff/registrations/${ra.body.userId}/approve`, {}, staffToken);
     expect(approved.status).toBe(200);
     expect(approved.body).toEqual({ status: 'active' });
-    expect((await lastNotification(t.dataSource, 'registration-approved', a.email)).data).toMatchObject({ firstName: 'Dana' });
-    const [row] = await t.dataSource.query('SELECT status, approved_by FROM users WHERE id = $1', [ra.body.userId]);
+    expect((await lastNotification(t.dataSource, 'registration-approved', a.email)).data).toMatchObject({
+      firstName: 'Dana',
+    });
+    const [row] = await t.dataSource.query('SELECT status, approved_by FROM users WHERE id = $1', [
+      ra.body.userId,
+    ]);
     expect(row).toEqual({ status: 'active', approved_by: staffId });
 
     const noReason = await post(`/staff/registrations/${rb.body.userId}/reject`, {}, staffToken);
     expect(noReason.status).toBe(400);
-    const rejected = await post(`/staff/registrations/${rb.body.userId}/reject`, { reason: 'NPI does not match the practice.' }, staffToken);
+    const rejected = await post(
+      `/staff/registrations/${rb.body.userId}/reject`,
+      { reason: 'NPI does not match the practice.' },
+      staffToken,
+    );
     expect(rejected.status).toBe(200);
     expect(rejected.body).toEqual({ status: 'rejected' });
-    expect((await lastNotification(t.dataSource, 'registration-rejected', b.email)).data).toMatchObject({ reason: 'NPI does not match the practice.' });
+    expect((await lastNotification(t.dataSource, 'registration-rejected', b.email)).data).toMatchObject({
+      reason: 'NPI does not match the practice.',
+    });
 
-    const rejectedList = await t.http().get('/api/v1/staff/registrations?status=rejected').set('authorization', `Bearer ${staffToken}`);
+    const rejectedList = await t
+      .http()
+      .get('/api/v1/staff/registrations?status=rejected')
+      .set('authorization', `Bearer ${staffToken}`);
     expect(rejectedList.body.items.map((i: { userId: string }) => i.userId)).toContain(rb.body.userId);
 
     // Approving twice, or an unknown / malformed id.
     const twice = await post(`/staff/registrations/${ra.body.userId}/approve`, {}, staffToken);
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('invalid_state');
-    expect((await post('/staff/registrations/00000000-0000-4000-8000-000000000000/approve', {}, staffToken)).status).toBe(404);
+    expect(
+      (await post('/staff/registrations/00000000-0000-4000-8000-000000000000/approve', {}, staffToken))
+        .status,
+    ).toBe(404);
     expect((await post('/staff/registrations/not-a-uuid/approve', {}, staffToken)).status).toBe(404);
-    expect((await t.http().get('/api/v1/staff/registrations?status=bogus').set('authorization', `Bearer ${staffToken}`)).status).toBe(400);
-    const badCursor = await t.http().get('/api/v1/staff/registrations?cursor=garbage').set('authorization', `Bearer ${staffToken}`);
-    expect([badCursor.status, badCursor.body.code, badCursor.body.errors?.[0]?.field]).toEqual([400, 'validation_failed', 'cursor']);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v1/staff/registrations?status=bogus')
+          .set('authorization', `Bearer ${staffToken}`)
+      ).status,
+    ).toBe(400);
+    const badCursor = await t
+      .http()
+      .get('/api/v1/staff/registrations?cursor=garbage')
+      .set('authorization', `Bearer ${staffToken}`);
+    expect([badCursor.status, badCursor.body.code, badCursor.body.errors?.[0]?.field]).toEqual([
+      400,
+      'validation_failed',
+      'cursor',
+    ]);
     const audits = await auditActions(t.dataSource, staffId);
     expect(audits.map((x) => x.action)).toEqual(expect.arrayContaining(['staff.approve', 'staff.reject']));
   });
@@ -179,28 +271,82 @@ describe('identity: registration, email verification, staff review, practices', 
   it('keeps staff routes to staff', async () => {
     const provider = await createUser(t.app, 'provider');
     const token = await tokenFor(t.app, provider);
-    expect((await t.http().get('/api/v1/staff/registrations').set('authorization', `Bearer ${token}`)).status).toBe(403);
+    expect(
+      (await t.http().get('/api/v1/staff/registrations').set('authorization', `Bearer ${token}`)).status,
+    ).toBe(403);
     expect((await t.http().get('/api/v1/staff/registrations')).status).toBe(401);
     expect((await post('/staff/hospital-accounts', {}, token)).status).toBe(403);
   });
 
   it('lets staff create hospital-credentialed accounts, with the contract errors', async () => {
     const practice = await createPractice(t.dataSource);
-    const body = { hospitalId: 'CH123456', email: 'hosp.doc@childrens.example', firstName: 'Hal', lastName: 'Ward', npi: makeNpi(), practiceId: practice.id };
+    const body = {
+      hospitalId: 'CH123456',
+      email: 'hosp.doc@childrens.example',
+      firstName: 'Hal',
+      lastName: 'Ward',
+      npi: makeNpi(),
+      practiceId: practice.id,
+    };
     const res = await post('/staff/hospital-accounts', body, staffToken);
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ userId: expect.any(String) });
-    const [row] = await t.dataSource.query('SELECT kind, status, hospital_id, password_hash FROM users WHERE id = $1', [res.body.userId]);
+    const [row] = await t.dataSource.query(
+      'SELECT kind, status, hospital_id, password_hash FROM users WHERE id = $1',
+      [res.body.userId],
+    );
     expect(row).toEqual({ kind: 'provider', status: 'active', hospital_id: 'CH123456', password_hash: null });
 
-    expect((await post('/staff/hospital-accounts', { ...body, email: 'x1@childrens.example', npi: makeNpi() }, staffToken)).body.code).toBe('hospital_id_taken');
-    expect((await post('/staff/hospital-accounts', { ...body, hospitalId: 'CH9', email: 'x2@childrens.example' }, staffToken)).body.code).toBe('npi_taken');
-    expect((await post('/staff/hospital-accounts', { ...body, hospitalId: 'CH8', npi: makeNpi() }, staffToken)).body.code).toBe('email_taken');
-    expect((await post('/staff/hospital-accounts', { ...body, hospitalId: 'CH7', email: 'x3@childrens.example', npi: '1234567890' }, staffToken)).body.code).toBe('invalid_npi');
     expect(
-      (await post('/staff/hospital-accounts', { ...body, hospitalId: 'CH6', email: 'x4@childrens.example', npi: makeNpi(), practiceId: '00000000-0000-4000-8000-000000000000' }, staffToken)).body.code,
+      (
+        await post(
+          '/staff/hospital-accounts',
+          { ...body, email: 'x1@childrens.example', npi: makeNpi() },
+          staffToken,
+        )
+      ).body.code,
+    ).toBe('hospital_id_taken');
+    expect(
+      (
+        await post(
+          '/staff/hospital-accounts',
+          { ...body, hospitalId: 'CH9', email: 'x2@childrens.example' },
+          staffToken,
+        )
+      ).body.code,
+    ).toBe('npi_taken');
+    expect(
+      (await post('/staff/hospital-accounts', { ...body, hospitalId: 'CH8', npi: makeNpi() }, staffToken))
+        .body.code,
+    ).toBe('email_taken');
+    expect(
+      (
+        await post(
+          '/staff/hospital-accounts',
+          { ...body, hospitalId: 'CH7', email: 'x3@childrens.example', npi: '1234567890' },
+          staffToken,
+        )
+      ).body.code,
+    ).toBe('invalid_npi');
+    expect(
+      (
+        await post(
+          '/staff/hospital-accounts',
+          {
+            ...body,
+            hospitalId: 'CH6',
+            email: 'x4@childrens.example',
+            npi: makeNpi(),
+            practiceId: '00000000-0000-4000-8000-000000000000',
+          },
+          staffToken,
+        )
+      ).body.code,
     ).toBe('unknown_practice');
-    expect((await post('/staff/hospital-accounts', { ...body, hospitalId: 'bad id with spaces' }, staffToken)).body.code).toBe('validation_failed');
+    expect(
+      (await post('/staff/hospital-accounts', { ...body, hospitalId: 'bad id with spaces' }, staffToken)).body
+        .code,
+    ).toBe('validation_failed');
 
     // No password: password sign-in fails like any wrong password.
     const login = await post('/auth/login', { email: body.email, password: STRONG_PASSWORD });

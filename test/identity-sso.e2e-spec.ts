@@ -30,7 +30,14 @@ async function startIdp() {
   const warn = console.warn;
   console.warn = () => undefined;
   const provider = new Provider(issuer, {
-    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    ttl: {
+      Interaction: 600,
+      Grant: 600,
+      Session: 600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
     clients: [
       {
         client_id: CLIENT_ID,
@@ -51,9 +58,13 @@ async function startIdp() {
     findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
     // Consent is implied for this one first-party client.
     loadExistingGrant: async (ctx: KoaContextWithOidc) => {
-      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+      const grantId =
+        ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client.clientId,
+        accountId: ctx.oidc.session.accountId,
+      });
       grant.addOIDCScope('openid profile email');
       await grant.save();
       return grant;
@@ -65,7 +76,12 @@ async function startIdp() {
     if (req.url?.startsWith('/interaction/')) {
       try {
         await provider.interactionDetails(req, res);
-        await provider.interactionFinished(req, res, { login: { accountId: state.nextAccount, acr: state.acr, amr: state.amr } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: state.nextAccount, acr: state.acr, amr: state.amr } },
+          { mergeWithLastSubmission: false },
+        );
       } catch (error) {
         res.statusCode = 500;
         res.end(String(error));
@@ -83,7 +99,10 @@ async function browseToCallback(start: string): Promise<URL> {
   let url = start;
   for (let hop = 0; hop < 10; hop++) {
     if (url.startsWith(REDIRECT_URI)) return new URL(url);
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const res = await fetch(url, {
+      redirect: 'manual',
+      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const eq = pair.indexOf('=');
@@ -130,7 +149,9 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     expect(location.searchParams.get('state')).toBeTruthy();
     expect(location.searchParams.get('nonce')).toBeTruthy();
     expect(location.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
-    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('mp_sso='));
+    const setCookie = ([] as string[])
+      .concat(res.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('mp_sso='));
     lastCookie = setCookie ? setCookie.split(';')[0] : '';
     return location;
   }
@@ -146,7 +167,10 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     expect(res.status).toBe(302);
     const portal = new URL(res.headers.location);
     expect(`${portal.origin}${portal.pathname}`).toBe('https://portal.test/sso');
-    return t.http().post('/api/v1/auth/sso/exchange').send({ code: portal.searchParams.get('code') });
+    return t
+      .http()
+      .post('/api/v1/auth/sso/exchange')
+      .send({ code: portal.searchParams.get('code') });
   }
 
   it('signs a hospital-credentialed provider in and returns tokens for that account', async () => {
@@ -156,7 +180,14 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
       .http()
       .post('/api/v1/staff/hospital-accounts')
       .set('authorization', `Bearer ${staffToken}`)
-      .send({ hospitalId: 'CH777001', email: 'sso.doc@childrens.example', firstName: 'Sol', lastName: 'Obi', npi: makeNpi(), practiceId: practice.id });
+      .send({
+        hospitalId: 'CH777001',
+        email: 'sso.doc@childrens.example',
+        firstName: 'Sol',
+        lastName: 'Obi',
+        npi: makeNpi(),
+        practiceId: practice.id,
+      });
     expect(created.status).toBe(201);
 
     idp.state.nextAccount = 'CH777001';
@@ -164,13 +195,26 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     expect(back.searchParams.get('code')).toBeTruthy();
     const res = await signInThrough(back);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900 });
-    expect(res.body.user).toMatchObject({ id: created.body.userId, kind: 'provider', email: 'sso.doc@childrens.example', practice: { id: practice.id } });
+    expect(res.body).toMatchObject({
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: 900,
+    });
+    expect(res.body.user).toMatchObject({
+      id: created.body.userId,
+      kind: 'provider',
+      email: 'sso.doc@childrens.example',
+      practice: { id: practice.id },
+    });
     const me = await t.http().get('/api/v1/me').set('authorization', `Bearer ${res.body.accessToken}`);
     expect(me.status).toBe(200);
-    const [session] = await t.dataSource.query('SELECT method FROM sessions WHERE user_id = $1', [created.body.userId]);
+    const [session] = await t.dataSource.query('SELECT method FROM sessions WHERE user_id = $1', [
+      created.body.userId,
+    ]);
     expect(session.method).toBe('sso');
-    expect((await auditActions(t.dataSource, created.body.userId)).map((a) => `${a.action}:${a.outcome}`)).toContain('auth.sso:success');
+    expect(
+      (await auditActions(t.dataSource, created.body.userId)).map((a) => `${a.action}:${a.outcome}`),
+    ).toContain('auth.sso:success');
 
     // The state is spent: the same callback cannot be replayed, not even by the same browser.
     const replay = await callback(back, lastCookie);
@@ -192,7 +236,9 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('account_deactivated');
 
-    expect((await t.http().get('/api/v1/auth/sso/callback?code=abc&state=forged')).body.code).toBe('sso_state_invalid');
+    expect((await t.http().get('/api/v1/auth/sso/callback?code=abc&state=forged')).body.code).toBe(
+      'sso_state_invalid',
+    );
     expect((await t.http().get('/api/v1/auth/sso/callback?code=abc')).body.code).toBe('sso_state_invalid');
 
     // A real state with a code that is not the IdP's: the exchange fails cleanly.
@@ -223,7 +269,9 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
       const res = await t.http().get('/api/v1/auth/sso/login');
       expect(res.status).toBe(302);
       expect(res.headers['cache-control']).toBe('no-store');
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('mp_sso='));
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('mp_sso='));
       expect(cookie).toBeDefined();
       expect(cookie).toMatch(/; HttpOnly/i);
       expect(cookie).toMatch(/; SameSite=Lax/i);
@@ -249,9 +297,11 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
       const res = await signInThrough(back);
       expect(res.status).toBe(200);
       expect(res.body.user.id).toBe(user.id);
-      const reasons = (await t.dataSource.query(`SELECT details->>'reason' AS reason FROM audit_events WHERE action = 'auth.sso' AND outcome = 'failure'`)).map(
-        (r: { reason: string }) => r.reason,
-      );
+      const reasons = (
+        await t.dataSource.query(
+          `SELECT details->>'reason' AS reason FROM audit_events WHERE action = 'auth.sso' AND outcome = 'failure'`,
+        )
+      ).map((r: { reason: string }) => r.reason);
       expect(reasons.filter((r: string) => r === 'other_browser').length).toBeGreaterThanOrEqual(3);
     });
 
@@ -259,20 +309,26 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
       ['an amr without the second factor', { amr: ['pwd'] }, 'amr_not_met'],
       ['no amr at all', { amr: undefined }, 'amr_not_met'],
       ['a lower acr', { acr: 'urn:mychildrens:loa:1' }, 'acr_not_met'],
-    ])('refuses a hospital sign-in with %s (OIDC_REQUIRED_AMR / OIDC_REQUIRED_ACR): 401 sso_failed, no session', async (_label, login, reason) => {
-      const user = await hospitalAccount();
-      Object.assign(idp.state, login);
-      const res = await callback(await browseToCallback((await startLogin()).toString()), lastCookie);
-      expect(res.status).toBe(401);
-      expect(res.body.code).toBe('sso_failed');
-      const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [user.id]);
-      expect(n).toBe(0);
-      const [{ m }] = await t.dataSource.query(
-        `SELECT count(*)::int AS m FROM audit_events WHERE action = 'auth.sso' AND outcome = 'failure' AND details->>'reason' = $1`,
-        [reason],
-      );
-      expect(m).toBeGreaterThan(0);
-    });
+    ])(
+      'refuses a hospital sign-in with %s (OIDC_REQUIRED_AMR / OIDC_REQUIRED_ACR): 401 sso_failed, no session',
+      async (_label, login, reason) => {
+        const user = await hospitalAccount();
+        Object.assign(idp.state, login);
+        const res = await callback(await browseToCallback((await startLogin()).toString()), lastCookie);
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('sso_failed');
+        const [{ n }] = await t.dataSource.query(
+          'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1',
+          [user.id],
+        );
+        expect(n).toBe(0);
+        const [{ m }] = await t.dataSource.query(
+          `SELECT count(*)::int AS m FROM audit_events WHERE action = 'auth.sso' AND outcome = 'failure' AND details->>'reason' = $1`,
+          [reason],
+        );
+        expect(m).toBeGreaterThan(0);
+      },
+    );
 
     it('answers the callback with a 302 to the portal carrying a one-time code (no tokens), exchanged once with no-store, then invalid_token', async () => {
       const user = await hospitalAccount();
@@ -281,7 +337,9 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
       expect(res.headers['cache-control']).toBe('no-store');
       expect(JSON.stringify(res.body ?? {})).not.toMatch(/accessToken|refreshToken/);
       // The binding cookie is spent with the state.
-      expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => /^mp_sso=;/.test(c))).toBe(true);
+      expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => /^mp_sso=;/.test(c))).toBe(
+        true,
+      );
       const location = new URL(res.headers.location);
       expect(`${location.origin}${location.pathname}`).toBe('https://portal.test/sso');
       const code = location.searchParams.get('code')!;
@@ -297,17 +355,31 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
       const exchanged = await t.http().post('/api/v1/auth/sso/exchange').send({ code });
       expect(exchanged.status).toBe(200);
       expect(exchanged.headers['cache-control']).toBe('no-store');
-      expect(exchanged.body).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, user: { id: user.id } });
+      expect(exchanged.body).toMatchObject({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresIn: 900,
+        user: { id: user.id },
+      });
       const again = await t.http().post('/api/v1/auth/sso/exchange').send({ code });
       expect(again.status).toBe(400);
       expect(again.body.code).toBe('invalid_token');
-      expect((await t.http().post('/api/v1/auth/sso/exchange').send({ code: 'x'.repeat(43) })).body.code).toBe('invalid_token');
+      expect(
+        (
+          await t
+            .http()
+            .post('/api/v1/auth/sso/exchange')
+            .send({ code: 'x'.repeat(43) })
+        ).body.code,
+      ).toBe('invalid_token');
     });
   });
 
   it('cannot sign in to a hospital account with a password, even one whose password hash is set and given right', async () => {
     const u = await createUser(t.app, 'provider', { hospitalId: 'CH777003', password: TEST_PASSWORD });
-    const [{ password_hash }] = await t.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [u.id]);
+    const [{ password_hash }] = await t.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [
+      u.id,
+    ]);
     expect(password_hash).toEqual(expect.any(String));
     for (const password of [TEST_PASSWORD, 'anything goes here 123']) {
       const res = await t.http().post('/api/v1/auth/login').send({ email: u.email, password });
@@ -315,7 +387,10 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
       expect(res.body.code).toBe('invalid_credentials');
     }
     // Refused before any password check: nothing counts towards a lock.
-    const [{ failed_login_count }] = await t.dataSource.query(`SELECT failed_login_count FROM users WHERE id = $1`, [u.id]);
+    const [{ failed_login_count }] = await t.dataSource.query(
+      `SELECT failed_login_count FROM users WHERE id = $1`,
+      [u.id],
+    );
     expect(failed_login_count).toBe(0);
   });
 
@@ -326,16 +401,26 @@ describe('identity: hospital SSO (OIDC code flow with PKCE against a real provid
     const other = await createUser(t.app, 'provider');
     await t.http().post('/api/v1/auth/password/forgot').send({ email: other.email });
     await t.smtp.waitForTo(other.email, 'Reset your'); // the relay has run: a mail to the hospital account would be there by now
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient = $1`, [u.email]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM notifications WHERE recipient = $1`,
+      [u.email],
+    );
     expect(n).toBe(0);
     expect(t.smtp.messages.filter((m) => m.to.includes(u.email))).toEqual([]);
 
     // A reset link issued anyway (say, before the account became hospital-credentialed) does not work.
-    const token = await t.dataSource.transaction((m) => t.app.get(ActionTokensService).issue(m, u.id, 'reset_password'));
-    const res = await t.http().post('/api/v1/auth/password/reset').send({ token, password: 'a brand new passphrase 77' });
+    const token = await t.dataSource.transaction((m) =>
+      t.app.get(ActionTokensService).issue(m, u.id, 'reset_password'),
+    );
+    const res = await t
+      .http()
+      .post('/api/v1/auth/password/reset')
+      .send({ token, password: 'a brand new passphrase 77' });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('invalid_token');
-    const [{ password_hash }] = await t.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [u.id]);
+    const [{ password_hash }] = await t.dataSource.query(`SELECT password_hash FROM users WHERE id = $1`, [
+      u.id,
+    ]);
     expect(await t.app.get(PasswordService).verify(password_hash, TEST_PASSWORD)).toBe(true);
   });
 });

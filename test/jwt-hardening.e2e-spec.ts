@@ -49,19 +49,27 @@ describe('access-token hardening', () => {
   });
 
   it('refuses a token signed with another key', async () => {
-    expect((await call(forge({ alg: 'HS256', typ: 'JWT' }, claims, 'another-secret-another-secret-xx'))).status).toBe(401);
+    expect(
+      (await call(forge({ alg: 'HS256', typ: 'JWT' }, claims, 'another-secret-another-secret-xx'))).status,
+    ).toBe(401);
   });
 
   it('refuses wrong issuer or audience and expired tokens', async () => {
     const secret = t.config.jwtSecret;
-    expect((await call(forge({ alg: 'HS256' }, { ...claims, iss: 'someone-else' }, secret))).status).toBe(401);
+    expect((await call(forge({ alg: 'HS256' }, { ...claims, iss: 'someone-else' }, secret))).status).toBe(
+      401,
+    );
     expect((await call(forge({ alg: 'HS256' }, { ...claims, aud: 'other-api' }, secret))).status).toBe(401);
     const past = Math.floor(Date.now() / 1000) - 3600;
-    expect((await call(forge({ alg: 'HS256' }, { ...claims, iat: past - 60, exp: past }, secret))).status).toBe(401);
+    expect(
+      (await call(forge({ alg: 'HS256' }, { ...claims, iat: past - 60, exp: past }, secret))).status,
+    ).toBe(401);
   });
 
   it('refuses a token for a session id that does not exist', async () => {
-    const res = await call(forge({ alg: 'HS256' }, { ...claims, sid: '00000000-0000-4000-8000-000000000000' }, t.config.jwtSecret));
+    const res = await call(
+      forge({ alg: 'HS256' }, { ...claims, sid: '00000000-0000-4000-8000-000000000000' }, t.config.jwtSecret),
+    );
     expect(res.status).toBe(401);
   });
 
@@ -71,7 +79,8 @@ describe('access-token hardening', () => {
   });
 
   it('refuses alg NONE in any spelling and an empty signature', async () => {
-    for (const alg of ['NONE', 'None', 'nOnE']) expect((await call(forge({ alg, typ: 'JWT' }, claims))).status).toBe(401);
+    for (const alg of ['NONE', 'None', 'nOnE'])
+      expect((await call(forge({ alg, typ: 'JWT' }, claims))).status).toBe(401);
     const [h, p] = forge({ alg: 'HS256', typ: 'JWT' }, claims, t.config.jwtSecret).split('.');
     expect((await call(`${h}.${p}.`)).status).toBe(401);
     expect((await call(`${h}.${p}`)).status).toBe(401);
@@ -79,8 +88,12 @@ describe('access-token hardening', () => {
 
   it('decides the caller kind from the database, not from the kind claim of the token', async () => {
     const provider = await createUser(t.app, 'provider', { password: null });
-    const own = JSON.parse(Buffer.from((await tokenFor(t.app, provider)).split('.')[1], 'base64url').toString());
-    const res = await call(forge({ alg: 'HS256', typ: 'JWT' }, { ...own, kind: 'staff' }, t.config.jwtSecret));
+    const own = JSON.parse(
+      Buffer.from((await tokenFor(t.app, provider)).split('.')[1], 'base64url').toString(),
+    );
+    const res = await call(
+      forge({ alg: 'HS256', typ: 'JWT' }, { ...own, kind: 'staff' }, t.config.jwtSecret),
+    );
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('forbidden');
   });

@@ -8,7 +8,9 @@ const EHR = { 'x-api-key': EHR_KEY };
 describe('GET /me/patients', () => {
   let t: TestContext;
   let seq = 0;
-  const bearer = async (user: { id: string; kind: string }) => ({ authorization: `Bearer ${await tokenFor(t.app, user)}` });
+  const bearer = async (user: { id: string; kind: string }) => ({
+    authorization: `Bearer ${await tokenFor(t.app, user)}`,
+  });
   const mrn = () => `MY-${Date.now().toString(36)}-${++seq}`;
   const feedDocs = (m: string, documents: unknown[]) =>
     t.http().post(`/api/v1/integration/ehr/patients/${m}/documents`).set(EHR).send({ documents }).expect(200);
@@ -18,7 +20,7 @@ describe('GET /me/patients', () => {
   });
   afterAll(() => t.close());
 
-  it('lists every patient the caller may view now, on every basis, by last then first name; nobody else\'s', async () => {
+  it("lists every patient the caller may view now, on every basis, by last then first name; nobody else's", async () => {
     const practice = await createPractice(t.dataSource);
     const npi = makeNpi();
     const me = await createUser(t.app, 'provider', { practiceId: practice.id, npi });
@@ -31,27 +33,71 @@ describe('GET /me/patients', () => {
     const expired = await feedPatient(t, d, { lastName: 'Brown', firstName: 'Bo' });
     await feedPatient(t, e, { lastName: 'Other', firstName: 'Not mine' });
     const grantExpiresAt = new Date(t.clock.now().getTime() + 100 * 86_400_000);
-    await grantAccess(t.dataSource, { userId: me.id, patientId: granted, basis: 'token', expiresAt: grantExpiresAt });
-    await grantAccess(t.dataSource, { userId: me.id, patientId: expired, basis: 'token', expiresAt: new Date(t.clock.now().getTime() - 1) });
+    await grantAccess(t.dataSource, {
+      userId: me.id,
+      patientId: granted,
+      basis: 'token',
+      expiresAt: grantExpiresAt,
+    });
+    await grantAccess(t.dataSource, {
+      userId: me.id,
+      patientId: expired,
+      basis: 'token',
+      expiresAt: new Date(t.clock.now().getTime() - 1),
+    });
 
-    const res = await t.http().get('/api/v1/me/patients').set(await bearer(me)).expect(200);
+    const res = await t
+      .http()
+      .get('/api/v1/me/patients')
+      .set(await bearer(me))
+      .expect(200);
     expect(res.body).toEqual({
       items: [
-        { patientId: granted, mrn: c, firstName: 'Amy', lastName: 'Adams', dob: '2016-03-14', basis: 'token', grantExpiresAt: grantExpiresAt.toISOString(), newDocuments: 0 },
-        { patientId: care, mrn: b, firstName: 'Zed', lastName: 'Adams', dob: '2016-03-14', basis: 'care_team', newDocuments: 0 },
-        { patientId: pcp, mrn: a, firstName: 'Ana', lastName: 'Zúñiga', dob: '2016-03-14', basis: 'pcp_practice', newDocuments: 0 },
+        {
+          patientId: granted,
+          mrn: c,
+          firstName: 'Amy',
+          lastName: 'Adams',
+          dob: '2016-03-14',
+          basis: 'token',
+          grantExpiresAt: grantExpiresAt.toISOString(),
+          newDocuments: 0,
+        },
+        {
+          patientId: care,
+          mrn: b,
+          firstName: 'Zed',
+          lastName: 'Adams',
+          dob: '2016-03-14',
+          basis: 'care_team',
+          newDocuments: 0,
+        },
+        {
+          patientId: pcp,
+          mrn: a,
+          firstName: 'Ana',
+          lastName: 'Zúñiga',
+          dob: '2016-03-14',
+          basis: 'pcp_practice',
+          newDocuments: 0,
+        },
       ],
       nextCursor: null,
     });
     // Audited: one patient.list entry per listed record.
-    const audit = await t.dataSource.query(`SELECT patient_id AS "patientId", basis FROM audit_events WHERE actor_id = $1 AND action = 'patient.list'`, [me.id]);
+    const audit = await t.dataSource.query(
+      `SELECT patient_id AS "patientId", basis FROM audit_events WHERE actor_id = $1 AND action = 'patient.list'`,
+      [me.id],
+    );
     expect(audit.map((r: { patientId: string }) => r.patientId).sort()).toEqual([granted, care, pcp].sort());
   });
 
   it('q is an exact MRN or the start of a first or last name (case- and accent-insensitive); pages with a cursor', async () => {
     const practice = await createPractice(t.dataSource);
     const npi = makeNpi();
-    const me = await createUser(t.app, 'sponsored', { sponsorId: (await createUser(t.app, 'provider', { practiceId: practice.id, npi })).id });
+    const me = await createUser(t.app, 'sponsored', {
+      sponsorId: (await createUser(t.app, 'provider', { practiceId: practice.id, npi })).id,
+    });
     const mrns = [mrn(), mrn(), mrn()];
     await feedPatient(t, mrns[0], { lastName: 'Martínez', firstName: 'Lía', pcpNpi: npi });
     await feedPatient(t, mrns[1], { lastName: 'Martin', firstName: 'Zoe', pcpNpi: npi });
@@ -60,8 +106,15 @@ describe('GET /me/patients', () => {
     const list = async (query: Record<string, string | number>) =>
       (await t.http().get('/api/v1/me/patients').query(query).set(h).expect(200)).body;
 
-    expect((await list({ q: 'MAR' })).items.map((i: { mrn: string }) => i.mrn)).toEqual([mrns[1], mrns[0], mrns[2]]);
-    expect((await list({ q: 'MARTÍN' })).items.map((i: { mrn: string }) => i.mrn)).toEqual([mrns[1], mrns[0]]);
+    expect((await list({ q: 'MAR' })).items.map((i: { mrn: string }) => i.mrn)).toEqual([
+      mrns[1],
+      mrns[0],
+      mrns[2],
+    ]);
+    expect((await list({ q: 'MARTÍN' })).items.map((i: { mrn: string }) => i.mrn)).toEqual([
+      mrns[1],
+      mrns[0],
+    ]);
     expect((await list({ q: 'martíne' })).items.map((i: { mrn: string }) => i.mrn)).toEqual([mrns[0]]);
     expect((await list({ q: 'lia' })).items.map((i: { mrn: string }) => i.mrn)).toEqual([mrns[0]]);
     expect((await list({ q: mrns[2] })).items.map((i: { mrn: string }) => i.mrn)).toEqual([mrns[2]]);
@@ -74,7 +127,11 @@ describe('GET /me/patients', () => {
     const second = await list({ limit: 2, cursor: first.nextCursor });
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
-    expect([...first.items, ...second.items].map((i: { mrn: string }) => i.mrn)).toEqual([mrns[1], mrns[0], mrns[2]]);
+    expect([...first.items, ...second.items].map((i: { mrn: string }) => i.mrn)).toEqual([
+      mrns[1],
+      mrns[0],
+      mrns[2],
+    ]);
     const bad = await t.http().get('/api/v1/me/patients').query({ cursor: 'nope' }).set(h).expect(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
   });
@@ -89,11 +146,22 @@ describe('GET /me/patients', () => {
     const d1 = doc();
     await feedDocs(m, [d1, doc(), doc({ confidentiality: 'R' }), doc({ confidentiality: 'V' })]);
     const count = async (user: { id: string; kind: string }) =>
-      (await t.http().get('/api/v1/me/patients').query({ q: m }).set(await bearer(user)).expect(200)).body.items[0].newDocuments;
+      (
+        await t
+          .http()
+          .get('/api/v1/me/patients')
+          .query({ q: m })
+          .set(await bearer(user))
+          .expect(200)
+      ).body.items[0].newDocuments;
     expect(await count(me)).toBe(2);
 
     t.clock.advance(60_000);
-    await t.http().get(`/api/v1/patients/${patientId}`).set(await bearer(me)).expect(200);
+    await t
+      .http()
+      .get(`/api/v1/patients/${patientId}`)
+      .set(await bearer(me))
+      .expect(200);
     expect(await count(me)).toBe(0);
     expect(await count(colleague)).toBe(2); // openings are per user
 
@@ -101,23 +169,52 @@ describe('GET /me/patients', () => {
     await feedDocs(m, [{ ...d1, title: 'Amended' }, doc(), doc({ confidentiality: 'R' })]);
     expect(await count(me)).toBe(2);
     // Listing documents is not opening the record; a denied view is not either.
-    await t.http().get(`/api/v1/patients/${patientId}/documents`).set(await bearer(me)).expect(200);
+    await t
+      .http()
+      .get(`/api/v1/patients/${patientId}/documents`)
+      .set(await bearer(me))
+      .expect(200);
     expect(await count(me)).toBe(2);
     const outsider = await createUser(t.app, 'provider');
-    await t.http().get(`/api/v1/patients/${patientId}`).set(await bearer(outsider)).expect(403);
-    const opened = await t.dataSource.query(`SELECT user_id FROM patient_opens WHERE patient_id = $1`, [patientId]);
+    await t
+      .http()
+      .get(`/api/v1/patients/${patientId}`)
+      .set(await bearer(outsider))
+      .expect(403);
+    const opened = await t.dataSource.query(`SELECT user_id FROM patient_opens WHERE patient_id = $1`, [
+      patientId,
+    ]);
     expect(opened.map((r: { user_id: string }) => r.user_id)).toEqual([me.id]);
   });
 
   it('403 forbidden for staff; 401 anonymous; an empty list is audited once; q over 100 characters is 400', async () => {
     const staff = await createUser(t.app, 'staff');
-    expect((await t.http().get('/api/v1/me/patients').set(await bearer(staff)).expect(403)).body.code).toBe('forbidden');
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v1/me/patients')
+          .set(await bearer(staff))
+          .expect(403)
+      ).body.code,
+    ).toBe('forbidden');
     await t.http().get('/api/v1/me/patients').expect(401);
     const lonely = await createUser(t.app, 'provider');
     const h = await bearer(lonely);
-    expect((await t.http().get('/api/v1/me/patients').set(h).expect(200)).body).toEqual({ items: [], nextCursor: null });
-    const audit = await t.dataSource.query(`SELECT patient_id, details FROM audit_events WHERE actor_id = $1 AND action = 'patient.list'`, [lonely.id]);
+    expect((await t.http().get('/api/v1/me/patients').set(h).expect(200)).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    const audit = await t.dataSource.query(
+      `SELECT patient_id, details FROM audit_events WHERE actor_id = $1 AND action = 'patient.list'`,
+      [lonely.id],
+    );
     expect(audit).toEqual([{ patient_id: null, details: { results: 0, filtered: false } }]);
-    await t.http().get('/api/v1/me/patients').query({ q: 'x'.repeat(101) }).set(h).expect(400);
+    await t
+      .http()
+      .get('/api/v1/me/patients')
+      .query({ q: 'x'.repeat(101) })
+      .set(h)
+      .expect(400);
   });
 });

@@ -5,7 +5,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { QUEUES } from '../src/common/queue/queues.js';
-import { createMailTransport, MAIL_TRANSPORT, type MailTransport } from '../src/modules/notifications/mail-transport.js';
+import {
+  createMailTransport,
+  MAIL_TRANSPORT,
+  type MailTransport,
+} from '../src/modules/notifications/mail-transport.js';
 import { notificationRow, recordNotification, waitForStatus } from './factories/notifications.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
 
@@ -39,12 +43,20 @@ class OwnRedis {
 
   async start(): Promise<void> {
     if (this.running) return;
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       try {
         await probe.connect();
         if ((await probe.ping()) === 'PONG') return;
@@ -93,7 +105,8 @@ describe('notifications while Redis is unavailable', () => {
 
     // The change that records the email commits whatever Redis does.
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await recordNotification(t.app, { to: `while-down-${i}@example.test` }));
+    for (let i = 0; i < 5; i++)
+      ids.push(await recordNotification(t.app, { to: `while-down-${i}@example.test` }));
     await sleep(1500); // several sweeps and wake-ups while Redis is down
     for (const id of ids) expect((await notificationRow(t.app, id)).status).toBe('pending');
     expect(t.smtp.messages.filter((m) => m.to[0].startsWith('while-down-'))).toHaveLength(0);
@@ -185,7 +198,10 @@ describe('notifications with two instances relaying and sending', () => {
     // Who sent what: each instance has its own SMTP transport; a short delay per send keeps one
     // instance from draining the queue alone (each sends at most NOTIFICATION_SEND_CONCURRENCY at a time).
     const sentBy = new Map<string, string[]>();
-    for (const [label, app] of [['a', t.app], ['b', other.app]] as const) {
+    for (const [label, app] of [
+      ['a', t.app],
+      ['b', other.app],
+    ] as const) {
       const transport = app.get<MailTransport>(MAIL_TRANSPORT);
       const real = transport.sendMail.bind(transport);
       sentBy.set(label, []);
@@ -196,7 +212,9 @@ describe('notifications with two instances relaying and sending', () => {
         return info;
       });
     }
-    const ids = await Promise.all(Array.from({ length: 80 }, (_, i) => recordNotification(t.app, { to: `two-${i}@example.test` })));
+    const ids = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => recordNotification(t.app, { to: `two-${i}@example.test` })),
+    );
     for (const id of ids) await waitForStatus(t.app, id, 'sent', 20_000);
     expect(sentBy.get('a')!.length).toBeGreaterThan(0);
     expect(sentBy.get('b')!.length).toBeGreaterThan(0);

@@ -1,7 +1,10 @@
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../src/database/sql.js';
-import { BULK_DEFERRAL_MAX_MS, NotificationsRelay } from '../src/modules/notifications/notifications.relay.js';
+import {
+  BULK_DEFERRAL_MAX_MS,
+  NotificationsRelay,
+} from '../src/modules/notifications/notifications.relay.js';
 import { NotificationsService } from '../src/modules/notifications/notifications.service.js';
 import { createUser, tokenFor } from './factories/index.js';
 import { notificationRow, recordNotification, waitForStatus } from './factories/notifications.js';
@@ -29,7 +32,8 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
   afterAll(() => t.close());
   beforeEach(() => t.smtp.clear());
 
-  const staff = (req: ReturnType<ReturnType<TestContext['http']>['get']>) => req.set('authorization', `Bearer ${staffToken}`);
+  const staff = (req: ReturnType<ReturnType<TestContext['http']>['get']>) =>
+    req.set('authorization', `Bearer ${staffToken}`);
 
   it('sends a committed notification promptly over SMTP, rendered with layout and footer, and marks it sent', async () => {
     const started = Date.now();
@@ -43,7 +47,9 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     expect(mail.from).toBe('no-reply@mypatients.test');
     expect(mail.subject).toBe('MyPatients: an email could not be delivered');
     // Plain text: variables unescaped, the link to the portal and the team's contact in the footer.
-    expect(mail.text).toContain('An email of type "access-granted" could not be delivered after 10 attempts.');
+    expect(mail.text).toContain(
+      'An email of type "access-granted" could not be delivered after 10 attempts.',
+    );
     expect(mail.text).toContain('Last error: 421 <b>busy</b>');
     expect(mail.text).toContain('https://portal.test/staff/notifications?status=failed');
     expect(mail.text).toContain('team@mypatients.test');
@@ -95,10 +101,14 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     const witness = await recordNotification(t.app, { to: 'after-rollback@example.test' });
     await waitForStatus(t.app, witness, 'sent');
     expect(t.smtp.to('rolled-back@example.test')).toHaveLength(0);
-    expect(await ds.query(`SELECT 1 FROM notifications WHERE idempotency_key = 'test:rolled-back'`)).toHaveLength(0);
+    expect(
+      await ds.query(`SELECT 1 FROM notifications WHERE idempotency_key = 'test:rolled-back'`),
+    ).toHaveLength(0);
     // Each rolled-back transaction gives its connection back: more failures than the pool holds (20), then a query.
     for (let i = 0; i < 25; i++) {
-      await expect(inTransaction(ds, () => Promise.reject(new Error(`failure ${i}`)))).rejects.toThrow(`failure ${i}`);
+      await expect(inTransaction(ds, () => Promise.reject(new Error(`failure ${i}`)))).rejects.toThrow(
+        `failure ${i}`,
+      );
     }
     expect(await ds.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
@@ -172,7 +182,12 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     expect(list.body.items.map((n: { id: string }) => n.id)).toContain(id);
     expect(list.body.counts.failed).toBeGreaterThanOrEqual(1);
     const item = list.body.items.find((n: { id: string }) => n.id === id);
-    expect(item).toMatchObject({ template: 'delivery-failed', recipient: 'unlucky@example.test', status: 'failed', attempts: 3 });
+    expect(item).toMatchObject({
+      template: 'delivery-failed',
+      recipient: 'unlucky@example.test',
+      status: 'failed',
+      attempts: 3,
+    });
     expect(item.data).toBeUndefined(); // data carries action tokens: never shown
 
     const retried = await staff(t.http().post(`/api/v1/staff/notifications/${id}/retry`)).expect(202);
@@ -181,7 +196,9 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     expect(mail.messageId).toBe(`<${id}@mypatients>`);
     const sent = await waitForStatus(t.app, id, 'sent');
     expect(sent.attempts).toBe(4);
-    const audit = await t.dataSource.query(`SELECT details FROM audit_events WHERE action = 'staff.notification_retry'`);
+    const audit = await t.dataSource.query(
+      `SELECT details FROM audit_events WHERE action = 'staff.notification_retry'`,
+    );
     expect(audit.map((a: { details: { notificationId: string } }) => a.details.notificationId)).toContain(id);
 
     // A second retry of a sent notification is a conflict, not a second email.
@@ -198,8 +215,15 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
   });
 
   it('fails at once when the template cannot render (strict mode: a missing variable is an error) and tells the team once an hour', async () => {
-    const missing = await recordNotification(t.app, { to: 'strict@example.test', data: { template: 'x', attempts: 1 } });
-    const unknown = await recordNotification(t.app, { template: 'no-such-template', to: 'unknown@example.test', data: {} });
+    const missing = await recordNotification(t.app, {
+      to: 'strict@example.test',
+      data: { template: 'x', attempts: 1 },
+    });
+    const unknown = await recordNotification(t.app, {
+      template: 'no-such-template',
+      to: 'unknown@example.test',
+      data: {},
+    });
     const a = await waitForStatus(t.app, missing, 'failed');
     expect(a.attempts).toBe(1);
     expect(a.lastError).toMatch(/lastError/);
@@ -210,25 +234,39 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
 
     // The team hears of a final failure (the alert is a notification like any other)…
     const alert = await t.smtp.waitForTo('team@mypatients.test', 'could not be delivered');
-    expect(alert.text).toContain('An email of type "no-such-template" could not be delivered after 1 attempts.');
+    expect(alert.text).toContain(
+      'An email of type "no-such-template" could not be delivered after 1 attempts.',
+    );
     expect(alert.text).toContain('https://portal.test/staff/notifications?status=failed');
     // …at most once an hour, and never about a failed alert (no loop).
-    const another = await recordNotification(t.app, { template: 'no-such-template', to: 'unknown2@example.test', data: {} });
+    const another = await recordNotification(t.app, {
+      template: 'no-such-template',
+      to: 'unknown2@example.test',
+      data: {},
+    });
     await waitForStatus(t.app, another, 'failed');
     t.clock.advance(60 * 60 * 1000);
-    const nextHour = await recordNotification(t.app, { template: 'no-such-template', to: 'unknown3@example.test', data: {} });
+    const nextHour = await recordNotification(t.app, {
+      template: 'no-such-template',
+      to: 'unknown3@example.test',
+      data: {},
+    });
     await waitForStatus(t.app, nextHour, 'failed');
     await t.smtp.waitFor((m) => m.to.includes('team@mypatients.test') && m !== alert);
     await sleep(300);
     expect(t.smtp.to('team@mypatients.test')).toHaveLength(2);
-    const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM notifications WHERE template = 'delivery-failed' AND recipient = 'team@mypatients.test'`);
+    const [{ count }] = await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM notifications WHERE template = 'delivery-failed' AND recipient = 'team@mypatients.test'`,
+    );
     expect(count).toBe(2);
   });
 
   it('delivers every notification exactly once with two instances relaying and sending', async () => {
     await t.startAnotherInstance();
     {
-      const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => recordNotification(t.app, { to: `multi-${i}@example.test` })));
+      const ids = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => recordNotification(t.app, { to: `multi-${i}@example.test` })),
+      );
       for (const id of ids) await waitForStatus(t.app, id, 'sent');
       await sleep(300);
       const ids2 = new Set(ids.map((id) => `<${id}@mypatients>`));
@@ -254,8 +292,13 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
       const [{ count }] = await t.dataSource.query('SELECT count(*)::int AS count FROM notifications');
       expect(total).toBe(count);
 
-      const second = await staff(t.http().get(`/api/v1/staff/notifications?limit=2&cursor=${first.body.nextCursor}`)).expect(200);
-      expect(second.body.items.map((n: { recipient: string }) => n.recipient)).toEqual(['page-2@example.test', 'page-1@example.test']);
+      const second = await staff(
+        t.http().get(`/api/v1/staff/notifications?limit=2&cursor=${first.body.nextCursor}`),
+      ).expect(200);
+      expect(second.body.items.map((n: { recipient: string }) => n.recipient)).toEqual([
+        'page-2@example.test',
+        'page-1@example.test',
+      ]);
 
       // Walking every page visits every row once.
       const seen: string[] = [];
@@ -294,7 +337,10 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     it('is for staff only', async () => {
       expect((await t.http().get('/api/v1/staff/notifications')).status).toBe(401);
       const provider = await createUser(t.app, 'provider');
-      const res = await t.http().get('/api/v1/staff/notifications').set('authorization', `Bearer ${await tokenFor(t.app, provider)}`);
+      const res = await t
+        .http()
+        .get('/api/v1/staff/notifications')
+        .set('authorization', `Bearer ${await tokenFor(t.app, provider)}`);
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('forbidden');
     });
@@ -302,7 +348,9 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
 
   describe('POST /api/v1/staff/notifications/:id/retry', () => {
     it('answers 404 for an unknown or malformed id and 409 for one that has not failed', async () => {
-      const unknown = await staff(t.http().post('/api/v1/staff/notifications/5b0c8f4e-7a8e-4b41-9d55-3f4c2d1e0a9b/retry')).expect(404);
+      const unknown = await staff(
+        t.http().post('/api/v1/staff/notifications/5b0c8f4e-7a8e-4b41-9d55-3f4c2d1e0a9b/retry'),
+      ).expect(404);
       expect(unknown.body.code).toBe('not_found');
       await staff(t.http().post('/api/v1/staff/notifications/not-a-uuid/retry')).expect(404);
       const id = await recordNotification(t.app);
@@ -313,7 +361,10 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
     });
 
     it('is for staff only', async () => {
-      expect((await t.http().post('/api/v1/staff/notifications/5b0c8f4e-7a8e-4b41-9d55-3f4c2d1e0a9b/retry')).status).toBe(401);
+      expect(
+        (await t.http().post('/api/v1/staff/notifications/5b0c8f4e-7a8e-4b41-9d55-3f4c2d1e0a9b/retry'))
+          .status,
+      ).toBe(401);
     });
   });
 
@@ -325,7 +376,10 @@ describe('notifications: outbox, delivery over SMTP, retries, staff view', () =>
       const anonApi = await t.http().get('/api/v1/staff/queues/api/queues');
       expect(anonApi.status).toBe(401);
       const sponsored = await createUser(t.app, 'provider');
-      const res = await t.http().get('/api/v1/staff/queues/api/queues').set('authorization', `Bearer ${await tokenFor(t.app, sponsored)}`);
+      const res = await t
+        .http()
+        .get('/api/v1/staff/queues/api/queues')
+        .set('authorization', `Bearer ${await tokenFor(t.app, sponsored)}`);
       expect(res.status).toBe(403);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     });

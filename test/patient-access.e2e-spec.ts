@@ -361,16 +361,32 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
     it('records every search in the audit trail, with the outcome per match', async () => {
       // Every search the doctor made above, in order: one row per match (or one without patient when
       // none matched), with how it searched and how many matched — never the names or MRN searched.
-      type Row = { patient_id: string | null; basis: string | null; outcome: string; details: { by: string; results: number } };
+      type Row = {
+        patient_id: string | null;
+        basis: string | null;
+        outcome: string;
+        details: { by: string; results: number };
+      };
       const rows: Row[] = await t.dataSource.query(
         `SELECT patient_id, basis, outcome, details FROM audit_events WHERE action = 'patient.search' AND actor_id = $1 ORDER BY id`,
         [doctor.id],
       );
-      const byName = (list: typeof rows) => [...list].sort((a, b) => String(a.patient_id).localeCompare(String(b.patient_id)));
-      expect(rows[0]).toEqual({ patient_id: mine, basis: 'pcp_practice', outcome: 'success', details: { by: 'mrn', results: 1 } });
+      const byName = (list: typeof rows) =>
+        [...list].sort((a, b) => String(a.patient_id).localeCompare(String(b.patient_id)));
+      expect(rows[0]).toEqual({
+        patient_id: mine,
+        basis: 'pcp_practice',
+        outcome: 'success',
+        details: { by: 'mrn', results: 1 },
+      });
       expect(byName(rows.slice(1, 3))).toEqual(
         byName([
-          { patient_id: mine, basis: 'pcp_practice', outcome: 'success', details: { by: 'name', results: 2 } },
+          {
+            patient_id: mine,
+            basis: 'pcp_practice',
+            outcome: 'success',
+            details: { by: 'name', results: 2 },
+          },
           { patient_id: other, basis: null, outcome: 'denied', details: { by: 'name', results: 2 } },
         ] as Row[]),
       );
@@ -567,7 +583,12 @@ describe('patients, EHR feed, rosters and access log (e2e)', () => {
       // Every view of this record in this file, newest first: a sponsored user of the doctor's practice,
       // a provider before / while / after being on the care team, the outsider, the doctor.
       const views = res.body.items.filter((i: { action: string }) => i.action === 'patient.view');
-      expect(views.map((i: { userKind: string; basis: string | null; outcome: string }) => `${i.userKind} ${i.basis} ${i.outcome}`)).toEqual([
+      expect(
+        views.map(
+          (i: { userKind: string; basis: string | null; outcome: string }) =>
+            `${i.userKind} ${i.basis} ${i.outcome}`,
+        ),
+      ).toEqual([
         'sponsored pcp_practice success',
         'provider null denied',
         'provider care_team success',

@@ -30,7 +30,8 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
   const ehrPut = (mrn: string, body: object) =>
     t.http().put(`/api/v1/integration/ehr/patients/${mrn}`).set('x-api-key', EHR_KEY).send(body);
   const ehrGet = (path: string) => t.http().get(`/api/v1/integration/ehr${path}`).set('x-api-key', EHR_KEY);
-  const ehrPost = (path: string) => t.http().post(`/api/v1/integration/ehr${path}`).set('x-api-key', EHR_KEY).send({});
+  const ehrPost = (path: string) =>
+    t.http().post(`/api/v1/integration/ehr${path}`).set('x-api-key', EHR_KEY).send({});
   const confirmation = (overrides: Record<string, unknown> = {}) => ({
     confirmedByName: 'Jordan Rivera',
     relationship: 'mother',
@@ -117,7 +118,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       expect(first.body.items.map((i: { id: string }) => i.id)).toEqual([open.id, rejected.id]);
       const second = await get(provider, `/pcp-access-requests?limit=2&cursor=${first.body.nextCursor}`);
       expect(second.body).toEqual({ items: [expect.objectContaining({ id: completed })], nextCursor: null });
-      expect((await get(provider, '/pcp-access-requests?status=completed,rejected')).body.items).toHaveLength(2);
+      expect((await get(provider, '/pcp-access-requests?status=completed,rejected')).body.items).toHaveLength(
+        2,
+      );
       expect((await get(provider, '/pcp-access-requests?status=nope')).status).toBe(400);
       expect((await get(provider, '/pcp-access-requests?cursor=bogus')).body.code).toBe('validation_failed');
       expect((await get(staff, '/pcp-access-requests')).status).toBe(403);
@@ -150,7 +153,10 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
         `SELECT action, actor_id FROM audit_events WHERE patient_id = $1 AND action LIKE 'pcp_update.%' ORDER BY id`,
         [patient.id],
       );
-      expect(audit.map((a: { action: string }) => a.action)).toEqual(['pcp_update.request', 'pcp_update.withdraw']);
+      expect(audit.map((a: { action: string }) => a.action)).toEqual([
+        'pcp_update.request',
+        'pcp_update.withdraw',
+      ]);
       // The team can no longer work it, and sees it under the withdrawn filter.
       expect((await post(staff, `/staff/pcp-updates/${open.id}/claim`)).body).toMatchObject({
         code: 'invalid_transition',
@@ -162,10 +168,14 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
         status: 'withdrawn',
         overdue: false,
       });
-      expect((await get(staff, '/staff/pcp-updates?status=active&limit=200')).body.items.map((i: { id: string }) => i.id)).not.toContain(
-        open.id,
-      );
-      expect((await get(provider, '/pcp-access-requests?status=withdrawn')).body.items).toEqual([expect.objectContaining({ id: open.id })]);
+      expect(
+        (await get(staff, '/staff/pcp-updates?status=active&limit=200')).body.items.map(
+          (i: { id: string }) => i.id,
+        ),
+      ).not.toContain(open.id);
+      expect((await get(provider, '/pcp-access-requests?status=withdrawn')).body.items).toEqual([
+        expect.objectContaining({ id: open.id }),
+      ]);
 
       // A new request may follow; withdrawing it while the team works on it is allowed too.
       const next = await requestPcpAccess(t, provider, patient.id);
@@ -211,7 +221,15 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
         expect(res.body.code).toBe('validation_failed');
         expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
       };
-      for (const relationship of ['mother', 'father', 'parent', 'legal_guardian', 'foster_parent', 'grandparent', 'patient']) {
+      for (const relationship of [
+        'mother',
+        'father',
+        'parent',
+        'legal_guardian',
+        'foster_parent',
+        'grandparent',
+        'patient',
+      ]) {
         const res = await send(confirmation({ relationship }));
         expect(res.status).toBe(200);
         expect(res.body.confirmation).toMatchObject({ relationship, relationshipOther: null });
@@ -220,13 +238,18 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
         expect((await send(confirmation({ method }))).status).toBe(200);
       await refused(confirmation({ relationship: 'other' }), 'relationshipOther');
       await refused(confirmation({ relationship: 'other', relationshipOther: '   ' }), 'relationshipOther');
-      await refused(confirmation({ relationship: 'other', relationshipOther: 'x'.repeat(201) }), 'relationshipOther');
+      await refused(
+        confirmation({ relationship: 'other', relationshipOther: 'x'.repeat(201) }),
+        'relationshipOther',
+      );
       await refused(confirmation({ relationship: 'other', relationshipOther: 42 }), 'relationshipOther');
       await refused(confirmation({ relationship: 'mother', relationshipOther: 'aunt' }), 'relationshipOther');
       await refused(confirmation({ relationship: 'aunt' }), 'relationship');
       await refused(confirmation({ method: 'email' }), 'method');
 
-      const ok = await send(confirmation({ relationship: 'other', relationshipOther: '  Aunt (court-appointed caregiver) ' }));
+      const ok = await send(
+        confirmation({ relationship: 'other', relationshipOther: '  Aunt (court-appointed caregiver) ' }),
+      );
       expect(ok.status).toBe(200);
       expect(ok.body.confirmation).toMatchObject({
         relationship: 'other',
@@ -238,7 +261,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
         relationshipOther: 'Aunt (court-appointed caregiver)',
       });
       // The free text may name the family: it stays out of the audit trail.
-      const audit = await t.dataSource.query(`SELECT details FROM audit_events WHERE action = 'pcp_update.confirmation'`);
+      const audit = await t.dataSource.query(
+        `SELECT details FROM audit_events WHERE action = 'pcp_update.confirmation'`,
+      );
       expect(JSON.stringify(audit)).not.toContain('court-appointed');
     });
   });
@@ -282,7 +307,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
 
       const second = await createPatient(t.dataSource);
       const id2 = await readyToComplete(provider, second.id);
-      expect((await post(staff, `/staff/pcp-updates/${id2}/complete`, { pcpNpi: colleague.npi })).body.pcpNpi).toBe(colleague.npi);
+      expect(
+        (await post(staff, `/staff/pcp-updates/${id2}/complete`, { pcpNpi: colleague.npi })).body.pcpNpi,
+      ).toBe(colleague.npi);
       // Without pcpNpi: the requester.
       const third = await createPatient(t.dataSource);
       const id3 = await readyToComplete(provider, third.id);
@@ -300,7 +327,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       const outsider = await createUser(t.app, 'provider');
       const patient = await createPatient(t.dataSource);
       const id = await readyToComplete(nurse, patient.id);
-      expect((await post(staff, `/staff/pcp-updates/${id}/complete`, { pcpNpi: outsider.npi })).body.code).toBe('not_a_practice_physician');
+      expect(
+        (await post(staff, `/staff/pcp-updates/${id}/complete`, { pcpNpi: outsider.npi })).body.code,
+      ).toBe('not_a_practice_physician');
       const done = await post(staff, `/staff/pcp-updates/${id}/complete`, { pcpNpi: partner.npi });
       expect(done.body).toMatchObject({ status: 'completed', pcpNpi: partner.npi });
       expect(await t.app.get(AccessDecisionService).decide(nurse.id, patient.id)).toEqual({
@@ -337,7 +366,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       const done = await post(staff, `/staff/pcp-updates/${id}/complete`);
       expect(done.body).toMatchObject({ status: 'completed', pcpNpi: provider.npi });
       const feed = (await allPcpChanges()).filter((c) => c.mrn === mrn);
-      expect(feed).toEqual([{ id: expect.any(String), mrn, pcpNpi: provider.npi, completedAt: t.clock.now().toISOString() }]);
+      expect(feed).toEqual([
+        { id: expect.any(String), mrn, pcpNpi: provider.npi, completedAt: t.clock.now().toISOString() },
+      ]);
       const changeId = feed[0].id;
       expect((await get(staff, `/staff/pcp-updates/${id}`)).body).toMatchObject({
         ehrChangeId: changeId,
@@ -353,7 +384,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       });
       expect(stale.status).toBe(200);
       expect(stale.body).toMatchObject({ applied: false, patientId });
-      const [row] = await t.dataSource.query(`SELECT last_name, pcp_npi FROM patients WHERE id = $1`, [patientId]);
+      const [row] = await t.dataSource.query(`SELECT last_name, pcp_npi FROM patients WHERE id = $1`, [
+        patientId,
+      ]);
       expect(row).toEqual({ last_name: 'Lopez', pcp_npi: provider.npi });
 
       // A newer update applies every field but the PCP while the change is unacknowledged.
@@ -367,7 +400,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       expect(newer.status).toBe(200);
       expect(newer.body).toMatchObject({ patientId, created: false, pcpHeld: true });
       expect(newer.body.applied).toBeUndefined();
-      const [after] = await t.dataSource.query(`SELECT last_name, pcp_npi FROM patients WHERE id = $1`, [patientId]);
+      const [after] = await t.dataSource.query(`SELECT last_name, pcp_npi FROM patients WHERE id = $1`, [
+        patientId,
+      ]);
       expect(after).toEqual({ last_name: 'Lopez-Reyes', pcp_npi: provider.npi });
       // Without sourceUpdatedAt the hold still applies.
       expect((await ehrPut(mrn, { ...base, lastName: 'Lopez-Reyes', pcpNpi: ehrPcp })).body).toMatchObject({
@@ -386,10 +421,13 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       expect((await ehrPost(`/pcp-changes/${UNKNOWN}/ack`)).status).toBe(404);
       expect((await ehrPost(`/pcp-changes/nope/ack`)).status).toBe(404);
       expect((await allPcpChanges()).filter((c) => c.mrn === mrn)).toEqual([]);
-      expect((await get(staff, `/staff/pcp-updates/${id}`)).body.ehrAcknowledgedAt).toBe(t.clock.now().toISOString());
-      const audit = await t.dataSource.query(`SELECT action FROM audit_events WHERE patient_id = $1 AND action = 'ehr.pcp_change_ack'`, [
-        patientId,
-      ]);
+      expect((await get(staff, `/staff/pcp-updates/${id}`)).body.ehrAcknowledgedAt).toBe(
+        t.clock.now().toISOString(),
+      );
+      const audit = await t.dataSource.query(
+        `SELECT action FROM audit_events WHERE patient_id = $1 AND action = 'ehr.pcp_change_ack'`,
+        [patientId],
+      );
       expect(audit).toHaveLength(1);
       const released = await ehrPut(mrn, {
         ...base,
@@ -456,7 +494,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
 
     it('needs the EHR key; validates sourceUpdatedAt and the cursor', async () => {
       expect((await t.http().get('/api/v1/integration/ehr/pcp-changes')).status).toBe(401);
-      expect((await t.http().post(`/api/v1/integration/ehr/pcp-changes/${UNKNOWN}/ack`).send({})).status).toBe(401);
+      expect(
+        (await t.http().post(`/api/v1/integration/ehr/pcp-changes/${UNKNOWN}/ack`).send({})).status,
+      ).toBe(401);
       expect((await ehrGet('/pcp-changes?cursor=bogus')).body.code).toBe('validation_failed');
       const mrn = `MRN-SRC-${Date.now().toString(36)}`;
       await feedPatient(t, mrn);
@@ -469,7 +509,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
         sourceUpdatedAt: 'yesterday',
       });
       expect(bad.status).toBe(400);
-      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['sourceUpdatedAt']));
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+        expect.arrayContaining(['sourceUpdatedAt']),
+      );
       // An update without sourceUpdatedAt after one with it still applies; equal times apply again.
       const body = {
         firstName: 'A',
@@ -481,7 +523,9 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
       };
       expect((await ehrPut(mrn, body)).body.applied).toBeUndefined();
       expect((await ehrPut(mrn, { ...body, lastName: 'C' })).body.applied).toBeUndefined();
-      expect((await ehrPut(mrn, { ...body, lastName: 'D', sourceUpdatedAt: '2026-11-16T08:59:59Z' })).body).toMatchObject({
+      expect(
+        (await ehrPut(mrn, { ...body, lastName: 'D', sourceUpdatedAt: '2026-11-16T08:59:59Z' })).body,
+      ).toMatchObject({
         applied: false,
       });
       const [row] = await t.dataSource.query(`SELECT last_name FROM patients WHERE mrn = $1`, [mrn]);
@@ -501,9 +545,14 @@ describe('PCP updates v1.1: my requests, withdrawal, vocabulary, choosing the PC
           [patient.id],
         )) as Array<{ actor_id: string; details: { route: string } }>;
       expect((await get(staff, '/staff/pcp-updates?status=open&limit=200')).status).toBe(200);
-      expect(await reads()).toEqual([{ actor_id: staff.id, details: expect.objectContaining({ route: 'GET /staff/pcp-updates' }) }]);
+      expect(await reads()).toEqual([
+        { actor_id: staff.id, details: expect.objectContaining({ route: 'GET /staff/pcp-updates' }) },
+      ]);
       expect((await get(staff, `/staff/pcp-updates/${id}`)).status).toBe(200);
-      expect((await reads()).map((r) => r.details.route)).toEqual(['GET /staff/pcp-updates', 'GET /staff/pcp-updates/:id']);
+      expect((await reads()).map((r) => r.details.route)).toEqual([
+        'GET /staff/pcp-updates',
+        'GET /staff/pcp-updates/:id',
+      ]);
     });
   });
 

@@ -2,7 +2,13 @@ import { AccessDecisionService } from '../src/modules/patient-access/access-deci
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { JobsService } from '../src/modules/jobs/index.js';
 import { createPatient, createUser, type UserRow } from './factories/index.js';
-import { bearer, notificationsFor, pcpEvents, providerAndPatient, requestPcpAccess } from './factories/pcp-updates.js';
+import {
+  bearer,
+  notificationsFor,
+  pcpEvents,
+  providerAndPatient,
+  requestPcpAccess,
+} from './factories/pcp-updates.js';
 import { createTestApp, type TestContext } from './support/test-app.js';
 
 // Monday 2026-11-16 10:00 EST.
@@ -13,8 +19,16 @@ describe('PCP update process', () => {
   let staff: UserRow;
   let staff2: UserRow;
   const post = async (user: UserRow, path: string, body: object = {}) =>
-    t.http().post(`/api/v1${path}`).set('authorization', await bearer(t, user)).send(body);
-  const get = async (user: UserRow, path: string) => t.http().get(`/api/v1${path}`).set('authorization', await bearer(t, user));
+    t
+      .http()
+      .post(`/api/v1${path}`)
+      .set('authorization', await bearer(t, user))
+      .send(body);
+  const get = async (user: UserRow, path: string) =>
+    t
+      .http()
+      .get(`/api/v1${path}`)
+      .set('authorization', await bearer(t, user));
   const confirmation = (overrides: Record<string, unknown> = {}) => ({
     confirmedByName: 'Jordan Rivera',
     relationship: 'parent',
@@ -34,19 +48,33 @@ describe('PCP update process', () => {
   describe('POST /patients/:patientId/pcp-access-requests', () => {
     it('queues the request as open, due at the end of the third business day, and emails the team', async () => {
       const { provider, patient } = await providerAndPatient(t);
-      const res = await post(provider, `/patients/${patient.id}/pcp-access-requests`, { note: 'New patient, first visit Dec 3' });
+      const res = await post(provider, `/patients/${patient.id}/pcp-access-requests`, {
+        note: 'New patient, first visit Dec 3',
+      });
       expect(res.status).toBe(201);
       // Mon → Tue, Wed, Thu: due Thursday 23:59:59.999 EST.
       expect(res.body).toEqual({ id: expect.any(String), status: 'open', dueAt: '2026-11-20T04:59:59.999Z' });
       const [mail] = await notificationsFor(t.dataSource, 'pcp-request-team');
-      const mine = (await notificationsFor(t.dataSource, 'pcp-request-team')).find((n) => n.data.requestId === res.body.id);
+      const mine = (await notificationsFor(t.dataSource, 'pcp-request-team')).find(
+        (n) => n.data.requestId === res.body.id,
+      );
       expect(mail).toBeDefined();
-      expect(mine).toMatchObject({ recipient: t.config.teamEmail, idempotencyKey: `pcp-request-team:${res.body.id}` });
+      expect(mine).toMatchObject({
+        recipient: t.config.teamEmail,
+        idempotencyKey: `pcp-request-team:${res.body.id}`,
+      });
       const serialized = JSON.stringify(mine!.data);
-      for (const secret of [patient.mrn, patient.lastName, patient.dob, 'first visit']) expect(serialized).not.toContain(secret);
-      expect(mine!.data).toMatchObject({ requesterName: `${provider.firstName} ${provider.lastName}`, dueDate: 'Thursday, November 19, 2026' });
+      for (const secret of [patient.mrn, patient.lastName, patient.dob, 'first visit'])
+        expect(serialized).not.toContain(secret);
+      expect(mine!.data).toMatchObject({
+        requesterName: `${provider.firstName} ${provider.lastName}`,
+        dueDate: 'Thursday, November 19, 2026',
+      });
       expect(await pcpEvents(t.dataSource, res.body.id)).toEqual(['created']);
-      const audit = await t.dataSource.query(`SELECT actor_id, action, outcome FROM audit_events WHERE patient_id = $1`, [patient.id]);
+      const audit = await t.dataSource.query(
+        `SELECT actor_id, action, outcome FROM audit_events WHERE patient_id = $1`,
+        [patient.id],
+      );
       expect(audit).toEqual([{ actor_id: provider.id, action: 'pcp_update.request', outcome: 'success' }]);
     });
 
@@ -65,12 +93,17 @@ describe('PCP update process', () => {
       expect(again.status).toBe(409);
       expect(again.body).toMatchObject({ code: 'request_pending', requestId: first.id });
       expect((await post(staff, `/staff/pcp-updates/${first.id}/claim`)).status).toBe(200);
-      expect((await post(provider, `/patients/${patient.id}/pcp-access-requests`)).body.code).toBe('request_pending');
+      expect((await post(provider, `/patients/${patient.id}/pcp-access-requests`)).body.code).toBe(
+        'request_pending',
+      );
       // Someone else may ask for the same patient.
       const other = await createUser(t.app, 'provider');
       expect((await post(other, `/patients/${patient.id}/pcp-access-requests`)).status).toBe(201);
       // Once closed, the requester may ask again.
-      expect((await post(staff, `/staff/pcp-updates/${first.id}/reject`, { reason: 'Family did not answer' })).status).toBe(200);
+      expect(
+        (await post(staff, `/staff/pcp-updates/${first.id}/reject`, { reason: 'Family did not answer' }))
+          .status,
+      ).toBe(200);
       expect((await post(provider, `/patients/${patient.id}/pcp-access-requests`)).status).toBe(201);
     });
 
@@ -78,10 +111,18 @@ describe('PCP update process', () => {
       const { provider, patient } = await providerAndPatient(t);
       const auth = await bearer(t, provider);
       const results = await Promise.all(
-        [1, 2, 3].map(() => t.http().post(`/api/v1/patients/${patient.id}/pcp-access-requests`).set('authorization', auth).send({})),
+        [1, 2, 3].map(() =>
+          t
+            .http()
+            .post(`/api/v1/patients/${patient.id}/pcp-access-requests`)
+            .set('authorization', auth)
+            .send({}),
+        ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
-      expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'request_pending')).toBe(true);
+      expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'request_pending')).toBe(
+        true,
+      );
     });
 
     it('answers 409 already_authorized when the caller may already view the patient', async () => {
@@ -91,23 +132,36 @@ describe('PCP update process', () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'already_authorized', basis: 'pcp_practice' });
       const careTeamPatient = await createPatient(t.dataSource, { careTeamNpis: [provider.npi!] });
-      expect((await post(provider, `/patients/${careTeamPatient.id}/pcp-access-requests`)).body.code).toBe('already_authorized');
+      expect((await post(provider, `/patients/${careTeamPatient.id}/pcp-access-requests`)).body.code).toBe(
+        'already_authorized',
+      );
     });
 
     it('answers 404 for an unknown or malformed patient id, 400 for bad bodies, 403 for staff, 401 without a token', async () => {
       const provider = await createUser(t.app, 'provider');
-      const unknown = await post(provider, `/patients/00000000-0000-4000-8000-000000000000/pcp-access-requests`);
+      const unknown = await post(
+        provider,
+        `/patients/00000000-0000-4000-8000-000000000000/pcp-access-requests`,
+      );
       expect(unknown.status).toBe(404);
       expect(unknown.body.code).toBe('not_found');
       expect((await post(provider, `/patients/not-a-uuid/pcp-access-requests`)).status).toBe(404);
       const patient = await createPatient(t.dataSource);
-      const long = await post(provider, `/patients/${patient.id}/pcp-access-requests`, { note: 'x'.repeat(1001) });
+      const long = await post(provider, `/patients/${patient.id}/pcp-access-requests`, {
+        note: 'x'.repeat(1001),
+      });
       expect(long.status).toBe(400);
       expect(long.body.errors).toEqual([expect.objectContaining({ field: 'note' })]);
-      expect((await post(provider, `/patients/${patient.id}/pcp-access-requests`, { note: 42 })).status).toBe(400);
-      expect((await post(provider, `/patients/${patient.id}/pcp-access-requests`, { extra: true })).body.code).toBe('validation_failed');
+      expect((await post(provider, `/patients/${patient.id}/pcp-access-requests`, { note: 42 })).status).toBe(
+        400,
+      );
+      expect(
+        (await post(provider, `/patients/${patient.id}/pcp-access-requests`, { extra: true })).body.code,
+      ).toBe('validation_failed');
       expect((await post(staff, `/patients/${patient.id}/pcp-access-requests`)).status).toBe(403);
-      expect((await t.http().post(`/api/v1/patients/${patient.id}/pcp-access-requests`).send({})).status).toBe(401);
+      expect(
+        (await t.http().post(`/api/v1/patients/${patient.id}/pcp-access-requests`).send({})).status,
+      ).toBe(401);
     });
   });
 
@@ -128,7 +182,11 @@ describe('PCP update process', () => {
 
       t.clock.advance(3_600_000);
       const confirmedAt = new Date(t.clock.now().getTime() - 10 * 60_000).toISOString();
-      const conf = await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation({ confirmedAt, method: 'in_person' }));
+      const conf = await post(
+        staff,
+        `/staff/pcp-updates/${id}/confirmation`,
+        confirmation({ confirmedAt, method: 'in_person' }),
+      );
       expect(conf.status).toBe(200);
       expect(conf.body.confirmation).toMatchObject({
         confirmedByName: 'Jordan Rivera',
@@ -143,16 +201,29 @@ describe('PCP update process', () => {
       expect(done.body).toMatchObject({ status: 'completed', pcpNpi: provider.npi });
       const [row] = await t.dataSource.query(`SELECT pcp_npi FROM patients WHERE id = $1`, [patient.id]);
       expect(row.pcp_npi).toBe(provider.npi);
-      expect(await decisions.decide(provider.id, patient.id)).toEqual({ allowed: true, basis: 'pcp_practice' });
+      expect(await decisions.decide(provider.id, patient.id)).toEqual({
+        allowed: true,
+        basis: 'pcp_practice',
+      });
       // Now that access holds, another request is refused.
-      expect((await post(provider, `/patients/${patient.id}/pcp-access-requests`)).body.code).toBe('already_authorized');
+      expect((await post(provider, `/patients/${patient.id}/pcp-access-requests`)).body.code).toBe(
+        'already_authorized',
+      );
 
       const mails = await notificationsFor(t.dataSource, 'pcp-update-completed', provider.email);
       expect(mails).toHaveLength(1);
       expect(JSON.stringify(mails[0].data)).not.toContain(patient.mrn);
       expect(JSON.stringify(mails[0].data)).not.toContain(patient.lastName);
-      expect(await pcpEvents(t.dataSource, id)).toEqual(['created', 'claimed', 'confirmation_recorded', 'completed']);
-      const audit = await t.dataSource.query(`SELECT action, actor_id FROM audit_events WHERE patient_id = $1 ORDER BY id`, [patient.id]);
+      expect(await pcpEvents(t.dataSource, id)).toEqual([
+        'created',
+        'claimed',
+        'confirmation_recorded',
+        'completed',
+      ]);
+      const audit = await t.dataSource.query(
+        `SELECT action, actor_id FROM audit_events WHERE patient_id = $1 ORDER BY id`,
+        [patient.id],
+      );
       expect(audit.map((a: { action: string }) => a.action)).toEqual([
         'pcp_update.request',
         'pcp_update.claim',
@@ -167,20 +238,35 @@ describe('PCP update process', () => {
         expect(res.status).toBe(409);
         expect(res.body.code).toBe('invalid_transition');
       }
-      expect((await post(staff, `/staff/pcp-updates/${id}/reject`, { reason: 'late' })).body.code).toBe('invalid_transition');
-      expect((await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation())).body.code).toBe('invalid_transition');
+      expect((await post(staff, `/staff/pcp-updates/${id}/reject`, { reason: 'late' })).body.code).toBe(
+        'invalid_transition',
+      );
+      expect((await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation())).body.code).toBe(
+        'invalid_transition',
+      );
     });
 
     it("completes a sponsored user's request with their sponsor's NPI", async () => {
       const sponsor = await createUser(t.app, 'provider', { isSponsor: true });
-      const nurse = await createUser(t.app, 'sponsored', { sponsorId: sponsor.id, practiceId: sponsor.practiceId, npi: null });
+      const nurse = await createUser(t.app, 'sponsored', {
+        sponsorId: sponsor.id,
+        practiceId: sponsor.practiceId,
+        npi: null,
+      });
       const patient = await createPatient(t.dataSource);
       const { id } = await requestPcpAccess(t, nurse, patient.id);
       await post(staff, `/staff/pcp-updates/${id}/claim`);
-      await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation({ relationship: 'legal_guardian' }));
+      await post(
+        staff,
+        `/staff/pcp-updates/${id}/confirmation`,
+        confirmation({ relationship: 'legal_guardian' }),
+      );
       const done = await post(staff, `/staff/pcp-updates/${id}/complete`);
       expect(done.body).toMatchObject({ status: 'completed', pcpNpi: sponsor.npi });
-      expect(await t.app.get(AccessDecisionService).decide(nurse.id, patient.id)).toEqual({ allowed: true, basis: 'pcp_practice' });
+      expect(await t.app.get(AccessDecisionService).decide(nurse.id, patient.id)).toEqual({
+        allowed: true,
+        basis: 'pcp_practice',
+      });
       expect(await notificationsFor(t.dataSource, 'pcp-update-completed', nurse.email)).toHaveLength(1);
     });
 
@@ -195,13 +281,18 @@ describe('PCP update process', () => {
       expect(res.body.code).toBe('requester_inactive');
       const [row] = await t.dataSource.query(`SELECT pcp_npi FROM patients WHERE id = $1`, [patient.id]);
       expect(row.pcp_npi).toBeNull();
-      expect((await post(staff, `/staff/pcp-updates/${id}/reject`, { reason: 'Requester left the practice' })).status).toBe(200);
+      expect(
+        (await post(staff, `/staff/pcp-updates/${id}/reject`, { reason: 'Requester left the practice' }))
+          .status,
+      ).toBe(200);
     });
 
     it('keeps the work with the assignee: others get 409 already_claimed / not_assignee until it is released', async () => {
       const { provider, patient } = await providerAndPatient(t);
       const { id } = await requestPcpAccess(t, provider, patient.id);
-      expect((await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation())).body.code).toBe('not_claimed');
+      expect((await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation())).body.code).toBe(
+        'not_claimed',
+      );
       expect((await post(staff, `/staff/pcp-updates/${id}/complete`)).body.code).toBe('not_claimed');
       await post(staff, `/staff/pcp-updates/${id}/claim`);
       const again = await post(staff, `/staff/pcp-updates/${id}/claim`);
@@ -222,7 +313,10 @@ describe('PCP update process', () => {
       expect(released.status).toBe(200);
       expect(released.body).toMatchObject({ status: 'open', assigneeId: null });
       expect((await post(staff, `/staff/pcp-updates/${id}/release`)).body.code).toBe('invalid_transition');
-      expect((await post(staff2, `/staff/pcp-updates/${id}/claim`)).body).toMatchObject({ status: 'in_progress', assigneeId: staff2.id });
+      expect((await post(staff2, `/staff/pcp-updates/${id}/claim`)).body).toMatchObject({
+        status: 'in_progress',
+        assigneeId: staff2.id,
+      });
       expect(await pcpEvents(t.dataSource, id)).toEqual(['created', 'claimed', 'released', 'claimed']);
     });
 
@@ -231,11 +325,20 @@ describe('PCP update process', () => {
       const { id } = await requestPcpAccess(t, provider, patient.id);
       const team = [staff, staff2, ...(await Promise.all([1, 2, 3].map(() => createUser(t.app, 'staff'))))];
       const auths = await Promise.all(team.map((s) => bearer(t, s)));
-      const results = await Promise.all(auths.map((auth) => t.http().post(`/api/v1/staff/pcp-updates/${id}/claim`).set('authorization', auth).send({})));
+      const results = await Promise.all(
+        auths.map((auth) =>
+          t.http().post(`/api/v1/staff/pcp-updates/${id}/claim`).set('authorization', auth).send({}),
+        ),
+      );
       const winners = results.filter((r) => r.status === 200);
       expect(winners).toHaveLength(1);
-      expect(results.filter((r) => r.status === 409 && r.body.code === 'already_claimed')).toHaveLength(team.length - 1);
-      const [row] = await t.dataSource.query(`SELECT status, assignee_id FROM pcp_update_requests WHERE id = $1`, [id]);
+      expect(results.filter((r) => r.status === 409 && r.body.code === 'already_claimed')).toHaveLength(
+        team.length - 1,
+      );
+      const [row] = await t.dataSource.query(
+        `SELECT status, assignee_id FROM pcp_update_requests WHERE id = $1`,
+        [id],
+      );
       expect(row).toEqual({ status: 'in_progress', assignee_id: winners[0].body.assigneeId });
       expect(await pcpEvents(t.dataSource, id)).toEqual(['created', 'claimed']);
     });
@@ -256,17 +359,35 @@ describe('PCP update process', () => {
       await bad(confirmation({ confirmedAt: '2026-11-16' }), 'confirmedAt');
       await bad(confirmation({ confirmedAt: '2026-11-16T09:00:00' }), 'confirmedAt');
       await bad(confirmation({ confirmedAt: 'yesterday' }), 'confirmedAt');
-      await bad(confirmation({ confirmedAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString() }), 'confirmedAt');
+      await bad(
+        confirmation({ confirmedAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString() }),
+        'confirmedAt',
+      );
       await bad(confirmation({ confirmedAt: '2026-11-01T10:00:00-04:00' }), 'confirmedAt'); // before the request
       const { confirmedByName: _omit, ...missing } = confirmation();
       await bad(missing, 'confirmedByName');
       await bad({ ...confirmation(), extra: 1 }, 'extra');
       // A corrected confirmation replaces the earlier one and both stay in the history.
-      expect((await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation({ method: 'phone' }))).status).toBe(200);
+      expect(
+        (await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation({ method: 'phone' })))
+          .status,
+      ).toBe(200);
       t.clock.advance(3_600_000);
-      const second = await post(staff, `/staff/pcp-updates/${id}/confirmation`, confirmation({ method: 'video', confirmedAt: '2026-11-16T10:30:00-05:00' }));
-      expect(second.body.confirmation).toMatchObject({ method: 'video', confirmedAt: '2026-11-16T15:30:00.000Z' });
-      expect(await pcpEvents(t.dataSource, id)).toEqual(['created', 'claimed', 'confirmation_recorded', 'confirmation_recorded']);
+      const second = await post(
+        staff,
+        `/staff/pcp-updates/${id}/confirmation`,
+        confirmation({ method: 'video', confirmedAt: '2026-11-16T10:30:00-05:00' }),
+      );
+      expect(second.body.confirmation).toMatchObject({
+        method: 'video',
+        confirmedAt: '2026-11-16T15:30:00.000Z',
+      });
+      expect(await pcpEvents(t.dataSource, id)).toEqual([
+        'created',
+        'claimed',
+        'confirmation_recorded',
+        'confirmation_recorded',
+      ]);
     });
 
     it('rejects from open or in progress with a reason, emails the requester without the reason', async () => {
@@ -274,9 +395,13 @@ describe('PCP update process', () => {
       const { id } = await requestPcpAccess(t, provider, patient.id);
       const missing = await post(staff, `/staff/pcp-updates/${id}/reject`, {});
       expect(missing.status).toBe(400);
-      expect(missing.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'reason' })]));
+      expect(missing.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'reason' })]),
+      );
       expect((await post(staff, `/staff/pcp-updates/${id}/reject`, { reason: '  ' })).status).toBe(400);
-      const res = await post(staff, `/staff/pcp-updates/${id}/reject`, { reason: 'Guardian says the child sees another practice' });
+      const res = await post(staff, `/staff/pcp-updates/${id}/reject`, {
+        reason: 'Guardian says the child sees another practice',
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'rejected' });
       const [mail] = await notificationsFor(t.dataSource, 'pcp-update-rejected', provider.email);
@@ -284,20 +409,44 @@ describe('PCP update process', () => {
       const [row] = await t.dataSource.query(`SELECT pcp_npi FROM patients WHERE id = $1`, [patient.id]);
       expect(row.pcp_npi).toBeNull();
       const detail = await get(staff, `/staff/pcp-updates/${id}`);
-      expect(detail.body).toMatchObject({ status: 'rejected', rejectionReason: 'Guardian says the child sees another practice', closedBy: staff.id });
+      expect(detail.body).toMatchObject({
+        status: 'rejected',
+        rejectionReason: 'Guardian says the child sees another practice',
+        closedBy: staff.id,
+      });
       expect(detail.body.history.map((h: { type: string }) => h.type)).toEqual(['created', 'rejected']);
-      const audit = await t.dataSource.query(`SELECT action FROM audit_events WHERE patient_id = $1 ORDER BY id`, [patient.id]);
+      const audit = await t.dataSource.query(
+        `SELECT action FROM audit_events WHERE patient_id = $1 ORDER BY id`,
+        [patient.id],
+      );
       // The staff read of the detail (it shows the patient) is audited too (SPEC §7).
-      expect(audit.map((a: { action: string }) => a.action)).toEqual(['pcp_update.request', 'pcp_update.reject', 'staff.patient_read']);
+      expect(audit.map((a: { action: string }) => a.action)).toEqual([
+        'pcp_update.request',
+        'pcp_update.reject',
+        'staff.patient_read',
+      ]);
     });
 
     it('answers 404 for unknown or malformed request ids and 403 for non-staff', async () => {
       for (const action of ['claim', 'complete', 'release']) {
-        expect((await post(staff, `/staff/pcp-updates/00000000-0000-4000-8000-000000000000/${action}`)).status).toBe(404);
+        expect(
+          (await post(staff, `/staff/pcp-updates/00000000-0000-4000-8000-000000000000/${action}`)).status,
+        ).toBe(404);
         expect((await post(staff, `/staff/pcp-updates/nope/${action}`)).status).toBe(404);
       }
-      expect((await post(staff, `/staff/pcp-updates/00000000-0000-4000-8000-000000000000/reject`, { reason: 'x' })).status).toBe(404);
-      expect((await post(staff, `/staff/pcp-updates/00000000-0000-4000-8000-000000000000/confirmation`, confirmation())).status).toBe(404);
+      expect(
+        (await post(staff, `/staff/pcp-updates/00000000-0000-4000-8000-000000000000/reject`, { reason: 'x' }))
+          .status,
+      ).toBe(404);
+      expect(
+        (
+          await post(
+            staff,
+            `/staff/pcp-updates/00000000-0000-4000-8000-000000000000/confirmation`,
+            confirmation(),
+          )
+        ).status,
+      ).toBe(404);
       expect((await get(staff, `/staff/pcp-updates/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
       const { provider, patient } = await providerAndPatient(t);
       const { id } = await requestPcpAccess(t, provider, patient.id);
@@ -324,7 +473,9 @@ describe('PCP update process', () => {
       t.clock.set('2026-11-19T15:00:00Z');
       await post(staff, `/staff/pcp-updates/${ids[1]}/claim`);
       await post(staff2, `/staff/pcp-updates/${ids[2]}/claim`);
-      await post(staff2, `/staff/pcp-updates/${ids[3]}/reject`, { reason: 'Duplicate of an earlier request' });
+      await post(staff2, `/staff/pcp-updates/${ids[3]}/reject`, {
+        reason: 'Duplicate of an earlier request',
+      });
     });
 
     it('lists late requests first, then by due date, with due date, lateness, age and assignee', async () => {
@@ -346,8 +497,18 @@ describe('PCP update process', () => {
         requester: expect.objectContaining({ id: requesters[0].id, npi: requesters[0].npi }),
         pcpNpiToApply: requesters[0].npi,
       });
-      expect(second).toMatchObject({ overdue: true, status: 'in_progress', assigneeId: staff.id, assignee: { id: staff.id, firstName: staff.firstName, lastName: staff.lastName } });
-      expect(third).toMatchObject({ overdue: false, status: 'in_progress', assigneeId: staff2.id, dueDate: '2026-11-23' });
+      expect(second).toMatchObject({
+        overdue: true,
+        status: 'in_progress',
+        assigneeId: staff.id,
+        assignee: { id: staff.id, firstName: staff.firstName, lastName: staff.lastName },
+      });
+      expect(third).toMatchObject({
+        overdue: false,
+        status: 'in_progress',
+        assigneeId: staff2.id,
+        dueDate: '2026-11-23',
+      });
       expect(fourth).toMatchObject({ overdue: false, status: 'rejected', ageDays: 0 });
     });
 
@@ -363,7 +524,8 @@ describe('PCP update process', () => {
 
     it('filters by status, overdue and assignee', async () => {
       t.clock.set('2026-11-23T15:00:00Z');
-      const list = async (q: string) => ((await get(staff, `/staff/pcp-updates?${q}`)).body.items as Array<{ id: string }>).map((i) => i.id);
+      const list = async (q: string) =>
+        ((await get(staff, `/staff/pcp-updates?${q}`)).body.items as Array<{ id: string }>).map((i) => i.id);
       expect(await list('status=open')).toEqual([ids[0]]);
       expect(await list('status=active')).toEqual([ids[0], ids[1], ids[2]]);
       expect(await list('status=rejected')).toEqual([ids[3]]);
@@ -373,13 +535,23 @@ describe('PCP update process', () => {
       expect(await list('assignee=me')).toEqual([ids[1]]);
       expect(await list(`assignee=${staff2.id}`)).toEqual([ids[2]]);
       expect(await list('assignee=none')).toEqual([ids[0], ids[3]]);
-      for (const q of ['status=lost', 'overdue=yes', 'assignee=bob', 'limit=0', 'limit=201', 'limit=abc', 'cursor=%%%', 'cursor=eyJ4IjoxfQ', 'other=1']) {
+      for (const q of [
+        'status=lost',
+        'overdue=yes',
+        'assignee=bob',
+        'limit=0',
+        'limit=201',
+        'limit=abc',
+        'cursor=%%%',
+        'cursor=eyJ4IjoxfQ',
+        'other=1',
+      ]) {
         const res = await get(staff, `/staff/pcp-updates?${q}`);
         expect([q, res.status]).toEqual([q, 400]);
       }
     });
 
-    it('pages with a cursor without gaps or repeats, keeping the first page\'s notion of late', async () => {
+    it("pages with a cursor without gaps or repeats, keeping the first page's notion of late", async () => {
       t.clock.set('2026-11-23T15:00:00Z');
       const first = await get(staff, '/staff/pcp-updates?limit=3');
       expect(first.body.items.map((i: { id: string }) => i.id)).toEqual([ids[0], ids[1], ids[2]]);
@@ -399,11 +571,16 @@ describe('PCP update process', () => {
     });
 
     it('pages requests due within the same millisecond by their full-precision due time, without repeats', async () => {
-      const saved: Array<{ id: string; due_at: Date }> = await t.dataSource.query(`SELECT id, due_at FROM pcp_update_requests`);
+      const saved: Array<{ id: string; due_at: Date }> = await t.dataSource.query(
+        `SELECT id, due_at FROM pcp_update_requests`,
+      );
       try {
         // Due 999001..999004 µs into the same millisecond, in the reverse of the creation order.
         for (const [k, id] of ids.entries()) {
-          await t.dataSource.query(`UPDATE pcp_update_requests SET due_at = $2::timestamptz WHERE id = $1`, [id, `2026-11-24T04:59:59.99900${4 - k}Z`]);
+          await t.dataSource.query(`UPDATE pcp_update_requests SET due_at = $2::timestamptz WHERE id = $1`, [
+            id,
+            `2026-11-24T04:59:59.99900${4 - k}Z`,
+          ]);
         }
         t.clock.set('2026-11-23T15:00:00Z'); // none late yet: the order is by due time alone
         const seen: string[] = [];
@@ -417,7 +594,11 @@ describe('PCP update process', () => {
         }
         expect(seen).toEqual([ids[3], ids[2], ids[1], ids[0]]);
       } finally {
-        for (const row of saved) await t.dataSource.query(`UPDATE pcp_update_requests SET due_at = $2 WHERE id = $1`, [row.id, row.due_at]);
+        for (const row of saved)
+          await t.dataSource.query(`UPDATE pcp_update_requests SET due_at = $2 WHERE id = $1`, [
+            row.id,
+            row.due_at,
+          ]);
       }
     });
 
@@ -426,8 +607,19 @@ describe('PCP update process', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: ids[1], status: 'in_progress', assigneeId: staff.id });
       expect(res.body.history).toEqual([
-        expect.objectContaining({ type: 'created', fromStatus: null, toStatus: 'open', actorId: requesters[1].id }),
-        expect.objectContaining({ type: 'claimed', fromStatus: 'open', toStatus: 'in_progress', actorId: staff.id, actorName: `${staff.firstName} ${staff.lastName}` }),
+        expect.objectContaining({
+          type: 'created',
+          fromStatus: null,
+          toStatus: 'open',
+          actorId: requesters[1].id,
+        }),
+        expect.objectContaining({
+          type: 'claimed',
+          fromStatus: 'open',
+          toStatus: 'in_progress',
+          actorId: staff.id,
+          actorName: `${staff.firstName} ${staff.lastName}`,
+        }),
       ]);
     });
 
@@ -435,7 +627,11 @@ describe('PCP update process', () => {
       t.clock.set('2026-11-23T15:00:00Z');
       const run = async (asOf: string) => post(staff, '/staff/jobs/pcp-update-overdue/run', { asOf });
       // Nothing is late on Thursday 19 (request 0 is due that day).
-      expect((await run('2026-11-19')).body).toEqual({ job: 'pcp-update-overdue', asOf: '2026-11-19', affected: 0 });
+      expect((await run('2026-11-19')).body).toEqual({
+        job: 'pcp-update-overdue',
+        asOf: '2026-11-19',
+        affected: 0,
+      });
       const first = await run('2026-11-23');
       expect(first.status).toBe(200);
       expect(first.body).toEqual({ job: 'pcp-update-overdue', asOf: '2026-11-23', affected: 2 });
@@ -444,7 +640,10 @@ describe('PCP update process', () => {
       expect(digests).toHaveLength(1);
       expect(digests[0].idempotencyKey).toBe('pcp-update-overdue:2026-11-23');
       expect(digests[0].data).toMatchObject({ asOf: '2026-11-23', count: 2, unassigned: 1 });
-      expect((digests[0].data.items as Array<{ requestId: string }>).map((i) => i.requestId)).toEqual([ids[0], ids[1]]);
+      expect((digests[0].data.items as Array<{ requestId: string }>).map((i) => i.requestId)).toEqual([
+        ids[0],
+        ids[1],
+      ]);
       // A later date is its own digest.
       expect((await run('2026-11-24')).body.affected).toBe(3);
     });

@@ -8,7 +8,9 @@ const EHR = { 'x-api-key': EHR_KEY };
 describe('restricted documents and structured bodies', () => {
   let t: TestContext;
   let seq = 0;
-  const bearer = async (user: { id: string; kind: string }) => ({ authorization: `Bearer ${await tokenFor(t.app, user)}` });
+  const bearer = async (user: { id: string; kind: string }) => ({
+    authorization: `Bearer ${await tokenFor(t.app, user)}`,
+  });
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -56,7 +58,9 @@ describe('restricted documents and structured bodies', () => {
     let cursor: string | null = null;
     const seen: string[] = [];
     do {
-      const res: { body: { items: Array<{ id: string; title: string }>; nextCursor: string | null; withheld: number } } = await t
+      const res: {
+        body: { items: Array<{ id: string; title: string }>; nextCursor: string | null; withheld: number };
+      } = await t
         .http()
         .get(`/api/v1/patients/${patientId}/documents`)
         .query({ limit: 2, ...(cursor ? { cursor } : {}) })
@@ -69,7 +73,12 @@ describe('restricted documents and structured bodies', () => {
     expect(seen).toEqual(all.body.items.map((d: { title: string }) => d.title));
     expect(seen.some((s) => s.startsWith('SECRET'))).toBe(false);
     for (const category of ['note', 'result']) {
-      const filtered = await t.http().get(`/api/v1/patients/${patientId}/documents`).query({ category }).set(h).expect(200);
+      const filtered = await t
+        .http()
+        .get(`/api/v1/patients/${patientId}/documents`)
+        .query({ category })
+        .set(h)
+        .expect(200);
       expect(filtered.body.withheld).toBe(6);
       expect(JSON.stringify(filtered.body)).not.toContain('SECRET');
     }
@@ -78,18 +87,29 @@ describe('restricted documents and structured bodies', () => {
   it('hides restricted documents from hospital-credentialed providers too; a document re-fed as R disappears, as N reappears', async () => {
     const practice = await createPractice(t.dataSource);
     const npi = makeNpi();
-    const hospital = await createUser(t.app, 'provider', { practiceId: practice.id, npi, hospitalId: `CH${Date.now()}` });
+    const hospital = await createUser(t.app, 'provider', {
+      practiceId: practice.id,
+      npi,
+      hospitalId: `CH${Date.now()}`,
+    });
     const mrn = `RD-H-${Date.now().toString(36)}`;
     const patientId = await feedPatient(t, mrn, { pcpNpi: npi });
     const h = await bearer(hospital);
     const d = doc({ title: 'Adolescent visit' });
     await feed(mrn, [{ ...d, confidentiality: 'V' }]).expect(200);
-    expect((await t.http().get(`/api/v1/patients/${patientId}/documents`).set(h).expect(200)).body).toMatchObject({ items: [], withheld: 1 });
+    expect(
+      (await t.http().get(`/api/v1/patients/${patientId}/documents`).set(h).expect(200)).body,
+    ).toMatchObject({ items: [], withheld: 1 });
     await feed(mrn, [{ ...d, confidentiality: 'N' }]).expect(200);
     const shown = await t.http().get(`/api/v1/patients/${patientId}/documents`).set(h).expect(200);
-    expect(shown.body).toMatchObject({ items: [expect.objectContaining({ title: 'Adolescent visit', confidentiality: 'N' })], withheld: 0 });
+    expect(shown.body).toMatchObject({
+      items: [expect.objectContaining({ title: 'Adolescent visit', confidentiality: 'N' })],
+      withheld: 0,
+    });
     await feed(mrn, [{ ...d, confidentiality: 'R' }]).expect(200);
-    expect((await t.http().get(`/api/v1/patients/${patientId}/documents`).set(h).expect(200)).body).toMatchObject({ items: [], withheld: 1 });
+    expect(
+      (await t.http().get(`/api/v1/patients/${patientId}/documents`).set(h).expect(200)).body,
+    ).toMatchObject({ items: [], withheld: 1 });
   });
 
   it('body may be a string or a JSON object, returned deep-equal', async () => {
@@ -103,7 +123,11 @@ describe('restricted documents and structured bodies', () => {
       nested: { deep: { ok: true, count: 0, text: 'ünïcødé "quoted" \\ backslash' } },
     };
     const text = 'Plain text with "quotes", a newline\nand unicode: ✓';
-    await feed(mrn, [doc({ title: 'Structured', body: structured }), doc({ title: 'Text', body: text }), doc({ title: 'Empty', body: {} })]).expect(200);
+    await feed(mrn, [
+      doc({ title: 'Structured', body: structured }),
+      doc({ title: 'Text', body: text }),
+      doc({ title: 'Empty', body: {} }),
+    ]).expect(200);
     const res = await t.http().get(`/api/v1/patients/${patientId}/documents`).set(h).expect(200);
     const byTitle = new Map(res.body.items.map((d: { title: string; body: unknown }) => [d.title, d.body]));
     expect(byTitle.get('Structured')).toEqual(structured);

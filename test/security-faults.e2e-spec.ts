@@ -20,7 +20,9 @@ const EHR_KEY = 'fault-ehr-key-0123456789';
 const PORTAL_KEY = 'fault-portal-key-0123456789';
 const api = '/api/v1';
 /** The email sender (outbox relay + SMTP processor) is a module of its own; these run once it is in the tree. */
-const withSender = existsSync(join(process.cwd(), 'src/modules/notifications/notifications.processor.ts')) ? it : it.skip;
+const withSender = existsSync(join(process.cwd(), 'src/modules/notifications/notifications.processor.ts'))
+  ? it
+  : it.skip;
 
 describe('fault injection: Redis outage, SIGKILL mid-job', () => {
   let redis: RedisProcess;
@@ -38,14 +40,20 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
   const waitUntilAllSent = async (timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const open = (await db.query(`SELECT status, count(*)::int AS n FROM notifications WHERE status <> 'sent' GROUP BY status`)).rows;
+      const open = (
+        await db.query(
+          `SELECT status, count(*)::int AS n FROM notifications WHERE status <> 'sent' GROUP BY status`,
+        )
+      ).rows;
       if (open.length === 0) return;
-      if (open.some((r) => r.status === 'failed') || Date.now() > deadline) throw new Error(`outbox not drained: ${JSON.stringify(open)}`);
+      if (open.some((r) => r.status === 'failed') || Date.now() > deadline)
+        throw new Error(`outbox not drained: ${JSON.stringify(open)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   };
 
-  const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params)).rows[0].n);
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await db.query(sql, params)).rows[0].n);
   // The repositories' toolkit runs statements on `driver.master` (a pg pool; a client answers the same way).
   const asDataSource = () => ({ driver: { master: db } }) as unknown as DataSource;
   const json = (token: string, body?: unknown): RequestInit => ({
@@ -56,7 +64,11 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
 
   beforeAll(async () => {
     await ensureBuilt();
-    [redis, smtp, dbName] = await Promise.all([new RedisProcess().start(), new SmtpSink().start(), createTestDatabase()]);
+    [redis, smtp, dbName] = await Promise.all([
+      new RedisProcess().start(),
+      new SmtpSink().start(),
+      createTestDatabase(),
+    ]);
     db = new pg.Client({ connectionString: databaseUrl(dbName) });
     db.on('error', () => undefined);
     await db.connect();
@@ -88,7 +100,9 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
   }, 120_000);
 
   afterAll(async () => {
-    console.log(`fault injection: ${faults.length} faults survived (${faults.join('; ')}); ${delivered} emails delivered, ${duplicates} duplicates (same Message-ID), lost: ${lostCount}`);
+    console.log(
+      `fault injection: ${faults.length} faults survived (${faults.join('; ')}); ${delivered} emails delivered, ${duplicates} duplicates (same Message-ID), lost: ${lostCount}`,
+    );
     await app?.kill('SIGKILL');
     await redis?.stop();
     await smtp?.stop();
@@ -97,12 +111,23 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
   });
 
   it('keeps serving while Redis is down, reports it in /health, and recovers when it is back', async () => {
-    const practice = (await db.query(`INSERT INTO practices (name, search_name, address, city, phone, fax) VALUES ('Fault Peds', 'fault peds', '1 Main', 'Boston', '1', '2') RETURNING id`)).rows[0].id;
+    const practice = (
+      await db.query(
+        `INSERT INTO practices (name, search_name, address, city, phone, fax) VALUES ('Fault Peds', 'fault peds', '1 Main', 'Boston', '1', '2') RETURNING id`,
+      )
+    ).rows[0].id;
     const npi = makeNpi();
     const provider = await userWithToken(db, JWT_SECRET, 'provider', { practiceId: practice, npi });
     const patients = [];
     for (let i = 0; i < 3; i++) {
-      patients.push((await db.query(`INSERT INTO patients (mrn, first_name, last_name, search_first_name, search_last_name, dob, has_portal_account) VALUES ($1, 'Rae', 'Fault', 'rae', 'fault', '2016-01-01', true) RETURNING id`, [`FLT${Date.now()}${i}`])).rows[0].id);
+      patients.push(
+        (
+          await db.query(
+            `INSERT INTO patients (mrn, first_name, last_name, search_first_name, search_last_name, dob, has_portal_account) VALUES ($1, 'Rae', 'Fault', 'rae', 'fault', '2016-01-01', true) RETURNING id`,
+            [`FLT${Date.now()}${i}`],
+          )
+        ).rows[0].id,
+      );
     }
     expect((await app.fetch(`${api}/health`)).status).toBe(200);
 
@@ -113,17 +138,29 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     expect(((await health.json()) as { checks: unknown }).checks).toEqual({ database: 'up', redis: 'down' });
 
     // Work that records notifications (outbox in PostgreSQL) and throttled routes still answer.
-    const created = await app.fetch(`${api}/patients/${patients[0]}/access-requests`, { ...json(provider.token, { reason: 'Redis is down' }), signal: AbortSignal.timeout(10000) });
+    const created = await app.fetch(`${api}/patients/${patients[0]}/access-requests`, {
+      ...json(provider.token, { reason: 'Redis is down' }),
+      signal: AbortSignal.timeout(10000),
+    });
     expect(created.status).toBe(201);
     const mrn = (await db.query(`SELECT mrn FROM patients WHERE id = $1`, [patients[2]])).rows[0].mrn;
     const invitees = [0, 1].map((i) => `down-invitee-${i}-${Date.now()}@clinic.example`);
     for (const recipientEmail of invitees) {
-      const invited = await app.fetch(`${api}/staff/invitations`, { ...json(staff.token, { mrn, recipientEmail }), signal: AbortSignal.timeout(10000) });
+      const invited = await app.fetch(`${api}/staff/invitations`, {
+        ...json(staff.token, { mrn, recipientEmail }),
+        signal: AbortSignal.timeout(10000),
+      });
       expect(invited.status).toBe(201);
     }
-    const validate = await app.fetch(`${api}/tokens/validate`, { ...json(provider.token, { token: 'not-a-token', mrn: 'nope' }), signal: AbortSignal.timeout(10000) });
+    const validate = await app.fetch(`${api}/tokens/validate`, {
+      ...json(provider.token, { token: 'not-a-token', mrn: 'nope' }),
+      signal: AbortSignal.timeout(10000),
+    });
     expect(validate.status).toBe(400);
-    const job = await app.fetch(`${api}/staff/jobs/access-request-expiry/run`, { ...json(staff.token, {}), signal: AbortSignal.timeout(10000) });
+    const job = await app.fetch(`${api}/staff/jobs/access-request-expiry/run`, {
+      ...json(staff.token, {}),
+      signal: AbortSignal.timeout(10000),
+    });
     expect(job.status).toBe(200);
 
     await redis.start();
@@ -136,17 +173,28 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     }
     expect(status).toBe(200);
     expect(app.running).toBe(true);
-    const again = await app.fetch(`${api}/patients/${patients[1]}/access-requests`, json(provider.token, { reason: 'Redis is back' }));
+    const again = await app.fetch(
+      `${api}/patients/${patients[1]}/access-requests`,
+      json(provider.token, { reason: 'Redis is back' }),
+    );
     expect(again.status).toBe(201);
-    expect(await count(`SELECT count(*) AS n FROM access_requests WHERE requester_id = $1`, [provider.id])).toBe(2);
+    expect(
+      await count(`SELECT count(*) AS n FROM access_requests WHERE requester_id = $1`, [provider.id]),
+    ).toBe(2);
     // The invitation emails recorded while Redis was down: each recorded once, and delivered once it was back.
-    const recorded = (await db.query(`SELECT recipient, template FROM notifications WHERE recipient = ANY($1) ORDER BY recipient`, [invitees])).rows;
+    const recorded = (
+      await db.query(
+        `SELECT recipient, template FROM notifications WHERE recipient = ANY($1) ORDER BY recipient`,
+        [invitees],
+      )
+    ).rows;
     expect(recorded).toEqual(invitees.map((recipient) => ({ recipient, template: 'invitation-token' })));
     for (const to of invitees) await smtp.waitForTo(to, undefined, 20_000);
     // The row is marked sent after the SMTP server's answer reaches the sender: wait for it, briefly.
     const sentQuery = `SELECT count(*) AS n FROM notifications WHERE recipient = ANY($1) AND status = 'sent'`;
     const sentBy = Date.now() + 10_000;
-    while ((await count(sentQuery, [invitees])) < 2 && Date.now() < sentBy) await new Promise((r) => setTimeout(r, 100));
+    while ((await count(sentQuery, [invitees])) < 2 && Date.now() < sentBy)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await count(sentQuery, [invitees])).toBe(2);
     expect(smtp.messages.filter((m) => invitees.some((to) => m.to.includes(to)))).toHaveLength(2);
   }, 60_000);
@@ -154,10 +202,14 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
   it('SIGKILL in the middle of a batched sponsor validation run keeps the committed batches, and the re-run resumes: nothing lost, nothing doubled', async () => {
     const SPONSORS = 40; // batches of JOB_BATCH_SIZE = 5: eight batches, each its own transaction
     const ids = await seedSponsors(asDataSource(), SPONSORS, 2);
-    const inIdOrder = (await db.query(`SELECT id FROM unnest($1::uuid[]) AS id ORDER BY id`, [ids])).rows.map((r: { id: string }) => r.id);
+    const inIdOrder = (await db.query(`SELECT id FROM unnest($1::uuid[]) AS id ORDER BY id`, [ids])).rows.map(
+      (r: { id: string }) => r.id,
+    );
     const asOf = '2027-04-01';
-    const validations = () => count(`SELECT count(*) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`, [ids]);
-    const openedMails = () => count(`SELECT count(*) AS n FROM notifications WHERE template = 'sponsor-validation-opened'`);
+    const validations = () =>
+      count(`SELECT count(*) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`, [ids]);
+    const openedMails = () =>
+      count(`SELECT count(*) AS n FROM notifications WHERE template = 'sponsor-validation-opened'`);
 
     // Hold the run inside its third batch: another transaction has (uncommitted) a validation for
     // the batch's third sponsor, so the batch's insert waits on it; batches one and two are committed.
@@ -165,10 +217,20 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     blocker.on('error', () => undefined);
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query(`INSERT INTO sponsor_validations (sponsor_id, period, opened_at, due_date, due_at) VALUES ($1, '2027-04', now(), '2027-05-01', now())`, [inIdOrder[12]]);
-    const run = app.fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf })).catch((e: Error) => e);
+    await blocker.query(
+      `INSERT INTO sponsor_validations (sponsor_id, period, opened_at, due_date, due_at) VALUES ($1, '2027-04', now(), '2027-05-01', now())`,
+      [inIdOrder[12]],
+    );
+    const run = app
+      .fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf }))
+      .catch((e: Error) => e);
     const deadline = Date.now() + 15_000;
-    while ((await count(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query ILIKE '%sponsor_validations%'`, [dbName])) === 0) {
+    while (
+      (await count(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND query ILIKE '%sponsor_validations%'`,
+        [dbName],
+      )) === 0
+    ) {
       if (Date.now() > deadline) throw new Error('the job never reached its third batch');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -184,56 +246,100 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     expect(await validations()).toBe(10); // the batch in flight left nothing behind
 
     await app.start();
-    const first = await app.fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf }));
+    const first = await app.fetch(
+      `${api}/staff/jobs/sponsor-validation-open/run`,
+      json(staff.token, { asOf }),
+    );
     expect(first.status).toBe(200);
     expect(((await first.json()) as { affected: number }).affected).toBe(SPONSORS - 10); // resumed: only what was left
-    const second = await app.fetch(`${api}/staff/jobs/sponsor-validation-open/run`, json(staff.token, { asOf }));
+    const second = await app.fetch(
+      `${api}/staff/jobs/sponsor-validation-open/run`,
+      json(staff.token, { asOf }),
+    );
     expect(((await second.json()) as { affected: number }).affected).toBe(0);
 
     expect(await validations()).toBe(SPONSORS);
-    expect(await count(`SELECT count(DISTINCT sponsor_id) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`, [ids])).toBe(SPONSORS);
-    expect(await count(`SELECT count(*) AS n FROM sponsor_validation_users vu JOIN sponsor_validations v ON v.id = vu.validation_id WHERE v.sponsor_id = ANY($1::uuid[])`, [ids])).toBe(SPONSORS * 2);
-    const mails = await db.query(`SELECT recipient, count(*)::int AS n FROM notifications WHERE template = 'sponsor-validation-opened' GROUP BY recipient`);
+    expect(
+      await count(
+        `SELECT count(DISTINCT sponsor_id) AS n FROM sponsor_validations WHERE sponsor_id = ANY($1::uuid[])`,
+        [ids],
+      ),
+    ).toBe(SPONSORS);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM sponsor_validation_users vu JOIN sponsor_validations v ON v.id = vu.validation_id WHERE v.sponsor_id = ANY($1::uuid[])`,
+        [ids],
+      ),
+    ).toBe(SPONSORS * 2);
+    const mails = await db.query(
+      `SELECT recipient, count(*)::int AS n FROM notifications WHERE template = 'sponsor-validation-opened' GROUP BY recipient`,
+    );
     expect(mails.rows.length).toBe(SPONSORS);
     expect(mails.rows.every((r) => r.n === 1)).toBe(true);
   }, 90_000);
 
-  withSender('SIGKILL while emails are being sent, then SMTP refusing: every email is delivered, duplicates only with the same Message-ID', async () => {
-    const before = smtp.messages.length;
-    // 25 more emails to send: staff invitations, each recorded in the transaction that issues it.
-    const patient = (await db.query(`INSERT INTO patients (mrn, first_name, last_name, search_first_name, search_last_name, dob) VALUES ($1, 'Ivy', 'Send', 'ivy', 'send', '2017-02-02') RETURNING mrn`, [`SND${Date.now()}`])).rows[0];
-    smtp.refuse(0);
-    const issued = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => app.fetch(`${api}/staff/invitations`, json(staff.token, { mrn: patient.mrn, recipientEmail: `invitee-${i}@clinic.example` }))),
-    );
-    expect(issued.map((r) => r.status)).toEqual(Array(25).fill(201));
-    // Kill the process as soon as the first of them reaches the SMTP server.
-    await smtp.waitFor((m) => smtp.messages.indexOf(m) >= before && m.to.some((to) => to.startsWith('invitee-')), 20_000);
-    await app.kill('SIGKILL');
-    faults.push('app SIGKILLed while sending');
-    const sentBeforeKill = await count(`SELECT count(*) AS n FROM notifications WHERE status = 'sent'`);
-    smtp.refuse(12); // the next 12 deliveries get 451: retried with backoff
-    faults.push('SMTP refused 12 deliveries');
-    await app.start();
-    await waitUntilAllSent(60_000);
-    expect(await count(`SELECT count(*) AS n FROM notifications WHERE status = 'sent'`)).toBeGreaterThan(sentBeforeKill);
-  }, 120_000);
+  withSender(
+    'SIGKILL while emails are being sent, then SMTP refusing: every email is delivered, duplicates only with the same Message-ID',
+    async () => {
+      const before = smtp.messages.length;
+      // 25 more emails to send: staff invitations, each recorded in the transaction that issues it.
+      const patient = (
+        await db.query(
+          `INSERT INTO patients (mrn, first_name, last_name, search_first_name, search_last_name, dob) VALUES ($1, 'Ivy', 'Send', 'ivy', 'send', '2017-02-02') RETURNING mrn`,
+          [`SND${Date.now()}`],
+        )
+      ).rows[0];
+      smtp.refuse(0);
+      const issued = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          app.fetch(
+            `${api}/staff/invitations`,
+            json(staff.token, { mrn: patient.mrn, recipientEmail: `invitee-${i}@clinic.example` }),
+          ),
+        ),
+      );
+      expect(issued.map((r) => r.status)).toEqual(Array(25).fill(201));
+      // Kill the process as soon as the first of them reaches the SMTP server.
+      await smtp.waitFor(
+        (m) => smtp.messages.indexOf(m) >= before && m.to.some((to) => to.startsWith('invitee-')),
+        20_000,
+      );
+      await app.kill('SIGKILL');
+      faults.push('app SIGKILLed while sending');
+      const sentBeforeKill = await count(`SELECT count(*) AS n FROM notifications WHERE status = 'sent'`);
+      smtp.refuse(12); // the next 12 deliveries get 451: retried with backoff
+      faults.push('SMTP refused 12 deliveries');
+      await app.start();
+      await waitUntilAllSent(60_000);
+      expect(await count(`SELECT count(*) AS n FROM notifications WHERE status = 'sent'`)).toBeGreaterThan(
+        sentBeforeKill,
+      );
+    },
+    120_000,
+  );
 
-  withSender('lost no email at all: every notification recorded in this run was delivered, duplicates only with the same Message-ID', async () => {
-    await waitUntilAllSent(60_000);
-    const rows = (await db.query(`SELECT id, recipient FROM notifications ORDER BY created_at`)).rows as Array<{ id: string; recipient: string }>;
-    const byMessageId = new Map<string, number>();
-    for (const m of smtp.messages) byMessageId.set(m.messageId, (byMessageId.get(m.messageId) ?? 0) + 1);
-    const lost = rows.filter((r) => !byMessageId.has(`<${r.id}@mypatients>`));
-    lostCount = lost.length;
-    expect(lost).toEqual([]);
-    // Every message the SMTP server got is one of the recorded notifications, to its recipient.
-    const ids = new Map(rows.map((r) => [`<${r.id}@mypatients>`, r.recipient]));
-    const strangers = smtp.messages.filter((m) => !ids.has(m.messageId) || !m.to.includes(ids.get(m.messageId)!));
-    expect(strangers.map((m) => `${m.messageId} ${m.to}`)).toEqual([]);
-    delivered = rows.length;
-    duplicates = [...byMessageId.values()].reduce((sum, n) => sum + n - 1, 0);
-  }, 90_000);
+  withSender(
+    'lost no email at all: every notification recorded in this run was delivered, duplicates only with the same Message-ID',
+    async () => {
+      await waitUntilAllSent(60_000);
+      const rows = (await db.query(`SELECT id, recipient FROM notifications ORDER BY created_at`))
+        .rows as Array<{ id: string; recipient: string }>;
+      const byMessageId = new Map<string, number>();
+      for (const m of smtp.messages) byMessageId.set(m.messageId, (byMessageId.get(m.messageId) ?? 0) + 1);
+      const lost = rows.filter((r) => !byMessageId.has(`<${r.id}@mypatients>`));
+      lostCount = lost.length;
+      expect(lost).toEqual([]);
+      // Every message the SMTP server got is one of the recorded notifications, to its recipient.
+      const ids = new Map(rows.map((r) => [`<${r.id}@mypatients>`, r.recipient]));
+      const strangers = smtp.messages.filter(
+        (m) => !ids.has(m.messageId) || !m.to.includes(ids.get(m.messageId)!),
+      );
+      expect(strangers.map((m) => `${m.messageId} ${m.to}`)).toEqual([]);
+      delivered = rows.length;
+      duplicates = [...byMessageId.values()].reduce((sum, n) => sum + n - 1, 0);
+    },
+    90_000,
+  );
 
   it('never writes secrets, credentials or patient identifiers to its log', async () => {
     const secrets = {
@@ -246,13 +352,28 @@ describe('fault injection: Redis outage, SIGKILL mid-job', () => {
     };
     const before = app.output.length;
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      app.fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      app.fetch(`${api}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
     await post('/auth/login', { email: 'someone@example.test', password: secrets.password });
     await post('/auth/refresh', { refreshToken: secrets.refresh });
-    await post('/tokens/validate', { token: secrets.token, mrn: secrets.mrn }, { authorization: `Bearer ${secrets.bearer}` });
-    await app.fetch(`${api}/integration/portal/patients/${secrets.mrn}/access-requests?mrn=${secrets.mrn}`, { headers: { 'x-api-key': secrets.apiKey } });
-    await app.fetch(`${api}/patients?mrn=${secrets.mrn}&password=${secrets.password}`, { headers: { authorization: `Bearer ${secrets.bearer}` } });
-    await app.fetch(`${api}/staff/jobs/x/run`, { method: 'POST', headers: { 'x-api-key': secrets.apiKey, cookie: `session=${secrets.token}` } });
+    await post(
+      '/tokens/validate',
+      { token: secrets.token, mrn: secrets.mrn },
+      { authorization: `Bearer ${secrets.bearer}` },
+    );
+    await app.fetch(`${api}/integration/portal/patients/${secrets.mrn}/access-requests?mrn=${secrets.mrn}`, {
+      headers: { 'x-api-key': secrets.apiKey },
+    });
+    await app.fetch(`${api}/patients?mrn=${secrets.mrn}&password=${secrets.password}`, {
+      headers: { authorization: `Bearer ${secrets.bearer}` },
+    });
+    await app.fetch(`${api}/staff/jobs/x/run`, {
+      method: 'POST',
+      headers: { 'x-api-key': secrets.apiKey, cookie: `session=${secrets.token}` },
+    });
     await new Promise((r) => setTimeout(r, 500)); // let the child flush its log lines
     const logged = app.output.slice(before).join('\n');
     expect(logged.length).toBeGreaterThan(0); // the requests were logged at all

@@ -48,7 +48,9 @@ describe('security hardening (issue 18)', () => {
     expect(columns.length).toBeGreaterThan(20);
     const parts: string[] = [];
     for (const { table_name, column_name } of columns) {
-      const found: Array<{ v: string | null }> = await t.dataSource.query(`SELECT "${column_name}"::text AS v FROM "${table_name}"`);
+      const found: Array<{ v: string | null }> = await t.dataSource.query(
+        `SELECT "${column_name}"::text AS v FROM "${table_name}"`,
+      );
       for (const { v } of found) if (v) parts.push(v);
     }
     return parts.join('\n');
@@ -60,7 +62,10 @@ describe('security hardening (issue 18)', () => {
       ['a signed-in route', () => t.http().get(`${api}/me`).set(asStaff)],
       ['an unknown route (404)', () => t.http().get(`${api}/no-such-route`)],
       ['a refused request (401)', () => t.http().get(`${api}/me`)],
-      ['a body-parser error (400)', () => t.http().post(`${api}/auth/login`).set('content-type', 'application/json').send('{"email": ')],
+      [
+        'a body-parser error (400)',
+        () => t.http().post(`${api}/auth/login`).set('content-type', 'application/json').send('{"email": '),
+      ],
       ['the queue dashboard', () => t.http().get(`${api}/staff/queues/api/queues`).set(asStaff)],
     ])('sends Cache-Control: no-store and Pragma: no-cache on %s', async (_, call) => {
       const res = await call();
@@ -70,26 +75,41 @@ describe('security hardening (issue 18)', () => {
   });
 
   describe('item 10: the support-request body limit before authentication', () => {
-    const big = () => ({ description: 'It broke', screenshot: `data:image/png;base64,${'A'.repeat(1_500_000)}` });
+    const big = () => ({
+      description: 'It broke',
+      screenshot: `data:image/png;base64,${'A'.repeat(1_500_000)}`,
+    });
 
     it('refuses a 1.5 MB anonymous body with 413 before parsing it, also with a forged bearer token', async () => {
       const anonymous = await t.http().post(`${api}/support-requests`).send(big());
       expect(anonymous.status).toBe(413);
       expect(anonymous.body.code).toBe('payload_too_large');
       const [h, p] = staffToken.split('.');
-      const forged = await t.http().post(`${api}/support-requests`).set('authorization', `Bearer ${h}.${p}.AAAA`).send(big());
+      const forged = await t
+        .http()
+        .post(`${api}/support-requests`)
+        .set('authorization', `Bearer ${h}.${p}.AAAA`)
+        .send(big());
       expect(forged.status).toBe(413);
     });
 
     it('still reads a large body of a signed-in caller (screenshots up to 5 MiB)', async () => {
       const provider = await createUser(t.app, 'provider');
-      const res = await t.http().post(`${api}/support-requests`).set('authorization', `Bearer ${await tokenFor(t.app, provider)}`).send(big());
+      const res = await t
+        .http()
+        .post(`${api}/support-requests`)
+        .set('authorization', `Bearer ${await tokenFor(t.app, provider)}`)
+        .send(big());
       expect(res.status).not.toBe(413);
     });
 
     it('reads it whatever the letter case of the Bearer scheme, as the guard accepts the token', async () => {
       const provider = await createUser(t.app, 'provider');
-      const res = await t.http().post(`${api}/support-requests`).set('authorization', `bearer ${await tokenFor(t.app, provider)}`).send(big());
+      const res = await t
+        .http()
+        .post(`${api}/support-requests`)
+        .set('authorization', `bearer ${await tokenFor(t.app, provider)}`)
+        .send(big());
       // Read and parsed: whatever the route says of it next, it is not the parser's 413.
       expect([res.status, res.body.code]).not.toEqual([413, 'payload_too_large']);
       expect(res.status).not.toBe(413);
@@ -100,13 +120,25 @@ describe('security hardening (issue 18)', () => {
     const jobsQueue = () => t.app.get<Queue>(getQueueToken(QUEUES.jobs));
 
     it('answers a staff job run for a date after today with 400 validation_failed on asOf', async () => {
-      const res = await t.http().post(`${api}/staff/jobs/sponsor-validation-enforce/run`).set(asStaff).send({ asOf: '2026-11-17' });
+      const res = await t
+        .http()
+        .post(`${api}/staff/jobs/sponsor-validation-enforce/run`)
+        .set(asStaff)
+        .send({ asOf: '2026-11-17' });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'asOf' })]);
-      const far = await t.http().post(`${api}/staff/jobs/sponsor-validation-enforce/run`).set(asStaff).send({ asOf: '2199-12-31' });
+      const far = await t
+        .http()
+        .post(`${api}/staff/jobs/sponsor-validation-enforce/run`)
+        .set(asStaff)
+        .send({ asOf: '2199-12-31' });
       expect(far.status).toBe(400);
-      const today = await t.http().post(`${api}/staff/jobs/access-request-expiry/run`).set(asStaff).send({ asOf: '2026-11-16' });
+      const today = await t
+        .http()
+        .post(`${api}/staff/jobs/access-request-expiry/run`)
+        .set(asStaff)
+        .send({ asOf: '2026-11-16' });
       expect(today.body).toEqual({ job: 'access-request-expiry', asOf: '2026-11-16', affected: 0 });
     });
 
@@ -116,11 +148,22 @@ describe('security hardening (issue 18)', () => {
         .http()
         .post(`${api}/staff/queues/api/queues/${QUEUES.jobs}/add`)
         .set(asStaff)
-        .send({ name: JOBS.runScheduledJob, data: { name: 'sponsor-validation-enforce', asOf: '2199-12-31' } });
+        .send({
+          name: JOBS.runScheduledJob,
+          data: { name: 'sponsor-validation-enforce', asOf: '2199-12-31' },
+        });
       expect(add.status).toBe(405);
       for (const path of ['retry/failed', 'clean/completed', 'empty', 'pause']) {
-        const res = await t.http().put(`${api}/staff/queues/api/queues/${QUEUES.jobs}/${path}`).set(asStaff).send({});
-        const post = await t.http().post(`${api}/staff/queues/api/queues/${QUEUES.jobs}/${path}`).set(asStaff).send({});
+        const res = await t
+          .http()
+          .put(`${api}/staff/queues/api/queues/${QUEUES.jobs}/${path}`)
+          .set(asStaff)
+          .send({});
+        const post = await t
+          .http()
+          .post(`${api}/staff/queues/api/queues/${QUEUES.jobs}/${path}`)
+          .set(asStaff)
+          .send({});
         expect([res.status, post.status].some((s) => s >= 200 && s < 300)).toBe(false);
       }
       expect(await jobsQueue().count()).toBe(before);
@@ -128,16 +171,36 @@ describe('security hardening (issue 18)', () => {
     });
 
     it('refuses and audits a queued run with an out-of-bounds asOf, and audits a queued run like the staff route', async () => {
-      const bad = await jobsQueue().add(JOBS.runScheduledJob, { name: 'sponsor-validation-enforce', asOf: '2199-12-31' }, { attempts: 3 });
-      await expect(bad.finished()).rejects.toThrow(/asOf/);
-      const good = await jobsQueue().add(JOBS.runScheduledJob, { name: 'access-request-expiry', asOf: '2026-11-15' });
-      expect(await good.finished()).toEqual({ job: 'access-request-expiry', asOf: '2026-11-15', affected: 0 });
-      const audited: Array<{ outcome: string; actor_kind: string; details: Record<string, unknown> }> = await t.dataSource.query(
-        `SELECT outcome, actor_kind, details FROM audit_events WHERE action = 'job.run' ORDER BY id`,
+      const bad = await jobsQueue().add(
+        JOBS.runScheduledJob,
+        { name: 'sponsor-validation-enforce', asOf: '2199-12-31' },
+        { attempts: 3 },
       );
+      await expect(bad.finished()).rejects.toThrow(/asOf/);
+      const good = await jobsQueue().add(JOBS.runScheduledJob, {
+        name: 'access-request-expiry',
+        asOf: '2026-11-15',
+      });
+      expect(await good.finished()).toEqual({
+        job: 'access-request-expiry',
+        asOf: '2026-11-15',
+        affected: 0,
+      });
+      const audited: Array<{ outcome: string; actor_kind: string; details: Record<string, unknown> }> =
+        await t.dataSource.query(
+          `SELECT outcome, actor_kind, details FROM audit_events WHERE action = 'job.run' ORDER BY id`,
+        );
       expect(audited).toEqual([
-        { outcome: 'denied', actor_kind: 'system', details: { job: 'sponsor-validation-enforce', asOf: '2199-12-31', source: 'queue' } },
-        { outcome: 'success', actor_kind: 'system', details: { job: 'access-request-expiry', asOf: '2026-11-15', affected: 0, source: 'queue' } },
+        {
+          outcome: 'denied',
+          actor_kind: 'system',
+          details: { job: 'sponsor-validation-enforce', asOf: '2199-12-31', source: 'queue' },
+        },
+        {
+          outcome: 'success',
+          actor_kind: 'system',
+          details: { job: 'access-request-expiry', asOf: '2026-11-15', affected: 0, source: 'queue' },
+        },
       ]);
       expect((await bad.getState?.()) ?? 'failed').toBe('failed');
       expect(bad.attemptsMade).toBeLessThanOrEqual(1); // refused once, not retried
@@ -160,7 +223,10 @@ describe('security hardening (issue 18)', () => {
       }
       expect((await t.http().post(ehrRoute).set('x-api-key', first.key).send({})).status).toBe(403);
 
-      const [row] = await t.dataSource.query(`SELECT key_hash, system, last_used_at FROM integration_clients WHERE id = $1`, [first.client.id]);
+      const [row] = await t.dataSource.query(
+        `SELECT key_hash, system, last_used_at FROM integration_clients WHERE id = $1`,
+        [first.client.id],
+      );
       expect(row.key_hash).toBe(createHash('sha256').update(first.key).digest('hex'));
       expect(row.last_used_at?.toISOString()).toBe(t.clock.now().toISOString());
       expect(await everyStoredText()).not.toContain(first.key);
@@ -173,8 +239,15 @@ describe('security hardening (issue 18)', () => {
     it('writes last_used_at at most once a minute per key', async () => {
       const { client, key } = await t.app.get(IntegrationClientsService).create('ehr', 'EHR feed');
       const lastUsed = async () =>
-        ((await t.dataSource.query(`SELECT last_used_at FROM integration_clients WHERE id = $1`, [client.id]))[0].last_used_at as Date).toISOString();
-      const call = () => t.http().get(`${api}/integration/portal/patients/X/access-requests`).set('x-api-key', key); // 403: checked, then refused
+        (
+          (
+            await t.dataSource.query(`SELECT last_used_at FROM integration_clients WHERE id = $1`, [
+              client.id,
+            ])
+          )[0].last_used_at as Date
+        ).toISOString();
+      const call = () =>
+        t.http().get(`${api}/integration/portal/patients/X/access-requests`).set('x-api-key', key); // 403: checked, then refused
       expect((await call()).status).toBe(403);
       const first = await lastUsed();
       t.clock.advance(30_000);
@@ -196,8 +269,16 @@ describe('security hardening (issue 18)', () => {
       await notificationsQueue().pause(true);
       let snapshot: string;
       try {
-        await t.http().post(`${api}/integration/portal/patients/${patient.mrn}/invitations`).set('x-api-key', key).send({ recipientEmail: recipient }).expect(201);
-        const [pending] = await t.dataSource.query(`SELECT id, status, idempotency_key FROM notifications WHERE recipient = $1`, [recipient]);
+        await t
+          .http()
+          .post(`${api}/integration/portal/patients/${patient.mrn}/invitations`)
+          .set('x-api-key', key)
+          .send({ recipientEmail: recipient })
+          .expect(201);
+        const [pending] = await t.dataSource.query(
+          `SELECT id, status, idempotency_key FROM notifications WHERE recipient = $1`,
+          [recipient],
+        );
         expect(pending.status).not.toBe('sent');
         expect(pending.idempotency_key).not.toContain(patient.mrn);
         snapshot = await everyStoredText();
@@ -217,7 +298,10 @@ describe('security hardening (issue 18)', () => {
       await t.http().post(`${api}/auth/password/forgot`).send({ email: user.email }).expect(202);
       let row: { id: string } | undefined;
       for (let i = 0; i < 50 && !row; i++) {
-        [row] = await t.dataSource.query(`SELECT id FROM notifications WHERE recipient = $1 AND template = 'password-reset'`, [user.email.toLowerCase()]);
+        [row] = await t.dataSource.query(
+          `SELECT id FROM notifications WHERE recipient = $1 AND template = 'password-reset'`,
+          [user.email.toLowerCase()],
+        );
         if (!row) await sleep(100);
       }
       await waitForStatus(t.app, row!.id, 'failed');

@@ -2,7 +2,13 @@ import { createTestApp, type TestContext } from './support/test-app.js';
 import { linkToken } from './support/smtp-sink.js';
 import { createUser, tokenFor, type UserRow } from './factories/index.js';
 import { STRONG_PASSWORD } from './factories/identity.js';
-import { createSponsor, createSponsoredUsers, notifications, renderNotification, userState } from './factories/sponsorship.js';
+import {
+  createSponsor,
+  createSponsoredUsers,
+  notifications,
+  renderNotification,
+  userState,
+} from './factories/sponsorship.js';
 
 const api = '/api/v1';
 
@@ -26,9 +32,17 @@ describe('sponsor validation v1.1', () => {
   let transferred: UserRow;
 
   const auth = async (user: { id: string; kind: string }) => `Bearer ${await tokenFor(t.app, user)}`;
-  const get = async (user: { id: string; kind: string }, path: string) => t.http().get(`${api}${path}`).set('authorization', await auth(user));
+  const get = async (user: { id: string; kind: string }, path: string) =>
+    t
+      .http()
+      .get(`${api}${path}`)
+      .set('authorization', await auth(user));
   const runJob = async (name: string, asOf?: string) => {
-    const res = await t.http().post(`${api}/staff/jobs/${name}/run`).set('authorization', await auth(staff)).send(asOf ? { asOf } : {});
+    const res = await t
+      .http()
+      .post(`${api}/staff/jobs/${name}/run`)
+      .set('authorization', await auth(staff))
+      .send(asOf ? { asOf } : {});
     expect(res.status).toBe(200);
     return res.body as { affected: number };
   };
@@ -42,7 +56,12 @@ describe('sponsor validation v1.1', () => {
       .http()
       .post(`${api}/sponsorship/sponsored-users`)
       .set('authorization', await auth(withInvitee))
-      .send({ email: 'invitee-v11@practice.example', firstName: 'Ivy', lastName: 'Invitee', role: 'office_manager' })
+      .send({
+        email: 'invitee-v11@practice.example',
+        firstName: 'Ivy',
+        lastName: 'Invitee',
+        role: 'office_manager',
+      })
       .expect(201);
     inviteeId = invite.body.id;
     activationToken = linkToken(await t.smtp.waitForTo('invitee-v11@practice.example'), 'activate');
@@ -65,14 +84,18 @@ describe('sponsor validation v1.1', () => {
     const mine = await get(onlyInvited, '/sponsorship/validation');
     expect(mine.status).toBe(200);
     expect(mine.body.users).toHaveLength(1);
-    const listed = (await get(withInvitee, '/sponsorship/validation')).body.users.map((u: { id: string }) => u.id).sort();
+    const listed = (await get(withInvitee, '/sponsorship/validation')).body.users
+      .map((u: { id: string }) => u.id)
+      .sort();
     expect(listed).toEqual([activeUser.id, inviteeId].sort());
   });
 
   it('names the last day (the day before dueAt) in GET /sponsorship/validation and in the emails', async () => {
     const v = (await get(withInvitee, '/sponsorship/validation')).body;
     expect(v).toMatchObject({ dueAt: '2027-05-01T04:00:00.000Z', lastDay: '2027-04-30', status: 'pending' });
-    const opened = (await notifications(t.dataSource, 'sponsor-validation-opened')).find((n) => n.recipient === withInvitee.email)!;
+    const opened = (await notifications(t.dataSource, 'sponsor-validation-opened')).find(
+      (n) => n.recipient === withInvitee.email,
+    )!;
     expect(opened.data).toMatchObject({ lastDay: '2027-04-30', userCount: 2 });
     const rendered = renderNotification(opened);
     expect(rendered.subject).toContain('2027-04-30');
@@ -81,7 +104,9 @@ describe('sponsor validation v1.1', () => {
 
     t.clock.set('2027-04-17T12:00:00Z');
     await runJob('sponsor-validation-remind');
-    const reminder = (await notifications(t.dataSource, 'sponsor-validation-reminder')).find((n) => n.recipient === withInvitee.email)!;
+    const reminder = (await notifications(t.dataSource, 'sponsor-validation-reminder')).find(
+      (n) => n.recipient === withInvitee.email,
+    )!;
     expect(reminder.data).toMatchObject({ lastDay: '2027-04-30', daysLeft: 14 });
     expect(renderNotification(reminder).text).toContain('must be completed by 2027-04-30');
   });
@@ -105,17 +130,36 @@ describe('sponsor validation v1.1', () => {
 
   it('enforcement locks invited users too; while locked their activation link answers 400 invalid_token', async () => {
     // The sponsor who removed everyone has nothing left to review.
-    await t.http().delete(`${api}/sponsorship/sponsored-users/${emptiedUser.id}`).set('authorization', await auth(emptied)).expect(204);
+    await t
+      .http()
+      .delete(`${api}/sponsorship/sponsored-users/${emptiedUser.id}`)
+      .set('authorization', await auth(emptied))
+      .expect(204);
     t.clock.set('2027-05-01T04:15:00Z');
     await runJob('sponsor-validation-enforce');
-    expect(await userState(t.dataSource, withInvitee.id)).toEqual({ status: 'locked', lock_reason: 'validation_overdue' });
-    expect(await userState(t.dataSource, activeUser.id)).toEqual({ status: 'locked', lock_reason: 'validation_overdue' });
-    expect(await userState(t.dataSource, inviteeId)).toEqual({ status: 'locked', lock_reason: 'validation_overdue' });
+    expect(await userState(t.dataSource, withInvitee.id)).toEqual({
+      status: 'locked',
+      lock_reason: 'validation_overdue',
+    });
+    expect(await userState(t.dataSource, activeUser.id)).toEqual({
+      status: 'locked',
+      lock_reason: 'validation_overdue',
+    });
+    expect(await userState(t.dataSource, inviteeId)).toEqual({
+      status: 'locked',
+      lock_reason: 'validation_overdue',
+    });
 
-    const activate = await t.http().post(`${api}/auth/activate`).send({ token: activationToken, password: STRONG_PASSWORD });
+    const activate = await t
+      .http()
+      .post(`${api}/auth/activate`)
+      .send({ token: activationToken, password: STRONG_PASSWORD });
     expect([activate.status, activate.body.code]).toEqual([400, 'invalid_token']);
     // The invitee who tried to activate during the lock stays locked.
-    expect(await userState(t.dataSource, inviteeId)).toEqual({ status: 'locked', lock_reason: 'validation_overdue' });
+    expect(await userState(t.dataSource, inviteeId)).toEqual({
+      status: 'locked',
+      lock_reason: 'validation_overdue',
+    });
   });
 
   it('a sponsor whose validation lists nobody any more is not locked (and owes nothing)', async () => {
@@ -124,20 +168,29 @@ describe('sponsor validation v1.1', () => {
     const history = await get(emptied, '/sponsorship/validations');
     expect(history.body.items).toHaveLength(1);
     expect(history.body.items[0]).toMatchObject({ period: '2027-04', status: 'completed' });
-    expect((await notifications(t.dataSource, 'sponsor-locked')).map((n) => n.recipient)).not.toContain(emptied.email);
+    expect((await notifications(t.dataSource, 'sponsor-locked')).map((n) => n.recipient)).not.toContain(
+      emptied.email,
+    );
   });
 
   it('staff see every sponsor’s validation of the current period, filtered by status', async () => {
     const all = await get(staff, '/staff/sponsor-validations');
     expect(all.status).toBe(200);
-    const bySponsor = (id: string) => all.body.items.find((i: { sponsor: { id: string } }) => i.sponsor.id === id);
+    const bySponsor = (id: string) =>
+      all.body.items.find((i: { sponsor: { id: string } }) => i.sponsor.id === id);
     expect(bySponsor(withInvitee.id)).toMatchObject({
       period: '2027-04',
       dueAt: '2027-05-01T04:00:00.000Z',
       lastDay: '2027-04-30',
       status: 'overdue',
       userCount: 2,
-      sponsor: { id: withInvitee.id, name: 'Ines Vite', email: withInvitee.email, status: 'locked', lockReason: 'validation_overdue' },
+      sponsor: {
+        id: withInvitee.id,
+        name: 'Ines Vite',
+        email: withInvitee.email,
+        status: 'locked',
+        lockReason: 'validation_overdue',
+      },
     });
     expect(bySponsor(emptied.id)).toMatchObject({ status: 'completed' });
     const overdue = (await get(staff, '/staff/sponsor-validations?status=overdue')).body.items;
@@ -145,7 +198,9 @@ describe('sponsor validation v1.1', () => {
     expect(overdue.every((i: { status: string }) => i.status === 'overdue')).toBe(true);
     expect(overdue.map((i: { sponsor: { id: string } }) => i.sponsor.id)).not.toContain(emptied.id);
     expect((await get(staff, '/staff/sponsor-validations?period=2026-10')).body.items).toEqual([]);
-    expect((await get(staff, '/staff/sponsor-validations?period=2027-05')).body.code).toBe('validation_failed');
+    expect((await get(staff, '/staff/sponsor-validations?period=2027-05')).body.code).toBe(
+      'validation_failed',
+    );
     expect((await get(staff, '/staff/sponsor-validations?status=late')).body.code).toBe('validation_failed');
     expect((await get(withInvitee, '/staff/sponsor-validations')).status).toBe(403);
   });
@@ -156,16 +211,33 @@ describe('sponsor validation v1.1', () => {
       .http()
       .post(`${api}/sponsorship/validation/${v.id}/complete`)
       .set('authorization', await auth(withInvitee))
-      .send({ decisions: [{ userId: activeUser.id, keep: true }, { userId: inviteeId, keep: true }] })
+      .send({
+        decisions: [
+          { userId: activeUser.id, keep: true },
+          { userId: inviteeId, keep: true },
+        ],
+      })
       .expect(200);
     expect(await userState(t.dataSource, withInvitee.id)).toEqual({ status: 'active', lock_reason: null });
     expect(await userState(t.dataSource, activeUser.id)).toEqual({ status: 'active', lock_reason: null });
     expect(await userState(t.dataSource, inviteeId)).toEqual({ status: 'invited', lock_reason: null });
     // The first link has expired meanwhile (weeks went by): the team resends one, and it works.
     const seen = new Set(t.smtp.messages.map((m) => m.messageId));
-    await t.http().post(`${api}/staff/users/${inviteeId}/resend-link`).set('authorization', await auth(staff)).expect(202);
-    const fresh = await t.smtp.waitFor((m) => m.to.includes('invitee-v11@practice.example') && !seen.has(m.messageId) && m.text.includes('/activate?token='));
-    const activate = await t.http().post(`${api}/auth/activate`).send({ token: linkToken(fresh, 'activate'), password: STRONG_PASSWORD });
+    await t
+      .http()
+      .post(`${api}/staff/users/${inviteeId}/resend-link`)
+      .set('authorization', await auth(staff))
+      .expect(202);
+    const fresh = await t.smtp.waitFor(
+      (m) =>
+        m.to.includes('invitee-v11@practice.example') &&
+        !seen.has(m.messageId) &&
+        m.text.includes('/activate?token='),
+    );
+    const activate = await t
+      .http()
+      .post(`${api}/auth/activate`)
+      .send({ token: linkToken(fresh, 'activate'), password: STRONG_PASSWORD });
     expect(activate.status).toBe(200);
     expect(await userState(t.dataSource, inviteeId)).toEqual({ status: 'active', lock_reason: null });
   });

@@ -18,7 +18,9 @@ describe('staff: jobs and their last runs', () => {
     const before = await list();
     expect(before.status).toBe(200);
     expect(before.body.nextCursor).toBeNull();
-    expect(before.body.items.map((j: { name: string }) => j.name).sort()).toEqual([...SCHEDULED_JOB_NAMES].sort());
+    expect(before.body.items.map((j: { name: string }) => j.name).sort()).toEqual(
+      [...SCHEDULED_JOB_NAMES].sort(),
+    );
     expect(before.body.items.find((j: { name: string }) => j.name === 'sponsor-validation-open')).toEqual({
       name: 'sponsor-validation-open',
       lastRunAt: null,
@@ -27,9 +29,15 @@ describe('staff: jobs and their last runs', () => {
       lastStatus: null,
     });
 
-    const run = await t.http().post('/api/v1/staff/jobs/sponsor-validation-open/run').set('authorization', `Bearer ${token}`).send({ asOf: '2027-03-31' });
+    const run = await t
+      .http()
+      .post('/api/v1/staff/jobs/sponsor-validation-open/run')
+      .set('authorization', `Bearer ${token}`)
+      .send({ asOf: '2027-03-31' });
     expect(run.status).toBe(200);
-    const after = (await list()).body.items.find((j: { name: string }) => j.name === 'sponsor-validation-open');
+    const after = (await list()).body.items.find(
+      (j: { name: string }) => j.name === 'sponsor-validation-open',
+    );
     expect(after).toEqual({
       name: 'sponsor-validation-open',
       lastRunAt: '2027-04-01T14:00:00.000Z',
@@ -41,6 +49,13 @@ describe('staff: jobs and their last runs', () => {
 
   it('is staff-only', async () => {
     const user = await createUser(t.app, 'provider');
-    expect((await t.http().get('/api/v1/staff/jobs').set('authorization', `Bearer ${await tokenFor(t.app, user)}`)).status).toBe(403);
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/v1/staff/jobs')
+          .set('authorization', `Bearer ${await tokenFor(t.app, user)}`)
+      ).status,
+    ).toBe(403);
   });
 });

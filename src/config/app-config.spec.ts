@@ -23,7 +23,8 @@ describe('loadConfig', () => {
     dir = mkdtempSync(join(tmpdir(), 'mp-dev-secrets-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const dev = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'development', DEV_SECRETS_DIR: dir, ...env });
+  const dev = (env: Record<string, string> = {}) =>
+    loadConfig({ NODE_ENV: 'development', DEV_SECRETS_DIR: dir, ...env });
 
   it('gives working development defaults for localhost PostgreSQL and Redis', () => {
     const config = dev();
@@ -36,20 +37,38 @@ describe('loadConfig', () => {
   });
 
   it('runs the email sender in process by default, and takes the sender settings from the environment', () => {
-    expect(dev().notifications).toMatchObject({ sender: true, batchSize: 20, sendConcurrency: 32, smtpPoolSize: 10 });
-    const split = dev({ NOTIFICATIONS_SENDER: 'false', NOTIFICATION_BATCH_SIZE: '500', NOTIFICATION_SEND_CONCURRENCY: '64', SMTP_POOL_SIZE: '4' });
-    expect(split.notifications).toMatchObject({ sender: false, batchSize: 100, sendConcurrency: 64, smtpPoolSize: 4 });
+    expect(dev().notifications).toMatchObject({
+      sender: true,
+      batchSize: 20,
+      sendConcurrency: 32,
+      smtpPoolSize: 10,
+    });
+    const split = dev({
+      NOTIFICATIONS_SENDER: 'false',
+      NOTIFICATION_BATCH_SIZE: '500',
+      NOTIFICATION_SEND_CONCURRENCY: '64',
+      SMTP_POOL_SIZE: '4',
+    });
+    expect(split.notifications).toMatchObject({
+      sender: false,
+      batchSize: 100,
+      sendConcurrency: 64,
+      smtpPoolSize: 4,
+    });
     expect(() => dev({ NOTIFICATIONS_SENDER: 'off' })).toThrow(/NOTIFICATIONS_SENDER must be true or false/);
   });
 
-  it.each([undefined, '', 'prod', 'staging', 'Production', 'dev'])('treats NODE_ENV=%s as production (fails closed)', (nodeEnv) => {
-    const env: Record<string, string> = { ...PRODUCTION };
-    if (nodeEnv === undefined) delete env.NODE_ENV;
-    else env.NODE_ENV = nodeEnv;
-    expect(loadConfig(env).nodeEnv).toBe('production');
-    delete env.JWT_SECRET;
-    expect(() => loadConfig(env)).toThrow(/JWT_SECRET is required in production/);
-  });
+  it.each([undefined, '', 'prod', 'staging', 'Production', 'dev'])(
+    'treats NODE_ENV=%s as production (fails closed)',
+    (nodeEnv) => {
+      const env: Record<string, string> = { ...PRODUCTION };
+      if (nodeEnv === undefined) delete env.NODE_ENV;
+      else env.NODE_ENV = nodeEnv;
+      expect(loadConfig(env).nodeEnv).toBe('production');
+      delete env.JWT_SECRET;
+      expect(() => loadConfig(env)).toThrow(/JWT_SECRET is required in production/);
+    },
+  );
 
   it('stops a production start naming every missing secret', () => {
     const run = () => loadConfig({ NODE_ENV: 'production' });
@@ -72,36 +91,66 @@ describe('loadConfig', () => {
   });
 
   it('refuses the committed integration keys and, unless allowed, any integration key from the environment in production', () => {
-    expect(() => loadConfig({ ...PRODUCTION, EHR_API_KEY: 'a-real-looking-ehr-key-0123' })).toThrow(/EHR_API_KEY must not be set in production/);
-    const allowed = { ...PRODUCTION, ALLOW_ENV_API_KEYS: 'true', EHR_API_KEY: 'a-real-looking-ehr-key-0123', PORTAL_API_KEY: 'a-real-portal-key-4567' };
+    expect(() => loadConfig({ ...PRODUCTION, EHR_API_KEY: 'a-real-looking-ehr-key-0123' })).toThrow(
+      /EHR_API_KEY must not be set in production/,
+    );
+    const allowed = {
+      ...PRODUCTION,
+      ALLOW_ENV_API_KEYS: 'true',
+      EHR_API_KEY: 'a-real-looking-ehr-key-0123',
+      PORTAL_API_KEY: 'a-real-portal-key-4567',
+    };
     expect(loadConfig(allowed).ehrApiKey).toBe('a-real-looking-ehr-key-0123');
-    expect(() => loadConfig({ ...allowed, PORTAL_API_KEY: TEST_SECRETS.PORTAL_API_KEY })).toThrow(/PORTAL_API_KEY is a development or test value/);
+    expect(() => loadConfig({ ...allowed, PORTAL_API_KEY: TEST_SECRETS.PORTAL_API_KEY })).toThrow(
+      /PORTAL_API_KEY is a development or test value/,
+    );
   });
 
   it('refuses an http:// PORTAL_URL in production unless ALLOW_HTTP_PORTAL_URL=true', () => {
-    expect(() => loadConfig({ ...PRODUCTION, PORTAL_URL: 'http://mypatients.example.org' })).toThrow(/PORTAL_URL must be https/);
-    expect(loadConfig({ ...PRODUCTION, PORTAL_URL: 'http://mypatients.example.org', ALLOW_HTTP_PORTAL_URL: 'true' }).portalUrl).toBe(
-      'http://mypatients.example.org',
+    expect(() => loadConfig({ ...PRODUCTION, PORTAL_URL: 'http://mypatients.example.org' })).toThrow(
+      /PORTAL_URL must be https/,
     );
+    expect(
+      loadConfig({
+        ...PRODUCTION,
+        PORTAL_URL: 'http://mypatients.example.org',
+        ALLOW_HTTP_PORTAL_URL: 'true',
+      }).portalUrl,
+    ).toBe('http://mypatients.example.org');
     expect(dev({ PORTAL_URL: 'http://localhost:8080' }).portalUrl).toBe('http://localhost:8080');
   });
 
   it('refuses SMTP without TLS in production unless ALLOW_INSECURE_SMTP=true', () => {
-    expect(() => loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://relay.example.org:25' })).toThrow(/SMTP_URL must use TLS/);
-    expect(() => loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://relay.example.org:587?requireTLS=true&ignoreTLS=true' })).toThrow(/SMTP_URL must use TLS/);
-    expect(() => loadConfig({ ...PRODUCTION, SMTP_URL: 'smtps://relay.example.org?tls.rejectUnauthorized=false' })).toThrow(/certificate checks/);
-    expect(loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://relay.example.org:587?requireTLS=true' }).smtpUrl).toContain('requireTLS');
-    expect(loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://relay.example.org:25', ALLOW_INSECURE_SMTP: 'true' }).smtpUrl).toBe('smtp://relay.example.org:25');
+    expect(() => loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://relay.example.org:25' })).toThrow(
+      /SMTP_URL must use TLS/,
+    );
+    expect(() =>
+      loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://relay.example.org:587?requireTLS=true&ignoreTLS=true' }),
+    ).toThrow(/SMTP_URL must use TLS/);
+    expect(() =>
+      loadConfig({ ...PRODUCTION, SMTP_URL: 'smtps://relay.example.org?tls.rejectUnauthorized=false' }),
+    ).toThrow(/certificate checks/);
+    expect(
+      loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://relay.example.org:587?requireTLS=true' }).smtpUrl,
+    ).toContain('requireTLS');
+    expect(
+      loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://relay.example.org:25', ALLOW_INSECURE_SMTP: 'true' })
+        .smtpUrl,
+    ).toBe('smtp://relay.example.org:25');
   });
 
   it('bounds ACCESS_TOKEN_TTL_SECONDS to at most an hour', () => {
-    expect(() => dev({ ACCESS_TOKEN_TTL_SECONDS: '3601' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS must be between 60 and 3600/);
+    expect(() => dev({ ACCESS_TOKEN_TTL_SECONDS: '3601' })).toThrow(
+      /ACCESS_TOKEN_TTL_SECONDS must be between 60 and 3600/,
+    );
     expect(() => dev({ ACCESS_TOKEN_TTL_SECONDS: '0' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
     expect(dev({ ACCESS_TOKEN_TTL_SECONDS: '3600' }).accessTokenTtlSeconds).toBe(3600);
   });
 
   it('never allows future asOf dates in production', () => {
-    expect(() => loadConfig({ ...PRODUCTION, ALLOW_FUTURE_ASOF: 'true' })).toThrow(/ALLOW_FUTURE_ASOF is for development and tests only/);
+    expect(() => loadConfig({ ...PRODUCTION, ALLOW_FUTURE_ASOF: 'true' })).toThrow(
+      /ALLOW_FUTURE_ASOF is for development and tests only/,
+    );
     expect(loadConfig(PRODUCTION).allowFutureAsOf).toBe(false);
     expect(dev().allowFutureAsOf).toBe(false);
     expect(dev({ ALLOW_FUTURE_ASOF: 'true' }).allowFutureAsOf).toBe(true);
@@ -114,7 +163,13 @@ describe('loadConfig', () => {
     expect(again.jwtSecret).toBe(first.jwtSecret);
     expect(again.ehrApiKey).toBe(first.ehrApiKey);
     expect(other.jwtSecret).not.toBe(first.jwtSecret);
-    const secrets = [first.jwtSecret, first.totpEncryptionKey, first.notificationsEncryptionKey, first.ehrApiKey, first.portalApiKey];
+    const secrets = [
+      first.jwtSecret,
+      first.totpEncryptionKey,
+      first.notificationsEncryptionKey,
+      first.ehrApiKey,
+      first.portalApiKey,
+    ];
     expect(new Set(secrets).size).toBe(5);
     for (const s of secrets) {
       expect(s.length).toBeGreaterThanOrEqual(32);

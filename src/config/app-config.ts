@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { KNOWN_DEVELOPMENT_VALUES, loadOrCreateDevSecrets, TEST_SECRETS, type DevSecrets } from './dev-secrets.js';
+import {
+  KNOWN_DEVELOPMENT_VALUES,
+  loadOrCreateDevSecrets,
+  TEST_SECRETS,
+  type DevSecrets,
+} from './dev-secrets.js';
 import { productionProblems } from './production-checks.js';
 
 /**
@@ -116,7 +121,8 @@ export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
 function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
   const raw = (env[name] ?? '').toLowerCase();
   if (raw === '') return fallback;
-  if (!['true', 'false', '1', '0'].includes(raw)) problems.push(`${name} must be true or false (got "${env[name]}")`);
+  if (!['true', 'false', '1', '0'].includes(raw))
+    problems.push(`${name} must be true or false (got "${env[name]}")`);
   return raw === 'true' || raw === '1';
 }
 
@@ -156,7 +162,10 @@ function listFrom(env: NodeJS.ProcessEnv, name: string): string[] {
 function auditConfig(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): AppConfig['audit'] {
   let database = 'mypatients';
   try {
-    database = decodeURIComponent(new URL(env.DATABASE_URL || 'postgres://x/mypatients').pathname.replace(/^\//, '')) || database;
+    database =
+      decodeURIComponent(
+        new URL(env.DATABASE_URL || 'postgres://x/mypatients').pathname.replace(/^\//, ''),
+      ) || database;
   } catch {
     // DATABASE_URL is reported by its own check
   }
@@ -170,7 +179,8 @@ function auditConfig(env: NodeJS.ProcessEnv, production: boolean, problems: stri
   return {
     hmacKey,
     previousHmacKeys: listFrom(env, 'AUDIT_HMAC_PREVIOUS_KEYS'),
-    checkpointDir: checkpointDir || `${process.cwd()}/var/audit-checkpoints/${database.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+    checkpointDir:
+      checkpointDir || `${process.cwd()}/var/audit-checkpoints/${database.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
     sealIntervalMs: intFrom(env, 'AUDIT_SEAL_INTERVAL_MS', env.NODE_ENV === 'test' ? 0 : 2000, problems),
   };
 }
@@ -179,7 +189,9 @@ function auditConfig(env: NodeJS.ProcessEnv, production: boolean, problems: stri
  * Only what `npm run audit:verify` needs (DATABASE_URL and the AUDIT_* variables), so the host that
  * verifies the trail needs no other secret of the service.
  */
-export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): Pick<AppConfig, 'databaseUrl' | 'audit'> {
+export function loadAuditConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<AppConfig, 'databaseUrl' | 'audit'> {
   const problems: string[] = [];
   const production = env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test';
   const databaseUrl = urlFrom(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/mypatients', problems);
@@ -191,7 +203,8 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): Pick<AppC
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   // Fail closed: a missing or misspelt NODE_ENV ("prod", "staging", unset) is production.
-  const nodeEnv: AppConfig['nodeEnv'] = env.NODE_ENV === 'development' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'production';
+  const nodeEnv: AppConfig['nodeEnv'] =
+    env.NODE_ENV === 'development' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'production';
   const production = nodeEnv === 'production';
   const databaseUrl = urlFrom(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/mypatients', problems);
 
@@ -201,7 +214,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     generated ??= loadOrCreateDevSecrets(databaseUrl, env.DEV_SECRETS_DIR || `${process.cwd()}/.dev-secrets`);
     return generated[name];
   };
-  const secret = (name: keyof DevSecrets, minLength: number, options: { optionalInProduction?: boolean } = {}): string => {
+  const secret = (
+    name: keyof DevSecrets,
+    minLength: number,
+    options: { optionalInProduction?: boolean } = {},
+  ): string => {
     const value = env[name];
     if (value === undefined || value === '') {
       if (!production) return fallbackSecret(name);
@@ -209,7 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       return '';
     }
     if (value.length < minLength) problems.push(`${name} must be at least ${minLength} characters`);
-    if (production && KNOWN_DEVELOPMENT_VALUES.has(value)) problems.push(`${name} is a development or test value: set a secret of your own`);
+    if (production && KNOWN_DEVELOPMENT_VALUES.has(value))
+      problems.push(`${name} is a development or test value: set a secret of your own`);
     return value;
   };
 
@@ -223,11 +241,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       issuer: urlFrom(env, 'OIDC_ISSUER', oidcIssuer, problems),
       clientId: env.OIDC_CLIENT_ID ?? '',
       clientSecret: env.OIDC_CLIENT_SECRET ?? '',
-      redirectUri: env.OIDC_REDIRECT_URI || `${env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`}/api/v1/auth/sso/callback`,
+      redirectUri:
+        env.OIDC_REDIRECT_URI ||
+        `${env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`}/api/v1/auth/sso/callback`,
       /** ID-token claim that carries the CH ID (hospital_id); `sub` by default. */
       hospitalIdClaim: env.OIDC_HOSPITAL_ID_CLAIM || 'sub',
-      requiredAcr: (env.OIDC_REQUIRED_ACR ?? '').split(',').map((v) => v.trim()).filter(Boolean),
-      requiredAmr: (env.OIDC_REQUIRED_AMR ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+      requiredAcr: (env.OIDC_REQUIRED_ACR ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+      requiredAmr: (env.OIDC_REQUIRED_AMR ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
     };
   }
 
@@ -239,7 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const hospitalClosures = listFrom(env, 'HOSPITAL_CLOSURES');
   for (const d of hospitalClosures) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) problems.push(`HOSPITAL_CLOSURES entries must be YYYY-MM-DD (got "${d}")`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d))
+      problems.push(`HOSPITAL_CLOSURES entries must be YYYY-MM-DD (got "${d}")`);
   }
 
   const cronRaw = (env.CRON_ENABLED ?? 'true').toLowerCase();
@@ -256,7 +283,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM || 'MyPatients <no-reply@mypatients.localhost>',
     teamEmail: env.TEAM_EMAIL || 'mypatients-team@mypatients.localhost',
     // The service serves the web portal itself, so emailed links default to its own base URL.
-    portalUrl: urlFrom(env, 'PORTAL_URL', env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`, problems).replace(/\/+$/, ''),
+    portalUrl: urlFrom(
+      env,
+      'PORTAL_URL',
+      env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`,
+      problems,
+    ).replace(/\/+$/, ''),
     jwtSecret,
     jwtIssuer: env.JWT_ISSUER || 'mypatients',
     jwtAudience: env.JWT_AUDIENCE || 'mypatients-api',
@@ -272,7 +304,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobConcurrency: Math.min(8, Math.max(1, intFrom(env, 'JOB_CONCURRENCY', 2, problems))),
     accessGrantMonths: Math.max(1, intFrom(env, 'ACCESS_GRANT_MONTHS', 12, problems)),
     searchesPerAccountPerMinute: Math.max(60, intFrom(env, 'SEARCH_RATE_PER_MINUTE', 60, problems)),
-    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL ? urlFrom(env, 'MIGRATION_DATABASE_URL', '', problems) : undefined,
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL
+      ? urlFrom(env, 'MIGRATION_DATABASE_URL', '', problems)
+      : undefined,
     audit: auditConfig(env, production, problems),
     corsOrigins: listFrom(env, 'CORS_ORIGINS'),
     webDistDir: env.WEB_DIST_DIR || `${process.cwd()}/dist/web`,
@@ -297,10 +331,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   const ttl = config.accessTokenTtlSeconds;
   if (ttl < 60 || ttl > MAX_ACCESS_TOKEN_TTL_SECONDS) {
-    problems.push(`ACCESS_TOKEN_TTL_SECONDS must be between 60 and ${MAX_ACCESS_TOKEN_TTL_SECONDS} (got ${ttl})`);
+    problems.push(
+      `ACCESS_TOKEN_TTL_SECONDS must be between 60 and ${MAX_ACCESS_TOKEN_TTL_SECONDS} (got ${ttl})`,
+    );
   }
-  if (config.ehrApiKey && config.ehrApiKey === config.portalApiKey) problems.push('EHR_API_KEY and PORTAL_API_KEY must differ');
-  if (production) problems.push(...productionProblems(env, config, (name) => flagFrom(env, name, false, problems)));
+  if (config.ehrApiKey && config.ehrApiKey === config.portalApiKey)
+    problems.push('EHR_API_KEY and PORTAL_API_KEY must differ');
+  if (production)
+    problems.push(...productionProblems(env, config, (name) => flagFrom(env, name, false, problems)));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }

@@ -73,7 +73,9 @@ export function loadOrCreateDevSecrets(databaseUrl: string, dir: string): DevSec
   }
   const missing = DEV_SECRET_NAMES.filter((name) => typeof stored?.[name] !== 'string' || !stored[name]);
   if (stored && missing.length === 0) return stored as DevSecrets;
-  const generated = Object.fromEntries(DEV_SECRET_NAMES.map((name) => [name, stored?.[name] || randomBytes(48).toString('base64url')]));
+  const generated = Object.fromEntries(
+    DEV_SECRET_NAMES.map((name) => [name, stored?.[name] || randomBytes(48).toString('base64url')]),
+  );
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!stored) {
     try {

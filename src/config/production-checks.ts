@@ -14,7 +14,11 @@ export interface CheckedConfig {
  * emailed links and mail, and development conveniences — each unless explicitly allowed by a
  * documented ALLOW_* variable (README, configuration).
  */
-export function productionProblems(env: NodeJS.ProcessEnv, config: CheckedConfig, allowed: (name: string) => boolean): string[] {
+export function productionProblems(
+  env: NodeJS.ProcessEnv,
+  config: CheckedConfig,
+  allowed: (name: string) => boolean,
+): string[] {
   const problems: string[] = [];
 
   // Emailed links carry one-time tokens: over http:// anyone on the path can take them.
@@ -26,12 +30,17 @@ export function productionProblems(env: NodeJS.ProcessEnv, config: CheckedConfig
   const smtp = safeUrl(config.smtpUrl);
   if (smtp && !allowed('ALLOW_INSECURE_SMTP')) {
     const query = smtp.searchParams;
-    const tls = smtp.protocol === 'smtps:' || (smtp.protocol === 'smtp:' && query.get('requireTLS') === 'true');
+    const tls =
+      smtp.protocol === 'smtps:' || (smtp.protocol === 'smtp:' && query.get('requireTLS') === 'true');
     if (!tls || query.get('ignoreTLS') === 'true') {
-      problems.push('SMTP_URL must use TLS in production: smtps://… or smtp://…?requireTLS=true (ALLOW_INSECURE_SMTP=true to allow plain SMTP)');
+      problems.push(
+        'SMTP_URL must use TLS in production: smtps://… or smtp://…?requireTLS=true (ALLOW_INSECURE_SMTP=true to allow plain SMTP)',
+      );
     }
     if (query.get('tls.rejectUnauthorized') === 'false') {
-      problems.push('SMTP_URL must not turn off certificate checks (tls.rejectUnauthorized=false) in production');
+      problems.push(
+        'SMTP_URL must not turn off certificate checks (tls.rejectUnauthorized=false) in production',
+      );
     }
   }
 
@@ -47,7 +56,8 @@ export function productionProblems(env: NodeJS.ProcessEnv, config: CheckedConfig
 
   for (const name of ['BOOTSTRAP_STAFF_PASSWORD', 'OIDC_CLIENT_SECRET']) {
     const value = env[name];
-    if (value && KNOWN_DEVELOPMENT_VALUES.has(value)) problems.push(`${name} is a development or test value: set a secret of your own`);
+    if (value && KNOWN_DEVELOPMENT_VALUES.has(value))
+      problems.push(`${name} is a development or test value: set a secret of your own`);
   }
 
   const keys: Array<[string, string]> = [
@@ -57,7 +67,8 @@ export function productionProblems(env: NodeJS.ProcessEnv, config: CheckedConfig
   ];
   for (let i = 0; i < keys.length; i++) {
     for (let j = i + 1; j < keys.length; j++) {
-      if (keys[i][1] && keys[i][1] === keys[j][1]) problems.push(`${keys[i][0]} and ${keys[j][0]} must differ`);
+      if (keys[i][1] && keys[i][1] === keys[j][1])
+        problems.push(`${keys[i][0]} and ${keys[j][0]} must differ`);
     }
   }
   return problems;

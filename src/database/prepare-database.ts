@@ -57,7 +57,9 @@ export async function runMigrations(databaseUrl: string): Promise<string[]> {
  * Creates the database if needed and migrates it — as MIGRATION_DATABASE_URL's role (the schema
  * owner) when set, so the service's own DATABASE_URL role needs no DDL (docs/audit.md, "Roles").
  */
-export async function prepareDatabase(config: Pick<AppConfig, 'databaseUrl' | 'migrationDatabaseUrl'>): Promise<string[]> {
+export async function prepareDatabase(
+  config: Pick<AppConfig, 'databaseUrl' | 'migrationDatabaseUrl'>,
+): Promise<string[]> {
   const url = config.migrationDatabaseUrl ?? config.databaseUrl;
   await ensureDatabase(url);
   return runMigrations(url);

@@ -1,5 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
-import { QueryFailedError, QueryRunnerAlreadyReleasedError, type DataSource, type EntityManager } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  type DataSource,
+  type EntityManager,
+} from 'typeorm';
 
 /**
  * The SQL toolkit repositories use. Repositories (`*.repository.ts`) are the only place SQL is
@@ -14,7 +19,10 @@ export type Queryable = EntityManager | DataSource;
  * does the same through its query runner's generic path (subscriber broadcasts, logging hooks and
  * result shaping for BEGIN and COMMIT), measurable CPU on every transactional request (BENCHMARKS.md).
  */
-export async function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
     const client = (await runner.connect()) as PoolClient;
@@ -59,7 +67,11 @@ async function connectionOf(db: Queryable): Promise<Pick<Pool | PoolClient, 'que
  * nothing a repository uses. pg's own errors reach the callers (`violatedConstraint` and the
  * problem filter read them as they read TypeORM's QueryFailedError).
  */
-async function execute(db: Queryable, sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }> {
+async function execute(
+  db: Queryable,
+  sql: string,
+  params: unknown[],
+): Promise<{ rows: unknown[]; rowCount: number | null }> {
   return (await connectionOf(db)).query(sql, params);
 }
 
@@ -101,9 +113,11 @@ export function violatedConstraint(error: unknown): string | undefined {
 
 function databaseError(error: unknown): { code?: string; constraint?: string } | undefined {
   if (error instanceof QueryFailedError) {
-    const driverError = (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
+    const driverError = (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
+      .driverError;
     return driverError ?? (error as unknown as { code?: string; constraint?: string });
   }
-  if (error && typeof error === 'object' && 'code' in error) return error as { code?: string; constraint?: string };
+  if (error && typeof error === 'object' && 'code' in error)
+    return error as { code?: string; constraint?: string };
   return undefined;
 }

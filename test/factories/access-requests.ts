@@ -14,7 +14,11 @@ export interface NotificationRow {
 }
 
 /** Emails recorded in the outbox for a recipient (the SMTP sink receives them once the sender runs). */
-export async function notificationsTo(ds: DataSource, recipient: string, template?: string): Promise<NotificationRow[]> {
+export async function notificationsTo(
+  ds: DataSource,
+  recipient: string,
+  template?: string,
+): Promise<NotificationRow[]> {
   return ds.query(
     `SELECT id, template, recipient, data, idempotency_key AS "idempotencyKey"
        FROM notifications WHERE recipient = $1 AND ($2::text IS NULL OR template = $2) ORDER BY created_at, id`,
@@ -23,8 +27,13 @@ export async function notificationsTo(ds: DataSource, recipient: string, templat
 }
 
 /** The token an invitation emailed (the email is the only place the plain token stays). */
-export async function invitationToken(t: { dataSource: DataSource; smtp: SmtpSink }, invitationId: string): Promise<string> {
-  const [row] = await t.dataSource.query(`SELECT id FROM notifications WHERE idempotency_key = $1`, [`invitation-token:${invitationId}`]);
+export async function invitationToken(
+  t: { dataSource: DataSource; smtp: SmtpSink },
+  invitationId: string,
+): Promise<string> {
+  const [row] = await t.dataSource.query(`SELECT id FROM notifications WHERE idempotency_key = $1`, [
+    `invitation-token:${invitationId}`,
+  ]);
   if (!row) throw new Error(`no invitation email for ${invitationId}`);
   return emailedToken(t.smtp, row.id);
 }
@@ -32,16 +41,31 @@ export async function invitationToken(t: { dataSource: DataSource; smtp: SmtpSin
 export async function auditActions(
   ds: DataSource,
   patientId: string,
-): Promise<Array<{ action: string; outcome: string; actorKind: string; basis: string | null; details: Record<string, unknown> }>> {
-  return ds.query(`SELECT action, outcome, actor_kind AS "actorKind", basis, details FROM audit_events WHERE patient_id = $1 ORDER BY id`, [
-    patientId,
-  ]);
+): Promise<
+  Array<{
+    action: string;
+    outcome: string;
+    actorKind: string;
+    basis: string | null;
+    details: Record<string, unknown>;
+  }>
+> {
+  return ds.query(
+    `SELECT action, outcome, actor_kind AS "actorKind", basis, details FROM audit_events WHERE patient_id = $1 ORDER BY id`,
+    [patientId],
+  );
 }
 
 /** Inserts an access request in any status (for list and expiry tests), through the repository. */
 export async function insertAccessRequest(
   ds: DataSource,
-  r: { requesterId: string; patientId: string; createdAt: Date; status?: AccessRequestStatus; ttlDays?: number },
+  r: {
+    requesterId: string;
+    patientId: string;
+    createdAt: Date;
+    status?: AccessRequestStatus;
+    ttlDays?: number;
+  },
 ): Promise<string> {
   const status = r.status ?? 'pending';
   return new AccessRequestsRepository(ds).insert({

@@ -2,7 +2,12 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { generate } from 'otplib';
 import { DataSource } from 'typeorm';
 import { SessionService } from '../../src/modules/identity/auth/session.service.js';
-import type { LockReason, SponsoredRole, UserKind, UserStatus } from '../../src/modules/identity/entities/user.entity.js';
+import type {
+  LockReason,
+  SponsoredRole,
+  UserKind,
+  UserStatus,
+} from '../../src/modules/identity/entities/user.entity.js';
 import { PasswordService } from '../../src/modules/identity/password.service.js';
 import { UsersRepository } from '../../src/modules/identity/users.repository.js';
 import type { ModuleTestContext } from '../support/module-test.js';
@@ -25,7 +30,10 @@ export interface NotificationRow {
 }
 
 /** Outbox rows (the email relay may not run in this branch; the rows are the contract with it). */
-export async function notifications(ds: DataSource, filter: { template?: string; to?: string } = {}): Promise<NotificationRow[]> {
+export async function notifications(
+  ds: DataSource,
+  filter: { template?: string; to?: string } = {},
+): Promise<NotificationRow[]> {
   // One-time tokens are sealed at rest: open them as the sender would (tests read links from here).
   const found: NotificationRow[] = await ds.query(
     `SELECT id, template, recipient, data FROM notifications
@@ -35,14 +43,24 @@ export async function notifications(ds: DataSource, filter: { template?: string;
   return found.map((row) => ({ ...row, data: openedData(row.data) }));
 }
 
-export async function lastNotification(ds: DataSource, template: string, to: string): Promise<NotificationRow> {
+export async function lastNotification(
+  ds: DataSource,
+  template: string,
+  to: string,
+): Promise<NotificationRow> {
   const rows = await notifications(ds, { template, to });
   if (!rows.length) throw new Error(`no ${template} notification to ${to}`);
   return rows[rows.length - 1];
 }
 
-export async function auditActions(ds: DataSource, actorId: string | null): Promise<Array<{ action: string; outcome: string; details: Record<string, unknown> }>> {
-  return ds.query('SELECT action, outcome, details FROM audit_events WHERE actor_id IS NOT DISTINCT FROM $1 ORDER BY id', [actorId]);
+export async function auditActions(
+  ds: DataSource,
+  actorId: string | null,
+): Promise<Array<{ action: string; outcome: string; details: Record<string, unknown> }>> {
+  return ds.query(
+    'SELECT action, outcome, details FROM audit_events WHERE actor_id IS NOT DISTINCT FROM $1 ORDER BY id',
+    [actorId],
+  );
 }
 
 export function registrationBody(overrides: Record<string, unknown> = {}) {
@@ -53,7 +71,12 @@ export function registrationBody(overrides: Record<string, unknown> = {}) {
     firstName: 'Dana',
     lastName: 'Reyes',
     npi: makeNpi(),
-    newPractice: { name: `Harbor Pediatrics ${tag}`, address: '12 Elm St, Newton, MA 02458', phone: '617-555-0142', fax: '617-555-0143' },
+    newPractice: {
+      name: `Harbor Pediatrics ${tag}`,
+      address: '12 Elm St, Newton, MA 02458',
+      phone: '617-555-0142',
+      fax: '617-555-0143',
+    },
     ...overrides,
   };
 }
@@ -72,7 +95,15 @@ export async function signIn(t: TestContext, email: string, password = TEST_PASS
   if (mfa.status !== 200) throw new Error(`mfa ${mfa.status} ${JSON.stringify(mfa.body)}`);
   // The step just used is spent: move past it so the next sign-in in the test gets a fresh code.
   t.clock.advance(30_000);
-  return { ...(mfa.body as { accessToken: string; refreshToken: string; expiresIn: number; user: Record<string, unknown> }), secret };
+  return {
+    ...(mfa.body as {
+      accessToken: string;
+      refreshToken: string;
+      expiresIn: number;
+      user: Record<string, unknown>;
+    }),
+    secret,
+  };
 }
 
 /** The test app or a module test: both resolve providers. */
@@ -97,17 +128,23 @@ const passwordHash = (app: Container, password: string): Promise<string> => {
 };
 
 let userSequence = 0;
-const nextTag = () => `${Date.now().toString(36)}${(++userSequence).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const nextTag = () =>
+  `${Date.now().toString(36)}${(++userSequence).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 /**
  * Creates an account through identity's repository (bypassing registration), for tests of other
  * capabilities. A provider gets a new practice unless `practiceId` is given; the password is
  * TEST_PASSWORD unless `password` says otherwise (null: none, as an invited or SSO account).
  */
-export async function createUser(app: Container, kind: UserKind, overrides: UserOverrides = {}): Promise<UserRow> {
+export async function createUser(
+  app: Container,
+  kind: UserKind,
+  overrides: UserOverrides = {},
+): Promise<UserRow> {
   const tag = nextTag();
   let practiceId = overrides.practiceId;
-  if (practiceId === undefined && kind === 'provider') practiceId = (await createPractice(resolve(app, DataSource))).id;
+  if (practiceId === undefined && kind === 'provider')
+    practiceId = (await createPractice(resolve(app, DataSource))).id;
   const npi = overrides.npi !== undefined ? overrides.npi : kind === 'provider' ? makeNpi() : null;
   const password = overrides.password === undefined ? TEST_PASSWORD : overrides.password;
   const email = (overrides.email ?? `${kind}-${tag}@example.test`).toLowerCase();
@@ -124,7 +161,8 @@ export async function createUser(app: Container, kind: UserKind, overrides: User
     npi,
     practiceId: practiceId ?? null,
     sponsorId: overrides.sponsorId ?? null,
-    sponsoredRole: overrides.sponsoredRole ?? (kind === 'sponsored' ? ('registered_nurse' satisfies SponsoredRole) : null),
+    sponsoredRole:
+      overrides.sponsoredRole ?? (kind === 'sponsored' ? ('registered_nurse' satisfies SponsoredRole) : null),
     isSponsor: overrides.isSponsor ?? false,
     hospitalId: overrides.hospitalId ?? null,
     status: overrides.status ?? ('active' satisfies UserStatus),
@@ -136,11 +174,24 @@ export async function createUser(app: Container, kind: UserKind, overrides: User
     now,
   });
   if (!created) throw new Error(`createUser: ${email} is already taken`);
-  return { id: created.id, email, kind, npi, practiceId: practiceId ?? null, sponsorId: overrides.sponsorId ?? null, firstName, lastName };
+  return {
+    id: created.id,
+    email,
+    kind,
+    npi,
+    practiceId: practiceId ?? null,
+    sponsorId: overrides.sponsorId ?? null,
+    firstName,
+    lastName,
+  };
 }
 
 /** Opens a session for the user through SessionService and returns a bearer access token (skips password and TOTP). */
 export async function tokenFor(app: Container, user: { id: string; kind: string }): Promise<string> {
-  const tokens = await resolve(app, SessionService).open(resolve(app, DataSource).manager, user, 'password_totp');
+  const tokens = await resolve(app, SessionService).open(
+    resolve(app, DataSource).manager,
+    user,
+    'password_totp',
+  );
   return tokens.accessToken;
 }

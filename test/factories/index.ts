@@ -3,7 +3,11 @@ import { DataSource } from 'typeorm';
 import { npiFromNineDigits } from '../../src/common/validation/npi.js';
 import type { LockReason, SponsoredRole, UserKind, UserStatus } from '../../src/modules/identity/index.js';
 import { PracticesRepository } from '../../src/modules/identity/practices.repository.js';
-import { createPatient as createPatientRow, type CreatedPatient, type PatientOverrides } from './patient-access.js';
+import {
+  createPatient as createPatientRow,
+  type CreatedPatient,
+  type PatientOverrides,
+} from './patient-access.js';
 
 /**
  * Test factories: one signature, `factory(target, …, overrides?)`.
@@ -17,7 +21,8 @@ import { createPatient as createPatientRow, type CreatedPatient, type PatientOve
 export type Container = { get<T>(token: Type<T>, options?: { strict?: boolean }): T };
 export type FactoryTarget = Container | DataSource;
 
-const isContainer = (target: FactoryTarget): target is Container => typeof (target as Partial<Container>).get === 'function';
+const isContainer = (target: FactoryTarget): target is Container =>
+  typeof (target as Partial<Container>).get === 'function';
 
 /** The DataSource behind a factory target. */
 export function dataSourceOf(target: FactoryTarget): DataSource {
@@ -36,7 +41,8 @@ export function serviceOf<T>(target: Container, token: Type<T>): T {
 
 let sequence = 0;
 /** A tag unique within the run (time, sequence, randomness): for names, emails, MRNs. */
-export const uniqueTag = () => `${Date.now().toString(36)}${(++sequence).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const uniqueTag = () =>
+  `${Date.now().toString(36)}${(++sequence).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 /** A valid NPI: 9 digits + the Luhn check digit computed with the 80840 prefix. */
 export function makeNpi(base?: string): string {
@@ -51,7 +57,10 @@ export interface PracticeRow {
 }
 
 /** A practice, through identity's PracticesRepository. */
-export async function createPractice(target: FactoryTarget, overrides: Partial<{ name: string; city: string }> = {}): Promise<PracticeRow> {
+export async function createPractice(
+  target: FactoryTarget,
+  overrides: Partial<{ name: string; city: string }> = {},
+): Promise<PracticeRow> {
   const name = overrides.name ?? `Practice ${uniqueTag()}`;
   const id = await repositoryOf(target, PracticesRepository).insert({
     name,
@@ -102,6 +111,9 @@ export { createUser, tokenFor } from './identity.js';
 export type { CreatedPatient, PatientOverrides };
 
 /** A patient and its care team, through patient-access's repository. */
-export function createPatient(target: FactoryTarget, overrides: PatientOverrides = {}): Promise<CreatedPatient> {
+export function createPatient(
+  target: FactoryTarget,
+  overrides: PatientOverrides = {},
+): Promise<CreatedPatient> {
   return createPatientRow(dataSourceOf(target), overrides);
 }

@@ -5,7 +5,10 @@ import { Clock } from '../../src/common/time/clock.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { TEST_SECRETS } from '../../src/config/dev-secrets.js';
 import { NotificationSealer } from '../../src/modules/notifications/notification-sealer.js';
-import { NotificationsRepository, type NotificationSummary } from '../../src/modules/notifications/notifications.repository.js';
+import {
+  NotificationsRepository,
+  type NotificationSummary,
+} from '../../src/modules/notifications/notifications.repository.js';
 
 /**
  * A notification to record. Untyped on purpose (any template name, any data): tests also record
@@ -20,7 +23,10 @@ export interface TestNotification {
 }
 
 /** Records a notification in its own committed transaction, as a capability would; returns its id. */
-export async function recordNotification(app: INestApplication, request: Partial<TestNotification> = {}): Promise<string> {
+export async function recordNotification(
+  app: INestApplication,
+  request: Partial<TestNotification> = {},
+): Promise<string> {
   const repository = app.get(NotificationsRepository);
   const now = app.get(Clock).now();
   const n: TestNotification = {
@@ -33,30 +39,48 @@ export async function recordNotification(app: INestApplication, request: Partial
   const id = await app
     .get(DataSource)
     .transaction((manager) =>
-      repository.insert(manager, n.template, { recipient: n.to, data: n.data, idempotencyKey: n.idempotencyKey }, now),
+      repository.insert(
+        manager,
+        n.template,
+        { recipient: n.to, data: n.data, idempotencyKey: n.idempotencyKey },
+        now,
+      ),
     );
   if (!id) throw new Error('notification was not recorded (idempotency key reused?)');
   return id;
 }
 
-export type NotificationRow = Pick<NotificationSummary, 'id' | 'status' | 'attempts' | 'lastError' | 'sentAt' | 'failedAt' | 'queuedAt'>;
+export type NotificationRow = Pick<
+  NotificationSummary,
+  'id' | 'status' | 'attempts' | 'lastError' | 'sentAt' | 'failedAt' | 'queuedAt'
+>;
 
 export async function notificationRow(app: INestApplication, id: string): Promise<NotificationRow> {
   return (await app.get(NotificationsRepository).findSummary(id)) as NotificationRow;
 }
 
 /** Polls until the notification has the status (the sender works asynchronously). */
-export async function waitForStatus(app: INestApplication, id: string, status: string, timeoutMs = 15000): Promise<NotificationRow> {
+export async function waitForStatus(
+  app: INestApplication,
+  id: string,
+  status: string,
+  timeoutMs = 15000,
+): Promise<NotificationRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const row = await notificationRow(app, id);
     if (row?.status === status) return row;
-    if (Date.now() > deadline) throw new Error(`notification ${id} is ${row?.status ?? 'missing'}, not ${status}, after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `notification ${id} is ${row?.status ?? 'missing'}, not ${status}, after ${timeoutMs} ms`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-const testSealer = new NotificationSealer({ notificationsEncryptionKey: TEST_SECRETS.NOTIFICATIONS_ENCRYPTION_KEY } as AppConfig);
+const testSealer = new NotificationSealer({
+  notificationsEncryptionKey: TEST_SECRETS.NOTIFICATIONS_ENCRYPTION_KEY,
+} as AppConfig);
 
 /**
  * A notification's data with its sealed one-time fields opened, as the sender would render it

@@ -19,7 +19,11 @@ export interface EhrPatientBody {
 }
 
 /** Feeds a patient through the EHR route (the real path) and returns its id. */
-export async function feedPatient(t: TestContext, mrn: string, body: Partial<EhrPatientBody> = {}): Promise<string> {
+export async function feedPatient(
+  t: TestContext,
+  mrn: string,
+  body: Partial<EhrPatientBody> = {},
+): Promise<string> {
   const res = await t
     .http()
     .put(`/api/v1/integration/ehr/patients/${mrn}`)
@@ -32,7 +36,8 @@ export async function feedPatient(t: TestContext, mrn: string, body: Partial<Ehr
       careTeamNpis: [],
       ...body,
     });
-  if (res.status !== 200 && res.status !== 201) throw new Error(`feedPatient ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 && res.status !== 201)
+    throw new Error(`feedPatient ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.patientId;
 }
 
@@ -77,13 +82,17 @@ export interface CreatedPatient {
 }
 
 let patientSeq = 0;
-const unique = () => `${Date.now().toString(36)}${(++patientSeq).toString(36)}${randomBytes(2).toString('hex')}`;
+const unique = () =>
+  `${Date.now().toString(36)}${(++patientSeq).toString(36)}${randomBytes(2).toString('hex')}`;
 
 /**
  * Creates a patient (and its care team) through patient-access's repository, as the EHR feed would
  * store it, without HTTP. `ds` is the test app's or module test's DataSource.
  */
-export async function createPatient(ds: DataSource, overrides: PatientOverrides = {}): Promise<CreatedPatient> {
+export async function createPatient(
+  ds: DataSource,
+  overrides: PatientOverrides = {},
+): Promise<CreatedPatient> {
   const repository = new PatientsRepository(ds);
   const firstName = overrides.firstName ?? 'Avery';
   const lastName = overrides.lastName ?? `Patient${unique()}`;
@@ -104,7 +113,8 @@ export async function createPatient(ds: DataSource, overrides: PatientOverrides 
       new Date(),
       manager,
     );
-    if (overrides.careTeamNpis?.length) await repository.replaceCareTeam(id, [...new Set(overrides.careTeamNpis)], manager);
+    if (overrides.careTeamNpis?.length)
+      await repository.replaceCareTeam(id, [...new Set(overrides.careTeamNpis)], manager);
     return { id, mrn, firstName, lastName, dob };
   });
 }
@@ -121,7 +131,14 @@ export async function addToRoster(ds: DataSource, practiceId: string, npi: strin
  */
 export async function grantAccess(
   ds: DataSource,
-  g: { userId: string; patientId: string; basis: GrantBasis; sourceId?: string | null; createdAt?: Date; expiresAt?: Date },
+  g: {
+    userId: string;
+    patientId: string;
+    basis: GrantBasis;
+    sourceId?: string | null;
+    createdAt?: Date;
+    expiresAt?: Date;
+  },
 ): Promise<string> {
   const repository = new AccessGrantsRepository(ds);
   const grant = { userId: g.userId, patientId: g.patientId, basis: g.basis, sourceId: g.sourceId ?? null };

@@ -47,14 +47,23 @@ export async function createPcpUpdateRequest(
 ): Promise<{ id: string; dueAt: Date }> {
   const repository = app.get(PcpUpdateRequestsRepository);
   const createdAt = overrides.createdAt ?? app.get(Clock).now();
-  const dueAt = overrides.dueAt ?? app.get(BusinessCalendar).addBusinessDays(createdAt, PCP_UPDATE_BUSINESS_DAYS);
+  const dueAt =
+    overrides.dueAt ?? app.get(BusinessCalendar).addBusinessDays(createdAt, PCP_UPDATE_BUSINESS_DAYS);
   return app.get(DataSource).transaction(async (manager) => {
     const { id } = await repository.insert(
       { patientId, requesterId: requester.id, note: overrides.note ?? null, createdAt, dueAt },
       manager,
     );
     await repository.addEvent(
-      { requestId: id, at: createdAt, actorId: requester.id, type: 'created', fromStatus: null, toStatus: 'open', details: {} },
+      {
+        requestId: id,
+        at: createdAt,
+        actorId: requester.id,
+        type: 'created',
+        fromStatus: null,
+        toStatus: 'open',
+        details: {},
+      },
       manager,
     );
     return { id, dueAt };
@@ -79,5 +88,7 @@ export async function notificationsFor(ds: DataSource, template: string, recipie
     `SELECT template, recipient, data, idempotency_key AS "idempotencyKey" FROM notifications
      WHERE template = $1 AND ($2::text IS NULL OR recipient = $2) ORDER BY created_at, id`,
     [template, recipient?.toLowerCase() ?? null],
-  ) as Promise<Array<{ template: string; recipient: string; data: Record<string, unknown>; idempotencyKey: string }>>;
+  ) as Promise<
+    Array<{ template: string; recipient: string; data: Record<string, unknown>; idempotencyKey: string }>
+  >;
 }

@@ -20,7 +20,10 @@ describe('AccessRequestsModule and TokensModule (real services and repositories)
   let decisions: AccessDecisionService;
 
   beforeAll(async () => {
-    t = await createModuleTest({ imports: [AccessRequestsModule, TokensModule, IdentityModule], init: false });
+    t = await createModuleTest({
+      imports: [AccessRequestsModule, TokensModule, IdentityModule],
+      init: false,
+    });
     ds = t.dataSource;
     decisions = t.get(AccessDecisionService);
   });
@@ -34,23 +37,37 @@ describe('AccessRequestsModule and TokensModule (real services and repositories)
   it('spends a token once: the first validation (by the recipient) grants basis token, the second is invalid_token', async () => {
     const user = await viewer();
     const patient = await createPatient(ds);
-    const { token } = await createInvitation(ds, { patientId: patient.id, recipientEmail: user.email, createdAt: t.clock.now() });
+    const { token } = await createInvitation(ds, {
+      patientId: patient.id,
+      recipientEmail: user.email,
+      createdAt: t.clock.now(),
+    });
     const invitations = t.get(InvitationsService);
 
-    await expect(invitations.validate(user, '203.0.113.7', token, patient.mrn)).resolves.toEqual({ patientId: patient.id });
+    await expect(invitations.validate(user, '203.0.113.7', token, patient.mrn)).resolves.toEqual({
+      patientId: patient.id,
+    });
     expect(await decisions.decide(user.id, patient.id)).toEqual({ allowed: true, basis: 'token' });
 
     const again = await viewer();
-    await expect(invitations.validate(again, '203.0.113.8', token, patient.mrn)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(invitations.validate(again, '203.0.113.8', token, patient.mrn)).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
     expect((await decisions.decide(again.id, patient.id)).allowed).toBe(false);
   });
 
   it("refuses a good token with another patient's MRN", async () => {
     const user = await viewer();
     const [patient, other] = [await createPatient(ds), await createPatient(ds)];
-    const { token } = await createInvitation(ds, { patientId: patient.id, recipientEmail: user.email, createdAt: t.clock.now() });
+    const { token } = await createInvitation(ds, {
+      patientId: patient.id,
+      recipientEmail: user.email,
+      createdAt: t.clock.now(),
+    });
 
-    await expect(t.get(InvitationsService).validate(user, '203.0.113.9', token, other.mrn)).rejects.toMatchObject({
+    await expect(
+      t.get(InvitationsService).validate(user, '203.0.113.9', token, other.mrn),
+    ).rejects.toMatchObject({
       code: 'invalid_token',
     });
     expect((await decisions.decide(user.id, patient.id)).allowed).toBe(false);
@@ -65,7 +82,9 @@ describe('AccessRequestsModule and TokensModule (real services and repositories)
     const decided = await requests.decide(created.id, 'approve', 'guardian-1');
     expect(decided).toMatchObject({ id: created.id, status: 'approved', grantId: expect.any(String) });
     expect(await decisions.decide(user.id, patient.id)).toEqual({ allowed: true, basis: 'approved_request' });
-    await expect(requests.decide(created.id, 'deny', 'guardian-1')).rejects.toMatchObject({ code: 'request_not_pending' });
+    await expect(requests.decide(created.id, 'deny', 'guardian-1')).rejects.toMatchObject({
+      code: 'request_not_pending',
+    });
     expect((await notificationsTo(ds, user.email, 'access-request-approved')).length).toBe(1);
   });
 

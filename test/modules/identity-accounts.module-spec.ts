@@ -3,7 +3,10 @@ import { IdentityModule } from '../../src/modules/identity/index.js';
 import { AccountManagementRepository } from '../../src/modules/identity/account-management.repository.js';
 import { PracticesRepository } from '../../src/modules/identity/practices.repository.js';
 import { PracticesService } from '../../src/modules/identity/practices.service.js';
-import { conflictFromUniqueViolation, RegistrationService } from '../../src/modules/identity/registration.service.js';
+import {
+  conflictFromUniqueViolation,
+  RegistrationService,
+} from '../../src/modules/identity/registration.service.js';
 import { SupportRequestsRepository } from '../../src/modules/identity/support-requests.repository.js';
 import { SupportRequestsService } from '../../src/modules/identity/support-requests.service.js';
 import { SupportDeskService } from '../../src/modules/identity/support-desk.service.js';
@@ -23,25 +26,29 @@ describe('identity accounts (registration, support requests, practice directory;
   afterAll(() => t.close());
 
   const practice = (name: string) =>
-    t
-      .get(PracticesRepository)
-      .insert({
-        name,
-        address: '1 Main St, Boston, MA 02115',
-        city: 'Boston',
-        phone: '617-555-0100',
-        fax: '617-555-0101',
-        createdAt: t.clock.now(),
-      });
+    t.get(PracticesRepository).insert({
+      name,
+      address: '1 Main St, Boston, MA 02115',
+      city: 'Boston',
+      phone: '617-555-0100',
+      fax: '617-555-0101',
+      createdAt: t.clock.now(),
+    });
 
   it('registration refuses a second account for an NPI with npi_taken, and a second for an email with email_taken', async () => {
     const registration = t.get(RegistrationService);
     const first = registrationBody();
-    await expect(registration.register(first as never, '203.0.113.7')).resolves.toMatchObject({ status: 'pending_email' });
-    await expect(registration.register(registrationBody({ npi: first.npi }) as never, '203.0.113.7')).rejects.toMatchObject({
+    await expect(registration.register(first as never, '203.0.113.7')).resolves.toMatchObject({
+      status: 'pending_email',
+    });
+    await expect(
+      registration.register(registrationBody({ npi: first.npi }) as never, '203.0.113.7'),
+    ).rejects.toMatchObject({
       code: 'npi_taken',
     });
-    await expect(registration.register(registrationBody({ email: first.email }) as never, '203.0.113.7')).rejects.toMatchObject({
+    await expect(
+      registration.register(registrationBody({ email: first.email }) as never, '203.0.113.7'),
+    ).rejects.toMatchObject({
       code: 'email_taken',
     });
   });
@@ -50,9 +57,18 @@ describe('identity accounts (registration, support requests, practice directory;
     const accounts = t.get(AccountManagementRepository);
     const practiceId = await practice(`Race Clinic ${Date.now()}`);
     const npi = makeNpi();
-    const base = { firstName: 'Rae', lastName: 'Chen', npi, practiceId, passwordHash: 'x', now: t.clock.now() };
+    const base = {
+      firstName: 'Rae',
+      lastName: 'Chen',
+      npi,
+      practiceId,
+      passwordHash: 'x',
+      now: t.clock.now(),
+    };
     await accounts.insertPendingProvider({ ...base, email: `race-${npi}@example.test` });
-    const error = await accounts.insertPendingProvider({ ...base, email: `race2-${npi}@example.test` }).catch((e: unknown) => e);
+    const error = await accounts
+      .insertPendingProvider({ ...base, email: `race2-${npi}@example.test` })
+      .catch((e: unknown) => e);
     expect(conflictFromUniqueViolation(error)).toMatchObject({ code: 'npi_taken' });
     const sameEmail = await accounts
       .insertPendingProvider({ ...base, npi: makeNpi(), email: `race-${npi}@example.test` })
@@ -77,7 +93,9 @@ describe('identity accounts (registration, support requests, practice directory;
       isSponsor: false,
       hospitalId: null,
     };
-    const created = await t.get(SupportRequestsService).create(user, { description: '  The token page does not load.  ' }, '203.0.113.9');
+    const created = await t
+      .get(SupportRequestsService)
+      .create(user, { description: '  The token page does not load.  ' }, '203.0.113.9');
     expect(created.dueAt).toBe('2026-11-28T04:59:59.999Z');
     const stored = await t.get(SupportRequestsRepository).findById(created.id);
     expect(stored).toMatchObject({
@@ -101,6 +119,8 @@ describe('identity accounts (registration, support requests, practice directory;
     const found = await t.get(PracticesService).search(`  ${tag.toUpperCase()} `, 10, '203.0.113.8');
     expect(found.items.map((p) => p.name)).toEqual([`${tag} Family Medicine`, `North ${tag} Pediatrics`]);
     expect(found.nextCursor).toBeNull();
-    await expect(t.get(PracticesService).search('a', 10, '203.0.113.8')).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(t.get(PracticesService).search('a', 10, '203.0.113.8')).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
   });
 });

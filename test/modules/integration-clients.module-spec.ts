@@ -1,4 +1,7 @@
-import { IntegrationClientsModule, IntegrationClientsService } from '../../src/modules/integration-clients/index.js';
+import {
+  IntegrationClientsModule,
+  IntegrationClientsService,
+} from '../../src/modules/integration-clients/index.js';
 import { createModuleTest, type ModuleTestContext } from '../support/module-test.js';
 
 describe('integration clients (module)', () => {
@@ -13,11 +16,20 @@ describe('integration clients (module)', () => {
 
   it('authenticates a created key as its system until it is revoked, and never stores the key', async () => {
     const { client, key } = await clients.create('ehr', '  Epic feed  ');
-    expect(client).toMatchObject({ system: 'ehr', name: 'Epic feed', keyPrefix: key.slice(0, 12), revokedAt: null, lastUsedAt: null });
+    expect(client).toMatchObject({
+      system: 'ehr',
+      name: 'Epic feed',
+      keyPrefix: key.slice(0, 12),
+      revokedAt: null,
+      lastUsedAt: null,
+    });
     expect(await clients.authenticate(key)).toEqual({ id: client.id, system: 'ehr' });
     expect(await clients.authenticate(`${key}x`)).toBeNull();
     expect(await clients.authenticate('dev-ehr-key')).toBeNull();
-    const [row] = await t.dataSource.query(`SELECT row_to_json(c)::text AS json FROM integration_clients c WHERE id = $1`, [client.id]);
+    const [row] = await t.dataSource.query(
+      `SELECT row_to_json(c)::text AS json FROM integration_clients c WHERE id = $1`,
+      [client.id],
+    );
     expect(row.json).not.toContain(key);
 
     const revoked = await clients.revoke(client.id);

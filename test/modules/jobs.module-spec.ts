@@ -47,7 +47,10 @@ describe('JobsModule: a declared job is discovered and runnable by name', () => 
       const jobs = t.get(JobsService);
       const probe = t.get(ProbeJob);
       probe.maxActive = 0;
-      await Promise.all([jobs.run('access-request-expiry', '2026-11-18'), jobs.run('access-request-expiry', '2026-11-18')]);
+      await Promise.all([
+        jobs.run('access-request-expiry', '2026-11-18'),
+        jobs.run('access-request-expiry', '2026-11-18'),
+      ]);
       expect(probe.maxActive).toBe(1);
     });
 

@@ -1,7 +1,10 @@
 import pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotificationsModule, NotificationsService } from '../../src/modules/notifications/index.js';
-import { NotificationsRepository, OUTBOX_CHANNEL } from '../../src/modules/notifications/notifications.repository.js';
+import {
+  NotificationsRepository,
+  OUTBOX_CHANNEL,
+} from '../../src/modules/notifications/notifications.repository.js';
 import { createModuleTest, type ModuleTestContext } from '../support/module-test.js';
 
 /** The outbox's set-based write (used by the validation jobs) against PostgreSQL, without HTTP. */
@@ -29,17 +32,30 @@ describe('NotificationsService.recordMany', () => {
 
   const opened = (key: string, to: string) => ({
     to,
-    data: { firstName: 'Alex', lastName: 'Rivera', period: '2027-04', dueDate: '2027-05-01', lastDay: '2027-04-30', userCount: 3 },
+    data: {
+      firstName: 'Alex',
+      lastName: 'Rivera',
+      period: '2027-04',
+      dueDate: '2027-05-01',
+      lastDay: '2027-04-30',
+      userCount: 3,
+    },
     idempotencyKey: `sponsor-validation-opened:${key}`,
   });
   const rowsOf = (prefix: string) =>
-    ds.query(`SELECT recipient, data, status FROM notifications WHERE idempotency_key LIKE $1 ORDER BY idempotency_key`, [`${prefix}%`]);
+    ds.query(
+      `SELECT recipient, data, status FROM notifications WHERE idempotency_key LIKE $1 ORDER BY idempotency_key`,
+      [`${prefix}%`],
+    );
   /** Wake-ups arrive asynchronously after commit. */
   const settle = () => new Promise((r) => setTimeout(r, 200));
 
   it('records each item once, pending, with its data, and counts what it recorded', async () => {
     const n = await ds.transaction((m: EntityManager) =>
-      service.recordMany(m, 'sponsor-validation-opened', [opened('a1', 'One@Example.test'), opened('a2', 'two@example.test')]),
+      service.recordMany(m, 'sponsor-validation-opened', [
+        opened('a1', 'One@Example.test'),
+        opened('a2', 'two@example.test'),
+      ]),
     );
     expect(n).toBe(2);
     const found = await rowsOf('sponsor-validation-opened:a');
@@ -62,7 +78,9 @@ describe('NotificationsService.recordMany', () => {
     expect(await rowsOf('sponsor-validation-opened:a')).toHaveLength(3);
     // The single-row record() shares the key space.
     expect(
-      await ds.transaction((m) => service.record(m, { template: 'sponsor-validation-opened', ...opened('a2', 'two@example.test') })),
+      await ds.transaction((m) =>
+        service.record(m, { template: 'sponsor-validation-opened', ...opened('a2', 'two@example.test') }),
+      ),
     ).toBeNull();
   });
 
@@ -70,13 +88,20 @@ describe('NotificationsService.recordMany', () => {
     await settle();
     wakeUps.length = 0;
     await ds.transaction((m) =>
-      service.recordMany(m, 'sponsor-validation-opened', [opened('b1', 'b1@example.test'), opened('b2', 'b2@example.test')]),
+      service.recordMany(m, 'sponsor-validation-opened', [
+        opened('b1', 'b1@example.test'),
+        opened('b2', 'b2@example.test'),
+      ]),
     );
     await settle();
     expect(wakeUps).toEqual([OUTBOX_CHANNEL]);
 
     wakeUps.length = 0;
-    expect(await ds.transaction((m) => service.recordMany(m, 'sponsor-validation-opened', [opened('b1', 'b1@example.test')]))).toBe(0);
+    expect(
+      await ds.transaction((m) =>
+        service.recordMany(m, 'sponsor-validation-opened', [opened('b1', 'b1@example.test')]),
+      ),
+    ).toBe(0);
     expect(await ds.transaction((m) => service.recordMany(m, 'sponsor-validation-opened', []))).toBe(0);
     await ds
       .transaction(async (m) => {
@@ -94,8 +119,10 @@ describe('NotificationsService.recordMany', () => {
     const wrong = (m: EntityManager) => {
       const textCount = { ...opened('x', '').data, userCount: '3' };
       const to = 'x@example.test';
+      // prettier-ignore
       // @ts-expect-error — userCount must be a number
       void service.recordMany(m, 'sponsor-validation-opened', [{ ...opened('x', 'x@example.test'), data: textCount }]);
+      // prettier-ignore
       // @ts-expect-error — password-changed has no token
       void service.record(m, { template: 'password-changed', to, data: { firstName: 'A', token: 't' }, idempotencyKey: 'x' });
       // @ts-expect-error — not a registered template

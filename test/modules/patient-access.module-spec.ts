@@ -32,7 +32,10 @@ describe('PatientAccessModule (real services and repositories)', () => {
     const stranger = await provider(theirs.id);
     const patient = await createPatient(ds, { pcpNpi: pcp.npi });
 
-    expect(await decisions.decide(colleague.id, patient.id)).toEqual({ allowed: true, basis: 'pcp_practice' });
+    expect(await decisions.decide(colleague.id, patient.id)).toEqual({
+      allowed: true,
+      basis: 'pcp_practice',
+    });
     expect(await decisions.decide(stranger.id, patient.id)).toEqual({ allowed: false, basis: null });
     const many = await decisions.decideMany(stranger.id, [patient.id, 'not-a-uuid']);
     expect([...many.values()]).toEqual([
@@ -43,7 +46,11 @@ describe('PatientAccessModule (real services and repositories)', () => {
 
   it("lets a sponsored user follow the sponsor's practice, including its roster NPIs", async () => {
     const practice = await createPractice(ds);
-    const sponsor = await createUser(t, 'provider', { practiceId: practice.id, isSponsor: true, password: null });
+    const sponsor = await createUser(t, 'provider', {
+      practiceId: practice.id,
+      isSponsor: true,
+      password: null,
+    });
     const nurse = await createUser(t, 'sponsored', { sponsorId: sponsor.id, password: null });
     const rosterNpi = makeNpi();
     await addToRoster(ds, practice.id, rosterNpi);
@@ -66,7 +73,12 @@ describe('PatientAccessModule (real services and repositories)', () => {
 
   it('answers a summary with the PCP and care team named from the account directory', async () => {
     const practice = await createPractice(ds);
-    const pcp = await createUser(t, 'provider', { practiceId: practice.id, firstName: 'Rosa', lastName: 'Diaz', password: null });
+    const pcp = await createUser(t, 'provider', {
+      practiceId: practice.id,
+      firstName: 'Rosa',
+      lastName: 'Diaz',
+      password: null,
+    });
     const unknownNpi = makeNpi();
     const patient = await createPatient(ds, { pcpNpi: pcp.npi, careTeamNpis: [unknownNpi] });
     const viewer = { id: pcp.id, kind: 'provider' } as Parameters<PatientRecordsService['summary']>[0];
@@ -84,12 +96,18 @@ describe('PatientAccessModule (real services and repositories)', () => {
     const staff = { id: (await createUser(t, 'staff', { password: null })).id, kind: 'staff' } as Parameters<
       PracticeRosterService['add']
     >[0];
-    await expect(t.get(PracticeRosterService).add(staff, '00000000-0000-4000-8000-00000000dead', makeNpi())).rejects.toMatchObject({
+    await expect(
+      t.get(PracticeRosterService).add(staff, '00000000-0000-4000-8000-00000000dead', makeNpi()),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
     const practice = await createPractice(ds);
     const npi = makeNpi();
-    await expect(t.get(PracticeRosterService).add(staff, practice.id, npi)).resolves.toEqual({ practiceId: practice.id, npi, added: true });
+    await expect(t.get(PracticeRosterService).add(staff, practice.id, npi)).resolves.toEqual({
+      practiceId: practice.id,
+      npi,
+      added: true,
+    });
     await expect(t.get(PracticeRosterService).add(staff, practice.id, npi)).resolves.toEqual({
       practiceId: practice.id,
       npi,

@@ -1,6 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AuthUser } from '../../src/common/auth/principal.js';
-import { AccessDecisionService, EhrPcpChangesService, PatientsService } from '../../src/modules/patient-access/index.js';
+import {
+  AccessDecisionService,
+  EhrPcpChangesService,
+  PatientsService,
+} from '../../src/modules/patient-access/index.js';
 import {
   PcpAccessRequestsService,
   PcpUpdateCommandsService,
@@ -65,14 +69,28 @@ describe('PCP updates module (real services and repositories, no HTTP)', () => {
       method: 'phone',
       confirmedAt: new Date(t.clock.now().getTime() - 5 * 60_000).toISOString(),
     });
-    expect(detail.confirmation).toMatchObject({ confirmedByName: 'Jordan Rivera', method: 'phone', recordedBy: staff.id });
+    expect(detail.confirmation).toMatchObject({
+      confirmedByName: 'Jordan Rivera',
+      method: 'phone',
+      recordedBy: staff.id,
+    });
 
-    expect(await commands.complete(staff, id)).toEqual({ id, status: 'completed', assigneeId: staff.id, pcpNpi: provider.npi });
+    expect(await commands.complete(staff, id)).toEqual({
+      id,
+      status: 'completed',
+      assigneeId: staff.id,
+      pcpNpi: provider.npi,
+    });
     expect((await t.get(PatientsService).findById(patient.id))?.pcpNpi).toBe(provider.npi);
     expect(await decisions.decide(provider.id, patient.id)).toEqual({ allowed: true, basis: 'pcp_practice' });
 
     const shown = await t.get(PcpUpdateQueueService).detail(id);
-    expect(shown).toMatchObject({ status: 'completed', appliedPcpNpi: provider.npi, previousPcpNpi: null, closedBy: staff.id });
+    expect(shown).toMatchObject({
+      status: 'completed',
+      appliedPcpNpi: provider.npi,
+      previousPcpNpi: null,
+      closedBy: staff.id,
+    });
     expect(shown.patient).toEqual({
       id: patient.id,
       mrn: patient.mrn,
@@ -81,7 +99,12 @@ describe('PCP updates module (real services and repositories, no HTTP)', () => {
       pcpNpi: provider.npi,
     });
     expect(shown.requester.practice).toEqual({ id: provider.practiceId, name: expect.any(String) });
-    expect(shown.history.map((h) => h.type)).toEqual(['created', 'claimed', 'confirmation_recorded', 'completed']);
+    expect(shown.history.map((h) => h.type)).toEqual([
+      'created',
+      'claimed',
+      'confirmation_recorded',
+      'completed',
+    ]);
     // A closed request takes no more transitions.
     await expect(commands.reject(staff, id, 'late')).rejects.toMatchObject({ code: 'invalid_transition' });
   });
@@ -105,14 +128,20 @@ describe('PCP updates module (real services and repositories, no HTTP)', () => {
     expect(change).toEqual({ id: expect.any(String), requestId: id, acknowledgedAt: null });
     await ledger.acknowledge(change.id);
     expect(await ledger.isPcpHeld(patient.id)).toBe(false);
-    expect((await t.get(PcpUpdateQueueService).detail(id)).ehrAcknowledgedAt).toBe(t.clock.now().toISOString());
+    expect((await t.get(PcpUpdateQueueService).detail(id)).ehrAcknowledgedAt).toBe(
+      t.clock.now().toISOString(),
+    );
 
     const mine = t.get(PcpAccessRequestsService);
     t.clock.advance(60_000); // newest first: the next request is the later one
     const other = await createPcpUpdateRequest(app, provider, (await createPatient(t.dataSource)).id);
-    await expect(mine.withdraw(asCaller(await createUser(app, 'provider')), other.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(mine.withdraw(asCaller(await createUser(app, 'provider')), other.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
     await mine.withdraw(asCaller(provider), other.id);
-    await expect(mine.withdraw(asCaller(provider), other.id)).rejects.toMatchObject({ code: 'request_not_pending' });
+    await expect(mine.withdraw(asCaller(provider), other.id)).rejects.toMatchObject({
+      code: 'request_not_pending',
+    });
     const listed = await mine.list(asCaller(provider), {});
     expect(listed.items.map((i) => [i.id, i.status, i.outcome])).toEqual([
       [other.id, 'withdrawn', undefined],

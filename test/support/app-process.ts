@@ -26,7 +26,9 @@ function newestMtime(dir: string): number {
 /** Builds `dist/` when it is missing or older than the sources (one build at a time across workers). */
 export async function ensureBuilt(): Promise<void> {
   const lock = join(ROOT, '.security-build-lock');
-  const stale = () => !existsSync(MAIN) || statSync(MAIN).mtimeMs < Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'migrations')));
+  const stale = () =>
+    !existsSync(MAIN) ||
+    statSync(MAIN).mtimeMs < Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'migrations')));
   for (let waited = 0; ; waited += 200) {
     try {
       mkdirSync(lock);
@@ -37,7 +39,12 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
-    if (stale()) execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+    if (stale())
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+        { cwd: ROOT, stdio: 'pipe' },
+      );
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -73,9 +80,24 @@ export class RedisProcess {
 
   async start(): Promise<this> {
     if (!this.port) this.port = await freePort();
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-      stdio: 'ignore',
-    });
+    this.child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitFor(async () => (await this.ping()) === 'PONG', 10_000, `redis-server on ${this.port}`);
     return this;
   }
@@ -86,7 +108,9 @@ export class RedisProcess {
 
   async ping(): Promise<string> {
     try {
-      return execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { stdio: 'pipe', timeout: 2000 }).toString().trim();
+      return execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { stdio: 'pipe', timeout: 2000 })
+        .toString()
+        .trim();
     } catch {
       return 'down';
     }
@@ -133,7 +157,8 @@ export class AppProcess {
     child.once('exit', (code, signal) => this.exits.push({ code, signal }));
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}: ${this.output.slice(-20).join('\n')}`);
+        if (child.exitCode !== null)
+          throw new Error(`app exited with ${child.exitCode}: ${this.output.slice(-20).join('\n')}`);
         const res = await fetch(`${this.url}/api/v1/health`);
         return res.status === 200 || res.status === 503;
       },
@@ -186,7 +211,15 @@ export async function userWithToken(
   const now = Math.floor(Date.now() / 1000);
   const token = signJwt(
     { alg: 'HS256', typ: 'JWT' },
-    { sub: id, sid: session.rows[0].id, kind, iat: now, exp: now + 3600, iss: 'mypatients', aud: 'mypatients-api' },
+    {
+      sub: id,
+      sid: session.rows[0].id,
+      kind,
+      iat: now,
+      exp: now + 3600,
+      iss: 'mypatients',
+      aud: 'mypatients-api',
+    },
     jwtSecret,
   );
   return { id, email, token };

@@ -45,7 +45,17 @@ const NASTY_STRINGS = [
 
 /** Path segments sent as they are (not percent-encoded by the test): broken escapes, traversal. */
 export const RAW_PREFIX = 'RAW:';
-const RAW_PATH_SEGMENTS = ['%E0%A4%A', '%ZZ', '%00', '%ED%A0%80', '..%2F..%2Fhealth', '%2e%2e', 'a%20b', '%F0%9F%98', ';jsessionid=1'].map((s) => RAW_PREFIX + s);
+const RAW_PATH_SEGMENTS = [
+  '%E0%A4%A',
+  '%ZZ',
+  '%00',
+  '%ED%A0%80',
+  '..%2F..%2Fhealth',
+  '%2e%2e',
+  'a%20b',
+  '%F0%9F%98',
+  ';jsessionid=1',
+].map((s) => RAW_PREFIX + s);
 
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
 
@@ -62,7 +72,9 @@ export const junkValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...PROTO_KEYS)), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...PROTO_KEYS)), tie('value'), {
+      maxKeys: 4,
+    }),
   ),
 })).value;
 
@@ -126,7 +138,11 @@ export function isLabelledBad(_route: RouteInfo, r: FuzzRequest): boolean {
  * with one or more parts broken: bodies (valid with a field mutated, missing, extra, prototype
  * keys, wrong top-level type, malformed JSON, huge), path parameters and query strings.
  */
-export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Record<string, string>): fc.Arbitrary<FuzzRequest> {
+export function requestArb(
+  route: RouteInfo,
+  ctx: SampleContext,
+  validParams: Record<string, string>,
+): fc.Arbitrary<FuzzRequest> {
   const pathParams = route.params.filter((p) => p.in === 'path');
   const queryParams = route.params.filter((p) => p.in === 'query');
   const valid = route.body ? sampleObject(route.body, ctx) : {};
@@ -139,18 +155,27 @@ export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Re
     return !prop || prop.type !== 'string' || prop.maxLength === undefined || prop.maxLength < 200_000;
   };
   /** A top-level value the body's schema cannot be: not an object, or a key it does not have. */
-  const notTheBody = (v: unknown) => !v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).some((k) => !fields.includes(k));
+  const notTheBody = (v: unknown) =>
+    !v || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).some((k) => !fields.includes(k));
 
   const paramValue = (name: string) =>
     fc.oneof(
       { weight: 3, arbitrary: fc.constant(validParams[name]) },
       { weight: 1, arbitrary: fc.uuid() },
-      { weight: 2, arbitrary: fc.constantFrom(...NASTY_STRINGS.filter((s) => s.length < 10_000 && s !== '')) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(...NASTY_STRINGS.filter((s) => s.length < 10_000 && s !== '')),
+      },
       { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }) },
       { weight: 1, arbitrary: fc.constantFrom('z'.repeat(4000), '1'.repeat(300)) },
       { weight: 1, arbitrary: fc.constantFrom(...RAW_PATH_SEGMENTS) },
     );
-  const params = fc.record(Object.fromEntries(pathParams.map((p) => [p.name, paramValue(p.name)])) as Record<string, fc.Arbitrary<string>>);
+  const params = fc.record(
+    Object.fromEntries(pathParams.map((p) => [p.name, paramValue(p.name)])) as Record<
+      string,
+      fc.Arbitrary<string>
+    >,
+  );
 
   const queryValue = (name: string, schema: Schema) =>
     fc.oneof(
@@ -162,10 +187,22 @@ export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Re
     );
   const query = fc
     .tuple(
-      fc.record(Object.fromEntries(queryParams.map((p) => [p.name, queryValue(p.name, p.schema)])) as Record<string, fc.Arbitrary<string | string[]>>, {
-        requiredKeys: [],
-      }),
-      fc.option(fc.tuple(fc.constantFrom('__proto__[x]', 'constructor', 'extra', 'limit[$gt]', 'q[]'), fc.string({ maxLength: 10 })), { freq: 4 }),
+      fc.record(
+        Object.fromEntries(queryParams.map((p) => [p.name, queryValue(p.name, p.schema)])) as Record<
+          string,
+          fc.Arbitrary<string | string[]>
+        >,
+        {
+          requiredKeys: [],
+        },
+      ),
+      fc.option(
+        fc.tuple(
+          fc.constantFrom('__proto__[x]', 'constructor', 'extra', 'limit[$gt]', 'q[]'),
+          fc.string({ maxLength: 10 }),
+        ),
+        { freq: 4 },
+      ),
     )
     .map(([q, extra]) => (extra ? { ...q, [extra[0]]: extra[1] } : q));
 
@@ -174,29 +211,86 @@ export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Re
   const bodies: Array<{ weight: number; arbitrary: fc.Arbitrary<BodyPart> }> = [
     w(3, fc.constant({ body: JSON.stringify(valid), label: 'valid sample' })),
     w(1, fc.constant({ body: undefined, label: 'no body', bad: required })),
-    w(1, fc.constantFrom('{"a":', '[1,2', '{"a":1}}', '\u0000', '{"a":"\\ud800"}').map((b) => ({ body: b, label: 'malformed json', bad: hasBody }))),
-    w(1, fc.constant({ body: '{}', label: 'empty object', bad: required })),
-    w(1, fc.constant({ body: 'email=a@b.c&password=x&__proto__[a]=1', contentType: 'application/x-www-form-urlencoded', label: 'form body', bad: required })),
-    w(1, fc.constantFrom('text/plain', 'application/xml', 'application/json; charset=utf-16', 'application/json; charset=koi8-r').map((c) => ({ body: 'hello', contentType: c, label: `content-type ${c}`, bad: required }))),
-    w(0.2, fc.constant({ body: JSON.stringify({ ...valid, pad: 'p'.repeat(1_100_000) }), label: 'over 1 MiB', bad: hasBody })),
-    w(2, junkValue.map((v) => ({ body: JSON.stringify(v ?? null), label: 'junk top-level value', bad: hasBody && notTheBody(v) }))),
     w(
-      2,
+      1,
       fc
-        .tuple(fc.constantFrom(...PROTO_KEYS), junkValue)
-        .map(([k, v]) => ({ body: withKey(valid, k, v ?? { isAdmin: true, polluted: 'yes' }), label: `prototype key ${k}`, bad: hasBody })),
+        .constantFrom('{"a":', '[1,2', '{"a":1}}', '\u0000', '{"a":"\\ud800"}')
+        .map((b) => ({ body: b, label: 'malformed json', bad: hasBody })),
+    ),
+    w(1, fc.constant({ body: '{}', label: 'empty object', bad: required })),
+    w(
+      1,
+      fc.constant({
+        body: 'email=a@b.c&password=x&__proto__[a]=1',
+        contentType: 'application/x-www-form-urlencoded',
+        label: 'form body',
+        bad: required,
+      }),
     ),
     w(
       1,
       fc
-        .tuple(fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !fields.includes(k)), junkValue)
-        .map(([k, v]) => ({ body: JSON.stringify({ ...valid, [k]: v }), label: 'extra field', bad: hasBody })),
+        .constantFrom(
+          'text/plain',
+          'application/xml',
+          'application/json; charset=utf-16',
+          'application/json; charset=koi8-r',
+        )
+        .map((c) => ({ body: 'hello', contentType: c, label: `content-type ${c}`, bad: required })),
+    ),
+    w(
+      0.2,
+      fc.constant({
+        body: JSON.stringify({ ...valid, pad: 'p'.repeat(1_100_000) }),
+        label: 'over 1 MiB',
+        bad: hasBody,
+      }),
+    ),
+    w(
+      2,
+      junkValue.map((v) => ({
+        body: JSON.stringify(v ?? null),
+        label: 'junk top-level value',
+        bad: hasBody && notTheBody(v),
+      })),
+    ),
+    w(
+      2,
+      fc.tuple(fc.constantFrom(...PROTO_KEYS), junkValue).map(([k, v]) => ({
+        body: withKey(valid, k, v ?? { isAdmin: true, polluted: 'yes' }),
+        label: `prototype key ${k}`,
+        bad: hasBody,
+      })),
+    ),
+    w(
+      1,
+      fc
+        .tuple(
+          fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !fields.includes(k)),
+          junkValue,
+        )
+        .map(([k, v]) => ({
+          body: JSON.stringify({ ...valid, [k]: v }),
+          label: 'extra field',
+          bad: hasBody,
+        })),
     ),
   ];
-  if (route.body) bodies.push(w(4, bodyFromSchema(route.body, ctx).map((b) => ({ body: JSON.stringify(b), label: 'schema-shaped' }))));
+  if (route.body)
+    bodies.push(
+      w(
+        4,
+        bodyFromSchema(route.body, ctx).map((b) => ({ body: JSON.stringify(b), label: 'schema-shaped' })),
+      ),
+    );
   if (fields.length) {
     bodies.push(
-      w(6, fc.tuple(fc.constantFrom(...fields), junkValue).map(([f, v]) => ({ body: JSON.stringify({ ...valid, [f]: v }), label: `field ${f} mutated` }))),
+      w(
+        6,
+        fc
+          .tuple(fc.constantFrom(...fields), junkValue)
+          .map(([f, v]) => ({ body: JSON.stringify({ ...valid, [f]: v }), label: `field ${f} mutated` })),
+      ),
       w(
         2,
         fc.constantFrom(...fields).map((f) => {
@@ -205,16 +299,31 @@ export function requestArb(route: RouteInfo, ctx: SampleContext, validParams: Re
           return { body: JSON.stringify(copy), label: `field ${f} missing` };
         }),
       ),
-      w(0.5, fc.constantFrom(...fields).map((f) => ({ body: JSON.stringify({ ...valid, [f]: 'x'.repeat(200_000) }), label: `field ${f} huge`, bad: boundedField(f) }))),
+      w(
+        0.5,
+        fc.constantFrom(...fields).map((f) => ({
+          body: JSON.stringify({ ...valid, [f]: 'x'.repeat(200_000) }),
+          label: `field ${f} huge`,
+          bad: boundedField(f),
+        })),
+      ),
     );
   }
-  const body = fc.oneof(...bodies.map((b) => ({ weight: Math.max(1, Math.round(b.weight * 5)), arbitrary: b.arbitrary })));
+  const body = fc.oneof(
+    ...bodies.map((b) => ({ weight: Math.max(1, Math.round(b.weight * 5)), arbitrary: b.arbitrary })),
+  );
 
   // An `@All` handler answers every method: fuzz them all.
-  const method = route.method === 'ALL' ? fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE') : fc.constant(undefined);
-  return fc
-    .record({ params, query, body, method })
-    .map(({ params, query, body, method }) => ({ params: { ...validParams, ...params }, query: query as Record<string, string | string[]>, ...body, ...(method ? { method } : {}) }));
+  const method =
+    route.method === 'ALL'
+      ? fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
+      : fc.constant(undefined);
+  return fc.record({ params, query, body, method }).map(({ params, query, body, method }) => ({
+    params: { ...validParams, ...params },
+    query: query as Record<string, string | string[]>,
+    ...body,
+    ...(method ? { method } : {}),
+  }));
 }
 
 /** Text that must never appear in a response: stack frames, source paths, SQL and driver errors. */

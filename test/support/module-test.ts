@@ -88,11 +88,7 @@ export async function createModuleTest(options: ModuleTestOptions): Promise<Modu
   try {
     let builder = Test.createTestingModule({
       // The same infrastructure every process of the service starts with (src/infrastructure.ts).
-      imports: [
-        ...INFRASTRUCTURE_MODULES,
-        ScheduleModule.forRoot(),
-        ...options.imports,
-      ],
+      imports: [...INFRASTRUCTURE_MODULES, ScheduleModule.forRoot(), ...options.imports],
     })
       .overrideProvider(APP_CONFIG)
       .useValue(config)

@@ -42,14 +42,28 @@ export interface RouteInfo {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: RouteParam[]; requestBody?: { content: Record<string, { schema: Schema }> }; security?: Array<Record<string, string[]>> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: RouteParam[];
+        requestBody?: { content: Record<string, { schema: Schema }> };
+        security?: Array<Record<string, string[]>>;
+      }
+    >
+  >;
   components: { schemas?: Record<string, Schema> };
 }
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** Resolves `$ref`s and `allOf` into one self-contained schema. */
-export function resolveSchema(schema: Schema | undefined, doc: OpenApiDocument, depth = 0): Schema | undefined {
+export function resolveSchema(
+  schema: Schema | undefined,
+  doc: OpenApiDocument,
+  depth = 0,
+): Schema | undefined {
   if (!schema || depth > 8) return schema;
   if (schema.$ref) {
     const name = schema.$ref.replace('#/components/schemas/', '');
@@ -66,7 +80,9 @@ export function resolveSchema(schema: Schema | undefined, doc: OpenApiDocument, 
   const out: Schema = { ...schema };
   if (schema.items) out.items = resolveSchema(schema.items, doc, depth + 1);
   if (schema.properties) {
-    out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, resolveSchema(v, doc, depth + 1) ?? {}]));
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([k, v]) => [k, resolveSchema(v, doc, depth + 1) ?? {}]),
+    );
   }
   return out;
 }
@@ -79,18 +95,24 @@ export const toKey = (method: string, path: string, prefix = '/api/v1') =>
  * test-app.ts (so a route left out of the OpenAPI document is still found), joined with its
  * OpenAPI description. Wildcards are named as in Nest's paths: `*path`, and `{*any}` for the web app's `/*`.
  */
-export async function discoverRoutes(app: INestApplication): Promise<{ routes: RouteInfo[]; undocumented: string[]; doc: OpenApiDocument }> {
+export async function discoverRoutes(
+  app: INestApplication,
+): Promise<{ routes: RouteInfo[]; undocumented: string[]; doc: OpenApiDocument }> {
   const res = await request(app.getHttpServer()).get('/docs-json').expect(200);
   const doc = res.body as OpenApiDocument;
 
   const registered = new Map<string, { method: string; path: string }>();
   for (const route of REGISTERED_ROUTES.get(app) ?? []) {
     // HEAD routes Fastify adds to every GET, and the CORS preflight, are not routes of ours.
-    const methods = route.methods.filter((m) => m !== 'HEAD' && !(m === 'OPTIONS' && route.url.endsWith('*')));
+    const methods = route.methods.filter(
+      (m) => m !== 'HEAD' && !(m === 'OPTIONS' && route.url.endsWith('*')),
+    );
     if (!methods.length) continue;
-    const path = route.url === '/*' ? '{*any}' : route.url.replace(/:(\w+)/g, '{$1}').replace(/\/\*$/, '/*path');
+    const path =
+      route.url === '/*' ? '{*any}' : route.url.replace(/:(\w+)/g, '{$1}').replace(/\/\*$/, '/*path');
     // A handler for every method (`@All`) is one route: method ALL.
-    for (const method of methods.length > 5 ? ['ALL'] : methods) registered.set(`${method} ${path}`, { method, path });
+    for (const method of methods.length > 5 ? ['ALL'] : methods)
+      registered.set(`${method} ${path}`, { method, path });
   }
 
   const routes: RouteInfo[] = [];
@@ -104,7 +126,10 @@ export async function discoverRoutes(app: INestApplication): Promise<{ routes: R
         method: method.toUpperCase(),
         path,
         key: toKey(method, path),
-        params: (op.parameters ?? []).map((p) => ({ ...p, schema: resolveSchema(p.schema, doc) ?? { type: 'string' } })),
+        params: (op.parameters ?? []).map((p) => ({
+          ...p,
+          schema: resolveSchema(p.schema, doc) ?? { type: 'string' },
+        })),
         body: resolveSchema(schema, doc),
         security: (op.security ?? []).flatMap((s) => Object.keys(s)),
       });
@@ -124,7 +149,10 @@ export async function discoverRoutes(app: INestApplication): Promise<{ routes: R
 /** Fills `{name}` placeholders of a path; a wildcard `{*name}` (or `*name`) gets a page path when no value is given. */
 export function fillPath(path: string, values: Record<string, string>): string {
   const filled = path
-    .replace(/\{\*(\w+)\}|(?<=\/)\*(\w+)$/g, (_, a: string | undefined, b: string | undefined) => values[(a ?? b)!] ?? 'some/page')
+    .replace(
+      /\{\*(\w+)\}|(?<=\/)\*(\w+)$/g,
+      (_, a: string | undefined, b: string | undefined) => values[(a ?? b)!] ?? 'some/page',
+    )
     .replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(values[name] ?? ''));
   return filled.startsWith('/') ? filled : `/${filled}`;
 }
@@ -138,6 +166,8 @@ export function encodeSegment(value: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
-    return [...Buffer.from(value, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    return [...Buffer.from(value, 'utf8')]
+      .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join('');
   }
 }

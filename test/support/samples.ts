@@ -36,9 +36,11 @@ export function sampleValue(name: string, schema: Schema | undefined, ctx: Sampl
   if (lower === 'patientid') return ctx.patientId;
   if (lower === 'practiceid') return ctx.practiceId;
   if (lower === 'userid') return ctx.userId;
-  if (lower === 'dob' || lower === 'asof' || s.format === 'date') return typeof s.example === 'string' ? s.example : '2015-06-01';
+  if (lower === 'dob' || lower === 'asof' || s.format === 'date')
+    return typeof s.example === 'string' ? s.example : '2015-06-01';
   if (s.format === 'date-time' || lower.endsWith('at')) return '2026-11-16T10:00:00-05:00';
-  if (s.format === 'uuid' || lower.endsWith('id')) return typeof s.example === 'string' ? s.example : '00000000-0000-4000-8000-000000000000';
+  if (s.format === 'uuid' || lower.endsWith('id'))
+    return typeof s.example === 'string' ? s.example : '00000000-0000-4000-8000-000000000000';
   if (lower === 'phone' || lower === 'fax') return '617-555-0199';
   if (s.example !== undefined) return s.example;
   if (lower === 'code') return '123456';

@@ -5,7 +5,14 @@ import { SessionService } from '../../src/modules/identity/auth/session.service.
 import { hospitalDate } from '../../src/common/time/hospital-time.js';
 import { SupportRequestsRepository } from '../../src/modules/identity/support-requests.repository.js';
 import { InvitationsService } from '../../src/modules/tokens/index.js';
-import { createPatient, createPractice, createUser, makeNpi, tokenFor, type UserRow } from '../factories/index.js';
+import {
+  createPatient,
+  createPractice,
+  createUser,
+  makeNpi,
+  tokenFor,
+  type UserRow,
+} from '../factories/index.js';
 import { insertAccessRequest } from '../factories/access-requests.js';
 import { recordNotification } from '../factories/notifications.js';
 import { grantAccess } from '../factories/patient-access.js';
@@ -71,7 +78,12 @@ export interface SecurityWorld {
   otherPractice: { id: string; name: string };
   patient: { id: string; mrn: string; firstName: string; lastName: string; dob: string };
   /** Accounts that routes acting on another user (approve, unlock, deactivate) may point at. */
-  targets: { pendingApproval: UserRow; locked: UserRow; sponsoredOfSponsor: UserRow; sponsoredForEmail: UserRow };
+  targets: {
+    pendingApproval: UserRow;
+    locked: UserRow;
+    sponsoredOfSponsor: UserRow;
+    sponsoredForEmail: UserRow;
+  };
   /**
    * Real objects for `{id}` parameters (so an allowed caller gets an answer about the object, not
    * a 404 for a random id), each belonging to the related provider or their patient.
@@ -109,7 +121,11 @@ export interface SecurityWorld {
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-export function signJwt(header: Record<string, unknown>, claims: Record<string, unknown>, secret: string): string {
+export function signJwt(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  secret: string,
+): string {
   const unsigned = `${b64(header)}.${b64(claims)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
@@ -117,16 +133,33 @@ export function signJwt(header: Record<string, unknown>, claims: Record<string, 
 export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld> {
   const practice = await createPractice(t.dataSource, { name: `Security Pediatrics ${Date.now()}` });
   const otherPractice = await createPractice(t.dataSource);
-  const provider = await createUser(t.app, 'provider', { practiceId: practice.id, isSponsor: true, password: null });
-  const patient = await createPatient(t.dataSource, { pcpNpi: provider.npi, careTeamNpis: [provider.npi!], hasPortalAccount: true });
+  const provider = await createUser(t.app, 'provider', {
+    practiceId: practice.id,
+    isSponsor: true,
+    password: null,
+  });
+  const patient = await createPatient(t.dataSource, {
+    pcpNpi: provider.npi,
+    careTeamNpis: [provider.npi!],
+    hasPortalAccount: true,
+  });
   const mk = (kind: 'provider' | 'sponsored' | 'staff', o: Parameters<typeof createUser>[2] = {}) =>
     createUser(t.app, kind, { password: null, ...o });
   const users = {
     provider,
     otherProvider: await mk('provider', { practiceId: otherPractice.id, isSponsor: true }),
     sponsored: await mk('sponsored', { sponsorId: provider.id, practiceId: practice.id }),
-    lockedSponsor: await mk('provider', { practiceId: practice.id, isSponsor: true, status: 'locked', lockReason: 'validation_overdue' }),
-    lockedFailedLogins: await mk('provider', { practiceId: practice.id, status: 'locked', lockReason: 'failed_logins' }),
+    lockedSponsor: await mk('provider', {
+      practiceId: practice.id,
+      isSponsor: true,
+      status: 'locked',
+      lockReason: 'validation_overdue',
+    }),
+    lockedFailedLogins: await mk('provider', {
+      practiceId: practice.id,
+      status: 'locked',
+      lockReason: 'failed_logins',
+    }),
     lockedByStaff: await mk('provider', { practiceId: practice.id, status: 'locked', lockReason: 'staff' }),
     deactivated: await mk('provider', { practiceId: practice.id, status: 'deactivated' }),
     pending: await mk('provider', { practiceId: otherPractice.id, status: 'pending_approval' }),
@@ -140,7 +173,12 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
     staffPrivacy: await mk('staff', { roles: ['privacy'] }),
     staffAdmin: await mk('staff', { roles: ['admin'] }),
   };
-  users.lockedSponsored = await mk('sponsored', { sponsorId: users.lockedSponsor.id, practiceId: practice.id, status: 'locked', lockReason: 'validation_overdue' });
+  users.lockedSponsored = await mk('sponsored', {
+    sponsorId: users.lockedSponsor.id,
+    practiceId: practice.id,
+    status: 'locked',
+    lockReason: 'validation_overdue',
+  });
   const targets = {
     pendingApproval: await mk('provider', { status: 'pending_approval', npi: makeNpi() }),
     locked: await mk('provider', { status: 'locked', lockReason: 'failed_logins' }),
@@ -150,15 +188,41 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
 
   const now = t.clock.now();
   const otherPatient = await createPatient(t.dataSource, { hasPortalAccount: true });
-  const screenshot = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+  const screenshot = Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+    'hex',
+  );
   const objects = {
-    accessRequestId: await insertAccessRequest(t.dataSource, { requesterId: provider.id, patientId: patient.id, createdAt: now }),
-    decisionRequestId: await insertAccessRequest(t.dataSource, { requesterId: provider.id, patientId: otherPatient.id, createdAt: now }),
+    accessRequestId: await insertAccessRequest(t.dataSource, {
+      requesterId: provider.id,
+      patientId: patient.id,
+      createdAt: now,
+    }),
+    decisionRequestId: await insertAccessRequest(t.dataSource, {
+      requesterId: provider.id,
+      patientId: otherPatient.id,
+      createdAt: now,
+    }),
     pcpRequestId: (await createPcpUpdateRequest(t.app, provider, otherPatient.id)).id,
-    ownPcpRequestId: (await createPcpUpdateRequest(t.app, provider, (await createPatient(t.dataSource)).id)).id,
-    invitationId: (await t.app.get(InvitationsService).issue(patient.mrn, `invited-${Date.now()}@example.test`, { kind: 'portal' })).id,
-    grantId: await grantAccess(t.dataSource, { userId: provider.id, patientId: patient.id, basis: 'token', createdAt: now }),
-    portalGrantId: await grantAccess(t.dataSource, { userId: (await mk('provider', { practiceId: otherPractice.id })).id, patientId: patient.id, basis: 'token', createdAt: now }),
+    ownPcpRequestId: (await createPcpUpdateRequest(t.app, provider, (await createPatient(t.dataSource)).id))
+      .id,
+    invitationId: (
+      await t.app
+        .get(InvitationsService)
+        .issue(patient.mrn, `invited-${Date.now()}@example.test`, { kind: 'portal' })
+    ).id,
+    grantId: await grantAccess(t.dataSource, {
+      userId: provider.id,
+      patientId: patient.id,
+      basis: 'token',
+      createdAt: now,
+    }),
+    portalGrantId: await grantAccess(t.dataSource, {
+      userId: (await mk('provider', { practiceId: otherPractice.id })).id,
+      patientId: patient.id,
+      basis: 'token',
+      createdAt: now,
+    }),
     notificationId: await recordNotification(t.app, { to: provider.email }),
     supportRequestId: await t.app.get(SupportRequestsRepository).insert({
       userId: provider.id,
@@ -169,16 +233,28 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
       dueAt: new Date(now.getTime() + 2 * 86_400_000),
       createdAt: now,
     }),
-    validationId: await openValidation(t.app, provider, [users.sponsored, targets.sponsoredOfSponsor, targets.sponsoredForEmail], hospitalDate(now)),
+    validationId: await openValidation(
+      t.app,
+      provider,
+      [users.sponsored, targets.sponsoredOfSponsor, targets.sponsoredForEmail],
+      hospitalDate(now),
+    ),
   };
 
   // Claims of a genuine staff token: the forged one carries them signed with another key, the
   // expired one is signed with the right key but ran out an hour ago.
   const staffToken = await tokenFor(t.app, users.staff);
-  const claims = JSON.parse(Buffer.from(staffToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+  const claims = JSON.parse(Buffer.from(staffToken.split('.')[1], 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
   const past = Math.floor(Date.now() / 1000) - 3600;
   const forged = signJwt({ alg: 'HS256', typ: 'JWT' }, claims, 'an-attacker-secret-of-32-characters!!');
-  const expired = signJwt({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: past - 900, exp: past }, t.config.jwtSecret);
+  const expired = signJwt(
+    { alg: 'HS256', typ: 'JWT' },
+    { ...claims, iat: past - 900, exp: past },
+    t.config.jwtSecret,
+  );
 
   const headers = async (caller: Caller): Promise<Record<string, string>> => {
     switch (caller) {
@@ -202,8 +278,20 @@ export async function buildSecurityWorld(t: TestContext): Promise<SecurityWorld>
     if (!h) cache.set(caller, (h = await headers(caller)));
     return h;
   };
-  const refreshToken = async () => (await t.app.get(SessionService).open(t.dataSource.manager, provider, 'password_totp')).refreshToken;
-  return { users, practice, otherPractice, patient, targets, objects, headers, cachedHeaders, forget: (caller) => cache.delete(caller), refreshToken };
+  const refreshToken = async () =>
+    (await t.app.get(SessionService).open(t.dataSource.manager, provider, 'password_totp')).refreshToken;
+  return {
+    users,
+    practice,
+    otherPractice,
+    patient,
+    targets,
+    objects,
+    headers,
+    cachedHeaders,
+    forget: (caller) => cache.delete(caller),
+    refreshToken,
+  };
 }
 
 /** Deletes the throttling counters of this test app's Redis prefix. */

@@ -82,7 +82,10 @@ export class SmtpSink {
       const found = this.messages.find(predicate);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching email within ${timeoutMs} ms; got ${this.messages.map((m) => `${m.to} "${m.subject}"`).join(', ') || 'none'}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching email within ${timeoutMs} ms; got ${this.messages.map((m) => `${m.to} "${m.subject}"`).join(', ') || 'none'}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 250));
         this.waiters.push(() => {
@@ -95,7 +98,8 @@ export class SmtpSink {
 
   waitForTo(address: string, subjectContains?: string, timeoutMs?: number): Promise<ReceivedMail> {
     return this.waitFor(
-      (m) => m.to.includes(address.toLowerCase()) && (!subjectContains || m.subject.includes(subjectContains)),
+      (m) =>
+        m.to.includes(address.toLowerCase()) && (!subjectContains || m.subject.includes(subjectContains)),
       timeoutMs,
     );
   }
@@ -121,7 +125,11 @@ export function linkToken(mail: ReceivedMail, action: string): string {
  * row forgets the token once sent, so the email is the only place a test can find it). The email
  * is matched by its Message-ID, derived from the notification id.
  */
-export async function emailedToken(smtp: SmtpSink, notificationId: string, timeoutMs = 15000): Promise<string> {
+export async function emailedToken(
+  smtp: SmtpSink,
+  notificationId: string,
+  timeoutMs = 15000,
+): Promise<string> {
   const mail = await smtp.waitFor((m) => m.messageId === `<${notificationId}@mypatients>`, timeoutMs);
   const match = /\?token=([A-Za-z0-9_-]+)/.exec(mail.text) ?? /^Token: ([A-Za-z0-9_-]+)/m.exec(mail.text);
   if (!match) throw new Error(`no token in email "${mail.subject}"`);

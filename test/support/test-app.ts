@@ -33,7 +33,11 @@ export interface TestContext {
   databaseName: string;
   close: () => Promise<void>;
   /** Starts a second app instance on the same database and Redis prefix (multi-instance tests). */
-  startAnotherInstance: () => Promise<{ app: INestApplication; http: () => ReturnType<typeof request>; close: () => Promise<void> }>;
+  startAnotherInstance: () => Promise<{
+    app: INestApplication;
+    http: () => ReturnType<typeof request>;
+    close: () => Promise<void>;
+  }>;
 }
 
 export interface TestAppOptions {
@@ -51,7 +55,10 @@ async function buildApp(config: AppConfig, clock: FixedClock, overrides: Array<[
     .useValue(clock);
   for (const [token, value] of overrides) builder = builder.overrideProvider(token).useValue(value);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    bodyParser: false,
+    logger: false,
+  });
   const fastify = app.getHttpAdapter().getInstance();
   const routes: RegisteredRoute[] = [];
   fastify.addHook('onRoute', (route) => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { runMigrations } from '../../src/database/prepare-database.js';
 
-export const TEST_DB_HOST_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_DB_HOST_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_DB_HOST_URL);

@@ -21,7 +21,8 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const OptionalAuth = () => applyDecorators(SetMetadata(OPTIONAL_AUTH, true), ApiBearerAuth());
 
 /** Only these kinds of signed-in user. */
-export const Kinds = (...kinds: UserKind[]) => applyDecorators(SetMetadata(ALLOWED_KINDS, kinds), ApiBearerAuth());
+export const Kinds = (...kinds: UserKind[]) =>
+  applyDecorators(SetMetadata(ALLOWED_KINDS, kinds), ApiBearerAuth());
 
 /** Staff only; without `@Roles(...)` the route needs the `team` role. */
 export const StaffOnly = () => Kinds('staff');

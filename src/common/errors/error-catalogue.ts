@@ -21,7 +21,10 @@ export const ERROR_CATALOGUE = {
 
   // Sign-in and accounts
   invalid_credentials: { status: 401, detail: 'The email or password is not correct.' },
-  invalid_code: { status: 401, detail: 'The code is not correct or has expired. Sign in again if this keeps happening.' },
+  invalid_code: {
+    status: 401,
+    detail: 'The code is not correct or has expired. Sign in again if this keeps happening.',
+  },
   invalid_token: { status: 400, detail: 'This link is not valid: it has expired or has already been used.' },
   invalid_password: { status: 400, detail: 'The current password is not correct.' },
   weak_password: { status: 400, detail: 'Choose a stronger password.' },
@@ -33,20 +36,44 @@ export const ERROR_CATALOGUE = {
   hospital_id_taken: { status: 409, detail: 'An account already exists for this hospital identity.' },
   email_change_not_allowed: { status: 403, detail: 'This account’s email address cannot be changed here.' },
   account_pending: { status: 403, detail: 'This account is not active yet.' },
-  account_rejected: { status: 403, detail: 'This registration was not approved. Contact the MyPatients team.' },
+  account_rejected: {
+    status: 403,
+    detail: 'This registration was not approved. Contact the MyPatients team.',
+  },
   account_locked: { status: 403, detail: 'This account is locked. Contact the MyPatients team.' },
   account_deactivated: { status: 403, detail: 'This account is deactivated.' },
-  account_not_found: { status: 403, detail: 'No MyPatients account is linked to this hospital identity. Contact the MyPatients team.' },
+  account_not_found: {
+    status: 403,
+    detail: 'No MyPatients account is linked to this hospital identity. Contact the MyPatients team.',
+  },
   not_locked: { status: 409, detail: 'This account is not locked.' },
-  validation_lock: { status: 409, detail: 'This account is locked until its sponsor completes the validation.' },
+  validation_lock: {
+    status: 409,
+    detail: 'This account is locked until its sponsor completes the validation.',
+  },
   not_applicable: { status: 409, detail: 'This does not apply to this account.' },
-  has_sponsored_users: { status: 409, detail: 'This sponsor still has sponsored users: choose to deactivate or transfer them.' },
-  invalid_transfer: { status: 409, detail: 'Sponsored users can only be transferred to an active sponsor of the same practice.' },
-  last_admin: { status: 409, detail: 'The last active admin cannot lose the admin role or be locked or deactivated.' },
+  has_sponsored_users: {
+    status: 409,
+    detail: 'This sponsor still has sponsored users: choose to deactivate or transfer them.',
+  },
+  invalid_transfer: {
+    status: 409,
+    detail: 'Sponsored users can only be transferred to an active sponsor of the same practice.',
+  },
+  last_admin: {
+    status: 409,
+    detail: 'The last active admin cannot lose the admin role or be locked or deactivated.',
+  },
   sso_not_configured: { status: 404, detail: 'Hospital sign-in is not configured on this server.' },
-  sso_unavailable: { status: 503, detail: 'The hospital sign-in service cannot be reached. Try again later.' },
+  sso_unavailable: {
+    status: 503,
+    detail: 'The hospital sign-in service cannot be reached. Try again later.',
+  },
   sso_failed: { status: 401, detail: 'The hospital sign-in did not complete. Start again.' },
-  sso_state_invalid: { status: 400, detail: 'This sign-in has expired or was already completed; start again.' },
+  sso_state_invalid: {
+    status: 400,
+    detail: 'This sign-in has expired or was already completed; start again.',
+  },
 
   // Support requests
   invalid_screenshot: { status: 400, detail: 'The screenshot must be a PNG or JPEG image.' },
@@ -60,7 +87,10 @@ export const ERROR_CATALOGUE = {
 
   // Patients, access requests, tokens
   not_authorized: { status: 403, detail: 'You are not authorized to view this patient.' },
-  document_belongs_to_other_patient: { status: 409, detail: 'A document with this id belongs to another patient.' },
+  document_belongs_to_other_patient: {
+    status: 409,
+    detail: 'A document with this id belongs to another patient.',
+  },
   already_authorized: { status: 409, detail: 'You may already view this patient.' },
   request_pending: { status: 409, detail: 'You already have a pending request for this patient.' },
   request_not_pending: { status: 409, detail: 'This request is no longer pending.' },
@@ -74,11 +104,17 @@ export const ERROR_CATALOGUE = {
   confirmation_required: { status: 409, detail: "Record the family's verbal confirmation first." },
   requester_inactive: { status: 409, detail: 'The requester’s account is no longer active.' },
   requester_has_no_npi: { status: 409, detail: 'The requester has no NPI to make them the PCP.' },
-  not_a_practice_physician: { status: 400, detail: 'This physician is not one of the requester’s practice’s physicians.' },
+  not_a_practice_physician: {
+    status: 400,
+    detail: 'This physician is not one of the requester’s practice’s physicians.',
+  },
 
   // Notifications
   notification_not_failed: { status: 409, detail: 'Only a failed notification can be sent again.' },
-  notification_token_discarded: { status: 409, detail: 'The one-time link of this email was discarded when it failed; the user must ask for a new one.' },
+  notification_token_discarded: {
+    status: 409,
+    detail: 'The one-time link of this email was discarded when it failed; the user must ask for a new one.',
+  },
 } as const satisfies Record<string, { status: number; detail: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

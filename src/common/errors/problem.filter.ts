@@ -35,7 +35,11 @@ export interface ProblemRequest {
 }
 
 /** Sends a problem answer on Fastify's reply, or on the raw response (errors of Nest middleware). Nothing once the headers are out. */
-export function sendProblem(res: FastifyReply | ServerResponse, body: ProblemBody, headers: Record<string, string>): void {
+export function sendProblem(
+  res: FastifyReply | ServerResponse,
+  body: ProblemBody,
+  headers: Record<string, string>,
+): void {
   const text = JSON.stringify(body);
   if ('raw' in res) {
     if (res.sent || res.raw.headersSent) return;
@@ -61,18 +65,31 @@ export class ProblemFilter implements ExceptionFilter {
     const { body, headers } = this.toProblem(exception, req);
     if (body.status >= 500) {
       // The redacted URL, never req.path: integration paths carry MRNs (/patients/:mrn/...).
-      this.logger.error({ err: loggableError(exception), url: redactUrl(req?.originalUrl ?? req?.url) }, 'unhandled error');
+      this.logger.error(
+        { err: loggableError(exception), url: redactUrl(req?.originalUrl ?? req?.url) },
+        'unhandled error',
+      );
     }
     sendProblem(res, body, headers);
   }
 
-  toProblem(exception: unknown, req?: ProblemRequest): { body: ProblemBody; headers: Record<string, string> } {
+  toProblem(
+    exception: unknown,
+    req?: ProblemRequest,
+  ): { body: ProblemBody; headers: Record<string, string> } {
     // The platform wraps errors of the body parser (and its own 4xx errors) in an HttpException with the error as cause.
-    if (exception instanceof HttpException && !(exception instanceof ProblemException) && isBodyError(exception.cause)) {
+    if (
+      exception instanceof HttpException &&
+      !(exception instanceof ProblemException) &&
+      isBodyError(exception.cause)
+    ) {
       exception = exception.cause;
     }
     if (exception instanceof ValidationProblem) {
-      return { body: problem(400, 'validation_failed', 'The request is not valid.', { errors: exception.errors }), headers: {} };
+      return {
+        body: problem(400, 'validation_failed', 'The request is not valid.', { errors: exception.errors }),
+        headers: {},
+      };
     }
     if (exception instanceof ProblemException) {
       return {
@@ -83,18 +100,35 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       let detail = detailOf(exception);
-      if (status === 404 && req) detail = `No route ${req.method} ${redactUrl(pathOf(req.originalUrl ?? req.url))}.`;
+      if (status === 404 && req)
+        detail = `No route ${req.method} ${redactUrl(pathOf(req.originalUrl ?? req.url))}.`;
       return { body: problem(status, CODE_BY_STATUS[status] ?? `http_${status}`, detail), headers: {} };
     }
-    const bodyParserError = exception as { type?: string; status?: number; code?: string; statusCode?: number };
+    const bodyParserError = exception as {
+      type?: string;
+      status?: number;
+      code?: string;
+      statusCode?: number;
+    };
     if (isBodyError(exception) && typeof bodyParserError.code === 'string') {
       // Fastify's own (FST_ERR_CTP_*): no parser for the content type, body over the route's limit, wrong length.
-      if (bodyParserError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { body: problem(413, 'payload_too_large', 'The request body is too large.'), headers: {} };
+      if (bodyParserError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        return { body: problem(413, 'payload_too_large', 'The request body is too large.'), headers: {} };
       if (bodyParserError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-        return { body: problem(415, 'unsupported_media_type', 'The request content type is not supported: send application/json.'), headers: {} };
+        return {
+          body: problem(
+            415,
+            'unsupported_media_type',
+            'The request content type is not supported: send application/json.',
+          ),
+          headers: {},
+        };
       }
       const status = bodyParserError.statusCode!;
-      return { body: problem(status, CODE_BY_STATUS[status] ?? 'bad_request', 'The request body could not be read.'), headers: {} };
+      return {
+        body: problem(status, CODE_BY_STATUS[status] ?? 'bad_request', 'The request body could not be read.'),
+        headers: {},
+      };
     }
     if (isBodyError(exception)) {
       switch (bodyParserError.type) {
@@ -104,11 +138,18 @@ export class ProblemFilter implements ExceptionFilter {
           return { body: problem(413, 'payload_too_large', 'The request body is too large.'), headers: {} };
         case 'encoding.unsupported':
         case 'charset.unsupported':
-          return { body: problem(415, 'unsupported_media_type', 'The request encoding is not supported.'), headers: {} };
+          return {
+            body: problem(415, 'unsupported_media_type', 'The request encoding is not supported.'),
+            headers: {},
+          };
         default:
           if (bodyParserError.status! >= 400 && bodyParserError.status! < 500) {
             return {
-              body: problem(bodyParserError.status!, CODE_BY_STATUS[bodyParserError.status!] ?? 'bad_request', 'The request body could not be read.'),
+              body: problem(
+                bodyParserError.status!,
+                CODE_BY_STATUS[bodyParserError.status!] ?? 'bad_request',
+                'The request body could not be read.',
+              ),
               headers: {},
             };
           }
@@ -118,10 +159,16 @@ export class ProblemFilter implements ExceptionFilter {
     if (dbError) {
       const code = dbError.code;
       if (code && PG_BAD_INPUT.has(code)) {
-        return { body: problem(400, 'invalid_input', 'A value in the request is not acceptable.'), headers: {} };
+        return {
+          body: problem(400, 'invalid_input', 'A value in the request is not acceptable.'),
+          headers: {},
+        };
       }
       if (code === '23505') {
-        return { body: problem(409, 'conflict', 'The request conflicts with the current state.'), headers: {} };
+        return {
+          body: problem(409, 'conflict', 'The request conflicts with the current state.'),
+          headers: {},
+        };
       }
     }
     return { body: problem(500, 'internal_error', 'Something went wrong on our side.'), headers: {} };
@@ -133,7 +180,13 @@ function isBodyError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const e = error as { type?: unknown; status?: unknown; code?: unknown; statusCode?: unknown };
   if (typeof e.type === 'string' && typeof e.status === 'number') return true;
-  return typeof e.code === 'string' && e.code.startsWith('FST_ERR_CTP_') && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500;
+  return (
+    typeof e.code === 'string' &&
+    e.code.startsWith('FST_ERR_CTP_') &&
+    typeof e.statusCode === 'number' &&
+    e.statusCode >= 400 &&
+    e.statusCode < 500
+  );
 }
 
 /** The path of a request URL, without its query string. */
@@ -143,7 +196,12 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? path : path.slice(0, q);
 }
 
-function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): ProblemBody {
+function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): ProblemBody {
   const { code: _c, detail: _d, ...rest } = extra;
   return { ...rest, status, title: STATUS_CODES[status] ?? 'Error', detail, code };
 }
@@ -151,7 +209,9 @@ function problem(status: number, code: string, detail: string, extra: Record<str
 function detailOf(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
-  const detail = (response as { detail?: unknown; message?: unknown }).detail ?? (response as { message?: unknown }).message;
+  const detail =
+    (response as { detail?: unknown; message?: unknown }).detail ??
+    (response as { message?: unknown }).message;
   if (Array.isArray(detail)) return detail.join('; ');
   return typeof detail === 'string' ? detail : exception.message;
 }
@@ -162,7 +222,9 @@ type DatabaseError = Error & { code?: string; constraint?: string; table?: strin
 
 /** A PostgreSQL error, whether TypeORM wrapped it or it came straight from pg (prepared statements). */
 function asDatabaseError(error: unknown): DatabaseError | null {
-  return error instanceof QueryFailedError || error instanceof pg.DatabaseError ? (error as DatabaseError) : null;
+  return error instanceof QueryFailedError || error instanceof pg.DatabaseError
+    ? (error as DatabaseError)
+    : null;
 }
 
 /**
@@ -172,10 +234,20 @@ function asDatabaseError(error: unknown): DatabaseError | null {
  */
 export function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
-  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n');
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n');
   const db = asDatabaseError(error);
   if (db) {
-    return { type: error.name, sqlState: db.code, constraint: db.constraint, table: db.table, routine: db.routine, stack: frames };
+    return {
+      type: error.name,
+      sqlState: db.code,
+      constraint: db.constraint,
+      table: db.table,
+      routine: db.routine,
+      stack: frames,
+    };
   }
   return { type: error.name, message: error.message, stack: error.stack };
 }

@@ -17,7 +17,12 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (value or key) in `value` that matches `bad`. */
-function findText(value: unknown, path: string, bad: (text: string) => boolean, depth = 0): string | undefined {
+function findText(
+  value: unknown,
+  path: string,
+  bad: (text: string) => boolean,
+  depth = 0,
+): string | undefined {
   if (typeof value === 'string') return bad(value) ? path : undefined;
   if (!value || typeof value !== 'object' || depth > 32) return undefined;
   for (const [key, child] of Object.entries(value)) {
@@ -69,9 +74,15 @@ class ProblemValidationPipe extends ValidationPipe {
     if (metadata.type === 'custom') return value;
     const root = metadata.type === 'body' ? '' : (metadata.data ?? metadata.type);
     const field = illFormedText(value, root);
-    if (field !== undefined) throw new ValidationProblem([{ field: field || metadata.type, message: 'must be well-formed Unicode text' }]);
+    if (field !== undefined)
+      throw new ValidationProblem([
+        { field: field || metadata.type, message: 'must be well-formed Unicode text' },
+      ]);
     const nul = nulText(value, root);
-    if (nul !== undefined) throw new ValidationProblem([{ field: nul || metadata.type, message: 'must not contain NUL characters' }]);
+    if (nul !== undefined)
+      throw new ValidationProblem([
+        { field: nul || metadata.type, message: 'must not contain NUL characters' },
+      ]);
     // Unknown fields are refused (forbidNonWhitelisted); these too, which class-transformer would drop unseen.
     const protoKey = prototypeKey(value, root);
     if (protoKey !== undefined) throw new ValidationProblem([{ field: protoKey, message: 'is not allowed' }]);

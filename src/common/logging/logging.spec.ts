@@ -14,7 +14,9 @@ describe('log redaction', () => {
     expect(redactUrl('/api/v1/integration/portal/patients/MRN0012345/access-requests?status=pending')).toBe(
       '/api/v1/integration/portal/patients/[Redacted]/access-requests?status=[Redacted]',
     );
-    expect(redactUrl('/api/v1/integration/ehr/patients/MRN0012345')).toBe('/api/v1/integration/ehr/patients/[Redacted]');
+    expect(redactUrl('/api/v1/integration/ehr/patients/MRN0012345')).toBe(
+      '/api/v1/integration/ehr/patients/[Redacted]',
+    );
     const id = '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
     expect(redactUrl(`/api/v1/patients/${id}/documents`)).toBe(`/api/v1/patients/${id}/documents`);
   });
@@ -28,7 +30,10 @@ describe('log redaction', () => {
       },
     });
     const logger = pino({ redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } }, sink);
-    logger.info({ body: { password: 'hunter2-secret', token: 'tok123', mrn: 'MRN998877', dob: '2015-01-02' } }, 'x');
+    logger.info(
+      { body: { password: 'hunter2-secret', token: 'tok123', mrn: 'MRN998877', dob: '2015-01-02' } },
+      'x',
+    );
     logger.info({ req: { headers: { authorization: 'Bearer abc.def.ghi' } } }, 'y');
     const out = lines.join('');
     for (const secret of ['hunter2-secret', 'tok123', 'MRN998877', '2015-01-02', 'abc.def.ghi']) {

@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ValidationProblem } from '../errors/problem.js';
-import { cursorAtSql, decodeCursor, encodeCursor, isCursorInstant, MAX_LIMIT, pageLimit, toPage } from './cursor.js';
+import {
+  cursorAtSql,
+  decodeCursor,
+  encodeCursor,
+  isCursorInstant,
+  MAX_LIMIT,
+  pageLimit,
+  toPage,
+} from './cursor.js';
 import { PageQueryDto } from './page-query.dto.js';
 
 const ID = '0b6f3c1e-2a4d-4f8e-9c1b-7d5e3a2f1c0b';
@@ -38,11 +46,9 @@ describe('encodeCursor / decodeCursor', () => {
   it('round-trips a compound keyset with booleans, integers and bigint ids', () => {
     const parts = ['2026-11-23T15:00:00.000Z', true, '2026-11-20T14:59:59.123456Z', ID] as const;
     expect(decodeCursor(encodeCursor(parts), ['instant', 'boolean', 'instant', 'uuid'])).toEqual([...parts]);
-    expect(decodeCursor(encodeCursor([false, 42, '9223372036854775807']), ['boolean', 'integer', 'bigint'])).toEqual([
-      false,
-      42,
-      '9223372036854775807',
-    ]);
+    expect(
+      decodeCursor(encodeCursor([false, 42, '9223372036854775807']), ['boolean', 'integer', 'bigint']),
+    ).toEqual([false, 42, '9223372036854775807']);
   });
 
   it('reads no cursor (absent or empty) as the first page', () => {
@@ -69,17 +75,27 @@ describe('encodeCursor / decodeCursor', () => {
     ['a number for the instant', encodeCursor([1773480413589, ID])],
     ['over the length limit', 'A'.repeat(501)],
   ])('refuses a tampered cursor: %s, as validation_failed on cursor', (_what, raw) => {
-    expect(problemOf(() => decodeCursor(raw, ['instant', 'uuid']))).toEqual({ code: 'validation_failed', fields: ['cursor'] });
+    expect(problemOf(() => decodeCursor(raw, ['instant', 'uuid']))).toEqual({
+      code: 'validation_failed',
+      fields: ['cursor'],
+    });
   });
 
   it('refuses parts of the wrong kind in a compound keyset', () => {
     const shape = ['instant', 'boolean', 'instant', 'uuid'] as const;
-    expect(problemOf(() => decodeCursor(encodeCursor(['2026-11-23T15:00:00.000Z', 1, '2026-11-20T14:59:59Z', ID]), shape))).toEqual({
+    expect(
+      problemOf(() =>
+        decodeCursor(encodeCursor(['2026-11-23T15:00:00.000Z', 1, '2026-11-20T14:59:59Z', ID]), shape),
+      ),
+    ).toEqual({
       code: 'validation_failed',
       fields: ['cursor'],
     });
     for (const bad of ['9223372036854775808', '-1', '01', '1.5', '']) {
-      expect(problemOf(() => decodeCursor(encodeCursor(['2026-01-01T00:00:00Z', bad]), ['instant', 'bigint']))?.fields).toEqual(['cursor']);
+      expect(
+        problemOf(() => decodeCursor(encodeCursor(['2026-01-01T00:00:00Z', bad]), ['instant', 'bigint']))
+          ?.fields,
+      ).toEqual(['cursor']);
     }
     expect(problemOf(() => decodeCursor(encodeCursor([1.5]), ['integer']))?.fields).toEqual(['cursor']);
   });
@@ -107,7 +123,10 @@ describe('toPage', () => {
   it('gives the cursor of the last item when there is a further row', () => {
     const page = toPage(rows, 2, (r) => [r.at, r.id]);
     expect(page.items).toEqual(rows.slice(0, 2));
-    expect(JSON.parse(Buffer.from(page.nextCursor ?? '', 'base64url').toString('utf8'))).toEqual([rows[1].at, 'id2']);
+    expect(JSON.parse(Buffer.from(page.nextCursor ?? '', 'base64url').toString('utf8'))).toEqual([
+      rows[1].at,
+      'id2',
+    ]);
   });
   it('gives null when the rows end on this page', () => {
     expect(toPage(rows, 3, (r) => [r.at, r.id])).toEqual({ items: rows, nextCursor: null });
@@ -117,14 +136,19 @@ describe('toPage', () => {
 
 describe('cursorAtSql', () => {
   it('renders a timestamptz column as UTC text with microseconds', () => {
-    expect(cursorAtSql('r.created_at')).toBe(`to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+    expect(cursorAtSql('r.created_at')).toBe(
+      `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    );
   });
 });
 
 describe('PageQueryDto', () => {
   const check = (query: Record<string, unknown>) => {
     const dto = plainToInstance(PageQueryDto, query);
-    return { dto, fields: validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).map((e) => e.property) };
+    return {
+      dto,
+      fields: validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }).map((e) => e.property),
+    };
   };
   it('converts ?limit= text to a number and accepts a cursor', () => {
     const { dto, fields } = check({ limit: '25', cursor: encodeCursor(['2026-01-01T00:00:00.000001Z', ID]) });
@@ -136,11 +160,16 @@ describe('PageQueryDto', () => {
     expect(fields).toEqual([]);
     expect(dto.cursor).toBeUndefined();
   });
-  it.each(['0', '201', 'abc', '1.5', '-3', '', ' 5', '1e2'])('refuses limit=%p with one error on limit', (limit) => {
-    const dto = plainToInstance(PageQueryDto, { limit });
-    const errors = validateSync(dto);
-    expect(errors.map((e) => [e.property, Object.keys(e.constraints ?? {}).length])).toEqual([['limit', 1]]);
-  });
+  it.each(['0', '201', 'abc', '1.5', '-3', '', ' 5', '1e2'])(
+    'refuses limit=%p with one error on limit',
+    (limit) => {
+      const dto = plainToInstance(PageQueryDto, { limit });
+      const errors = validateSync(dto);
+      expect(errors.map((e) => [e.property, Object.keys(e.constraints ?? {}).length])).toEqual([
+        ['limit', 1],
+      ]);
+    },
+  );
   it.each(['%%%', 'bad!', ['a', 'b']])('refuses cursor=%p', (cursor) => {
     expect(check({ cursor }).fields).toEqual(['cursor']);
   });

@@ -9,7 +9,8 @@ export function IsPageLimit(options?: ValidationOptions) {
     {
       name: 'isPageLimit',
       validator: {
-        validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_LIMIT,
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_LIMIT,
         defaultMessage: () => LIMIT_MESSAGE,
       },
     },
@@ -23,7 +24,8 @@ export function IsCursorText(options?: ValidationOptions) {
     {
       name: 'isCursorText',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && value.length <= MAX_CURSOR_LENGTH && /^[A-Za-z0-9_-]+$/.test(value),
+        validate: (value: unknown) =>
+          typeof value === 'string' && value.length <= MAX_CURSOR_LENGTH && /^[A-Za-z0-9_-]+$/.test(value),
         defaultMessage: () => CURSOR_MESSAGE,
       },
     },
@@ -32,7 +34,8 @@ export function IsCursorText(options?: ValidationOptions) {
 }
 
 /** Query text of digits to a number; anything else is left for the validator to refuse. */
-export const toLimitNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value);
+export const toLimitNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
 
 /**
  * `?limit=&cursor=` as API.md defines them. Every list's query DTO extends this; the service

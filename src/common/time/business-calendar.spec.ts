@@ -7,7 +7,9 @@ describe('BusinessCalendar', () => {
   const cal = calendar();
 
   it('has exactly the 11 federal holidays of 2026 on their observed weekdays', () => {
-    const weekdayHolidays = [...cal.federalHolidays(2026).keys()].filter((d) => ![0, 6].includes(dayOfWeek(d))).sort();
+    const weekdayHolidays = [...cal.federalHolidays(2026).keys()]
+      .filter((d) => ![0, 6].includes(dayOfWeek(d)))
+      .sort();
     expect(weekdayHolidays).toEqual([
       '2026-01-01',
       '2026-01-19',
@@ -31,8 +33,10 @@ describe('BusinessCalendar', () => {
         expect(cal.isBusinessDay(date)).toBe(false);
         const dow = dayOfWeek(date);
         // Saturday → preceding Friday, Sunday → following Monday (5 U.S.C. 6103(b), EO 11582).
-        if (dow === 6) expect(cal.nonBusinessReason(addDays(date, -1))).toMatchObject({ reason: 'federal_holiday' });
-        if (dow === 0) expect(cal.nonBusinessReason(addDays(date, 1))).toMatchObject({ reason: 'federal_holiday' });
+        if (dow === 6)
+          expect(cal.nonBusinessReason(addDays(date, -1))).toMatchObject({ reason: 'federal_holiday' });
+        if (dow === 0)
+          expect(cal.nonBusinessReason(addDays(date, 1))).toMatchObject({ reason: 'federal_holiday' });
       }
     }
   });
@@ -62,7 +66,9 @@ describe('BusinessCalendar', () => {
 
   it('adds three business days over Independence Day observed on Friday', () => {
     // Wed 2026-07-01 10:00 EDT → Thu 2, (Fri 3 holiday), Mon 6, Tue 7; due at the end of Tuesday, EDT.
-    expect(cal.addBusinessDays(new Date('2026-07-01T14:00:00Z'), 3).toISOString()).toBe('2026-07-08T03:59:59.999Z');
+    expect(cal.addBusinessDays(new Date('2026-07-01T14:00:00Z'), 3).toISOString()).toBe(
+      '2026-07-08T03:59:59.999Z',
+    );
   });
 
   it('adds business days over Thanksgiving, Christmas on Sunday and New Year observed in December', () => {
@@ -83,9 +89,13 @@ describe('BusinessCalendar', () => {
 
   it('ends the due day in the right offset across daylight-saving changes', () => {
     // Spring forward Sun 2026-03-08: Fri 6 EST → Mon 9, Tue 10, Wed 11, due 23:59:59.999 EDT.
-    expect(cal.addBusinessDays(new Date('2026-03-06T15:00:00Z'), 3).toISOString()).toBe('2026-03-12T03:59:59.999Z');
+    expect(cal.addBusinessDays(new Date('2026-03-06T15:00:00Z'), 3).toISOString()).toBe(
+      '2026-03-12T03:59:59.999Z',
+    );
     // Fall back Sun 2026-11-01: Thu Oct 29 EDT → Fri 30, Mon 2, Tue 3, due 23:59:59.999 EST.
-    expect(cal.addBusinessDays(new Date('2026-10-29T15:00:00Z'), 3).toISOString()).toBe('2026-11-04T04:59:59.999Z');
+    expect(cal.addBusinessDays(new Date('2026-10-29T15:00:00Z'), 3).toISOString()).toBe(
+      '2026-11-04T04:59:59.999Z',
+    );
     // The 23- and 25-hour days themselves end at the right instant.
     expect(endOfHospitalDay('2026-03-08').toISOString()).toBe('2026-03-09T03:59:59.999Z');
     expect(endOfHospitalDay('2026-11-01').toISOString()).toBe('2026-11-02T04:59:59.999Z');
@@ -107,7 +117,10 @@ describe('BusinessCalendar', () => {
 
   it('skips hospital closure dates from configuration', () => {
     const closed = calendar(['2026-03-10', '2026-12-24']);
-    expect(closed.nonBusinessReason('2026-03-10')).toEqual({ date: '2026-03-10', reason: 'hospital_closure' });
+    expect(closed.nonBusinessReason('2026-03-10')).toEqual({
+      date: '2026-03-10',
+      reason: 'hospital_closure',
+    });
     expect(closed.isBusinessDay('2026-12-24')).toBe(false);
     expect(closed.addBusinessDaysToDate(new Date('2026-03-06T15:00:00Z'), 3)).toBe('2026-03-12');
     expect(cal.addBusinessDaysToDate(new Date('2026-03-06T15:00:00Z'), 3)).toBe('2026-03-11');

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Holidays from 'date-holidays';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { addDays, dayOfWeek, endOfHospitalDay, HOSPITAL_TIME_ZONE, hospitalDate, isIsoDate } from './hospital-time.js';
+import {
+  addDays,
+  dayOfWeek,
+  endOfHospitalDay,
+  HOSPITAL_TIME_ZONE,
+  hospitalDate,
+  isIsoDate,
+} from './hospital-time.js';
 
 /**
  * The 11 US federal holidays (5 U.S.C. 6103) as `date-holidays` names them in `en-us`. The library marks
@@ -102,7 +109,8 @@ export class BusinessCalendar {
 
   /** The hospital calendar date of the n-th business day after the arrival instant (see class doc). */
   addBusinessDaysToDate(from: Date, days: number): string {
-    if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer (got ${days})`);
+    if (!Number.isInteger(days) || days < 0)
+      throw new RangeError(`days must be a non-negative integer (got ${days})`);
     let date = hospitalDate(from);
     if (days === 0) return this.isBusinessDay(date) ? date : this.nextBusinessDay(date);
     for (let i = 0; i < days; i++) date = this.nextBusinessDay(date);

@@ -3,24 +3,37 @@ import { addDays, hospitalDate, hospitalInstant, hospitalOffsetMinutes, isIsoDat
 
 describe('hospital time', () => {
   // What the remembered offsets must agree with: Intl asked about the very instant.
-  const intlDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const intlDate = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/New_York',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   const intlOffset = (instant: Date) => {
     const wall = new Date(instant.toLocaleString('en-US', { timeZone: 'America/New_York' }) + ' UTC');
     return Math.round((wall.getTime() - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
   };
 
   it('agrees with Intl at every instant, either side of each daylight-saving change', () => {
-    const changes = ['2026-03-08T07:00:00Z', '2026-11-01T06:00:00Z', '2027-03-14T07:00:00Z'].map((t) => Date.parse(t));
+    const changes = ['2026-03-08T07:00:00Z', '2026-11-01T06:00:00Z', '2027-03-14T07:00:00Z'].map((t) =>
+      Date.parse(t),
+    );
     for (const change of changes) {
       for (const delta of [-3_600_001, -60_000, -1, 0, 1, 60_000, 899_999, 900_000, 3_600_000]) {
         const instant = new Date(change + delta);
-        expect([hospitalOffsetMinutes(instant), hospitalDate(instant)]).toEqual([intlOffset(instant), intlDate.format(instant)]);
+        expect([hospitalOffsetMinutes(instant), hospitalDate(instant)]).toEqual([
+          intlOffset(instant),
+          intlDate.format(instant),
+        ]);
       }
     }
     fc.assert(
       fc.property(fc.integer({ min: Date.parse('2000-01-01'), max: Date.parse('2040-01-01') }), (ms) => {
         const instant = new Date(ms);
-        return hospitalOffsetMinutes(instant) === intlOffset(instant) && hospitalDate(instant) === intlDate.format(instant);
+        return (
+          hospitalOffsetMinutes(instant) === intlOffset(instant) &&
+          hospitalDate(instant) === intlDate.format(instant)
+        );
       }),
       { numRuns: 2000 },
     );

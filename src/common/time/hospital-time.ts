@@ -36,7 +36,8 @@ export function hospitalOffsetMinutes(instant: Date): number {
   const known = offsetByQuarterHour.get(slot);
   if (known !== undefined) return known;
   const offset = offsetFromIntl(new Date(slot * QUARTER_HOUR_MS));
-  if (offsetByQuarterHour.size >= OFFSETS_REMEMBERED) offsetByQuarterHour.delete(offsetByQuarterHour.keys().next().value!);
+  if (offsetByQuarterHour.size >= OFFSETS_REMEMBERED)
+    offsetByQuarterHour.delete(offsetByQuarterHour.keys().next().value!);
   offsetByQuarterHour.set(slot, offset);
   return offset;
 }
@@ -44,7 +45,14 @@ export function hospitalOffsetMinutes(instant: Date): number {
 function offsetFromIntl(instant: Date): number {
   const parts = wallClockFormat.formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
 }
 

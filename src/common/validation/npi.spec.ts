@@ -18,6 +18,7 @@ describe('isValidNpi', () => {
 describe('npiFromNineDigits', () => {
   it('completes the CMS example', () => expect(npiFromNineDigits('123456789')).toBe('1234567893'));
   it('always yields a valid NPI', () => {
-    for (let n = 100000000; n < 100000000 + 5000; n += 7) expect(isValidNpi(npiFromNineDigits(String(n)))).toBe(true);
+    for (let n = 100000000; n < 100000000 + 5000; n += 7)
+      expect(isValidNpi(npiFromNineDigits(String(n)))).toBe(true);
   });
 });

@@ -29,7 +29,11 @@ export class AccessRequestsController {
   })
   @ApiConflictResponse({ description: '`no_portal_account`, `already_authorized`, `request_pending`' })
   @ApiNotFoundResponse({ description: 'No such patient.' })
-  async create(@Param('patientId', UuidParam) patientId: string, @Body() body: CreateAccessRequestDto, @CurrentUser() user: AuthUser) {
+  async create(
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: CreateAccessRequestDto,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.requests.create(user, patientId, body.reason);
   }
 
@@ -41,7 +45,9 @@ export class AccessRequestsController {
 
   @Delete('access-requests/:id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Withdrawn (status `withdrawn`); the portal no longer offers it for a decision.' })
+  @ApiNoContentResponse({
+    description: 'Withdrawn (status `withdrawn`); the portal no longer offers it for a decision.',
+  })
   @ApiNotFoundResponse({ description: 'No such request of the caller.' })
   @ApiConflictResponse({ description: '`request_not_pending` (with the current `status`)' })
   async withdraw(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser): Promise<void> {

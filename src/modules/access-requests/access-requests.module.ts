@@ -20,9 +20,25 @@ import { StaffGrantsService } from './staff-grants.service.js';
 
 /** Non-PCP access requests (patient portal approves), portal care-team management, staff grant revocation. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessRequest]), AuditModule, IdentityModule, JobsModule, NotificationsModule, PatientAccessModule],
+  imports: [
+    TypeOrmModule.forFeature([AccessRequest]),
+    AuditModule,
+    IdentityModule,
+    JobsModule,
+    NotificationsModule,
+    PatientAccessModule,
+  ],
   controllers: [AccessRequestsController, PortalAccessController, StaffGrantsController],
-  providers: [AccessRequestsRepository, AccessRequestsService, PortalCareTeamService, StaffGrantsService, AccessRequestExpiryJob, GrantExpiryService, AccessGrantExpiryJob, PortalGrantsService],
+  providers: [
+    AccessRequestsRepository,
+    AccessRequestsService,
+    PortalCareTeamService,
+    StaffGrantsService,
+    AccessRequestExpiryJob,
+    GrantExpiryService,
+    AccessGrantExpiryJob,
+    PortalGrantsService,
+  ],
   exports: [AccessRequestsService],
 })
 export class AccessRequestsModule {}

@@ -83,7 +83,12 @@ export class AccessRequestsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Closes the requester's pending request for the patient whose time ran out, so it no longer blocks a new one. */
-  async expireLapsed(requesterId: string, patientId: string, now: Date, manager?: EntityManager): Promise<number> {
+  async expireLapsed(
+    requesterId: string,
+    patientId: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<number> {
     return affected(
       on(this.dataSource, manager),
       `UPDATE access_requests SET status = 'expired', decided_at = expires_at
@@ -107,7 +112,11 @@ export class AccessRequestsRepository {
 
   /** Inserts a request in any status as given (test factories: lists and expiry). */
   async insert(
-    r: Omit<NewAccessRequest, 'reason'> & { reason?: string | null; status: AccessRequestStatus; decidedAt: Date | null },
+    r: Omit<NewAccessRequest, 'reason'> & {
+      reason?: string | null;
+      status: AccessRequestStatus;
+      decidedAt: Date | null;
+    },
     manager?: EntityManager,
   ): Promise<string> {
     const [row] = await rows<{ id: string }>(
@@ -119,7 +128,12 @@ export class AccessRequestsRepository {
     return row.id;
   }
 
-  listForRequester(requesterId: string, now: Date, f: ListFilter, manager?: EntityManager): Promise<RequesterRequestRow[]> {
+  listForRequester(
+    requesterId: string,
+    now: Date,
+    f: ListFilter,
+    manager?: EntityManager,
+  ): Promise<RequesterRequestRow[]> {
     return rows(
       on(this.dataSource, manager),
       `SELECT x.id, x."patientId", x.status, x.reason, x."createdAt", x."expiresAt", x."decidedAt", x."cursorAt" FROM (
@@ -137,7 +151,12 @@ export class AccessRequestsRepository {
     );
   }
 
-  listForPatient(patientId: string, now: Date, f: ListFilter, manager?: EntityManager): Promise<PortalRequestRow[]> {
+  listForPatient(
+    patientId: string,
+    now: Date,
+    f: ListFilter,
+    manager?: EntityManager,
+  ): Promise<PortalRequestRow[]> {
     return rows(
       on(this.dataSource, manager),
       `SELECT x.id, x."firstName", x."lastName", x.npi, x.kind, x.practice, x.reason, x."createdAt", x."expiresAt",
@@ -166,7 +185,9 @@ export class AccessRequestsRepository {
     now: Date,
     f: { status?: AccessRequestStatus; since: string | null; after: [string, string] | null; limit: number },
     manager?: EntityManager,
-  ): Promise<Array<Omit<PortalRequestRow, 'cursorAt'> & { patientId: string; changedAt: Date; cursorAt: string }>> {
+  ): Promise<
+    Array<Omit<PortalRequestRow, 'cursorAt'> & { patientId: string; changedAt: Date; cursorAt: string }>
+  > {
     return rows(
       on(this.dataSource, manager),
       `SELECT x.* FROM (
@@ -209,7 +230,12 @@ export class AccessRequestsRepository {
    * Withdraws the requester's own request while it is pending and not past its expiry; undefined
    * otherwise (unknown, someone else's, or no longer pending).
    */
-  async withdraw(id: string, requesterId: string, now: Date, manager?: EntityManager): Promise<ClosedRequest | undefined> {
+  async withdraw(
+    id: string,
+    requesterId: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<ClosedRequest | undefined> {
     const [row] = await returning<ClosedRow>(
       on(this.dataSource, manager),
       `UPDATE access_requests SET status = 'withdrawn', decided_at = $3
@@ -253,7 +279,10 @@ export class AccessRequestsRepository {
   }
 
   async setGrant(id: string, grantId: string, manager?: EntityManager): Promise<void> {
-    await affected(on(this.dataSource, manager), `UPDATE access_requests SET grant_id = $2 WHERE id = $1`, [id, grantId]);
+    await affected(on(this.dataSource, manager), `UPDATE access_requests SET grant_id = $2 WHERE id = $1`, [
+      id,
+      grantId,
+    ]);
   }
 
   /** Every request still pending whose expiry is at or before `cutoff` becomes expired: one set-based statement. */

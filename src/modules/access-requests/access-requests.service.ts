@@ -9,7 +9,12 @@ import { addDays, hospitalDate, hospitalInstant } from '../../common/time/hospit
 import { AuditService } from '../audit/index.js';
 import { type Account, AccountDirectoryService } from '../identity/index.js';
 import { NotificationsService } from '../notifications/index.js';
-import { AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry } from '../patient-access/index.js';
+import {
+  AccessDecisionService,
+  AccessGrantsService,
+  PatientsService,
+  PendingRequestsRegistry,
+} from '../patient-access/index.js';
 import { AccessRequestsRepository, type ClosedRequest } from './access-requests.repository.js';
 import { ACCESS_REQUEST_TTL_DAYS, type AccessRequestStatus } from './entities/access-request.entity.js';
 import { inTransaction } from '../../database/sql.js';
@@ -45,7 +50,14 @@ const NO_MAIL_STATUSES = new Set(['deactivated', 'rejected']);
 function listFilter(q: ListQuery) {
   const limit = pageLimit(q.limit);
   const after = decodeCursor(q.cursor, ['instant', 'uuid']);
-  return { limit, filter: { status: q.status, after: after && ([after[0], after[1]] as [string, string]), limit: limit + 1 } };
+  return {
+    limit,
+    filter: {
+      status: q.status,
+      after: after && ([after[0], after[1]] as [string, string]),
+      limit: limit + 1,
+    },
+  };
 }
 
 @Injectable()
@@ -65,7 +77,9 @@ export class AccessRequestsService implements OnModuleInit {
 
   /** Search shows the caller's pending non-PCP requests (`pendingRequests`, kind `non_pcp`). */
   onModuleInit(): void {
-    this.pendingRegistry.register('non_pcp', (userId, patientIds) => this.repository.openForRequester(userId, patientIds, this.clock.now()));
+    this.pendingRegistry.register('non_pcp', (userId, patientIds) =>
+      this.repository.openForRequester(userId, patientIds, this.clock.now()),
+    );
   }
 
   /** DELETE /access-requests/:id — the requester withdraws a pending request (status `withdrawn`). */
@@ -76,7 +90,9 @@ export class AccessRequestsService implements OnModuleInit {
       if (!request) {
         const current = await this.repository.effectiveStatus(id, now, manager, { requesterId: user.id });
         if (!current) throw notFound('No such access request.');
-        throw conflict('request_not_pending', `This request is no longer pending (it is ${current}).`, { status: current });
+        throw conflict('request_not_pending', `This request is no longer pending (it is ${current}).`, {
+          status: current,
+        });
       }
       await this.audit.record(
         {
@@ -93,7 +109,11 @@ export class AccessRequestsService implements OnModuleInit {
   }
 
   /** POST /patients/:patientId/access-requests */
-  async create(user: AuthUser, patientId: string, reason: string | undefined): Promise<{ id: string; status: 'pending'; expiresAt: Date }> {
+  async create(
+    user: AuthUser,
+    patientId: string,
+    reason: string | undefined,
+  ): Promise<{ id: string; status: 'pending'; expiresAt: Date }> {
     const patient = await this.patients.findById(patientId);
     if (!patient) throw notFound('No such patient.');
     if (!patient.hasPortalAccount) {
@@ -103,7 +123,8 @@ export class AccessRequestsService implements OnModuleInit {
       );
     }
     const decision = await this.decisions.decide(user.id, patient.id);
-    if (decision.allowed) throw conflict('already_authorized', 'You may already view this patient.', { basis: decision.basis });
+    if (decision.allowed)
+      throw conflict('already_authorized', 'You may already view this patient.', { basis: decision.basis });
 
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + ACCESS_REQUEST_TTL_DAYS * DAY_MS);
@@ -160,7 +181,9 @@ export class AccessRequestsService implements OnModuleInit {
   }
 
   /** GET /integration/portal/access-requests?status=&since= — the cross-patient feed the portal polls. */
-  async feedForPortal(q: ListQuery & { since?: string }): Promise<Page<PortalAccessRequest & { mrn: string; changedAt: string }>> {
+  async feedForPortal(
+    q: ListQuery & { since?: string },
+  ): Promise<Page<PortalAccessRequest & { mrn: string; changedAt: string }>> {
     const { limit, filter } = listFilter(q);
     const list = await this.repository.feed(this.clock.now(), {
       status: filter.status,
@@ -169,7 +192,12 @@ export class AccessRequestsService implements OnModuleInit {
       limit: filter.limit,
     });
     const page = toPage(list, limit, (r) => [r.cursorAt, r.id]);
-    const mrns = new Map((await this.patients.findCardsByIds([...new Set(page.items.map((r) => r.patientId))])).map((c) => [c.id, c.mrn]));
+    const mrns = new Map(
+      (await this.patients.findCardsByIds([...new Set(page.items.map((r) => r.patientId))])).map((c) => [
+        c.id,
+        c.mrn,
+      ]),
+    );
     return {
       items: page.items.map((r) => ({
         id: r.id,
@@ -207,7 +235,9 @@ export class AccessRequestsService implements OnModuleInit {
       if (!request) {
         const current = await this.repository.effectiveStatus(id, now, manager, { patientId });
         if (!current) throw notFound('No such access request.');
-        throw conflict('request_not_pending', `This request is no longer pending (it is ${current}).`, { status: current });
+        throw conflict('request_not_pending', `This request is no longer pending (it is ${current}).`, {
+          status: current,
+        });
       }
       let grantId: string | null = null;
       if (status === 'approved') {
@@ -231,7 +261,11 @@ export class AccessRequestsService implements OnModuleInit {
         },
         manager,
       );
-      await this.notifyRequesters(manager, status === 'approved' ? 'access-request-approved' : 'access-request-denied', [request]);
+      await this.notifyRequesters(
+        manager,
+        status === 'approved' ? 'access-request-approved' : 'access-request-denied',
+        [request],
+      );
       return { id, status, decidedAt: now, grantId };
     });
   }
@@ -265,15 +299,25 @@ export class AccessRequestsService implements OnModuleInit {
   }
 
   /** Tells each requester their request's outcome (no patient data), skipping accounts that are gone. */
-  private async notifyRequesters(manager: EntityManager, template: OutcomeTemplate, requests: ClosedRequest[]): Promise<void> {
+  private async notifyRequesters(
+    manager: EntityManager,
+    template: OutcomeTemplate,
+    requests: ClosedRequest[],
+  ): Promise<void> {
     if (!requests.length) return;
     const accounts = new Map<string, Account>(
-      (await this.accounts.findManyByIds([...new Set(requests.map((r) => r.requesterId))], manager)).map((a) => [a.id, a]),
+      (await this.accounts.findManyByIds([...new Set(requests.map((r) => r.requesterId))], manager)).map(
+        (a) => [a.id, a],
+      ),
     );
     const items = requests.flatMap((r) => {
       const u = accounts.get(r.requesterId);
       if (!u || NO_MAIL_STATUSES.has(u.status)) return [];
-      const data = { firstName: u.firstName, lastName: u.lastName, requestedOn: hospitalDate(new Date(r.createdAt)) };
+      const data = {
+        firstName: u.firstName,
+        lastName: u.lastName,
+        requestedOn: hospitalDate(new Date(r.createdAt)),
+      };
       return [{ to: u.email, data, idempotencyKey: `${template}:${r.id}` }];
     });
     if (!items.length) return;

@@ -44,14 +44,25 @@ export class GrantExpiryService {
         .map((g) => {
           const expiresAt = new Date(g.expiresAt);
           const lastDay = hospitalDate(new Date(expiresAt.getTime() - 1));
-          const daysLeft = Math.max(0, Math.round((hospitalInstant(lastDay).getTime() - hospitalInstant(asOf).getTime()) / DAY_MS));
+          const daysLeft = Math.max(
+            0,
+            Math.round((hospitalInstant(lastDay).getTime() - hospitalInstant(asOf).getTime()) / DAY_MS),
+          );
           return {
             to: g.email,
-            data: { firstName: g.firstName, lastName: g.lastName, lastDay, daysLeft, months: this.config.accessGrantMonths },
+            data: {
+              firstName: g.firstName,
+              lastName: g.lastName,
+              lastDay,
+              daysLeft,
+              months: this.config.accessGrantMonths,
+            },
             idempotencyKey: `access-grant-expiring:${g.id}:${expiresAt.toISOString()}`,
           };
         });
-      const recorded = items.length ? await this.notifications.recordMany(manager, 'access-grant-expiring', items) : 0;
+      const recorded = items.length
+        ? await this.notifications.recordMany(manager, 'access-grant-expiring', items)
+        : 0;
       return ended.length + recorded;
     });
   }

@@ -47,7 +47,11 @@ export class PortalGrantsService {
         ...(v.kind === 'practice' ? {} : { npi: v.npi, practice: v.practice }),
         basis: v.basis,
         ...(v.kind === 'user'
-          ? { since: new Date(v.since!).toISOString(), expiresAt: new Date(v.expiresAt!).toISOString(), grantId: v.grantId! }
+          ? {
+              since: new Date(v.since!).toISOString(),
+              expiresAt: new Date(v.expiresAt!).toISOString(),
+              grantId: v.grantId!,
+            }
           : {}),
       })),
     };

@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiKeyAuth } from '../../common/auth/auth.decorators.js';
 import { AccessRequestsService } from './access-requests.service.js';
 import { PortalCareTeamService } from './care-team.service.js';
@@ -10,7 +16,12 @@ import {
   PortalAccessRequestPageDto,
   PortalViewerListDto,
 } from './dto/access-request-responses.dto.js';
-import { AccessRequestDecisionDto, AccessRequestFeedQueryDto, AccessRequestListQueryDto, CareTeamDto } from './dto/access-request.dto.js';
+import {
+  AccessRequestDecisionDto,
+  AccessRequestFeedQueryDto,
+  AccessRequestListQueryDto,
+  CareTeamDto,
+} from './dto/access-request.dto.js';
 import { PortalGrantsService } from './portal-grants.service.js';
 import { UuidParam } from '../../common/http/uuid-param.pipe.js';
 
@@ -28,7 +39,8 @@ export class PortalAccessController {
   @Get('access-requests')
   @ApiOkResponse({
     type: PortalAccessRequestFeedPageDto,
-    description: 'Requests across patients (with `mrn`), oldest status change first; `since` exclusive on the last status change',
+    description:
+      'Requests across patients (with `mrn`), oldest status change first; `since` exclusive on the last status change',
   })
   async feed(@Query() q: AccessRequestFeedQueryDto) {
     return this.requests.feedForPortal(q);
@@ -44,13 +56,18 @@ export class PortalAccessController {
   @Delete('patients/:mrn/access-grants/:grantId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked; the holder is emailed (no patient data).' })
-  @ApiNotFoundResponse({ description: "Unknown MRN, or no active personal grant with this id of this patient's." })
+  @ApiNotFoundResponse({
+    description: "Unknown MRN, or no active personal grant with this id of this patient's.",
+  })
   async revokeGrant(@Param('mrn') mrn: string, @Param('grantId', UuidParam) grantId: string): Promise<void> {
     await this.portalGrants.revoke(mrn, grantId);
   }
 
   @Get('patients/:mrn/access-requests')
-  @ApiOkResponse({ type: PortalAccessRequestPageDto, description: "The patient's access requests, newest first." })
+  @ApiOkResponse({
+    type: PortalAccessRequestPageDto,
+    description: "The patient's access requests, newest first.",
+  })
   @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
   async list(@Param('mrn') mrn: string, @Query() q: AccessRequestListQueryDto) {
     return this.requests.listForPortal(mrn, q);
@@ -69,7 +86,11 @@ export class PortalAccessController {
   @ApiOkResponse({ type: AccessRequestDecisionResultDto })
   @ApiNotFoundResponse({ description: "Unknown MRN, or the request is not this patient's." })
   @ApiConflictResponse({ description: '`request_not_pending` (already decided, withdrawn or expired)' })
-  async decideForPatient(@Param('mrn') mrn: string, @Param('id', UuidParam) id: string, @Body() body: AccessRequestDecisionDto) {
+  async decideForPatient(
+    @Param('mrn') mrn: string,
+    @Param('id', UuidParam) id: string,
+    @Body() body: AccessRequestDecisionDto,
+  ) {
     return this.requests.decideForPatient(mrn, id, body.decision, body.decidedBy);
   }
 

@@ -1,5 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { CurrentUser, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
@@ -25,7 +31,11 @@ export class StaffGrantsController {
   @Get('patients/:patientId/access-grants')
   @ApiOkResponse({ type: GrantViewPageDto, description: "The patient's personal grants, newest first." })
   @ApiNotFoundResponse()
-  async list(@Param('patientId', UuidParam) patientId: string, @Query() q: GrantListQueryDto, @CurrentUser() user: AuthUser) {
+  async list(
+    @Param('patientId', UuidParam) patientId: string,
+    @Query() q: GrantListQueryDto,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.grants.list(user, patientId, q);
   }
 

@@ -20,12 +20,18 @@ export class StaffGrantsService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(staff: AuthUser, patientId: string, q: PageQueryDto & { active?: string }): Promise<Page<GrantView>> {
+  async list(
+    staff: AuthUser,
+    patientId: string,
+    q: PageQueryDto & { active?: string },
+  ): Promise<Page<GrantView>> {
     const patient = await this.patients.findById(patientId);
     if (!patient) throw notFound('No such patient.');
     const page = await this.grants.listForPatient(patient.id, q);
     // SPEC §7: staff reads that show a patient are audited.
-    await this.audit.recordStaffReads(staff, 'GET /staff/patients/:patientId/access-grants', [{ patientId: patient.id }]);
+    await this.audit.recordStaffReads(staff, 'GET /staff/patients/:patientId/access-grants', [
+      { patientId: patient.id },
+    ]);
     return page;
   }
 

@@ -21,7 +21,12 @@ describe('audit links and checkpoints', () => {
 
   it('signs checkpoints: any changed field or another key fails the signature; old keys of the ring still verify', () => {
     const ring = keyRing(KEY);
-    const c = signCheckpoint(ring, { lastId: '42', link: 'a'.repeat(64), count: 42, at: '2026-12-01T10:00:00.000Z' });
+    const c = signCheckpoint(ring, {
+      lastId: '42',
+      link: 'a'.repeat(64),
+      count: 42,
+      at: '2026-12-01T10:00:00.000Z',
+    });
     expect(checkpointSignatureValid(ring, c)).toBe(true);
     expect(checkpointSignatureValid(ring, { ...c, lastId: '41' })).toBe(false);
     expect(checkpointSignatureValid(ring, { ...c, count: 41 })).toBe(false);

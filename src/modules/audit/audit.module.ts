@@ -11,7 +11,14 @@ import { AuditEvent } from './entities/audit-event.entity.js';
 /** The append-only audit trail: import AuditModule where AuditService is used (it is not global). */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
-  providers: [AuditService, AuditEventsRepository, AuditSealsRepository, AuditSealer, AuditSearchRepository, AuditSearchService],
+  providers: [
+    AuditService,
+    AuditEventsRepository,
+    AuditSealsRepository,
+    AuditSealer,
+    AuditSearchRepository,
+    AuditSearchService,
+  ],
   exports: [AuditService, AuditSealer, AuditSearchService],
 })
 export class AuditModule {}

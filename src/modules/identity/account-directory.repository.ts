@@ -77,7 +77,11 @@ export class AccountDirectoryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findAccount(id: string, now: Date, manager?: EntityManager): Promise<Account | undefined> {
-    const row = await one<AccountRow>(on(this.dataSource, manager), `SELECT ${ACCOUNT_COLUMNS} FROM account_directory a WHERE a.id = $2`, [now, id]);
+    const row = await one<AccountRow>(
+      on(this.dataSource, manager),
+      `SELECT ${ACCOUNT_COLUMNS} FROM account_directory a WHERE a.id = $2`,
+      [now, id],
+    );
     return row && toAccount(row);
   }
 
@@ -92,7 +96,12 @@ export class AccountDirectoryRepository {
   }
 
   /** A sponsor's sponsored users, oldest first; `statuses` filters on the stored status. */
-  async listSponsoredUsers(sponsorId: string, statuses: UserStatus[] | undefined, now: Date, manager?: EntityManager): Promise<Account[]> {
+  async listSponsoredUsers(
+    sponsorId: string,
+    statuses: UserStatus[] | undefined,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<Account[]> {
     const found = await rows<AccountRow>(
       on(this.dataSource, manager),
       `SELECT ${ACCOUNT_COLUMNS} FROM account_directory a
@@ -104,7 +113,12 @@ export class AccountDirectoryRepository {
   }
 
   /** Row-locks one sponsored user of a sponsor (the view has outer joins, so the lock is taken on `users`). */
-  async findSponsoredUserForUpdate(sponsorId: string, userId: string, now: Date, manager: EntityManager): Promise<Account | undefined> {
+  async findSponsoredUserForUpdate(
+    sponsorId: string,
+    userId: string,
+    now: Date,
+    manager: EntityManager,
+  ): Promise<Account | undefined> {
     const locked = await one<{ id: string }>(
       manager,
       `SELECT id FROM users WHERE id = $1 AND sponsor_id = $2 AND kind = 'sponsored' FOR UPDATE`,

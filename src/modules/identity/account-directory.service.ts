@@ -24,12 +24,20 @@ export class AccountDirectoryService {
   }
 
   /** A sponsor's sponsored users, oldest first; `statuses` filters on the stored status. */
-  listSponsoredUsers(sponsorId: string, statuses?: UserStatus[], manager?: EntityManager): Promise<Account[]> {
+  listSponsoredUsers(
+    sponsorId: string,
+    statuses?: UserStatus[],
+    manager?: EntityManager,
+  ): Promise<Account[]> {
     return this.users.listSponsoredUsers(sponsorId, statuses, this.clock.now(), manager);
   }
 
   /** One sponsored user of the sponsor, row-locked for the caller's transaction. */
-  findSponsoredUserForUpdate(sponsorId: string, userId: string, manager: EntityManager): Promise<Account | undefined> {
+  findSponsoredUserForUpdate(
+    sponsorId: string,
+    userId: string,
+    manager: EntityManager,
+  ): Promise<Account | undefined> {
     return this.users.findSponsoredUserForUpdate(sponsorId, userId, this.clock.now(), manager);
   }
 }

@@ -34,7 +34,14 @@ export class AccountLifecycleRepository {
 
   /** Creates an invited sponsored account; undefined when the email (or another unique key) is taken. */
   async insertInvitedSponsored(
-    input: { sponsorId: string; practiceId: string | null; email: string; firstName: string; lastName: string; role: SponsoredRole },
+    input: {
+      sponsorId: string;
+      practiceId: string | null;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: SponsoredRole;
+    },
     now: Date,
     manager?: EntityManager,
   ): Promise<{ id: string } | undefined> {
@@ -75,7 +82,11 @@ export class AccountLifecycleRepository {
   }
 
   /** Locks the lockable ones of `userIds` for an overdue validation, in one statement; the users locked. */
-  async lockForOverdueValidation(userIds: string[], now: Date, manager?: EntityManager): Promise<LockedAccount[]> {
+  async lockForOverdueValidation(
+    userIds: string[],
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<LockedAccount[]> {
     if (userIds.length === 0) return [];
     const locked = await returning<{ id: string; email: string; first_name: string; last_name: string }>(
       on(this.dataSource, manager),
@@ -93,7 +104,11 @@ export class AccountLifecycleRepository {
    * (`status_before`; before v1.1: a sponsored account that never set a password) goes back to
    * `invited`, the others to `active`. The users unlocked.
    */
-  async unlockValidationOverdue(userIds: string[], now: Date, manager?: EntityManager): Promise<LockedAccount[]> {
+  async unlockValidationOverdue(
+    userIds: string[],
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<LockedAccount[]> {
     if (userIds.length === 0) return [];
     const unlocked = await returning<{ id: string; email: string; first_name: string; last_name: string }>(
       on(this.dataSource, manager),
@@ -104,6 +119,11 @@ export class AccountLifecycleRepository {
         RETURNING id, email, first_name, last_name`,
       [userIds, now],
     );
-    return unlocked.map((r) => ({ id: r.id, email: r.email, firstName: r.first_name, lastName: r.last_name }));
+    return unlocked.map((r) => ({
+      id: r.id,
+      email: r.email,
+      firstName: r.first_name,
+      lastName: r.last_name,
+    }));
   }
 }

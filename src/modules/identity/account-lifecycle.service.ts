@@ -41,7 +41,13 @@ export class AccountLifecycleService {
   async inviteSponsoredUser(manager: EntityManager, invite: SponsoredInvite): Promise<{ id: string }> {
     const now = this.clock.now();
     // An unverified registration older than seven days holds no email (API.md v1.1).
-    for (const id of await this.administration.releaseStaleRegistrations(invite.email, null, unverifiedCutoff(now), now, manager)) {
+    for (const id of await this.administration.releaseStaleRegistrations(
+      invite.email,
+      null,
+      unverifiedCutoff(now),
+      now,
+      manager,
+    )) {
       await this.actionTokens.voidAll(manager, id);
     }
     const created = await this.users.insertInvitedSponsored(invite, now, manager);

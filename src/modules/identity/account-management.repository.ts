@@ -11,7 +11,11 @@ import type { LockReason, UserKind, UserStatus } from './entities/user.entity.js
  */
 
 /** Unique indexes of `users` (the migration's names), for `isUniqueViolation`. */
-export const USERS_UNIQUE = { email: 'uq_users_email', npi: 'uq_users_npi', hospitalId: 'uq_users_hospital_id' } as const;
+export const USERS_UNIQUE = {
+  email: 'uq_users_email',
+  npi: 'uq_users_npi',
+  hospitalId: 'uq_users_hospital_id',
+} as const;
 
 export interface NewProvider {
   email: string;
@@ -45,7 +49,15 @@ export interface RegistrationItem {
   emailVerifiedAt: Date | null;
   approvedAt: Date | null;
   rejectionReason: string | null;
-  practice: { id: string; name: string; address: string; city: string | null; phone: string; fax: string; activeMembers: number } | null;
+  practice: {
+    id: string;
+    name: string;
+    address: string;
+    city: string | null;
+    phone: string;
+    fax: string;
+    activeMembers: number;
+  } | null;
   /** Full-precision `created_at` text for the page cursor. */
   cursorAt: string;
 }
@@ -98,7 +110,11 @@ export class AccountManagementRepository {
   // --- registration ---
 
   /** Which of this email and NPI already have an account. */
-  async takenKeys(email: string, npi: string, manager?: EntityManager): Promise<{ email: boolean; npi: boolean }> {
+  async takenKeys(
+    email: string,
+    npi: string,
+    manager?: EntityManager,
+  ): Promise<{ email: boolean; npi: boolean }> {
     const found = await rows<{ email: string; npi: string | null }>(
       on(this.dataSource, manager),
       'SELECT email, npi FROM users WHERE email = $1 OR npi = $2',
@@ -108,11 +124,18 @@ export class AccountManagementRepository {
   }
 
   async hospitalIdTaken(hospitalId: string, manager?: EntityManager): Promise<boolean> {
-    return (await one(on(this.dataSource, manager), 'SELECT 1 FROM users WHERE hospital_id = $1', [hospitalId])) !== undefined;
+    return (
+      (await one(on(this.dataSource, manager), 'SELECT 1 FROM users WHERE hospital_id = $1', [
+        hospitalId,
+      ])) !== undefined
+    );
   }
 
   /** A self-registered provider, waiting for their email to be verified. */
-  async insertPendingProvider(p: NewProvider & { passwordHash: string }, manager?: EntityManager): Promise<string> {
+  async insertPendingProvider(
+    p: NewProvider & { passwordHash: string },
+    manager?: EntityManager,
+  ): Promise<string> {
     const [row] = await rows<{ id: string }>(
       on(this.dataSource, manager),
       `INSERT INTO users (kind, email, password_hash, first_name, last_name, npi, practice_id, status, created_at, updated_at)
@@ -123,7 +146,10 @@ export class AccountManagementRepository {
   }
 
   /** A hospital-credentialed provider created by staff: active, no password (signs in through SSO). */
-  async insertHospitalProvider(p: NewProvider & { hospitalId: string; approvedBy: string }, manager?: EntityManager): Promise<string> {
+  async insertHospitalProvider(
+    p: NewProvider & { hospitalId: string; approvedBy: string },
+    manager?: EntityManager,
+  ): Promise<string> {
     const [row] = await rows<{ id: string }>(
       on(this.dataSource, manager),
       `INSERT INTO users (kind, email, password_hash, first_name, last_name, npi, practice_id, hospital_id, status,
@@ -154,7 +180,11 @@ export class AccountManagementRepository {
   }
 
   /** The registration awaiting its email at this address, if made after `cutoff`. */
-  async findPendingEmail(email: string, cutoff: Date, manager?: EntityManager): Promise<{ id: string; firstName: string } | undefined> {
+  async findPendingEmail(
+    email: string,
+    cutoff: Date,
+    manager?: EntityManager,
+  ): Promise<{ id: string; firstName: string } | undefined> {
     const row = await one<{ id: string; first_name: string }>(
       on(this.dataSource, manager),
       `SELECT id, first_name FROM users WHERE email = $1 AND kind = 'provider' AND status = 'pending_email' AND created_at > $2`,
@@ -183,7 +213,13 @@ export class AccountManagementRepository {
     );
   }
 
-  async reject(userId: string, reason: string, staffId: string, now: Date, manager?: EntityManager): Promise<void> {
+  async reject(
+    userId: string,
+    reason: string,
+    staffId: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<void> {
     await affected(
       on(this.dataSource, manager),
       `UPDATE users SET status = 'rejected', rejection_reason = $2, approved_by = $3, updated_at = $4 WHERE id = $1`,
@@ -273,11 +309,17 @@ export class AccountManagementRepository {
     now: Date,
     manager: EntityManager,
   ): Promise<{ oldEmail: string; firstName: string } | undefined> {
-    const old = await one<{ email: string; first_name: string }>(manager, 'SELECT email, first_name FROM users WHERE id = $1 FOR UPDATE', [
-      userId,
-    ]);
+    const old = await one<{ email: string; first_name: string }>(
+      manager,
+      'SELECT email, first_name FROM users WHERE id = $1 FOR UPDATE',
+      [userId],
+    );
     if (!old) return undefined;
-    await affected(manager, 'UPDATE users SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1', [userId, newEmail, now]);
+    await affected(
+      manager,
+      'UPDATE users SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1',
+      [userId, newEmail, now],
+    );
     return { oldEmail: old.email, firstName: old.first_name };
   }
 }

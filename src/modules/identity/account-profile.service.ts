@@ -66,7 +66,8 @@ export class AccountProfileService {
       });
       throw badRequest('invalid_password', 'The password is not correct.');
     }
-    if (newEmail === account!.email) throw badRequest('same_email', 'This is already the email address of your account.');
+    if (newEmail === account!.email)
+      throw badRequest('same_email', 'This is already the email address of your account.');
     await inTransaction(this.dataSource, async (manager) => {
       if (await this.users.existsByEmail(newEmail, manager))
         throw conflict('email_taken', 'An account already exists for this email address.');
@@ -91,7 +92,10 @@ export class AccountProfileService {
         const newEmail = spent?.payload?.newEmail;
         // Rolled back (token unspent) when it is another account's link.
         if (!spent || spent.userId !== user.id || typeof newEmail !== 'string') {
-          throw badRequest('invalid_token', 'This link is not valid: it has expired, was already used, or belongs to another account.');
+          throw badRequest(
+            'invalid_token',
+            'This link is not valid: it has expired, was already used, or belongs to another account.',
+          );
         }
         const changed = await this.accounts.changeEmail(user.id, newEmail, this.clock.now(), manager);
         if (!changed) throw badRequest('invalid_token');
@@ -102,7 +106,10 @@ export class AccountProfileService {
           data: { firstName: changed.firstName, newEmail },
           idempotencyKey: `email-changed-notice:${spent.id}`,
         });
-        await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.email_change', outcome: 'success' }, manager);
+        await this.audit.record(
+          { actorId: user.id, actorKind: user.kind, action: 'auth.email_change', outcome: 'success' },
+          manager,
+        );
         return { email: newEmail };
       });
     } catch (error) {

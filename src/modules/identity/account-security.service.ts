@@ -32,10 +32,16 @@ export class AccountSecurityService {
    * A wrong current password counts as a failed sign-in (the fifth in a row locks the account), so
    * a stolen session cannot be used to guess the password. Every other session ends.
    */
-  async changePassword(user: AuthUser, currentPassword: string, newPassword: string, ip: string): Promise<void> {
+  async changePassword(
+    user: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+    ip: string,
+  ): Promise<void> {
     const account = await this.users.findAuthById(user.id);
     if (!account) throw notFound();
-    if (account.hospitalId) throw conflict('not_applicable', 'Hospital-credentialed accounts have no MyPatients password.');
+    if (account.hospitalId)
+      throw conflict('not_applicable', 'Hospital-credentialed accounts have no MyPatients password.');
     if (!(await this.passwords.verify(account.passwordHash, currentPassword))) {
       await this.lockout.recordFailure(user.id, 'wrong_current_password', ip);
       throw badRequest('invalid_password', 'The current password is not correct.');
@@ -45,7 +51,13 @@ export class AccountSecurityService {
     await inTransaction(this.dataSource, async (manager) => {
       const now = this.clock.now();
       await this.users.setPasswordAfterReset(user.id, hash, now, manager);
-      const ended = await this.sessions.revokeAllOfUser(user.id, now, 'password_change', user.sessionId, manager);
+      const ended = await this.sessions.revokeAllOfUser(
+        user.id,
+        now,
+        'password_change',
+        user.sessionId,
+        manager,
+      );
       await this.notifications.record(manager, {
         template: 'password-changed',
         to: account.email,
@@ -53,7 +65,13 @@ export class AccountSecurityService {
         idempotencyKey: `password-changed:${user.id}:${now.getTime()}`,
       });
       await this.audit.record(
-        { actorId: user.id, actorKind: user.kind, action: 'auth.password_change', outcome: 'success', details: { sessionsEnded: ended } },
+        {
+          actorId: user.id,
+          actorKind: user.kind,
+          action: 'auth.password_change',
+          outcome: 'success',
+          details: { sessionsEnded: ended },
+        },
         manager,
       );
     });
@@ -89,7 +107,13 @@ export class AccountSecurityService {
       );
       if (!ended) throw notFound('You have no live session with this id.');
       await this.audit.record(
-        { actorId: user.id, actorKind: user.kind, action: current ? 'auth.logout' : 'auth.session_end', outcome: 'success', details: { sessionId } },
+        {
+          actorId: user.id,
+          actorKind: user.kind,
+          action: current ? 'auth.logout' : 'auth.session_end',
+          outcome: 'success',
+          details: { sessionId },
+        },
         manager,
       );
     });
@@ -98,9 +122,21 @@ export class AccountSecurityService {
   /** Ends every session of the caller but the current one. */
   async endOtherSessions(user: AuthUser): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
-      const ended = await this.sessions.revokeAllOfUser(user.id, this.clock.now(), 'user_revoked', user.sessionId, manager);
+      const ended = await this.sessions.revokeAllOfUser(
+        user.id,
+        this.clock.now(),
+        'user_revoked',
+        user.sessionId,
+        manager,
+      );
       await this.audit.record(
-        { actorId: user.id, actorKind: user.kind, action: 'auth.session_end', outcome: 'success', details: { others: true, sessionsEnded: ended } },
+        {
+          actorId: user.id,
+          actorKind: user.kind,
+          action: 'auth.session_end',
+          outcome: 'success',
+          details: { others: true, sessionsEnded: ended },
+        },
         manager,
       );
     });

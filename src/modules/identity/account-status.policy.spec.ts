@@ -20,42 +20,70 @@ const EXPIRIES = { none: null, past: PAST, exactlyNow: NOW, future: FUTURE } as 
 type Expiry = keyof typeof EXPIRIES;
 
 /** Every combination the table can hold: status × lock reason (or none) × lock end × sponsor or not. */
-const CASES: Array<{ status: UserStatus; lockReason: LockReason | null; expiry: Expiry; isSponsor: boolean }> = [];
+const CASES: Array<{
+  status: UserStatus;
+  lockReason: LockReason | null;
+  expiry: Expiry;
+  isSponsor: boolean;
+}> = [];
 for (const status of USER_STATUSES)
   for (const lockReason of [null, ...LOCK_REASONS])
     for (const expiry of Object.keys(EXPIRIES) as Expiry[])
       for (const isSponsor of [false, true]) CASES.push({ status, lockReason, expiry, isSponsor });
 
-const facts = (c: (typeof CASES)[number]): AccountStatusFacts => ({ status: c.status, lockReason: c.lockReason, lockedUntil: EXPIRIES[c.expiry], isSponsor: c.isSponsor });
-const name = (c: (typeof CASES)[number]) => `${c.status}/${c.lockReason ?? 'no reason'}/lock end ${c.expiry}/${c.isSponsor ? 'sponsor' : 'not sponsor'}`;
+const facts = (c: (typeof CASES)[number]): AccountStatusFacts => ({
+  status: c.status,
+  lockReason: c.lockReason,
+  lockedUntil: EXPIRIES[c.expiry],
+  isSponsor: c.isSponsor,
+});
+const name = (c: (typeof CASES)[number]) =>
+  `${c.status}/${c.lockReason ?? 'no reason'}/lock end ${c.expiry}/${c.isSponsor ? 'sponsor' : 'not sponsor'}`;
 
 /** The rule written out plainly, to check the policy against. */
 function expected(c: (typeof CASES)[number]) {
-  const expired = c.status === 'locked' && c.lockReason === 'failed_logins' && (c.expiry === 'past' || c.expiry === 'exactlyNow');
+  const expired =
+    c.status === 'locked' &&
+    c.lockReason === 'failed_logins' &&
+    (c.expiry === 'past' || c.expiry === 'exactlyNow');
   const status = expired ? 'active' : c.status;
   const lockReason = expired ? null : c.lockReason;
   const lockedSponsor = status === 'locked' && lockReason === 'validation_overdue' && c.isSponsor;
-  return { expired, status, lockReason, signIn: status === 'active' || lockedSponsor, route: status === 'active', lockedSponsorRoute: status === 'active' || lockedSponsor };
+  return {
+    expired,
+    status,
+    lockReason,
+    signIn: status === 'active' || lockedSponsor,
+    route: status === 'active',
+    lockedSponsorRoute: status === 'active' || lockedSponsor,
+  };
 }
 
 describe('account status policy', () => {
-  it.each(CASES.map((c) => [name(c), c] as const))('%s: effective status, sign-in and route access follow the rule', (_, c) => {
-    const want = expected(c);
-    const f = facts(c);
-    expect(isExpiredLock(f, NOW)).toBe(want.expired);
-    expect(effectiveStatus(f, NOW)).toBe(want.status);
-    expect(effectiveLockReason(f, NOW)).toBe(want.lockReason);
-    expect(maySignIn(f, NOW)).toBe(want.signIn);
-    expect(mayUseRoute(f, NOW, false)).toBe(want.route);
-    expect(mayUseRoute(f, NOW, true)).toBe(want.lockedSponsorRoute);
-    // The guard's variant over facts already made effective agrees.
-    expect(routeRefusalOf({ status: want.status as UserStatus, lockReason: want.lockReason, isSponsor: c.isSponsor }, true) === null).toBe(
-      want.lockedSponsorRoute,
-    );
-  });
+  it.each(CASES.map((c) => [name(c), c] as const))(
+    '%s: effective status, sign-in and route access follow the rule',
+    (_, c) => {
+      const want = expected(c);
+      const f = facts(c);
+      expect(isExpiredLock(f, NOW)).toBe(want.expired);
+      expect(effectiveStatus(f, NOW)).toBe(want.status);
+      expect(effectiveLockReason(f, NOW)).toBe(want.lockReason);
+      expect(maySignIn(f, NOW)).toBe(want.signIn);
+      expect(mayUseRoute(f, NOW, false)).toBe(want.route);
+      expect(mayUseRoute(f, NOW, true)).toBe(want.lockedSponsorRoute);
+      // The guard's variant over facts already made effective agrees.
+      expect(
+        routeRefusalOf(
+          { status: want.status as UserStatus, lockReason: want.lockReason, isSponsor: c.isSponsor },
+          true,
+        ) === null,
+      ).toBe(want.lockedSponsorRoute);
+    },
+  );
 
   it('answers each refused sign-in with its catalogued code', () => {
-    const code = (status: UserStatus, lockReason: LockReason | null = null) => signInRefusal({ status, lockReason, isSponsor: false }, NOW)?.code;
+    const code = (status: UserStatus, lockReason: LockReason | null = null) =>
+      signInRefusal({ status, lockReason, isSponsor: false }, NOW)?.code;
     expect(code('locked', 'staff')).toBe('account_locked');
     expect(code('locked', 'validation_overdue')).toBe('account_locked');
     expect(code('deactivated')).toBe('account_deactivated');
@@ -63,11 +91,17 @@ describe('account status policy', () => {
     expect(code('pending_email')).toBe('account_pending');
     expect(code('pending_approval')).toBe('account_pending');
     expect(code('invited')).toBe('account_pending');
-    expect(signInRefusal({ status: 'locked', lockReason: 'failed_logins', lockedUntil: FUTURE, isSponsor: false }, NOW)?.extra).toEqual({ lockReason: 'failed_logins' });
+    expect(
+      signInRefusal(
+        { status: 'locked', lockReason: 'failed_logins', lockedUntil: FUTURE, isSponsor: false },
+        NOW,
+      )?.extra,
+    ).toEqual({ lockReason: 'failed_logins' });
   });
 
   it('answers each refused route with the guard’s code (a rejected account reads as pending there)', () => {
-    const code = (status: UserStatus, lockReason: LockReason | null = null) => routeRefusal({ status, lockReason, isSponsor: true }, NOW, false)?.code;
+    const code = (status: UserStatus, lockReason: LockReason | null = null) =>
+      routeRefusal({ status, lockReason, isSponsor: true }, NOW, false)?.code;
     expect(code('locked', 'validation_overdue')).toBe('account_locked');
     expect(code('deactivated')).toBe('account_deactivated');
     expect(code('rejected')).toBe('account_pending');

@@ -15,7 +15,10 @@ export interface AccountStatusFacts {
 }
 
 /** A failed-sign-in lock ends by itself: once its time is up it counts as lifted. */
-export function isExpiredLock(user: Pick<AccountStatusFacts, 'status' | 'lockReason' | 'lockedUntil'>, now: Date): boolean {
+export function isExpiredLock(
+  user: Pick<AccountStatusFacts, 'status' | 'lockReason' | 'lockedUntil'>,
+  now: Date,
+): boolean {
   return (
     user.status === 'locked' &&
     user.lockReason === 'failed_logins' &&
@@ -26,12 +29,18 @@ export function isExpiredLock(user: Pick<AccountStatusFacts, 'status' | 'lockRea
 }
 
 /** The status as of `now`: an expired failed-sign-in lock is `active`. */
-export function effectiveStatus(user: Pick<AccountStatusFacts, 'status' | 'lockReason' | 'lockedUntil'>, now: Date): UserStatus {
+export function effectiveStatus(
+  user: Pick<AccountStatusFacts, 'status' | 'lockReason' | 'lockedUntil'>,
+  now: Date,
+): UserStatus {
   return isExpiredLock(user, now) ? 'active' : user.status;
 }
 
 /** The lock reason as of `now` (none once a failed-sign-in lock has expired). */
-export function effectiveLockReason(user: Pick<AccountStatusFacts, 'status' | 'lockReason' | 'lockedUntil'>, now: Date): LockReason | null {
+export function effectiveLockReason(
+  user: Pick<AccountStatusFacts, 'status' | 'lockReason' | 'lockedUntil'>,
+  now: Date,
+): LockReason | null {
   return isExpiredLock(user, now) ? null : user.lockReason;
 }
 
@@ -44,7 +53,11 @@ export interface EffectiveAccountStatus {
 
 /** The facts as of `now`. */
 export function effectiveFacts(user: AccountStatusFacts, now: Date): EffectiveAccountStatus {
-  return { status: effectiveStatus(user, now), lockReason: effectiveLockReason(user, now), isSponsor: user.isSponsor };
+  return {
+    status: effectiveStatus(user, now),
+    lockReason: effectiveLockReason(user, now),
+    isSponsor: user.isSponsor,
+  };
 }
 
 /** A sponsor locked for an overdue validation may still sign in and use the routes that let them complete it. */
@@ -65,17 +78,25 @@ export function signInRefusal(user: AccountStatusFacts, now: Date): ProblemExcep
       return null;
     case 'locked':
       if (isValidationLockedSponsor(effective)) return null;
-      return forbidden('account_locked', 'This account is locked. Contact the MyPatients team.', { lockReason: effective.lockReason });
+      return forbidden('account_locked', 'This account is locked. Contact the MyPatients team.', {
+        lockReason: effective.lockReason,
+      });
     case 'deactivated':
       return forbidden('account_deactivated', 'This account is deactivated.');
     case 'rejected':
-      return forbidden('account_rejected', 'This registration was not approved. Contact the MyPatients team.');
+      return forbidden(
+        'account_rejected',
+        'This registration was not approved. Contact the MyPatients team.',
+      );
     case 'pending_email':
       return forbidden('account_pending', 'Confirm your email address first: follow the link we sent you.');
     case 'pending_approval':
       return forbidden('account_pending', 'The MyPatients team has not approved this registration yet.');
     default:
-      return forbidden('account_pending', 'This account is not active yet: follow the activation link we sent you.');
+      return forbidden(
+        'account_pending',
+        'This account is not active yet: follow the activation link we sent you.',
+      );
   }
 }
 
@@ -88,7 +109,10 @@ export function assertMaySignIn(user: AccountStatusFacts, now: Date): void {
  * Why an account with these (effective) facts may not use a route — the guard's answer — or null
  * when it may. Routes marked `@AllowLockedSponsor()` also admit a sponsor locked for an overdue validation.
  */
-export function routeRefusalOf(effective: EffectiveAccountStatus, allowLockedSponsor: boolean): ProblemException | null {
+export function routeRefusalOf(
+  effective: EffectiveAccountStatus,
+  allowLockedSponsor: boolean,
+): ProblemException | null {
   switch (effective.status) {
     case 'active':
       return null;
@@ -103,7 +127,11 @@ export function routeRefusalOf(effective: EffectiveAccountStatus, allowLockedSpo
 }
 
 /** `routeRefusalOf` for stored facts as of `now`. */
-export function routeRefusal(user: AccountStatusFacts, now: Date, allowLockedSponsor: boolean): ProblemException | null {
+export function routeRefusal(
+  user: AccountStatusFacts,
+  now: Date,
+  allowLockedSponsor: boolean,
+): ProblemException | null {
   return routeRefusalOf(effectiveFacts(user, now), allowLockedSponsor);
 }
 
@@ -152,20 +180,39 @@ export interface AdministeredFacts extends AccountStatusFacts {
  * - reset_mfa: a local account that is active or locked (hospital accounts have neither: `not_applicable`);
  * - resend_link: a registration awaiting its email (within the seven days) or an invited account.
  */
-export function staffActionRefusal(action: StaffAccountAction, target: AdministeredFacts, now: Date): ProblemException | null {
+export function staffActionRefusal(
+  action: StaffAccountAction,
+  target: AdministeredFacts,
+  now: Date,
+): ProblemException | null {
   const { status, lockReason } = effectiveFacts(target, now);
   const refuse = (detail: string) => conflict('invalid_state', detail, { currentStatus: status });
   switch (action) {
     case 'lock':
-      if (status === 'active' || status === 'invited' || (status === 'locked' && lockReason === 'failed_logins')) return null;
-      return refuse(status === 'locked' ? `This account is already locked (${lockReason}).` : `A ${status} account cannot be locked.`);
+      if (
+        status === 'active' ||
+        status === 'invited' ||
+        (status === 'locked' && lockReason === 'failed_logins')
+      )
+        return null;
+      return refuse(
+        status === 'locked'
+          ? `This account is already locked (${lockReason}).`
+          : `A ${status} account cannot be locked.`,
+      );
     case 'deactivate':
       return status === 'deactivated' ? refuse('This account is already deactivated.') : null;
     case 'reactivate':
       return status === 'deactivated' ? null : refuse('Only a deactivated account can be reactivated.');
     case 'reset_mfa':
-      if (target.hospitalId) return conflict('not_applicable', 'This account signs in through the hospital: it has no password or authenticator here.');
-      return status === 'active' || status === 'locked' ? null : refuse(`A ${status} account has no sign-in to reset.`);
+      if (target.hospitalId)
+        return conflict(
+          'not_applicable',
+          'This account signs in through the hospital: it has no password or authenticator here.',
+        );
+      return status === 'active' || status === 'locked'
+        ? null
+        : refuse(`A ${status} account has no sign-in to reset.`);
     case 'resend_link':
       if (status === 'invited') return null;
       if (status === 'pending_email') {

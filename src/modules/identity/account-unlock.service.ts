@@ -28,9 +28,14 @@ export class AccountUnlockService {
       const refusal = administrationRefusal(staff, user);
       if (refusal) throw refusal;
       if (user.status !== 'locked')
-        throw conflict('not_locked', `This account is ${user.status}, not locked.`, { currentStatus: user.status });
+        throw conflict('not_locked', `This account is ${user.status}, not locked.`, {
+          currentStatus: user.status,
+        });
       if (user.lockReason === 'validation_overdue') {
-        throw conflict('validation_lock', 'This account is locked until its sponsor completes the overdue validation.');
+        throw conflict(
+          'validation_lock',
+          'This account is locked until its sponsor completes the overdue validation.',
+        );
       }
       const now = this.clock.now();
       const status = await this.accounts.unlock(user.id, now, manager);

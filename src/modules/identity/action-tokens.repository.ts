@@ -20,7 +20,12 @@ export class ActionTokensRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Voids the user's unused tokens (of `purpose`, or of every purpose); the number voided. */
-  async voidUnused(userId: string, purpose: ActionTokenPurpose | null, now: Date, manager?: EntityManager): Promise<number> {
+  async voidUnused(
+    userId: string,
+    purpose: ActionTokenPurpose | null,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<number> {
     return affected(
       on(this.dataSource, manager),
       'UPDATE action_tokens SET used_at = $3 WHERE user_id = $1 AND used_at IS NULL AND ($2::varchar IS NULL OR purpose = $2)',
@@ -29,18 +34,37 @@ export class ActionTokensRepository {
   }
 
   async insert(
-    token: { userId: string; purpose: ActionTokenPurpose; tokenHash: string; payload: Record<string, unknown> | null; expiresAt: Date; now: Date },
+    token: {
+      userId: string;
+      purpose: ActionTokenPurpose;
+      tokenHash: string;
+      payload: Record<string, unknown> | null;
+      expiresAt: Date;
+      now: Date;
+    },
     manager?: EntityManager,
   ): Promise<void> {
     await rows(
       on(this.dataSource, manager),
       `INSERT INTO action_tokens (user_id, purpose, token_hash, payload, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [token.userId, token.purpose, token.tokenHash, token.payload === null ? null : JSON.stringify(token.payload), token.expiresAt, token.now],
+      [
+        token.userId,
+        token.purpose,
+        token.tokenHash,
+        token.payload === null ? null : JSON.stringify(token.payload),
+        token.expiresAt,
+        token.now,
+      ],
     );
   }
 
   /** Spends the token atomically (works once even under concurrent use); undefined when unknown, used, expired or of another purpose. */
-  async consume(tokenHash: string, purpose: ActionTokenPurpose, now: Date, manager?: EntityManager): Promise<SpentActionToken | undefined> {
+  async consume(
+    tokenHash: string,
+    purpose: ActionTokenPurpose,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<SpentActionToken | undefined> {
     const [row] = await returning<{
       id: string;
       user_id: string;

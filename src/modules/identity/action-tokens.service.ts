@@ -25,12 +25,24 @@ export class ActionTokensService {
   ) {}
 
   /** Issues a new token for `purpose`; earlier unused tokens of that purpose stop working. */
-  async issue(manager: EntityManager, userId: string, purpose: ActionTokenPurpose, payload: Record<string, unknown> | null = null): Promise<string> {
+  async issue(
+    manager: EntityManager,
+    userId: string,
+    purpose: ActionTokenPurpose,
+    payload: Record<string, unknown> | null = null,
+  ): Promise<string> {
     const now = this.clock.now();
     await this.repository.voidUnused(userId, purpose, now, manager);
     const token = randomToken(32);
     await this.repository.insert(
-      { userId, purpose, tokenHash: sha256Hex(token), payload, expiresAt: new Date(now.getTime() + ACTION_TOKEN_TTL_MS[purpose]), now },
+      {
+        userId,
+        purpose,
+        tokenHash: sha256Hex(token),
+        payload,
+        expiresAt: new Date(now.getTime() + ACTION_TOKEN_TTL_MS[purpose]),
+        now,
+      },
       manager,
     );
     return token;
@@ -40,7 +52,11 @@ export class ActionTokensService {
    * Spends a token: returns it when it exists, has this purpose, is unused and unexpired;
    * otherwise null. Spending is atomic, so a token works once even under concurrent use.
    */
-  async consume(manager: EntityManager, token: string, purpose: ActionTokenPurpose): Promise<SpentActionToken | null> {
+  async consume(
+    manager: EntityManager,
+    token: string,
+    purpose: ActionTokenPurpose,
+  ): Promise<SpentActionToken | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 200) return null;
     return (await this.repository.consume(sha256Hex(token), purpose, this.clock.now(), manager)) ?? null;
   }

@@ -14,12 +14,32 @@ import { AllowLockedSponsor, ClientIp, CurrentUser, Public } from '../../common/
 import type { AuthUser } from '../../common/auth/principal.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AuthThrottle } from './auth-throttle.service.js';
-import { AcceptedDto, ActivatedDto, LoginResponseDto, SignedInDto, TokensDto } from './dto/auth-responses.dto.js';
-import { ForgotDto, LoginDto, MfaDto, RefreshDto, RegisterDto, SsoExchangeDto, TokenDto, TokenPasswordDto } from './dto/auth.dto.js';
+import {
+  AcceptedDto,
+  ActivatedDto,
+  LoginResponseDto,
+  SignedInDto,
+  TokensDto,
+} from './dto/auth-responses.dto.js';
+import {
+  ForgotDto,
+  LoginDto,
+  MfaDto,
+  RefreshDto,
+  RegisterDto,
+  SsoExchangeDto,
+  TokenDto,
+  TokenPasswordDto,
+} from './dto/auth.dto.js';
 import { EmailVerifiedDto, RegisteredDto } from './dto/registrations.dto.js';
 import { LockoutService } from './lockout.service.js';
 import { PasswordResetService } from './password-reset.service.js';
-import { clearRefreshCookie, REFRESH_COOKIE_HEADER, refreshTokenFrom, withRefreshCookie } from './refresh-cookie.js';
+import {
+  clearRefreshCookie,
+  REFRESH_COOKIE_HEADER,
+  refreshTokenFrom,
+  withRefreshCookie,
+} from './refresh-cookie.js';
 import { RegistrationService } from './registration.service.js';
 import { SessionRefreshService } from './session-refresh.service.js';
 import { SignInService } from './sign-in.service.js';
@@ -68,7 +88,10 @@ export class AuthController {
   @Public()
   @Post('verify-email/resend')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: AcceptedDto, description: 'Always the same answer: a fresh link is emailed while that registration awaits its email' })
+  @ApiAcceptedResponse({
+    type: AcceptedDto,
+    description: 'Always the same answer: a fresh link is emailed while that registration awaits its email',
+  })
   resendVerification(@Body() dto: ForgotDto, @ClientIp() ip: string): Promise<AcceptedDto> {
     return this.registration.resendVerification(dto.email, ip);
   }
@@ -93,21 +116,39 @@ export class AuthController {
   @Post('mfa')
   @HttpCode(200)
   @ApiOkResponse({ type: SignedInDto, headers: REFRESH_COOKIE_HEADER })
-  async mfa(@Body() dto: MfaDto, @ClientIp() ip: string, @Res({ passthrough: true }) res: FastifyReply): Promise<SignedInDto> {
-    return withRefreshCookie(this.cookies, res, this.config, await this.signIn.verifyMfa(dto.mfaToken, dto.code, ip));
+  async mfa(
+    @Body() dto: MfaDto,
+    @ClientIp() ip: string,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<SignedInDto> {
+    return withRefreshCookie(
+      this.cookies,
+      res,
+      this.config,
+      await this.signIn.verifyMfa(dto.mfaToken, dto.code, ip),
+    );
   }
 
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOkResponse({ type: TokensDto, headers: REFRESH_COOKIE_HEADER, description: 'The refresh token is taken from the body, else from the cookie' })
+  @ApiOkResponse({
+    type: TokensDto,
+    headers: REFRESH_COOKIE_HEADER,
+    description: 'The refresh token is taken from the body, else from the cookie',
+  })
   async refresh(
     @Body() dto: RefreshDto,
     @Headers('cookie') cookies: string | undefined,
     @ClientIp() ip: string,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<TokensDto> {
-    return withRefreshCookie(this.cookies, res, this.config, await this.sessions.refresh(refreshTokenFrom(dto.refreshToken, cookies), ip));
+    return withRefreshCookie(
+      this.cookies,
+      res,
+      this.config,
+      await this.sessions.refresh(refreshTokenFrom(dto.refreshToken, cookies), ip),
+    );
   }
 
   @ApiBearerAuth()
@@ -122,7 +163,10 @@ export class AuthController {
   @Public()
   @Post('password/forgot')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: AcceptedDto, description: 'Always the same answer: a reset link is emailed when the account may reset its password' })
+  @ApiAcceptedResponse({
+    type: AcceptedDto,
+    description: 'Always the same answer: a reset link is emailed when the account may reset its password',
+  })
   forgot(@Body() dto: ForgotDto, @ClientIp() ip: string): Promise<AcceptedDto> {
     return this.passwords.forgot(dto.email, ip);
   }
@@ -148,8 +192,14 @@ export class AuthController {
   @Public()
   @Get('sso/login')
   @Redirect()
-  @ApiFoundResponse({ description: "Redirect to the hospital identity provider's authorization endpoint; sets the HttpOnly SameSite=Lax cookie binding the login to this browser" })
-  async ssoLogin(@ClientIp() ip: string, @Res({ passthrough: true }) res: FastifyReply): Promise<{ url: string; statusCode: number }> {
+  @ApiFoundResponse({
+    description:
+      "Redirect to the hospital identity provider's authorization endpoint; sets the HttpOnly SameSite=Lax cookie binding the login to this browser",
+  })
+  async ssoLogin(
+    @ClientIp() ip: string,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<{ url: string; statusCode: number }> {
     const { url, binding } = await this.sso.start(ip);
     this.cookies.setCookie(res, SSO_COOKIE, binding, this.sso.cookieOptions());
     return { url, statusCode: 302 };
@@ -159,7 +209,10 @@ export class AuthController {
   @Public()
   @Get('sso/callback')
   @Redirect()
-  @ApiFoundResponse({ description: 'Redirect to `${PORTAL_URL}/sso?code=<one-time, 60 s>` (exchanged with POST /auth/sso/exchange)' })
+  @ApiFoundResponse({
+    description:
+      'Redirect to `${PORTAL_URL}/sso?code=<one-time, 60 s>` (exchanged with POST /auth/sso/exchange)',
+  })
   async ssoCallback(
     @Query() query: Record<string, unknown>,
     @Headers('cookie') cookies: string | undefined,
@@ -174,7 +227,11 @@ export class AuthController {
   @Post('sso/exchange')
   @HttpCode(200)
   @ApiOkResponse({ type: SignedInDto, headers: REFRESH_COOKIE_HEADER })
-  async ssoExchange(@Body() dto: SsoExchangeDto, @ClientIp() ip: string, @Res({ passthrough: true }) res: FastifyReply): Promise<SignedInDto> {
+  async ssoExchange(
+    @Body() dto: SsoExchangeDto,
+    @ClientIp() ip: string,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<SignedInDto> {
     return withRefreshCookie(this.cookies, res, this.config, await this.sso.exchange(dto.code, ip));
   }
 }

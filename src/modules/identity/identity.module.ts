@@ -73,7 +73,15 @@ import { SupportDeskService } from './support-desk.service.js';
   imports: [
     AuditModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([User, Practice, Session, RefreshToken, ActionToken, PracticeChangeRequest, SupportRequest]),
+    TypeOrmModule.forFeature([
+      User,
+      Practice,
+      Session,
+      RefreshToken,
+      ActionToken,
+      PracticeChangeRequest,
+      SupportRequest,
+    ]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -4,8 +4,16 @@ export { AccountDirectoryService } from './account-directory.service.js';
 export { AccountLifecycleService, type SponsoredInvite } from './account-lifecycle.service.js';
 export { PracticeMoveService } from './practice-move.service.js';
 export { PracticeRosterLink, type PracticeRoster } from './practice-roster.port.js';
-export { SponsorTransferHooks, type SponsorTransferHook, type SponsoredUsersTransferred } from './sponsor-transfer.port.js';
-export { RegistrationApprovalHooks, type RegistrationApprovalHook, type RegistrationApproved } from './registration-approval.port.js';
+export {
+  SponsorTransferHooks,
+  type SponsorTransferHook,
+  type SponsoredUsersTransferred,
+} from './sponsor-transfer.port.js';
+export {
+  RegistrationApprovalHooks,
+  type RegistrationApprovalHook,
+  type RegistrationApproved,
+} from './registration-approval.port.js';
 export {
   assertMaySignIn,
   effectiveLockReason,
@@ -23,7 +31,12 @@ export {
   type EffectiveAccountStatus,
 } from './account-status.policy.js';
 export { AccessTokenSignature } from './auth/access-token.verifier.js';
-export { SessionService, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, type IssuedTokens } from './auth/session.service.js';
+export {
+  SessionService,
+  SESSION_ABSOLUTE_MS,
+  SESSION_IDLE_MS,
+  type IssuedTokens,
+} from './auth/session.service.js';
 export { ActionTokensService, ACTION_TOKEN_TTL_MS, type SpentActionToken } from './action-tokens.service.js';
 export type { Account } from './account-directory.repository.js';
 export type { LockedAccount } from './account-lifecycle.repository.js';

@@ -49,9 +49,20 @@ export class LockoutService {
       const user = await this.users.findAuthByIdForUpdate(userId, manager);
       if (!user) return;
       const count = reservedAttempt ?? user.failedLoginCount + 1;
-      if (count < MAX_FAILED_LOGINS && reservedAttempt === undefined) await this.users.setFailedLoginCount(userId, count, manager);
-      await this.audit.record({ actorId: userId, actorKind: user.kind, action: 'auth.login', outcome: 'failure', details: { reason, ip, failedCount: count } }, manager);
-      if (count >= MAX_FAILED_LOGINS) await this.lock(manager, user, Math.max(count, user.failedLoginCount), now);
+      if (count < MAX_FAILED_LOGINS && reservedAttempt === undefined)
+        await this.users.setFailedLoginCount(userId, count, manager);
+      await this.audit.record(
+        {
+          actorId: userId,
+          actorKind: user.kind,
+          action: 'auth.login',
+          outcome: 'failure',
+          details: { reason, ip, failedCount: count },
+        },
+        manager,
+      );
+      if (count >= MAX_FAILED_LOGINS)
+        await this.lock(manager, user, Math.max(count, user.failedLoginCount), now);
     });
   }
 
@@ -64,9 +75,19 @@ export class LockoutService {
     await inTransaction(this.dataSource, async (manager) => {
       const user = await this.users.findAuthByIdForUpdate(userId, manager);
       if (!user) return;
-      await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.login', outcome: 'denied', details: { reason: 'locked', ip } }, manager);
+      await this.audit.record(
+        {
+          actorId: user.id,
+          actorKind: user.kind,
+          action: 'auth.login',
+          outcome: 'denied',
+          details: { reason: 'locked', ip },
+        },
+        manager,
+      );
       const running = user.lockedUntil !== null && user.lockedUntil.getTime() > now.getTime();
-      if (!running && user.failedLoginCount >= MAX_FAILED_LOGINS) await this.lock(manager, user, user.failedLoginCount, now);
+      if (!running && user.failedLoginCount >= MAX_FAILED_LOGINS)
+        await this.lock(manager, user, user.failedLoginCount, now);
     });
   }
 
@@ -102,7 +123,13 @@ export class LockoutService {
       const lifted = await this.users.liftFailedLoginLock(spent.userId, now, manager, null);
       const user = await this.users.findAuthById(spent.userId, manager);
       await this.audit.record(
-        { actorId: spent.userId, actorKind: user?.kind ?? 'anonymous', action: 'auth.unlock', outcome: 'success', details: { by: 'owner_link', wasLocked: Boolean(lifted), ip } },
+        {
+          actorId: spent.userId,
+          actorKind: user?.kind ?? 'anonymous',
+          action: 'auth.unlock',
+          outcome: 'success',
+          details: { by: 'owner_link', wasLocked: Boolean(lifted), ip },
+        },
         manager,
       );
     });
@@ -113,7 +140,16 @@ export class LockoutService {
     await inTransaction(this.dataSource, async (manager) => {
       const lifted = await this.users.liftFailedLoginLock(userId, this.clock.now(), manager);
       if (lifted) {
-        await this.audit.record({ actorId: userId, actorKind: lifted.kind, action: 'auth.unlock', outcome: 'success', details: { by: 'expiry' } }, manager);
+        await this.audit.record(
+          {
+            actorId: userId,
+            actorKind: lifted.kind,
+            action: 'auth.unlock',
+            outcome: 'success',
+            details: { by: 'expiry' },
+          },
+          manager,
+        );
       }
     });
   }

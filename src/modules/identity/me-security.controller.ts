@@ -17,7 +17,11 @@ export class MeSecurityController {
   @Post('password')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Changed; every other session ended; the owner is emailed' })
-  changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto, @ClientIp() ip: string): Promise<void> {
+  changePassword(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChangePasswordDto,
+    @ClientIp() ip: string,
+  ): Promise<void> {
     return this.security.changePassword(user, dto.currentPassword, dto.newPassword, ip);
   }
 

@@ -1,9 +1,27 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AllowLockedSponsor, ClientIp, CurrentUser, Kinds, OptionalAuth } from '../../common/auth/auth.decorators.js';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  AllowLockedSponsor,
+  ClientIp,
+  CurrentUser,
+  Kinds,
+  OptionalAuth,
+} from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { AccountProfileService } from './account-profile.service.js';
-import { ChangeEmailDto, ListDto, PracticeChangeRequestDto, SupportRequestDto, TokenDto } from './dto/auth.dto.js';
+import {
+  ChangeEmailDto,
+  ListDto,
+  PracticeChangeRequestDto,
+  SupportRequestDto,
+  TokenDto,
+} from './dto/auth.dto.js';
 import { AcceptedDto } from './dto/auth-responses.dto.js';
 import { EmailChangedDto, PracticeChangeRequestCreatedDto, UserViewDto } from './dto/me.dto.js';
 import { MyPracticeChangeRequestPageDto } from './dto/practice-change-requests.dto.js';
@@ -30,7 +48,10 @@ export class MeController {
 
   @Post('me/email')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: AcceptedDto, description: 'A confirmation link was emailed to the new address' })
+  @ApiAcceptedResponse({
+    type: AcceptedDto,
+    description: 'A confirmation link was emailed to the new address',
+  })
   async changeEmail(@CurrentUser() user: AuthUser, @Body() dto: ChangeEmailDto): Promise<AcceptedDto> {
     await this.profile.requestEmailChange(user, dto.newEmail, dto.password);
     return { status: 'accepted' };
@@ -46,14 +67,20 @@ export class MeController {
   @Kinds('provider', 'sponsored')
   @Post('me/practice-change-requests')
   @ApiCreatedResponse({ type: PracticeChangeRequestCreatedDto })
-  practiceChange(@CurrentUser() user: AuthUser, @Body() dto: PracticeChangeRequestDto): Promise<PracticeChangeRequestCreatedDto> {
+  practiceChange(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: PracticeChangeRequestDto,
+  ): Promise<PracticeChangeRequestCreatedDto> {
     return this.practiceChanges.create(user, dto);
   }
 
   @Kinds('provider', 'sponsored')
   @Get('me/practice-change-requests')
   @ApiOkResponse({ type: MyPracticeChangeRequestPageDto })
-  myPracticeChanges(@CurrentUser() user: AuthUser, @Query() query: ListDto): Promise<MyPracticeChangeRequestPageDto> {
+  myPracticeChanges(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListDto,
+  ): Promise<MyPracticeChangeRequestPageDto> {
     return this.practiceChanges.mine(user, query);
   }
 
@@ -73,7 +100,10 @@ export class MeController {
   @AllowLockedSponsor()
   @Get('support-requests')
   @ApiOkResponse({ type: MySupportRequestPageDto })
-  mySupportRequests(@CurrentUser() user: AuthUser, @Query() query: ListDto): Promise<MySupportRequestPageDto> {
+  mySupportRequests(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListDto,
+  ): Promise<MySupportRequestPageDto> {
     return this.support.mine(user, query);
   }
 }

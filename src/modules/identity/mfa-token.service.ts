@@ -38,8 +38,20 @@ export class MfaTokenService {
 
   sign(user: { id: string; passwordHash: string | null }): Promise<string> {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
-    const claims: MfaClaims = { sub: user.id, purpose: 'mfa', pwf: this.fingerprint(user.passwordHash), jti: randomUUID(), iat, exp: iat + MFA_TOKEN_TTL_SECONDS };
-    return this.jwt.signAsync(claims, { algorithm: 'HS256', issuer: this.config.jwtIssuer, audience: this.audience, secret: this.config.jwtSecret });
+    const claims: MfaClaims = {
+      sub: user.id,
+      purpose: 'mfa',
+      pwf: this.fingerprint(user.passwordHash),
+      jti: randomUUID(),
+      iat,
+      exp: iat + MFA_TOKEN_TTL_SECONDS,
+    };
+    return this.jwt.signAsync(claims, {
+      algorithm: 'HS256',
+      issuer: this.config.jwtIssuer,
+      audience: this.audience,
+      secret: this.config.jwtSecret,
+    });
   }
 
   async read(token: string): Promise<MfaClaims> {

@@ -9,7 +9,9 @@ describe('password policy', () => {
     expect(passwordProblem('123456789012')).toMatch(/easy to guess/);
   });
   it('refuses a password containing the email local part', () => {
-    expect(passwordProblem('zebra-dr.jane.doe-orbit-41', { email: 'Dr.Jane.Doe@example.com' })).toMatch(/email/);
+    expect(passwordProblem('zebra-dr.jane.doe-orbit-41', { email: 'Dr.Jane.Doe@example.com' })).toMatch(
+      /email/,
+    );
   });
   it('accepts a passphrase of unrelated words', () => {
     expect(passwordProblem('correct horse battery staple 42', { email: 'x@example.com' })).toBeNull();

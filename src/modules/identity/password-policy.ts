@@ -15,7 +15,10 @@ const zxcvbn = new ZxcvbnFactory({
 });
 
 /** Why a password is refused, or null when it is acceptable. */
-export function passwordProblem(password: string, context: { email?: string; firstName?: string; lastName?: string } = {}): string | null {
+export function passwordProblem(
+  password: string,
+  context: { email?: string; firstName?: string; lastName?: string } = {},
+): string | null {
   if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
     return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
   }
@@ -34,7 +37,10 @@ export function passwordProblem(password: string, context: { email?: string; fir
 }
 
 /** Throws 400 `weak_password` when the password does not meet the policy. */
-export function assertStrongPassword(password: string, context: { email?: string; firstName?: string; lastName?: string } = {}): void {
+export function assertStrongPassword(
+  password: string,
+  context: { email?: string; firstName?: string; lastName?: string } = {},
+): void {
   const problem = passwordProblem(password, context);
   if (problem) throw badRequest('weak_password', problem);
 }

@@ -13,10 +13,12 @@ import { assertStrongPassword } from './password-policy.js';
 import { UsersRepository, type AuthAccount } from './users.repository.js';
 import { inTransaction } from '../../database/sql.js';
 
-const invalidToken = () => badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
+const invalidToken = () =>
+  badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
 
 /** Statuses whose owner may reset a forgotten password (a locked account included: a reset ends a failed-sign-in lock). */
-const resettable = (user: AuthAccount) => !user.hospitalId && (user.status === 'active' || user.status === 'locked');
+const resettable = (user: AuthAccount) =>
+  !user.hospitalId && (user.status === 'active' || user.status === 'locked');
 
 /** The password's life cycle by emailed link: forgot → reset, and the first password of an invited account. */
 @Injectable()
@@ -66,7 +68,16 @@ export class PasswordResetService {
         data: { firstName: user.firstName, token, expiresInMinutes: 60 },
         idempotencyKey: `password-reset:${sha256Hex(token)}`,
       });
-      await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.password_reset_requested', outcome: 'success', details: { ip } }, manager);
+      await this.audit.record(
+        {
+          actorId: user.id,
+          actorKind: user.kind,
+          action: 'auth.password_reset_requested',
+          outcome: 'success',
+          details: { ip },
+        },
+        manager,
+      );
     });
     return { status: 'accepted' };
   }
@@ -80,7 +91,12 @@ export class PasswordResetService {
       if (!user || !resettable(user)) throw invalidToken();
       assertStrongPassword(password, { email: user.email });
       // The owner proved control of the mailbox: a failed-sign-in lock ends too. TOTP is untouched.
-      await this.users.setPasswordAfterReset(user.id, await this.passwords.hash(password), this.clock.now(), manager);
+      await this.users.setPasswordAfterReset(
+        user.id,
+        await this.passwords.hash(password),
+        this.clock.now(),
+        manager,
+      );
       await this.sessions.revokeAll(manager, user.id, 'password_reset');
       await this.notifications.record(manager, {
         template: 'password-changed',
@@ -88,7 +104,10 @@ export class PasswordResetService {
         data: { firstName: user.firstName },
         idempotencyKey: `password-changed:${spent.id}`,
       });
-      await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.password_reset', outcome: 'success' }, manager);
+      await this.audit.record(
+        { actorId: user.id, actorKind: user.kind, action: 'auth.password_reset', outcome: 'success' },
+        manager,
+      );
     });
   }
 
@@ -101,8 +120,16 @@ export class PasswordResetService {
       const user = await this.users.findAuthById(spent.userId, manager);
       if (!user || user.status !== 'invited') throw invalidToken();
       assertStrongPassword(password, { email: user.email });
-      await this.users.activateInvited(user.id, await this.passwords.hash(password), this.clock.now(), manager);
-      await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.activate', outcome: 'success' }, manager);
+      await this.users.activateInvited(
+        user.id,
+        await this.passwords.hash(password),
+        this.clock.now(),
+        manager,
+      );
+      await this.audit.record(
+        { actorId: user.id, actorKind: user.kind, action: 'auth.activate', outcome: 'success' },
+        manager,
+      );
       return { status: 'active' as const };
     });
   }

@@ -74,7 +74,14 @@ const toItem = (r: ItemRow): PracticeChangeRequestItem => ({
   id: r.id,
   status: r.status,
   createdAt: r.created_at,
-  user: { id: r.user_id, email: r.login_email, firstName: r.first_name, lastName: r.last_name, npi: r.npi, kind: r.kind },
+  user: {
+    id: r.user_id,
+    email: r.login_email,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    npi: r.npi,
+    kind: r.kind,
+  },
   oldPractice: r.old_practice_id ? { id: r.old_practice_id, name: r.old_practice_name ?? '' } : null,
   newPracticeName: r.new_practice_name,
   address: r.address,
@@ -131,8 +138,16 @@ export class PracticeChangeRequestsRepository {
   }
 
   /** One request; `forUpdate` row-locks it (inside a transaction). */
-  async findById(id: string, manager?: EntityManager, forUpdate = false): Promise<PracticeChangeRequestItem | undefined> {
-    const row = await one<ItemRow>(on(this.dataSource, manager), `${ITEM_SELECT} WHERE r.id = $1${forUpdate ? ' FOR UPDATE OF r' : ''}`, [id]);
+  async findById(
+    id: string,
+    manager?: EntityManager,
+    forUpdate = false,
+  ): Promise<PracticeChangeRequestItem | undefined> {
+    const row = await one<ItemRow>(
+      on(this.dataSource, manager),
+      `${ITEM_SELECT} WHERE r.id = $1${forUpdate ? ' FOR UPDATE OF r' : ''}`,
+      [id],
+    );
     return row && toItem(row);
   }
 
@@ -142,28 +157,55 @@ export class PracticeChangeRequestsRepository {
     after: readonly [string, string] | null,
     limit: number,
     manager?: EntityManager,
-  ): Promise<Array<{ id: string; status: string; createdAt: Date; resolvedAt: Date | null; cursorAt: string }>> {
-    const found = await rows<{ id: string; status: string; created_at: Date; resolved_at: Date | null; cursor_at: string }>(
+  ): Promise<
+    Array<{ id: string; status: string; createdAt: Date; resolvedAt: Date | null; cursorAt: string }>
+  > {
+    const found = await rows<{
+      id: string;
+      status: string;
+      created_at: Date;
+      resolved_at: Date | null;
+      cursor_at: string;
+    }>(
       on(this.dataSource, manager),
       `SELECT id, status, created_at, resolved_at, ${cursorAtSql('created_at')} AS cursor_at FROM practice_change_requests
         WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $4`,
       [userId, after?.[0] ?? null, after?.[1] ?? null, limit],
     );
-    return found.map((r) => ({ id: r.id, status: r.status, createdAt: r.created_at, resolvedAt: r.resolved_at, cursorAt: r.cursor_at }));
+    return found.map((r) => ({
+      id: r.id,
+      status: r.status,
+      createdAt: r.created_at,
+      resolvedAt: r.resolved_at,
+      cursorAt: r.cursor_at,
+    }));
   }
 
   /** Closes an open request as completed (with the practice) or rejected (with the reason); false when it is not open. */
   async resolve(
     id: string,
-    outcome: { status: 'completed' | 'rejected'; staffId: string; now: Date; newPracticeId?: string; reason?: string },
+    outcome: {
+      status: 'completed' | 'rejected';
+      staffId: string;
+      now: Date;
+      newPracticeId?: string;
+      reason?: string;
+    },
     manager?: EntityManager,
   ): Promise<boolean> {
     const done = await returning<{ id: string }>(
       on(this.dataSource, manager),
       `UPDATE practice_change_requests SET status = $2, resolved_by = $3, resolved_at = $4, new_practice_id = $5, reject_reason = $6
         WHERE id = $1 AND status = 'open' RETURNING id`,
-      [id, outcome.status, outcome.staffId, outcome.now, outcome.newPracticeId ?? null, outcome.reason ?? null],
+      [
+        id,
+        outcome.status,
+        outcome.staffId,
+        outcome.now,
+        outcome.newPracticeId ?? null,
+        outcome.reason ?? null,
+      ],
     );
     return done.length > 0;
   }

@@ -18,7 +18,10 @@ import type {
   PracticeChangeRequestItemDto,
   PracticeChangeRequestPageDto,
 } from './dto/practice-change-requests.dto.js';
-import { PracticeChangeRequestsRepository, type PracticeChangeRequestItem } from './practice-change-requests.repository.js';
+import {
+  PracticeChangeRequestsRepository,
+  type PracticeChangeRequestItem,
+} from './practice-change-requests.repository.js';
 import { PracticeMoveService } from './practice-move.service.js';
 import { AccountDirectoryService } from './account-directory.service.js';
 import { inTransaction } from '../../database/sql.js';
@@ -50,7 +53,10 @@ export class PracticeChangeRequestsService {
       const now = this.clock.now();
       const account = await this.directory.findById(user.id, manager);
       if (!account) throw notFound();
-      const id = await this.requests.insert({ userId: user.id, oldPracticeId: account.practiceId, ...request, createdAt: now }, manager);
+      const id = await this.requests.insert(
+        { userId: user.id, oldPracticeId: account.practiceId, ...request, createdAt: now },
+        manager,
+      );
       await this.notifications.record(manager, {
         template: 'team-practice-change',
         to: this.config.teamEmail,
@@ -87,7 +93,11 @@ export class PracticeChangeRequestsService {
   async list(query: ListPracticeChangeRequestsDto): Promise<PracticeChangeRequestPageDto> {
     const limit = pageLimit(query.limit);
     const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
-    const { items, nextCursor } = toPage(await this.requests.page(query.status, cursor, limit + 1), limit, (r) => [r.cursorAt, r.id]);
+    const { items, nextCursor } = toPage(
+      await this.requests.page(query.status, cursor, limit + 1),
+      limit,
+      (r) => [r.cursorAt, r.id],
+    );
     return { items: items.map(({ cursorAt: _cursorAt, ...item }) => item), nextCursor };
   }
 
@@ -102,7 +112,11 @@ export class PracticeChangeRequestsService {
   async mine(user: AuthUser, query: ListDto): Promise<MyPracticeChangeRequestPageDto> {
     const limit = pageLimit(query.limit);
     const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
-    const { items, nextCursor } = toPage(await this.requests.pageOfUser(user.id, cursor, limit + 1), limit, (r) => [r.cursorAt, r.id]);
+    const { items, nextCursor } = toPage(
+      await this.requests.pageOfUser(user.id, cursor, limit + 1),
+      limit,
+      (r) => [r.cursorAt, r.id],
+    );
     return { items: items.map(({ cursorAt: _cursorAt, ...item }) => item), nextCursor };
   }
 
@@ -116,7 +130,11 @@ export class PracticeChangeRequestsService {
       const request = await this.openRequest(id, manager);
       if (!isUuid(practiceId)) throw badRequest('unknown_practice', 'No practice has this id.');
       await this.moves.move(manager, staff, request.user.id, practiceId);
-      await this.requests.resolve(id, { status: 'completed', staffId: staff.id, now: this.clock.now(), newPracticeId: practiceId }, manager);
+      await this.requests.resolve(
+        id,
+        { status: 'completed', staffId: staff.id, now: this.clock.now(), newPracticeId: practiceId },
+        manager,
+      );
       await this.audit.record(
         {
           actorId: staff.id,
@@ -135,7 +153,11 @@ export class PracticeChangeRequestsService {
     const reason = reasonRaw.trim();
     return inTransaction(this.dataSource, async (manager) => {
       const request = await this.openRequest(id, manager);
-      await this.requests.resolve(id, { status: 'rejected', staffId: staff.id, now: this.clock.now(), reason }, manager);
+      await this.requests.resolve(
+        id,
+        { status: 'rejected', staffId: staff.id, now: this.clock.now(), reason },
+        manager,
+      );
       await this.notifications.record(manager, {
         template: 'practice-change-rejected',
         to: request.user.email,
@@ -143,7 +165,13 @@ export class PracticeChangeRequestsService {
         idempotencyKey: `practice-change-rejected:${id}`,
       });
       await this.audit.record(
-        { actorId: staff.id, actorKind: 'staff', action: 'staff.practice_change_reject', outcome: 'success', details: { requestId: id, userId: request.user.id } },
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.practice_change_reject',
+          outcome: 'success',
+          details: { requestId: id, userId: request.user.id },
+        },
         manager,
       );
       return { status: 'rejected' as const };
@@ -154,7 +182,8 @@ export class PracticeChangeRequestsService {
   private async openRequest(id: string, manager: EntityManager): Promise<PracticeChangeRequestItem> {
     const request = await this.requests.findById(id, manager, true);
     if (!request) throw notFound('No practice-change request has this id.');
-    if (request.status !== 'open') throw conflict('invalid_state', `This request is already ${request.status}.`);
+    if (request.status !== 'open')
+      throw conflict('invalid_state', `This request is already ${request.status}.`);
     return request;
   }
 }

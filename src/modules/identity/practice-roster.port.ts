@@ -10,7 +10,12 @@ export interface PracticeRoster {
   /** The practice's roster NPIs, in order. */
   rosterNpis(practiceId: string, manager?: EntityManager): Promise<string[]>;
   /** Takes the NPI off the roster (audited by the owner); false when it was not on it. */
-  removeFromRoster(manager: EntityManager, staff: { id: string; kind: string }, practiceId: string, npi: string): Promise<boolean>;
+  removeFromRoster(
+    manager: EntityManager,
+    staff: { id: string; kind: string },
+    practiceId: string,
+    npi: string,
+  ): Promise<boolean>;
 }
 
 /** The bound `PracticeRoster` (none until patient-access binds it: then an empty roster, and removal finds nothing). */
@@ -26,7 +31,14 @@ export class PracticeRosterLink implements PracticeRoster {
     return this.roster ? this.roster.rosterNpis(practiceId, manager) : Promise.resolve([]);
   }
 
-  removeFromRoster(manager: EntityManager, staff: { id: string; kind: string }, practiceId: string, npi: string): Promise<boolean> {
-    return this.roster ? this.roster.removeFromRoster(manager, staff, practiceId, npi) : Promise.resolve(false);
+  removeFromRoster(
+    manager: EntityManager,
+    staff: { id: string; kind: string },
+    practiceId: string,
+    npi: string,
+  ): Promise<boolean> {
+    return this.roster
+      ? this.roster.removeFromRoster(manager, staff, practiceId, npi)
+      : Promise.resolve(false);
   }
 }

@@ -66,31 +66,57 @@ export class PracticesRepository {
   }
 
   async exists(id: string, manager?: EntityManager): Promise<boolean> {
-    return (await one(on(this.dataSource, manager), 'SELECT 1 FROM practices WHERE id = $1', [id])) !== undefined;
+    return (
+      (await one(on(this.dataSource, manager), 'SELECT 1 FROM practices WHERE id = $1', [id])) !== undefined
+    );
   }
 
   async insert(practice: NewPractice, manager?: EntityManager): Promise<string> {
     const [row] = await rows<{ id: string }>(
       on(this.dataSource, manager),
       `INSERT INTO practices (name, search_name, address, city, phone, fax, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [practice.name, practice.name.toLowerCase(), practice.address, practice.city, practice.phone, practice.fax, practice.createdAt],
+      [
+        practice.name,
+        practice.name.toLowerCase(),
+        practice.address,
+        practice.city,
+        practice.phone,
+        practice.fax,
+        practice.createdAt,
+      ],
     );
     return row.id;
   }
 
   async findDetail(id: string, manager?: EntityManager): Promise<PracticeDetail | undefined> {
-    return one<PracticeDetail>(on(this.dataSource, manager), 'SELECT id, name, address, city, phone, fax FROM practices WHERE id = $1', [id]);
+    return one<PracticeDetail>(
+      on(this.dataSource, manager),
+      'SELECT id, name, address, city, phone, fax FROM practices WHERE id = $1',
+      [id],
+    );
   }
 
   /** Changes the given fields (the search name follows the name); undefined when no practice has the id. */
-  async update(id: string, patch: PracticePatch, manager?: EntityManager): Promise<PracticeDetail | undefined> {
+  async update(
+    id: string,
+    patch: PracticePatch,
+    manager?: EntityManager,
+  ): Promise<PracticeDetail | undefined> {
     const [row] = await returning<PracticeDetail>(
       on(this.dataSource, manager),
       `UPDATE practices SET name = COALESCE($2, name), search_name = COALESCE(lower($2), search_name),
               address = COALESCE($3, address), city = CASE WHEN $7 THEN $4 ELSE city END,
               phone = COALESCE($5, phone), fax = COALESCE($6, fax)
         WHERE id = $1 RETURNING id, name, address, city, phone, fax`,
-      [id, patch.name ?? null, patch.address ?? null, patch.city ?? null, patch.phone ?? null, patch.fax ?? null, patch.city !== undefined],
+      [
+        id,
+        patch.name ?? null,
+        patch.address ?? null,
+        patch.city ?? null,
+        patch.phone ?? null,
+        patch.fax ?? null,
+        patch.city !== undefined,
+      ],
     );
     return row;
   }

@@ -19,7 +19,9 @@ export class PracticesService {
     await this.throttle.ip(ip, AUTH_LIMITS.practiceSearchIp);
     const term = (q ?? '').trim().toLowerCase();
     if (term.length < PRACTICE_SEARCH_MIN_LENGTH) {
-      throw badRequest('validation_failed', undefined, { errors: [{ field: 'q', message: 'q must be at least 2 characters' }] });
+      throw badRequest('validation_failed', undefined, {
+        errors: [{ field: 'q', message: 'q must be at least 2 characters' }],
+      });
     }
     const items = await this.practices.searchByName(term, limit ?? 20);
     return { items: items.map((r) => ({ id: r.id, name: r.name, city: r.city })), nextCursor: null };

@@ -47,7 +47,11 @@ export function withRefreshCookie<T extends { refreshToken: string }>(
 }
 
 /** Removes the cookie (POST /auth/logout). */
-export function clearRefreshCookie(cookies: CookieWriter, res: unknown, config: Pick<AppConfig, 'nodeEnv'>): void {
+export function clearRefreshCookie(
+  cookies: CookieWriter,
+  res: unknown,
+  config: Pick<AppConfig, 'nodeEnv'>,
+): void {
   const { maxAge: _maxAge, ...options } = refreshCookieOptions(config);
   cookies.clearCookie(res, REFRESH_COOKIE, options);
 }

@@ -9,7 +9,11 @@ import { NotificationsService } from '../notifications/index.js';
 import { AccountManagementRepository, type ReviewedAccount } from './account-management.repository.js';
 import { SessionService } from './auth/session.service.js';
 import type { ListRegistrationsDto } from './dto/auth.dto.js';
-import type { RegistrationApprovedDto, RegistrationPageDto, RegistrationRejectedDto } from './dto/registrations.dto.js';
+import type {
+  RegistrationApprovedDto,
+  RegistrationPageDto,
+  RegistrationRejectedDto,
+} from './dto/registrations.dto.js';
 import type { UserStatus } from './entities/user.entity.js';
 import { RegistrationApprovalHooks } from './registration-approval.port.js';
 import { inTransaction } from '../../database/sql.js';
@@ -30,7 +34,11 @@ export class RegistrationReviewService {
   async list(query: ListRegistrationsDto): Promise<RegistrationPageDto> {
     const limit = pageLimit(query.limit);
     const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
-    const found = await this.accounts.pageRegistrations(query.status ?? 'pending_approval', cursor, limit + 1);
+    const found = await this.accounts.pageRegistrations(
+      query.status ?? 'pending_approval',
+      cursor,
+      limit + 1,
+    );
     const { items, nextCursor } = toPage(found, limit, (r) => [r.cursorAt, r.userId]);
     return { items: items.map(({ cursorAt: _cursorAt, ...item }) => item), nextCursor };
   }
@@ -46,7 +54,13 @@ export class RegistrationReviewService {
         idempotencyKey: `registration-approved:${user.id}`,
       });
       await this.audit.record(
-        { actorId: staff.id, actorKind: 'staff', action: 'staff.approve', outcome: 'success', details: { userId: user.id } },
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.approve',
+          outcome: 'success',
+          details: { userId: user.id },
+        },
         manager,
       );
       // Dual control (issue 18 item 12): privacy looks for an invitation to this email by the same staff member.
@@ -69,18 +83,30 @@ export class RegistrationReviewService {
         idempotencyKey: `registration-rejected:${user.id}`,
       });
       await this.audit.record(
-        { actorId: staff.id, actorKind: 'staff', action: 'staff.reject', outcome: 'success', details: { userId: user.id } },
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.reject',
+          outcome: 'success',
+          details: { userId: user.id },
+        },
         manager,
       );
       return { status: 'rejected' as const };
     });
   }
 
-  private async pendingRegistration(manager: EntityManager, userId: string, allowed: UserStatus[]): Promise<ReviewedAccount> {
+  private async pendingRegistration(
+    manager: EntityManager,
+    userId: string,
+    allowed: UserStatus[],
+  ): Promise<ReviewedAccount> {
     const user = await this.accounts.findForStaffAction(userId, manager);
     if (!user || user.kind !== 'provider' || user.hospitalId) throw notFound('No registration has this id.');
     if (!allowed.includes(user.status)) {
-      throw conflict('invalid_state', `This registration is ${user.status}, not awaiting approval.`, { currentStatus: user.status });
+      throw conflict('invalid_state', `This registration is ${user.status}, not awaiting approval.`, {
+        currentStatus: user.status,
+      });
     }
     return user;
   }

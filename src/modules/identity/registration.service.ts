@@ -20,10 +20,14 @@ import { assertStrongPassword } from './password-policy.js';
 import { PracticesRepository } from './practices.repository.js';
 
 const invalidNpi = () =>
-  badRequest('invalid_npi', 'The NPI is not valid: it must be 10 digits with a correct check digit (see the NPPES registry).');
+  badRequest(
+    'invalid_npi',
+    'The NPI is not valid: it must be 10 digits with a correct check digit (see the NPPES registry).',
+  );
 const npiTaken = () => conflict('npi_taken', 'An account already exists for this NPI.');
 const emailTaken = () => conflict('email_taken', 'An account already exists for this email address.');
-const hospitalIdTaken = () => conflict('hospital_id_taken', 'An account already exists for this hospital identity.');
+const hospitalIdTaken = () =>
+  conflict('hospital_id_taken', 'An account already exists for this hospital identity.');
 
 /**
  * Maps a unique violation on `users` (two requests racing past the checks) to the contract's
@@ -44,7 +48,11 @@ export function cityFromAddress(address: string): string | null {
     .filter(Boolean);
   if (parts.length < 2) return null;
   const last = parts[parts.length - 1];
-  if (/^[A-Za-z]{2}\.?\s*\d{5}(-\d{4})?$/.test(last) || /^[A-Za-z]{2}$/.test(last) || /^\d{5}(-\d{4})?$/.test(last)) {
+  if (
+    /^[A-Za-z]{2}\.?\s*\d{5}(-\d{4})?$/.test(last) ||
+    /^[A-Za-z]{2}$/.test(last) ||
+    /^\d{5}(-\d{4})?$/.test(last)
+  ) {
     return parts.length >= 3 ? parts[parts.length - 2].slice(0, 100) : null;
   }
   return last.replace(/\s+[A-Za-z]{2}\s+\d{5}(-\d{4})?$/, '').slice(0, 100) || null;
@@ -118,11 +126,13 @@ export class RegistrationService {
   async verifyEmail(token: string): Promise<EmailVerifiedDto> {
     return inTransaction(this.dataSource, async (manager) => {
       const spent = await this.tokens.consume(manager, token, 'verify_email');
-      if (!spent) throw badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
+      if (!spent)
+        throw badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
       const now = this.clock.now();
       // Seven days after registering, a registration can no longer be verified, whatever its link's expiry.
       const user = await this.accounts.markEmailVerified(spent.userId, now, unverifiedCutoff(now), manager);
-      if (!user) throw badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
+      if (!user)
+        throw badRequest('invalid_token', 'This link is not valid: it has expired or was already used.');
       // The team hears of a registration once it can be reviewed (email confirmed).
       await this.notifications.record(manager, {
         template: 'team-new-registration',
@@ -130,7 +140,10 @@ export class RegistrationService {
         data: { firstName: user.firstName, lastName: user.lastName, userId: user.id },
         idempotencyKey: `team-new-registration:${user.id}`,
       });
-      await this.audit.record({ actorId: user.id, actorKind: 'provider', action: 'auth.verify_email', outcome: 'success' }, manager);
+      await this.audit.record(
+        { actorId: user.id, actorKind: 'provider', action: 'auth.verify_email', outcome: 'success' },
+        manager,
+      );
       return { status: 'pending_approval' as const };
     });
   }
@@ -159,7 +172,13 @@ export class RegistrationService {
           manager,
         );
         await this.audit.record(
-          { actorId: staff.id, actorKind: 'staff', action: 'staff.hospital_account', outcome: 'success', details: { userId } },
+          {
+            actorId: staff.id,
+            actorKind: 'staff',
+            action: 'staff.hospital_account',
+            outcome: 'success',
+            details: { userId },
+          },
           manager,
         );
         return { userId };
@@ -189,7 +208,13 @@ export class RegistrationService {
         idempotencyKey: `verify-email:${pending.id}:${now.getTime()}`,
       });
       await this.audit.record(
-        { actorId: pending.id, actorKind: 'provider', action: 'auth.verify_email_resent', outcome: 'success', details: { ip } },
+        {
+          actorId: pending.id,
+          actorKind: 'provider',
+          action: 'auth.verify_email_resent',
+          outcome: 'success',
+          details: { ip },
+        },
         manager,
       );
     });
@@ -199,11 +224,23 @@ export class RegistrationService {
   /** Frees the email and NPI held by registrations left unverified for seven days, then checks both. */
   private async assertFree(manager: EntityManager, email: string, npi: string): Promise<void> {
     const now = this.clock.now();
-    const released = await this.administration.releaseStaleRegistrations(email, npi, unverifiedCutoff(now), now, manager);
+    const released = await this.administration.releaseStaleRegistrations(
+      email,
+      npi,
+      unverifiedCutoff(now),
+      now,
+      manager,
+    );
     for (const id of released) {
       await this.tokens.voidAll(manager, id);
       await this.audit.record(
-        { actorId: null, actorKind: 'system', action: 'auth.registration_released', outcome: 'success', details: { userId: id } },
+        {
+          actorId: null,
+          actorKind: 'system',
+          action: 'auth.registration_released',
+          outcome: 'success',
+          details: { userId: id },
+        },
         manager,
       );
     }
@@ -214,7 +251,10 @@ export class RegistrationService {
 
   private async existingPractice(manager: EntityManager, practiceId: string): Promise<string> {
     if (!(await this.practices.exists(practiceId, manager))) {
-      throw badRequest('unknown_practice', 'No practice has this id; search GET /practices or give newPractice.');
+      throw badRequest(
+        'unknown_practice',
+        'No practice has this id; search GET /practices or give newPractice.',
+      );
     }
     return practiceId;
   }

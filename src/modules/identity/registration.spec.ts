@@ -10,10 +10,13 @@ describe('registration rules', () => {
   });
 
   it('maps a unique violation of each users index to its conflict code, and leaves other errors alone', () => {
-    const violation = (constraint: string) => Object.assign(new Error('duplicate key'), { code: '23505', constraint });
+    const violation = (constraint: string) =>
+      Object.assign(new Error('duplicate key'), { code: '23505', constraint });
     expect(conflictFromUniqueViolation(violation('uq_users_npi'))).toMatchObject({ code: 'npi_taken' });
     expect(conflictFromUniqueViolation(violation('uq_users_email'))).toMatchObject({ code: 'email_taken' });
-    expect(conflictFromUniqueViolation(violation('uq_users_hospital_id'))).toMatchObject({ code: 'hospital_id_taken' });
+    expect(conflictFromUniqueViolation(violation('uq_users_hospital_id'))).toMatchObject({
+      code: 'hospital_id_taken',
+    });
     const other = violation('uq_something_else');
     expect(conflictFromUniqueViolation(other)).toBe(other);
     const notUnique = Object.assign(new Error('boom'), { code: '23503' });

@@ -22,6 +22,8 @@ describe('screenshot decoding', () => {
 
   it('accepts a PNG under the limit, with a data: URL prefix', () => {
     const small = Buffer.concat([PNG, Buffer.alloc(1000, 7)]);
-    expect(decodeScreenshot(`data:image/png;base64,${small.toString('base64')}`)).toMatchObject({ type: 'image/png' });
+    expect(decodeScreenshot(`data:image/png;base64,${small.toString('base64')}`)).toMatchObject({
+      type: 'image/png',
+    });
   });
 });

@@ -10,7 +10,8 @@ import { SESSION_IDLE_MS, SessionService, type IssuedTokens } from './auth/sessi
 import { SessionsRepository } from './sessions.repository.js';
 import { inTransaction } from '../../database/sql.js';
 
-type RefreshOutcome = { error: 'unknown' | 'revoked' | 'reuse' | 'expired' | 'status' } | { tokens: IssuedTokens };
+type RefreshOutcome =
+  { error: 'unknown' | 'revoked' | 'reuse' | 'expired' | 'status' } | { tokens: IssuedTokens };
 
 /** Rotation of refresh tokens and sign-out. */
 @Injectable()
@@ -35,7 +36,13 @@ export class SessionRefreshService {
       if (row.spentAt) {
         await this.sessionsRepo.revoke(row.sessionId, now, 'refresh_reuse', manager);
         await this.audit.record(
-          { actorId: row.userId, actorKind: row.kind, action: 'auth.refresh_reuse', outcome: 'denied', details: { sessionId: row.sessionId } },
+          {
+            actorId: row.userId,
+            actorKind: row.kind,
+            action: 'auth.refresh_reuse',
+            outcome: 'denied',
+            details: { sessionId: row.sessionId },
+          },
           manager,
         );
         return { error: 'reuse' };
@@ -48,11 +55,19 @@ export class SessionRefreshService {
       }
       if (!maySignIn(row, now)) return { error: 'status' };
       await this.sessionsRepo.rotate(row.tokenId, row.sessionId, now, manager);
-      return { tokens: await this.sessions.issue(manager, { id: row.sessionId, userId: row.userId, expiresAt: row.expiresAt }, row.kind) };
+      return {
+        tokens: await this.sessions.issue(
+          manager,
+          { id: row.sessionId, userId: row.userId, expiresAt: row.expiresAt },
+          row.kind,
+        ),
+      };
     });
     if ('error' in outcome) {
       throw unauthenticated(
-        outcome.error === 'reuse' ? 'This refresh token was already used; the session has been ended. Sign in again.' : 'The session has ended. Sign in again.',
+        outcome.error === 'reuse'
+          ? 'This refresh token was already used; the session has been ended. Sign in again.'
+          : 'The session has ended. Sign in again.',
       );
     }
     return outcome.tokens;
@@ -61,7 +76,16 @@ export class SessionRefreshService {
   async logout(userId: string, kind: string, sessionId: string): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
       await this.sessionsRepo.revokeOpen(sessionId, this.clock.now(), 'logout', manager);
-      await this.audit.record({ actorId: userId, actorKind: kind, action: 'auth.logout', outcome: 'success', details: { sessionId } }, manager);
+      await this.audit.record(
+        {
+          actorId: userId,
+          actorKind: kind,
+          action: 'auth.logout',
+          outcome: 'success',
+          details: { sessionId },
+        },
+        manager,
+      );
     });
   }
 }

@@ -67,11 +67,12 @@ export class SessionsRepository {
 
   /** The guard's per-request query; undefined when the ids match nothing (or are not UUIDs). */
   async findPrincipal(sessionId: string, userId: string, now: Date): Promise<PrincipalRow | undefined> {
-    const found = await preparedQuery<PrincipalRow & Record<string, unknown>>(this.dataSource, PRINCIPAL_STATEMENT, PRINCIPAL_SQL, [
-      sessionId,
-      userId,
-      now,
-    ]).catch(() => []);
+    const found = await preparedQuery<PrincipalRow & Record<string, unknown>>(
+      this.dataSource,
+      PRINCIPAL_STATEMENT,
+      PRINCIPAL_SQL,
+      [sessionId, userId, now],
+    ).catch(() => []);
     return found[0];
   }
 
@@ -88,16 +89,24 @@ export class SessionsRepository {
     return { id: row.id, userId: row.user_id, expiresAt: row.expires_at };
   }
 
-  async insertRefreshToken(sessionId: string, tokenHash: string, now: Date, manager?: EntityManager): Promise<void> {
-    await rows(on(this.dataSource, manager), 'INSERT INTO refresh_tokens (session_id, token_hash, created_at) VALUES ($1, $2, $3)', [
-      sessionId,
-      tokenHash,
-      now,
-    ]);
+  async insertRefreshToken(
+    sessionId: string,
+    tokenHash: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await rows(
+      on(this.dataSource, manager),
+      'INSERT INTO refresh_tokens (session_id, token_hash, created_at) VALUES ($1, $2, $3)',
+      [sessionId, tokenHash, now],
+    );
   }
 
   /** The refresh token by its hash, with its session and account, both token and session row-locked. */
-  async findRefreshForUpdate(tokenHash: string, manager: EntityManager): Promise<RefreshCandidate | undefined> {
+  async findRefreshForUpdate(
+    tokenHash: string,
+    manager: EntityManager,
+  ): Promise<RefreshCandidate | undefined> {
     const row = await one<Record<string, unknown>>(
       manager,
       `SELECT r.id AS token_id, r.spent_at, s.id AS session_id, s.user_id, s.last_active_at, s.expires_at, s.revoked_at,
@@ -132,7 +141,11 @@ export class SessionsRepository {
 
   /** Ends one session (unconditionally: a reused refresh token ends it whatever its state). */
   async revoke(sessionId: string, now: Date, reason: string, manager?: EntityManager): Promise<void> {
-    await affected(on(this.dataSource, manager), 'UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1', [sessionId, now, reason]);
+    await affected(
+      on(this.dataSource, manager),
+      'UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1',
+      [sessionId, now, reason],
+    );
   }
 
   /** Ends one session if still open; false when it already was ended. */
@@ -159,7 +172,12 @@ export class SessionsRepository {
         ORDER BY created_at DESC, id DESC`,
       [userId, now, idleSince],
     );
-    return found.map((r) => ({ id: r.id, createdAt: r.created_at, lastActiveAt: r.last_active_at, method: r.method }));
+    return found.map((r) => ({
+      id: r.id,
+      createdAt: r.created_at,
+      lastActiveAt: r.last_active_at,
+      method: r.method,
+    }));
   }
 
   /** Ends one live session of this user (as `listLive` counts them); false when it is not theirs or already ended. */
@@ -181,7 +199,13 @@ export class SessionsRepository {
   }
 
   /** Ends every open session of a user, except `exceptSessionId`; the number ended. */
-  async revokeAllOfUser(userId: string, now: Date, reason: string, exceptSessionId: string | null, manager?: EntityManager): Promise<number> {
+  async revokeAllOfUser(
+    userId: string,
+    now: Date,
+    reason: string,
+    exceptSessionId: string | null,
+    manager?: EntityManager,
+  ): Promise<number> {
     return affected(
       on(this.dataSource, manager),
       `UPDATE sessions SET revoked_at = $2, revoke_reason = $3

@@ -23,12 +23,21 @@ export interface SignedIn extends IssuedTokens {
   user: UserView;
 }
 
-const invalidCredentials = () => unauthenticated('The email or password is not correct.', 'invalid_credentials');
+const invalidCredentials = () =>
+  unauthenticated('The email or password is not correct.', 'invalid_credentials');
 const signInLocked = () =>
-  forbidden('account_locked', 'This account is locked after too many failed sign-ins. Use the link we emailed you, or try again later.', {
-    lockReason: 'failed_logins',
-  });
-const invalidCode = () => unauthenticated('The code is not correct or has expired. Sign in again if this keeps happening.', 'invalid_code');
+  forbidden(
+    'account_locked',
+    'This account is locked after too many failed sign-ins. Use the link we emailed you, or try again later.',
+    {
+      lockReason: 'failed_logins',
+    },
+  );
+const invalidCode = () =>
+  unauthenticated(
+    'The code is not correct or has expired. Sign in again if this keeps happening.',
+    'invalid_code',
+  );
 
 /** Sign-in with password, then TOTP (enrolling at the first sign-in). */
 @Injectable()
@@ -68,7 +77,10 @@ export class SignInService {
         actorKind: user ? user.kind : 'anonymous',
         action: 'auth.login',
         outcome: 'failure',
-        details: { reason: !user ? 'unknown_email' : user.hospitalId ? 'hospital_account' : 'no_password', ip },
+        details: {
+          reason: !user ? 'unknown_email' : user.hospitalId ? 'hospital_account' : 'no_password',
+          ip,
+        },
       });
       throw invalidCredentials();
     }
@@ -77,7 +89,13 @@ export class SignInService {
     if (user.lockedUntil && user.lockedUntil.getTime() <= now.getTime()) {
       await this.lockout.clearExpiredLock(user.id);
       const wasFailedLogins = isExpiredLock(user, now);
-      user = { ...user, status: wasFailedLogins ? 'active' : user.status, lockReason: wasFailedLogins ? null : user.lockReason, lockedUntil: null, failedLoginCount: 0 };
+      user = {
+        ...user,
+        status: wasFailedLogins ? 'active' : user.status,
+        lockReason: wasFailedLogins ? null : user.lockReason,
+        lockedUntil: null,
+        failedLoginCount: 0,
+      };
     }
 
     // The attempt is counted before the slow hash check, so racing guesses cannot all be checked; in
@@ -85,7 +103,10 @@ export class SignInService {
     // and the answer is a wrong password's, so the lock tells nobody anything (issue 18 item 5).
     const attempt = await this.lockout.reserveAttempt(user.id);
     if (attempt === null) {
-      await Promise.all([this.passwords.verify(await this.dummyHash, password), this.lockout.refuseLocked(user.id, ip)]);
+      await Promise.all([
+        this.passwords.verify(await this.dummyHash, password),
+        this.lockout.refuseLocked(user.id, ip),
+      ]);
       throw invalidCredentials();
     }
     if (!(await this.passwords.verify(user.passwordHash, password))) {
@@ -112,7 +133,9 @@ export class SignInService {
       outcome: 'success',
       details: { ip, enrollment: Boolean(enrollment) },
     });
-    return enrollment ? { status: 'mfa_enrollment_required', mfaToken, ...enrollment } : { status: 'mfa_required', mfaToken };
+    return enrollment
+      ? { status: 'mfa_enrollment_required', mfaToken, ...enrollment }
+      : { status: 'mfa_required', mfaToken };
   }
 
   async verifyMfa(mfaToken: string, code: string, ip: string): Promise<SignedIn> {
@@ -120,14 +143,20 @@ export class SignInService {
     const claims = await this.mfaTokens.read(mfaToken);
     await this.throttle.account(AUTH_LIMITS.mfaAccount, claims.sub);
     const user = await this.users.findAuthById(claims.sub);
-    if (!user || !user.passwordHash || this.mfaTokens.fingerprint(user.passwordHash) !== claims.pwf) throw invalidCode();
+    if (!user || !user.passwordHash || this.mfaTokens.fingerprint(user.passwordHash) !== claims.pwf)
+      throw invalidCode();
     const now = this.clock.now();
     assertMaySignIn(user, now);
     // The password was right (the token says so): a sign-in lock of an account in any state may be told.
     if (user.lockedUntil && user.lockedUntil.getTime() > now.getTime()) throw signInLocked();
     if (!user.totpSecret) throw invalidCode();
 
-    const step = await this.totp.verify(this.totp.decrypt(user.totpSecret), code, now, user.totpLastStep === null ? null : Number(user.totpLastStep));
+    const step = await this.totp.verify(
+      this.totp.decrypt(user.totpSecret),
+      code,
+      now,
+      user.totpLastStep === null ? null : Number(user.totpLastStep),
+    );
     if (step === null) {
       await this.lockout.recordFailure(user.id, 'wrong_code', ip);
       throw invalidCode();
@@ -137,7 +166,13 @@ export class SignInService {
       if (!(await this.users.acceptTotpStep(user.id, step, now, manager))) throw invalidCode();
       const issued = await this.sessions.open(manager, { id: user.id, kind: user.kind }, 'password_totp');
       await this.audit.record(
-        { actorId: user.id, actorKind: user.kind, action: 'auth.login', outcome: 'success', details: { ip, method: 'password_totp', enrolled: !user.totpEnrolledAt } },
+        {
+          actorId: user.id,
+          actorKind: user.kind,
+          action: 'auth.login',
+          outcome: 'success',
+          details: { ip, method: 'password_totp', enrolled: !user.totpEnrolledAt },
+        },
         manager,
       );
       return { ...issued, user: (await this.userViews.load(user.id, manager))! };

@@ -29,7 +29,10 @@ export class SsoSignInService {
     const user = await this.admit(hospitalId, ip);
     return inTransaction(this.dataSource, async (manager) => {
       const issued = await this.sessions.open(manager, { id: user.id, kind: user.kind }, 'sso');
-      await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.sso', outcome: 'success', details: { ip } }, manager);
+      await this.audit.record(
+        { actorId: user.id, actorKind: user.kind, action: 'auth.sso', outcome: 'success', details: { ip } },
+        manager,
+      );
       return { ...issued, user: (await this.userViews.load(user.id, manager))! };
     });
   }
@@ -38,14 +41,29 @@ export class SsoSignInService {
   async admit(hospitalId: string, ip: string): Promise<AuthAccount> {
     const user = await this.users.findAuthByHospitalId(hospitalId);
     if (!user) {
-      await this.audit.record({ actorId: null, actorKind: 'anonymous', action: 'auth.sso', outcome: 'denied', details: { reason: 'account_not_found', ip } });
-      throw forbidden('account_not_found', 'No MyPatients account is linked to this hospital identity. Contact the MyPatients team.');
+      await this.audit.record({
+        actorId: null,
+        actorKind: 'anonymous',
+        action: 'auth.sso',
+        outcome: 'denied',
+        details: { reason: 'account_not_found', ip },
+      });
+      throw forbidden(
+        'account_not_found',
+        'No MyPatients account is linked to this hospital identity. Contact the MyPatients team.',
+      );
     }
     const now = this.clock.now();
     if (isExpiredLock(user, now)) await this.lockout.clearExpiredLock(user.id);
     const refusal = signInRefusal(user, now);
     if (refusal) {
-      await this.audit.record({ actorId: user.id, actorKind: user.kind, action: 'auth.sso', outcome: 'denied', details: { reason: effectiveStatus(user, now), ip } });
+      await this.audit.record({
+        actorId: user.id,
+        actorKind: user.kind,
+        action: 'auth.sso',
+        outcome: 'denied',
+        details: { reason: effectiveStatus(user, now), ip },
+      });
       throw refusal;
     }
     return user;

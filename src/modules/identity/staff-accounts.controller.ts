@@ -34,7 +34,10 @@ export class StaffAccountsController {
   @Post('registrations/:userId/approve')
   @HttpCode(200)
   @ApiOkResponse({ type: RegistrationApprovedDto })
-  approve(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string): Promise<RegistrationApprovedDto> {
+  approve(
+    @CurrentUser() staff: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+  ): Promise<RegistrationApprovedDto> {
     return this.review.approve(staff, userId);
   }
 
@@ -51,14 +54,20 @@ export class StaffAccountsController {
 
   @Post('hospital-accounts')
   @ApiCreatedResponse({ type: HospitalAccountCreatedDto })
-  hospitalAccount(@CurrentUser() staff: AuthUser, @Body() dto: HospitalAccountDto): Promise<HospitalAccountCreatedDto> {
+  hospitalAccount(
+    @CurrentUser() staff: AuthUser,
+    @Body() dto: HospitalAccountDto,
+  ): Promise<HospitalAccountCreatedDto> {
     return this.registration.createHospitalAccount(staff, dto);
   }
 
   @Post('users/:userId/unlock')
   @HttpCode(200)
   @ApiOkResponse({ type: AccountUnlockedDto })
-  unlock(@CurrentUser() staff: AuthUser, @Param('userId', UuidParam) userId: string): Promise<AccountUnlockedDto> {
+  unlock(
+    @CurrentUser() staff: AuthUser,
+    @Param('userId', UuidParam) userId: string,
+  ): Promise<AccountUnlockedDto> {
     return this.unlocks.unlock(staff, userId);
   }
 }

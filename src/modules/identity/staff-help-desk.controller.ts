@@ -21,7 +21,10 @@ export class StaffHelpDeskController {
 
   @Get()
   @ApiOkResponse({ type: SupportRequestPageDto })
-  list(@CurrentUser() staff: AuthUser, @Query() query: ListSupportRequestsDto): Promise<SupportRequestPageDto> {
+  list(
+    @CurrentUser() staff: AuthUser,
+    @Query() query: ListSupportRequestsDto,
+  ): Promise<SupportRequestPageDto> {
     return this.desk.list(staff, query);
   }
 
@@ -32,8 +35,15 @@ export class StaffHelpDeskController {
   }
 
   @Post(':id/replies')
-  @ApiCreatedResponse({ type: SupportStatusDto, description: 'answered (closed with close:true); the requester is emailed the message' })
-  reply(@CurrentUser() staff: AuthUser, @Param('id', UuidParam) id: string, @Body() dto: SupportReplyBodyDto): Promise<SupportStatusDto> {
+  @ApiCreatedResponse({
+    type: SupportStatusDto,
+    description: 'answered (closed with close:true); the requester is emailed the message',
+  })
+  reply(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: SupportReplyBodyDto,
+  ): Promise<SupportStatusDto> {
     return this.desk.reply(staff, id, dto);
   }
 
@@ -54,7 +64,10 @@ export class StaffHelpDeskController {
       'image/jpeg': { schema: { type: 'string', format: 'binary' } },
     },
   })
-  async screenshot(@CurrentUser() staff: AuthUser, @Param('id', UuidParam) id: string): Promise<StreamableFile> {
+  async screenshot(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidParam) id: string,
+  ): Promise<StreamableFile> {
     const { bytes, type } = await this.desk.screenshot(staff, id);
     return new StreamableFile(bytes, { type, disposition: 'inline', length: bytes.length });
   }

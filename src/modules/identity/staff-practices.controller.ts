@@ -11,7 +11,13 @@ import {
   PracticeChangeRequestPageDto,
   RejectPracticeChangeDto,
 } from './dto/practice-change-requests.dto.js';
-import { CreatePracticeDto, PracticeCreatedDto, StaffPracticeDetailDto, StaffPracticeDto, UpdatePracticeDto } from './dto/staff-practices.dto.js';
+import {
+  CreatePracticeDto,
+  PracticeCreatedDto,
+  StaffPracticeDetailDto,
+  StaffPracticeDto,
+  UpdatePracticeDto,
+} from './dto/staff-practices.dto.js';
 import { PracticeChangeRequestsService } from './practice-change-requests.service.js';
 import { StaffPracticesService } from './staff-practices.service.js';
 
@@ -84,7 +90,11 @@ export class StaffPracticesController {
   @Post('practice-change-requests/:id/reject')
   @HttpCode(200)
   @ApiOkResponse({ type: PracticeChangeOutcomeDto })
-  reject(@CurrentUser() staff: AuthUser, @Param('id', UuidParam) id: string, @Body() dto: RejectPracticeChangeDto): Promise<PracticeChangeOutcomeDto> {
+  reject(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: RejectPracticeChangeDto,
+  ): Promise<PracticeChangeOutcomeDto> {
     return this.changes.reject(staff, id, dto.reason);
   }
 }

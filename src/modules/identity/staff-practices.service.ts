@@ -4,7 +4,13 @@ import type { AuthUser } from '../../common/auth/principal.js';
 import { notFound } from '../../common/errors/problem.js';
 import { Clock } from '../../common/time/clock.js';
 import { AuditService } from '../audit/index.js';
-import type { CreatePracticeDto, PracticeCreatedDto, StaffPracticeDetailDto, StaffPracticeDto, UpdatePracticeDto } from './dto/staff-practices.dto.js';
+import type {
+  CreatePracticeDto,
+  PracticeCreatedDto,
+  StaffPracticeDetailDto,
+  StaffPracticeDto,
+  UpdatePracticeDto,
+} from './dto/staff-practices.dto.js';
 import { PracticeRosterLink } from './practice-roster.port.js';
 import { PracticesRepository } from './practices.repository.js';
 import { cityFromAddress } from './registration.service.js';
@@ -30,10 +36,26 @@ export class StaffPracticesService {
     return inTransaction(this.dataSource, async (manager) => {
       const address = dto.address.trim();
       const id = await this.practices.insert(
-        { name: dto.name.trim(), address, city: cityFromAddress(address), phone: dto.phone.trim(), fax: dto.fax.trim(), createdAt: this.clock.now() },
+        {
+          name: dto.name.trim(),
+          address,
+          city: cityFromAddress(address),
+          phone: dto.phone.trim(),
+          fax: dto.fax.trim(),
+          createdAt: this.clock.now(),
+        },
         manager,
       );
-      await this.audit.record({ actorId: staff.id, actorKind: 'staff', action: 'staff.practice_create', outcome: 'success', details: { practiceId: id } }, manager);
+      await this.audit.record(
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.practice_create',
+          outcome: 'success',
+          details: { practiceId: id },
+        },
+        manager,
+      );
       return { id };
     });
   }
@@ -64,7 +86,13 @@ export class StaffPracticesService {
       );
       if (!updated) throw noPractice();
       await this.audit.record(
-        { actorId: staff.id, actorKind: 'staff', action: 'staff.practice_update', outcome: 'success', details: { practiceId, fields: Object.keys(dto) } },
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.practice_update',
+          outcome: 'success',
+          details: { practiceId, fields: Object.keys(dto) },
+        },
         manager,
       );
       return updated;
@@ -73,7 +101,8 @@ export class StaffPracticesService {
 
   async removeFromRoster(staff: AuthUser, practiceId: string, npi: string): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
-      if (!(await this.roster.removeFromRoster(manager, staff, practiceId, npi))) throw notFound('This NPI is not on the practice roster.');
+      if (!(await this.roster.removeFromRoster(manager, staff, practiceId, npi)))
+        throw notFound('This NPI is not on the practice roster.');
     });
   }
 }

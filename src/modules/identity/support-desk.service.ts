@@ -37,7 +37,11 @@ export class SupportDeskService {
     const limit = pageLimit(query.limit);
     const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
     const now = this.clock.now();
-    const found = await this.requests.page({ status: query.status, overdue: query.overdue, now }, cursor, limit + 1);
+    const found = await this.requests.page(
+      { status: query.status, overdue: query.overdue, now },
+      cursor,
+      limit + 1,
+    );
     const page = toPage(found, limit, (r) => [r.cursorAt, r.id]);
     // SPEC §7: the requests' text may show a patient (they name none): one staff read per request shown.
     await this.audit.recordStaffReads(
@@ -51,7 +55,9 @@ export class SupportDeskService {
   async detail(staff: AuthUser, id: string): Promise<SupportRequestItemDto> {
     const request = await this.requests.findById(id);
     if (!request) throw notFound('No support request has this id.');
-    await this.audit.recordStaffReads(staff, 'GET /staff/support-requests/:id', [{ patientId: null, details: { supportRequestId: id } }]);
+    await this.audit.recordStaffReads(staff, 'GET /staff/support-requests/:id', [
+      { patientId: null, details: { supportRequestId: id } },
+    ]);
     return this.item(request, this.clock.now());
   }
 
@@ -63,15 +69,32 @@ export class SupportDeskService {
       if (request.status === 'closed') throw conflict('invalid_state', 'This request is closed.');
       const now = this.clock.now();
       const status = dto.close ? 'closed' : 'answered';
-      await this.requests.addReply(id, { at: now.toISOString(), from: 'team', message, staffId: staff.id }, status, now, manager);
+      await this.requests.addReply(
+        id,
+        { at: now.toISOString(), from: 'team', message, staffId: staff.id },
+        status,
+        now,
+        manager,
+      );
       await this.notifications.record(manager, {
         template: 'support-request-reply',
         to: request.loginEmail,
-        data: { name: request.name, requestedOn: hospitalDate(request.createdAt), message, closed: status === 'closed' },
+        data: {
+          name: request.name,
+          requestedOn: hospitalDate(request.createdAt),
+          message,
+          closed: status === 'closed',
+        },
         idempotencyKey: `support-request-reply:${id}:${request.replies.length}`,
       });
       await this.audit.record(
-        { actorId: staff.id, actorKind: 'staff', action: 'staff.support_reply', outcome: 'success', details: { supportRequestId: id, status } },
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.support_reply',
+          outcome: 'success',
+          details: { supportRequestId: id, status },
+        },
         manager,
       );
       return { status };
@@ -82,9 +105,16 @@ export class SupportDeskService {
     return inTransaction(this.dataSource, async (manager) => {
       const request = await this.requests.findById(id, manager, true);
       if (!request) throw notFound('No support request has this id.');
-      if (!(await this.requests.close(id, this.clock.now(), manager))) throw conflict('invalid_state', 'This request is already closed.');
+      if (!(await this.requests.close(id, this.clock.now(), manager)))
+        throw conflict('invalid_state', 'This request is already closed.');
       await this.audit.record(
-        { actorId: staff.id, actorKind: 'staff', action: 'staff.support_close', outcome: 'success', details: { supportRequestId: id } },
+        {
+          actorId: staff.id,
+          actorKind: 'staff',
+          action: 'staff.support_close',
+          outcome: 'success',
+          details: { supportRequestId: id },
+        },
         manager,
       );
       return { status: 'closed' };
@@ -94,7 +124,9 @@ export class SupportDeskService {
   async screenshot(staff: AuthUser, id: string): Promise<{ bytes: Buffer; type: string }> {
     const shot = await this.requests.findScreenshot(id);
     if (!shot) throw notFound('This support request has no screenshot.');
-    await this.audit.recordStaffReads(staff, 'GET /staff/support-requests/:id/screenshot', [{ patientId: null, details: { supportRequestId: id } }]);
+    await this.audit.recordStaffReads(staff, 'GET /staff/support-requests/:id/screenshot', [
+      { patientId: null, details: { supportRequestId: id } },
+    ]);
     return shot;
   }
 

@@ -118,7 +118,14 @@ export class SupportRequestsRepository {
           AND ($4::text IS NULL OR status = $4)
           AND ($5::boolean IS NULL OR (status = 'open' AND due_at < $6) = $5)
         ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [after?.[0] ?? null, after?.[1] ?? null, limit, filter.status ?? null, filter.overdue ?? null, filter.now],
+      [
+        after?.[0] ?? null,
+        after?.[1] ?? null,
+        limit,
+        filter.status ?? null,
+        filter.overdue ?? null,
+        filter.now,
+      ],
     );
     return found.map(toSummary);
   }
@@ -141,17 +148,26 @@ export class SupportRequestsRepository {
     return found.map(toSummary);
   }
 
-  async findScreenshot(id: string, manager?: EntityManager): Promise<{ bytes: Buffer; type: string } | undefined> {
+  async findScreenshot(
+    id: string,
+    manager?: EntityManager,
+  ): Promise<{ bytes: Buffer; type: string } | undefined> {
     const row = await one<{ screenshot: Buffer | null; screenshot_type: string | null }>(
       on(this.dataSource, manager),
       'SELECT screenshot, screenshot_type FROM support_requests WHERE id = $1',
       [id],
     );
-    return row?.screenshot && row.screenshot_type ? { bytes: row.screenshot, type: row.screenshot_type } : undefined;
+    return row?.screenshot && row.screenshot_type
+      ? { bytes: row.screenshot, type: row.screenshot_type }
+      : undefined;
   }
 
   /** One request as the queue shows it; `forUpdate` row-locks it (inside a transaction). */
-  async findById(id: string, manager?: EntityManager, forUpdate = false): Promise<SupportRequestSummary | undefined> {
+  async findById(
+    id: string,
+    manager?: EntityManager,
+    forUpdate = false,
+  ): Promise<SupportRequestSummary | undefined> {
     const row = await one<SummaryRow>(
       on(this.dataSource, manager),
       `SELECT ${SUMMARY_COLUMNS} FROM support_requests WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
@@ -161,7 +177,13 @@ export class SupportRequestsRepository {
   }
 
   /** Appends a reply and sets the status (`answered` or `closed`). */
-  async addReply(id: string, reply: SupportReply, status: 'answered' | 'closed', now: Date, manager?: EntityManager): Promise<void> {
+  async addReply(
+    id: string,
+    reply: SupportReply,
+    status: 'answered' | 'closed',
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<void> {
     await returning(
       on(this.dataSource, manager),
       `UPDATE support_requests

@@ -11,7 +11,11 @@ import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { AUTH_LIMITS, AuthThrottle } from './auth-throttle.service.js';
 import type { ListDto, SupportRequestDto } from './dto/auth.dto.js';
-import type { MySupportRequestPageDto, SupportReplyDto, SupportRequestCreatedDto } from './dto/support-requests.dto.js';
+import type {
+  MySupportRequestPageDto,
+  SupportReplyDto,
+  SupportRequestCreatedDto,
+} from './dto/support-requests.dto.js';
 import { decodeScreenshot } from './screenshot.js';
 import { SupportRequestsRepository, type SupportReply } from './support-requests.repository.js';
 import { inTransaction } from '../../database/sql.js';
@@ -36,7 +40,8 @@ export function hospitalTimeLabel(instant: Date): string {
 }
 
 /** What a requester sees of the conversation (never which staff member wrote). */
-export const publicReplies = (replies: SupportReply[]): SupportReplyDto[] => replies.map(({ at, from, message }) => ({ at, from, message }));
+export const publicReplies = (replies: SupportReply[]): SupportReplyDto[] =>
+  replies.map(({ at, from, message }) => ({ at, from, message }));
 
 const missing = (field: string) => ({ field, message: `${field} is required when not signed in` });
 
@@ -59,7 +64,11 @@ export class SupportRequestsService {
    * up (the answer is the same whether or not an account has that email), throttled per email and
    * per address. No acknowledgement email: it would let anyone mail any address.
    */
-  async create(user: AuthUser | undefined, dto: SupportRequestDto, ip: string): Promise<SupportRequestCreatedDto> {
+  async create(
+    user: AuthUser | undefined,
+    dto: SupportRequestDto,
+    ip: string,
+  ): Promise<SupportRequestCreatedDto> {
     const description = dto.description.trim();
     const errors = [];
     if (!description) errors.push({ field: 'description', message: 'description should not be empty' });
@@ -80,7 +89,10 @@ export class SupportRequestsService {
     const now = this.clock.now();
     const dueAt = this.calendar.addBusinessDays(now, SUPPORT_DUE_BUSINESS_DAYS);
     return inTransaction(this.dataSource, async (manager) => {
-      const id = await this.requests.insert({ userId: user?.id ?? null, loginEmail, name, description, screenshot, dueAt, createdAt: now }, manager);
+      const id = await this.requests.insert(
+        { userId: user?.id ?? null, loginEmail, name, description, screenshot, dueAt, createdAt: now },
+        manager,
+      );
       // The description may hold anything the user typed: the email only points to the staff queue.
       await this.notifications.record(manager, {
         template: 'team-support-request',
@@ -114,9 +126,18 @@ export class SupportRequestsService {
   async mine(user: AuthUser, query: ListDto): Promise<MySupportRequestPageDto> {
     const limit = pageLimit(query.limit);
     const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
-    const page = toPage(await this.requests.pageOfUser(user.id, cursor, limit + 1), limit, (r) => [r.cursorAt, r.id]);
+    const page = toPage(await this.requests.pageOfUser(user.id, cursor, limit + 1), limit, (r) => [
+      r.cursorAt,
+      r.id,
+    ]);
     return {
-      items: page.items.map((r) => ({ id: r.id, status: r.status, createdAt: r.createdAt, dueAt: r.dueAt, replies: publicReplies(r.replies) })),
+      items: page.items.map((r) => ({
+        id: r.id,
+        status: r.status,
+        createdAt: r.createdAt,
+        dueAt: r.dueAt,
+        replies: publicReplies(r.replies),
+      })),
       nextCursor: page.nextCursor,
     };
   }

@@ -25,14 +25,25 @@ export class TotpService {
   }
 
   uri(secret: string, email: string): string {
-    return generateURI({ issuer: TOTP_ISSUER, label: email, secret, digits: TOTP_DIGITS, period: TOTP_PERIOD_SECONDS });
+    return generateURI({
+      issuer: TOTP_ISSUER,
+      label: email,
+      secret,
+      digits: TOTP_DIGITS,
+      period: TOTP_PERIOD_SECONDS,
+    });
   }
 
   encrypt(secret: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join(':');
+    return [
+      'v1',
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join(':');
   }
 
   decrypt(stored: string): string {
@@ -40,7 +51,9 @@ export class TotpService {
     if (version !== 'v1' || !iv || !tag || !ciphertext) throw new Error('unknown TOTP secret format');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   /**

@@ -113,18 +113,30 @@ export class UsersRepository {
   // --- sign-in ---------------------------------------------------------------------------
 
   async findAuthByEmail(email: string, manager?: EntityManager): Promise<AuthAccount | undefined> {
-    const row = await one<AuthAccountRow>(on(this.dataSource, manager), `SELECT ${AUTH_COLUMNS} FROM users WHERE email = $1`, [email]);
+    const row = await one<AuthAccountRow>(
+      on(this.dataSource, manager),
+      `SELECT ${AUTH_COLUMNS} FROM users WHERE email = $1`,
+      [email],
+    );
     return row && toAuthAccount(row);
   }
 
   async findAuthById(id: string, manager?: EntityManager): Promise<AuthAccount | undefined> {
-    const row = await one<AuthAccountRow>(on(this.dataSource, manager), `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1`, [id]);
+    const row = await one<AuthAccountRow>(
+      on(this.dataSource, manager),
+      `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1`,
+      [id],
+    );
     return row && toAuthAccount(row);
   }
 
   /** Row-locks the account (counting a failed sign-in must not race with another). */
   async findAuthByIdForUpdate(id: string, manager: EntityManager): Promise<AuthAccount | undefined> {
-    const row = await one<AuthAccountRow>(manager, `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+    const row = await one<AuthAccountRow>(
+      manager,
+      `SELECT ${AUTH_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
     return row && toAuthAccount(row);
   }
 
@@ -163,7 +175,12 @@ export class UsersRepository {
    * the account, in any state, is under a sign-in lock (`locked_until` ahead) or already has `max`
    * attempts failed or in flight. Gives the attempt's number (the count including it).
    */
-  async reserveSignInAttempt(id: string, max: number, now: Date, manager?: EntityManager): Promise<number | undefined> {
+  async reserveSignInAttempt(
+    id: string,
+    max: number,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<number | undefined> {
     const [row] = await returning<{ failed_login_count: number }>(
       on(this.dataSource, manager),
       `UPDATE users SET failed_login_count = failed_login_count + 1
@@ -179,11 +196,18 @@ export class UsersRepository {
 
   /** Gives back a reserved attempt whose password was right (it is no failure). */
   async releaseSignInAttempt(id: string, manager?: EntityManager): Promise<void> {
-    await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = GREATEST(failed_login_count - 1, 0) WHERE id = $1', [id]);
+    await affected(
+      on(this.dataSource, manager),
+      'UPDATE users SET failed_login_count = GREATEST(failed_login_count - 1, 0) WHERE id = $1',
+      [id],
+    );
   }
 
   async setFailedLoginCount(id: string, count: number, manager?: EntityManager): Promise<void> {
-    await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = $2 WHERE id = $1', [id, count]);
+    await affected(on(this.dataSource, manager), 'UPDATE users SET failed_login_count = $2 WHERE id = $1', [
+      id,
+      count,
+    ]);
   }
 
   /**
@@ -191,7 +215,13 @@ export class UsersRepository {
    * active account also becomes `locked`/`failed_logins` (what staff and the guard see), any other
    * keeps its status. False when a lock is already running (only the first locker tells the owner).
    */
-  async lockForFailedLogins(id: string, count: number, lockedUntil: Date, now: Date, manager?: EntityManager): Promise<boolean> {
+  async lockForFailedLogins(
+    id: string,
+    count: number,
+    lockedUntil: Date,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<boolean> {
     const locked = await returning<{ id: string }>(
       on(this.dataSource, manager),
       `UPDATE users SET failed_login_count = GREATEST(failed_login_count, $2), locked_until = $3, updated_at = $4,
@@ -209,7 +239,12 @@ export class UsersRepository {
    * (a request that saw the old lock expire must not lift the fresh lock a racing one set); without
    * it, any (the owner's unlock link).
    */
-  async liftFailedLoginLock(id: string, now: Date, manager?: EntityManager, expiredBy: Date | null = now): Promise<{ kind: UserKind } | undefined> {
+  async liftFailedLoginLock(
+    id: string,
+    now: Date,
+    manager?: EntityManager,
+    expiredBy: Date | null = now,
+  ): Promise<{ kind: UserKind } | undefined> {
     const [row] = await returning<{ kind: UserKind }>(
       on(this.dataSource, manager),
       `UPDATE users SET status = CASE WHEN status = 'locked' AND lock_reason = 'failed_logins' THEN 'active' ELSE status END,
@@ -222,7 +257,12 @@ export class UsersRepository {
   }
 
   /** A new password after a reset; the owner proved control of the mailbox, so a failed-sign-in lock ends too. */
-  async setPasswordAfterReset(id: string, passwordHash: string, now: Date, manager?: EntityManager): Promise<void> {
+  async setPasswordAfterReset(
+    id: string,
+    passwordHash: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<void> {
     await affected(
       on(this.dataSource, manager),
       `UPDATE users SET password_hash = $2, failed_login_count = 0, updated_at = $3,
@@ -293,7 +333,9 @@ export class UsersRepository {
   }
 
   async existsByEmail(email: string, manager?: EntityManager): Promise<boolean> {
-    return (await one(on(this.dataSource, manager), 'SELECT 1 FROM users WHERE email = $1', [email])) !== undefined;
+    return (
+      (await one(on(this.dataSource, manager), 'SELECT 1 FROM users WHERE email = $1', [email])) !== undefined
+    );
   }
 
   // --- account management (registration, profile, staff) ---

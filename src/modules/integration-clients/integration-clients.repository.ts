@@ -53,7 +53,10 @@ export class IntegrationClientsRepository {
   }
 
   /** The unrevoked client whose key has this hash (unique index: one lookup per integration request). */
-  findActiveByKeyHash(keyHash: string, manager?: EntityManager): Promise<{ id: string; system: IntegrationSystem } | undefined> {
+  findActiveByKeyHash(
+    keyHash: string,
+    manager?: EntityManager,
+  ): Promise<{ id: string; system: IntegrationSystem } | undefined> {
     return one(
       on(this.dataSource, manager),
       `SELECT id, system FROM integration_clients WHERE key_hash = $1 AND revoked_at IS NULL`,
@@ -84,7 +87,10 @@ export class IntegrationClientsRepository {
   }
 
   async list(manager?: EntityManager): Promise<IntegrationClientView[]> {
-    const found = await rows<ClientRow>(on(this.dataSource, manager), `SELECT ${COLUMNS} FROM integration_clients ORDER BY created_at, id`);
+    const found = await rows<ClientRow>(
+      on(this.dataSource, manager),
+      `SELECT ${COLUMNS} FROM integration_clients ORDER BY created_at, id`,
+    );
     return found.map(toView);
   }
 }

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { randomToken, sha256Hex } from '../../common/crypto/tokens.js';
 import { Clock } from '../../common/time/clock.js';
 import { INTEGRATION_SYSTEMS, type IntegrationSystem } from './entities/integration-client.entity.js';
-import { IntegrationClientsRepository, type IntegrationClientView } from './integration-clients.repository.js';
+import {
+  IntegrationClientsRepository,
+  type IntegrationClientView,
+} from './integration-clients.repository.js';
 
 /** `last_used_at` is written at most once a minute per key: the hot path reads, it rarely writes. */
 const TOUCH_EVERY_MS = 60_000;
@@ -29,7 +32,8 @@ export class IntegrationClientsService {
 
   /** Creates a client and returns its key: the only time the key exists outside the caller. */
   async create(system: string, name: string): Promise<{ client: IntegrationClientView; key: string }> {
-    if (!(INTEGRATION_SYSTEMS as readonly string[]).includes(system)) throw new Error(`system must be one of ${INTEGRATION_SYSTEMS.join(', ')}`);
+    if (!(INTEGRATION_SYSTEMS as readonly string[]).includes(system))
+      throw new Error(`system must be one of ${INTEGRATION_SYSTEMS.join(', ')}`);
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 100) throw new Error('name must be 1 to 100 characters');
     const key = `mpk_${system}_${randomToken(32)}`;

@@ -27,7 +27,11 @@ class AlsoExpiry {
   }
 }
 
-function setup(options: { cronEnabled: boolean; providers: object[]; enqueue?: (name: string, asOf: string) => Promise<void> }) {
+function setup(options: {
+  cronEnabled: boolean;
+  providers: object[];
+  enqueue?: (name: string, asOf: string) => Promise<void>;
+}) {
   const registered: ScheduledJobHandler[] = [];
   const enqueued: Array<[string, string]> = [];
   const jobs = {
@@ -35,14 +39,22 @@ function setup(options: { cronEnabled: boolean; providers: object[]; enqueue?: (
     enqueue: options.enqueue ?? (async (name: string, asOf: string) => void enqueued.push([name, asOf])),
   } as unknown as JobsService;
   const discovery = {
-    getProviders: () => options.providers.map((instance) => ({ instance, metatype: instance.constructor, isAlias: false })),
+    getProviders: () =>
+      options.providers.map((instance) => ({ instance, metatype: instance.constructor, isAlias: false })),
   } as unknown as DiscoveryService;
   const schedulers = new SchedulerRegistry();
   // 2026-11-17 00:20 EST = 05:20Z
   const clock = new FixedClock(new Date('2026-11-17T05:20:00Z'));
-  const explorer = new JobsExplorer(discovery, jobs, schedulers, clock, new BusinessCalendar({ hospitalClosures: [] }), {
-    cronEnabled: options.cronEnabled,
-  } as AppConfig);
+  const explorer = new JobsExplorer(
+    discovery,
+    jobs,
+    schedulers,
+    clock,
+    new BusinessCalendar({ hospitalClosures: [] }),
+    {
+      cronEnabled: options.cronEnabled,
+    } as AppConfig,
+  );
   return { explorer, registered, enqueued, schedulers };
 }
 

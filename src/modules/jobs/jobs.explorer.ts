@@ -7,7 +7,12 @@ import { Clock } from '../../common/time/clock.js';
 import { hospitalDate } from '../../common/time/hospital-time.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { JobsService } from './jobs.service.js';
-import { cronRunsOn, declaredScheduledJobs, type DeclaredScheduledJob, type ScheduledJobMethod } from './scheduled-job.decorator.js';
+import {
+  cronRunsOn,
+  declaredScheduledJobs,
+  type DeclaredScheduledJob,
+  type ScheduledJobMethod,
+} from './scheduled-job.decorator.js';
 
 /**
  * Finds every `@ScheduledJob` method of every provider at start, registers it with JobsService
@@ -38,7 +43,8 @@ export class JobsExplorer implements OnModuleInit, OnApplicationShutdown {
       for (const job of declaredScheduledJobs(instance.constructor as abstract new () => unknown)) {
         const where = `${instance.constructor.name}.${job.method}`;
         const other = seen.get(job.name);
-        if (other && other !== where) throw new Error(`Scheduled job "${job.name}" is declared twice: ${other} and ${where}`);
+        if (other && other !== where)
+          throw new Error(`Scheduled job "${job.name}" is declared twice: ${other} and ${where}`);
         if (other) continue;
         seen.set(job.name, where);
         const method = (instance[job.method] as ScheduledJobMethod).bind(instance);

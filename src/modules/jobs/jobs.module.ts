@@ -16,7 +16,12 @@ import { JobsService } from './jobs.service.js';
  * queue, the advisory-locked runner and the staff route `POST /staff/jobs/:name/run`.
  */
 @Module({
-  imports: [DiscoveryModule, AuditModule, BullModule.registerQueue({ name: QUEUES.jobs }), TypeOrmModule.forFeature([JobRun])],
+  imports: [
+    DiscoveryModule,
+    AuditModule,
+    BullModule.registerQueue({ name: QUEUES.jobs }),
+    TypeOrmModule.forFeature([JobRun]),
+  ],
   controllers: [JobsController],
   providers: [JobsService, JobsRepository, JobsExplorer, JobsProcessor],
   exports: [JobsService],

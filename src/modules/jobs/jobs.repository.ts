@@ -44,10 +44,22 @@ export class JobsRepository {
   }
 
   async lastRuns(): Promise<LastJobRun[]> {
-    const found = await rows<{ name: string; last_run_at: Date; last_as_of: string; last_affected: number | null; last_status: 'succeeded' | 'failed' }>(
+    const found = await rows<{
+      name: string;
+      last_run_at: Date;
+      last_as_of: string;
+      last_affected: number | null;
+      last_status: 'succeeded' | 'failed';
+    }>(
       on(this.dataSource),
       `SELECT name, last_run_at, to_char(last_as_of, 'YYYY-MM-DD') AS last_as_of, last_affected, last_status FROM job_runs`,
     );
-    return found.map((r) => ({ name: r.name, lastRunAt: r.last_run_at, lastAsOf: r.last_as_of, lastAffected: r.last_affected, lastStatus: r.last_status }));
+    return found.map((r) => ({
+      name: r.name,
+      lastRunAt: r.last_run_at,
+      lastAsOf: r.last_as_of,
+      lastAffected: r.last_affected,
+      lastStatus: r.last_status,
+    }));
   }
 }

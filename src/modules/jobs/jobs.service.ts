@@ -3,7 +3,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { AuthUser } from '../../common/auth/principal.js';
 import { badRequest, notFound } from '../../common/errors/problem.js';
-import { JOBS, QUEUES, SCHEDULED_JOB_OPTIONS, scheduledJobId, type ScheduledJobName } from '../../common/queue/queues.js';
+import {
+  JOBS,
+  QUEUES,
+  SCHEDULED_JOB_OPTIONS,
+  scheduledJobId,
+  type ScheduledJobName,
+} from '../../common/queue/queues.js';
 import { Clock } from '../../common/time/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { hospitalDate } from '../../common/time/hospital-time.js';
@@ -102,16 +108,31 @@ export class JobsService {
   }
 
   /** Bookkeeping only: a failure to record must not turn a finished run into a failed one. */
-  private async recordRun(name: ScheduledJobName, asOf: string, affected: number | null, status: 'succeeded' | 'failed'): Promise<void> {
+  private async recordRun(
+    name: ScheduledJobName,
+    asOf: string,
+    affected: number | null,
+    status: 'succeeded' | 'failed',
+  ): Promise<void> {
     try {
-      await this.repository.recordRun({ name, lastRunAt: this.clock.now(), lastAsOf: asOf, lastAffected: affected, lastStatus: status });
+      await this.repository.recordRun({
+        name,
+        lastRunAt: this.clock.now(),
+        lastAsOf: asOf,
+        lastAffected: affected,
+        lastStatus: status,
+      });
     } catch (error) {
       this.logger.warn({ job: name, err: error }, 'could not record the job run');
     }
   }
 
   /** `POST /staff/jobs/:name/run`: runs now for `asOf` (default today, hospital time) and audits the run. */
-  async runForStaff(user: AuthUser, name: string, asOf = hospitalDate(this.clock.now())): Promise<JobRunResult> {
+  async runForStaff(
+    user: AuthUser,
+    name: string,
+    asOf = hospitalDate(this.clock.now()),
+  ): Promise<JobRunResult> {
     this.assertAsOf(asOf);
     const result = await this.run(name, asOf);
     await this.audit.record({
@@ -136,7 +157,11 @@ export class JobsService {
       this.assertAsOf(asOf);
       if (!this.has(name)) throw notFound(`No job named "${name}".`);
     } catch (refusal) {
-      await this.audit.record({ ...entry, outcome: 'denied', details: { job: name.slice(0, 60), asOf: asOf.slice(0, 20), source: 'queue' } });
+      await this.audit.record({
+        ...entry,
+        outcome: 'denied',
+        details: { job: name.slice(0, 60), asOf: asOf.slice(0, 20), source: 'queue' },
+      });
       throw refusal;
     }
     const result = await this.run(name, asOf);
@@ -147,7 +172,10 @@ export class JobsService {
   /** 400 `validation_failed` (field `asOf`) unless `asOf` is a date the jobs may run for. */
   private assertAsOf(asOf: string): void {
     const problem = asOfProblem(asOf, hospitalDate(this.clock.now()), this.config.allowFutureAsOf);
-    if (problem) throw badRequest('validation_failed', problem.detail, { errors: [{ field: 'asOf', message: problem.message }] });
+    if (problem)
+      throw badRequest('validation_failed', problem.detail, {
+        errors: [{ field: 'asOf', message: problem.message }],
+      });
   }
 
   /** Cron's part: put the run on the queue once per job and date. */

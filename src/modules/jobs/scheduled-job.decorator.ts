@@ -29,20 +29,33 @@ export type ScheduledJobMethod = (asOf: string) => Promise<number>;
  * The method does the work and must be idempotent (by database constraint) and set-based.
  */
 export function ScheduledJob(options: ScheduledJobOptions) {
-  return <M extends ScheduledJobMethod>(target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<M>) => {
+  return <M extends ScheduledJobMethod>(
+    target: object,
+    method: string | symbol,
+    descriptor: TypedPropertyDescriptor<M>,
+  ) => {
     SetMetadata(SCHEDULED_JOB, options)(target, method, descriptor);
     return descriptor;
   };
 }
 
 /** The jobs a provider class declares (what JobsModule discovers; unit specs assert cron and time zone with it). */
-export function declaredScheduledJobs(type: abstract new (...args: never[]) => unknown): DeclaredScheduledJob[] {
+export function declaredScheduledJobs(
+  type: abstract new (...args: never[]) => unknown,
+): DeclaredScheduledJob[] {
   const found: DeclaredScheduledJob[] = [];
-  for (let proto = type.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = type.prototype as object | null;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     for (const method of Object.getOwnPropertyNames(proto)) {
       if (method === 'constructor') continue;
       const fn = Object.getOwnPropertyDescriptor(proto, method)?.value;
-      const options = typeof fn === 'function' ? (Reflect.getMetadata(SCHEDULED_JOB, fn) as ScheduledJobOptions | undefined) : undefined;
+      const options =
+        typeof fn === 'function'
+          ? (Reflect.getMetadata(SCHEDULED_JOB, fn) as ScheduledJobOptions | undefined)
+          : undefined;
       if (options && !found.some((j) => j.method === method)) found.push({ ...options, method });
     }
   }

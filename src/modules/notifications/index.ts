@@ -7,5 +7,11 @@ export {
   type NotificationRequest,
   type NotificationSummary,
 } from './notifications.service.js';
-export { TEMPLATE_NAMES, isTemplateName, type OverdueDigestItem, type TemplateData, type TemplateName } from './template-registry.js';
+export {
+  TEMPLATE_NAMES,
+  isTemplateName,
+  type OverdueDigestItem,
+  type TemplateData,
+  type TemplateName,
+} from './template-registry.js';
 export { NOTIFICATION_STATUSES, type NotificationStatus } from './entities/notification.entity.js';

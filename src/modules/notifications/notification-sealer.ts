@@ -23,7 +23,8 @@ export class NotificationSealer {
   seal<T>(data: T): T {
     if (!data || typeof data !== 'object') return data;
     const record = data as Record<string, unknown>;
-    if (!SEALED_FIELDS.some((f) => typeof record[f] === 'string' && !SecretBox.isSealed(record[f]))) return data;
+    if (!SEALED_FIELDS.some((f) => typeof record[f] === 'string' && !SecretBox.isSealed(record[f])))
+      return data;
     const copy: Record<string, unknown> = { ...record };
     for (const field of SEALED_FIELDS) {
       const value = copy[field];
@@ -41,7 +42,9 @@ export class NotificationSealer {
       try {
         copy[field] = this.box.open(value);
       } catch {
-        throw new SealedFieldError(`the "${field}" of this notification cannot be decrypted (NOTIFICATIONS_ENCRYPTION_KEY changed?)`);
+        throw new SealedFieldError(
+          `the "${field}" of this notification cannot be decrypted (NOTIFICATIONS_ENCRYPTION_KEY changed?)`,
+        );
       }
     }
     return copy;

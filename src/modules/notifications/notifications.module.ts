@@ -51,7 +51,8 @@ import { QueuesDashboardController } from './queues-dashboard.controller.js';
     {
       provide: MAIL_TRANSPORT,
       inject: [APP_CONFIG, DevMailboxService],
-      useFactory: (config: AppConfig, devMailbox: DevMailboxService) => createMailTransport(config, devMailbox),
+      useFactory: (config: AppConfig, devMailbox: DevMailboxService) =>
+        createMailTransport(config, devMailbox),
     },
   ],
   exports: [NotificationsService],

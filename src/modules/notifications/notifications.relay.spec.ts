@@ -11,7 +11,11 @@ import { batchJobId } from './send-batch.js';
 function fakeRelay(repository: Partial<NotificationsRepository>, queue: Partial<Queue>) {
   // inTransaction's BEGIN and COMMIT go to a connection that does nothing.
   const dataSource = {
-    createQueryRunner: () => ({ connect: async () => ({ query: async () => ({ rows: [] }) }), manager: {}, release: async () => undefined }),
+    createQueryRunner: () => ({
+      connect: async () => ({ query: async () => ({ rows: [] }) }),
+      manager: {},
+      release: async () => undefined,
+    }),
   } as unknown as DataSource;
   const config = {
     notifications: { attempts: 3, backoffMs: 1000, sweepMs: 5000, batchSize: 20, sender: true },
@@ -40,7 +44,11 @@ function relayWith(waiting: number, pending: number, bulk = { recording: false }
       markQueued: jest.fn(async () => undefined),
       bulkRecordingInProgress: async () => bulk.recording,
     } as unknown as Partial<NotificationsRepository>,
-    { client: { status: 'ready' }, getWaitingCount: async () => waiting, addBulk } as unknown as Partial<Queue>,
+    {
+      client: { status: 'ready' },
+      getWaitingCount: async () => waiting,
+      addBulk,
+    } as unknown as Partial<Queue>,
   );
   (relay as unknown as { stopped: boolean }).stopped = false;
   const pass = () => (relay as unknown as { pass(sweep: boolean): Promise<void> }).pass(false);

@@ -269,7 +269,10 @@ export class NotificationsRelay implements OnApplicationBootstrap, OnModuleDestr
     if (now - this.deferringSince < this.maxBulkDeferralMs) return true;
     if (!this.deferralOverrun) {
       this.deferralOverrun = true;
-      this.logger.warn({ heldMs: Math.round(now - this.deferringSince) }, 'a bulk recording has held delivery too long; relaying');
+      this.logger.warn(
+        { heldMs: Math.round(now - this.deferringSince) },
+        'a bulk recording has held delivery too long; relaying',
+      );
     }
     return false;
   }

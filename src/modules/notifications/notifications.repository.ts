@@ -64,7 +64,12 @@ export class NotificationsRepository {
    * One round trip: insert, and notify the relay (delivered to listeners only when the
    * transaction commits: its prompt wake-up). Null when the idempotency key exists.
    */
-  async insert(manager: EntityManager, template: string, item: NewNotification, now: Date): Promise<string | null> {
+  async insert(
+    manager: EntityManager,
+    template: string,
+    item: NewNotification,
+    now: Date,
+  ): Promise<string | null> {
     const row = await one<{ id: string }>(
       manager,
       `WITH inserted AS (
@@ -73,7 +78,13 @@ export class NotificationsRepository {
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING id)
        SELECT id, pg_notify('${OUTBOX_CHANNEL}', id::text) FROM inserted`,
-      [template, item.recipient.toLowerCase(), JSON.stringify(this.sealer.seal(item.data)), item.idempotencyKey, now],
+      [
+        template,
+        item.recipient.toLowerCase(),
+        JSON.stringify(this.sealer.seal(item.data)),
+        item.idempotencyKey,
+        now,
+      ],
     );
     return row?.id ?? null;
   }
@@ -82,7 +93,12 @@ export class NotificationsRepository {
    * Set-based: one INSERT … SELECT for all items (keys already present, or repeated within the
    * set, are skipped), and one wake-up of the relay when anything was inserted. Returns the count.
    */
-  async insertMany(manager: EntityManager, template: string, items: NewNotification[], now: Date): Promise<number> {
+  async insertMany(
+    manager: EntityManager,
+    template: string,
+    items: NewNotification[],
+    now: Date,
+  ): Promise<number> {
     if (items.length === 0) return 0;
     const row = await one<{ n: number }>(
       manager,
@@ -97,7 +113,13 @@ export class NotificationsRepository {
       [
         template,
         now,
-        JSON.stringify(items.map((i) => ({ recipient: i.recipient, data: this.sealer.seal(i.data), idempotency_key: i.idempotencyKey }))),
+        JSON.stringify(
+          items.map((i) => ({
+            recipient: i.recipient,
+            data: this.sealer.seal(i.data),
+            idempotency_key: i.idempotencyKey,
+          })),
+        ),
       ],
     );
     return row?.n ?? 0;
@@ -135,7 +157,10 @@ export class NotificationsRepository {
       this.dataSource,
       `SELECT status, count(*) AS count FROM notifications GROUP BY status`,
     );
-    const counts = Object.fromEntries(NOTIFICATION_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
+    const counts = Object.fromEntries(NOTIFICATION_STATUSES.map((s) => [s, 0])) as Record<
+      NotificationStatus,
+      number
+    >;
     for (const row of found) counts[row.status] = Number(row.count);
     return counts;
   }
@@ -157,7 +182,9 @@ export class NotificationsRepository {
   }
 
   async findSummary(id: string, manager?: EntityManager): Promise<NotificationSummary | undefined> {
-    return one(on(this.dataSource, manager), `SELECT ${SUMMARY_COLUMNS} FROM notifications WHERE id = $1`, [id]);
+    return one(on(this.dataSource, manager), `SELECT ${SUMMARY_COLUMNS} FROM notifications WHERE id = $1`, [
+      id,
+    ]);
   }
 
   async statusOf(id: string, manager?: EntityManager): Promise<NotificationStatus | undefined> {
@@ -165,7 +192,10 @@ export class NotificationsRepository {
   }
 
   /** Status, and whether its one-time token was discarded (a failed email that carried one). */
-  retryState(id: string, manager?: EntityManager): Promise<{ status: NotificationStatus; tokenDiscarded: boolean } | undefined> {
+  retryState(
+    id: string,
+    manager?: EntityManager,
+  ): Promise<{ status: NotificationStatus; tokenDiscarded: boolean } | undefined> {
     return one(
       on(this.dataSource, manager),
       `SELECT status, data ? 'tokenDiscarded' AS "tokenDiscarded" FROM notifications WHERE id = $1`,
@@ -189,8 +219,12 @@ export class NotificationsRepository {
         return await work();
       } finally {
         await client
-          .query(`SELECT pg_advisory_unlock_shared($1, $2), pg_notify('${OUTBOX_CHANNEL}', '')`, [...BULK_RECORDING_LOCK])
-          .catch((error: unknown) => (unlockFailed = error instanceof Error ? error : new Error(String(error))));
+          .query(`SELECT pg_advisory_unlock_shared($1, $2), pg_notify('${OUTBOX_CHANNEL}', '')`, [
+            ...BULK_RECORDING_LOCK,
+          ])
+          .catch(
+            (error: unknown) => (unlockFailed = error instanceof Error ? error : new Error(String(error))),
+          );
       }
     } finally {
       client.release(unlockFailed);
@@ -280,7 +314,13 @@ export class NotificationsRepository {
    * One failed attempt (and `failed` when final); the attempts so far, or undefined if it was sent
    * meanwhile. A final failure drops the one-time token as a send does (marked `tokenDiscarded`).
    */
-  async recordAttemptFailed(manager: EntityManager, id: string, error: string, final: boolean, now: Date): Promise<number | undefined> {
+  async recordAttemptFailed(
+    manager: EntityManager,
+    id: string,
+    error: string,
+    final: boolean,
+    now: Date,
+  ): Promise<number | undefined> {
     const [row] = await returning<{ attempts: number }>(
       manager,
       `UPDATE notifications

@@ -53,7 +53,10 @@ export class NotificationsService {
    * commits; if the transaction rolls back, it never existed. Returns the notification id, or null
    * when one with this idempotency key already exists.
    */
-  record<T extends TemplateName>(manager: EntityManager, request: NotificationRequest<T>): Promise<string | null> {
+  record<T extends TemplateName>(
+    manager: EntityManager,
+    request: NotificationRequest<T>,
+  ): Promise<string | null> {
     return this.repository.insert(
       manager,
       request.template,
@@ -66,7 +69,11 @@ export class NotificationsService {
    * Records many emails of one template in one statement, in the caller's transaction (keys
    * already recorded are skipped), and wakes the relay. Returns how many were recorded.
    */
-  recordMany<T extends TemplateName>(manager: EntityManager, template: T, items: ReadonlyArray<NotificationItem<T>>): Promise<number> {
+  recordMany<T extends TemplateName>(
+    manager: EntityManager,
+    template: T,
+    items: ReadonlyArray<NotificationItem<T>>,
+  ): Promise<number> {
     return this.repository.insertMany(
       manager,
       template,
@@ -86,7 +93,11 @@ export class NotificationsService {
   }
 
   /** Newest first, `limit` per page, optionally of one status; with the counts by status. */
-  async list(options: { status?: NotificationStatus; limit?: number; cursor?: string }): Promise<NotificationPage> {
+  async list(options: {
+    status?: NotificationStatus;
+    limit?: number;
+    cursor?: string;
+  }): Promise<NotificationPage> {
     const limit = pageLimit(options.limit);
     const after = decodeCursor(options.cursor, ['instant', 'uuid']);
     const found = await this.repository.list({ status: options.status, limit, after });
@@ -113,7 +124,11 @@ export class NotificationsService {
     if (!state) throw notFound('No notification with this id.');
     const { status } = state;
     if (status === 'failed' && state.tokenDiscarded) throw conflict('notification_token_discarded');
-    throw conflict('notification_not_failed', `Only a failed notification can be sent again; this one is ${status}.`, { status });
+    throw conflict(
+      'notification_not_failed',
+      `Only a failed notification can be sent again; this one is ${status}.`,
+      { status },
+    );
   }
 
   /** Staff's "send again": the retry and its audit entry in one transaction. */

@@ -6,7 +6,12 @@ import { All, Controller, HttpException, Req, Res, type OnModuleDestroy } from '
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Queue } from 'bull';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type InjectOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type InjectOptions,
+} from 'fastify';
 import { StaffOnly } from '../../common/auth/auth.decorators.js';
 import { QUEUES } from '../../common/queue/queues.js';
 import { notFound } from '../../common/errors/problem.js';
@@ -42,7 +47,9 @@ export class QueuesDashboardController implements OnModuleDestroy {
     const queues = [new BullAdapter(notifications, readOnly)];
     // The scheduled-jobs queue belongs to the jobs module; shown too when that module is loaded.
     try {
-      queues.push(new BullAdapter(moduleRef.get<Queue>(getQueueToken(QUEUES.jobs), { strict: false }), readOnly));
+      queues.push(
+        new BullAdapter(moduleRef.get<Queue>(getQueueToken(QUEUES.jobs), { strict: false }), readOnly),
+      );
     } catch {
       /* not loaded */
     }
@@ -59,7 +66,9 @@ export class QueuesDashboardController implements OnModuleDestroy {
   @All(['', '*'])
   async serve(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const headers = Object.fromEntries(
-      Object.entries(req.headers).filter(([name]) => !['authorization', 'cookie', 'content-length', 'host'].includes(name)),
+      Object.entries(req.headers).filter(
+        ([name]) => !['authorization', 'cookie', 'content-length', 'host'].includes(name),
+      ),
     ) as InjectOptions['headers'];
     const answer = await this.board.inject({
       method: req.method as InjectOptions['method'],

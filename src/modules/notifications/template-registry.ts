@@ -51,7 +51,12 @@ export const TEMPLATES = {
   'access-request-approved': template<AccessRequestOutcome>(),
   'access-request-denied': template<AccessRequestOutcome>(),
   'access-request-expired': template<AccessRequestOutcome & { ttlDays: number }>(),
-  'account-locked-failed-logins': template<Named & { lockMinutes: number; /** The owner's unlock link (`${portalUrl}/unlock?token=`). */ token: string }>(),
+  'account-locked-failed-logins': template<
+    Named & {
+      lockMinutes: number;
+      /** The owner's unlock link (`${portalUrl}/unlock?token=`). */ token: string;
+    }
+  >(),
   'account-deactivated': template<Named>(),
   'account-locked-by-staff': template<Named>(),
   'account-reactivated': template<Named>(),
@@ -89,8 +94,17 @@ export const TEMPLATES = {
   'sponsor-locked': template<FullName & { period: string }>(),
   'sponsor-unlocked': template<ValidationOutcome>(),
   'sponsor-validation-completed': template<ValidationOutcome>(),
-  'sponsor-validation-opened': template<FullName & { period: string; dueDate: string; /** The day before `dueDate`. */ lastDay: string; userCount: number }>(),
-  'sponsor-validation-reminder': template<FullName & { period: string; dueDate: string; lastDay: string; daysLeft: number }>(),
+  'sponsor-validation-opened': template<
+    FullName & {
+      period: string;
+      dueDate: string;
+      /** The day before `dueDate`. */ lastDay: string;
+      userCount: number;
+    }
+  >(),
+  'sponsor-validation-reminder': template<
+    FullName & { period: string; dueDate: string; lastDay: string; daysLeft: number }
+  >(),
   'sponsored-user-activation': template<SponsoredUserNotice & { token: string }>(),
   'sponsored-user-deactivated': template<FullName & { replaced: boolean }>(),
   'sponsored-user-locked': template<SponsoredUserNotice>(),
@@ -112,9 +126,20 @@ export const TEMPLATES = {
     }
   >(),
   'team-support-request': template<
-    FullName & { requestId: string; loginEmail: string; /** Hospital time, e.g. `2026-11-18 23:59 EST`. */ dueAt: string; hasScreenshot: boolean; signedIn: boolean }
+    FullName & {
+      requestId: string;
+      loginEmail: string;
+      /** Hospital time, e.g. `2026-11-18 23:59 EST`. */ dueAt: string;
+      hasScreenshot: boolean;
+      signedIn: boolean;
+    }
   >(),
-  'support-request-reply': template<{ name: string; requestedOn: string; message: string; closed: boolean }>(),
+  'support-request-reply': template<{
+    name: string;
+    requestedOn: string;
+    message: string;
+    closed: boolean;
+  }>(),
   'practice-change-rejected': template<Named & { requestedOn: string; reason: string }>(),
   'verify-email': template<Named & { token: string }>(),
 } as const;

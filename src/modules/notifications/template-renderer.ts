@@ -165,7 +165,14 @@ export function templateVariables(source: string): string[] {
       return;
     }
     for (const [key, value] of Object.entries(n)) {
-      if (key === 'loc' || key === 'strip' || key === 'openStrip' || key === 'closeStrip' || key === 'inverseStrip') continue;
+      if (
+        key === 'loc' ||
+        key === 'strip' ||
+        key === 'openStrip' ||
+        key === 'closeStrip' ||
+        key === 'inverseStrip'
+      )
+        continue;
       visit(value, key === 'path');
     }
   };

@@ -11,15 +11,38 @@ import { TemplateError, TemplateRenderer, templateVariables } from './template-r
  * MRN-/DOB-like values; and rendering with patient canaries added to the data shows none of them.
  */
 const TEMPLATES_DIR = join(process.cwd(), 'templates');
-const GLOBALS = { portalUrl: 'https://portal.example.org', teamEmail: 'mypatients@childrens.example.org', teamPhone: '617 919 2284' };
+const GLOBALS = {
+  portalUrl: 'https://portal.example.org',
+  teamEmail: 'mypatients@childrens.example.org',
+  teamPhone: '617 919 2284',
+};
 
 /** Words in a variable or key name that would mean patient data (names split at camelCase, `.`, `_`, `-`). */
-const PATIENT_WORDS = new Set(['mrn', 'dob', 'birth', 'birthdate', 'birthday', 'diagnosis', 'diagnoses', 'medication', 'medications', 'allergy', 'allergies', 'clinical', 'encounter', 'encounters']);
+const PATIENT_WORDS = new Set([
+  'mrn',
+  'dob',
+  'birth',
+  'birthdate',
+  'birthday',
+  'diagnosis',
+  'diagnoses',
+  'medication',
+  'medications',
+  'allergy',
+  'allergies',
+  'clinical',
+  'encounter',
+  'encounters',
+]);
 /** `patient…` is patient data unless it is a count (`patientCount`). */
 const COUNT_WORDS = new Set(['count', 'counts', 'total', 'number']);
 
 function patientLike(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   if (words.some((w) => PATIENT_WORDS.has(w))) return true;
   if (/medicalrecord|dateofbirth/.test(words.join(''))) return true;
   const i = words.findIndex((w) => w === 'patient' || w === 'patients');
@@ -52,7 +75,9 @@ const MRN_LIKE = /(?<![\w-])\d{6,9}(?![\w-])/;
 function withCanaries(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withCanaries);
   if (!value || typeof value !== 'object') return value;
-  const planted = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withCanaries(v)]));
+  const planted = Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withCanaries(v)]),
+  );
   return { ...planted, ...CANARIES };
 }
 
@@ -72,7 +97,10 @@ function leaksOf(email: Record<string, string>): Array<{ part: string; leak: str
 
 function keysDeep(value: unknown, prefix = ''): Array<[string, unknown]> {
   if (!value || typeof value !== 'object') return [];
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [[`${prefix}${k}`, v] as [string, unknown], ...keysDeep(v, `${prefix}${k}.`)]);
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [
+    [`${prefix}${k}`, v] as [string, unknown],
+    ...keysDeep(v, `${prefix}${k}.`),
+  ]);
 }
 
 describe('email templates', () => {
@@ -83,7 +111,8 @@ describe('email templates', () => {
     expect(names.length).toBeGreaterThan(0);
     const files = new Set(readdirSync(TEMPLATES_DIR));
     for (const name of names) {
-      for (const part of ['subject.hbs', 'text.hbs', 'html.hbs', 'sample.json']) expect(files).toContain(`${name}.${part}`);
+      for (const part of ['subject.hbs', 'text.hbs', 'html.hbs', 'sample.json'])
+        expect(files).toContain(`${name}.${part}`);
     }
     // No stray parts without a subject (a half-added template).
     for (const file of files) {
@@ -114,7 +143,11 @@ describe('email templates', () => {
         expect({ key, patientLike: patientLike(key) }).toEqual({ key, patientLike: false });
         if (typeof value === 'string' || typeof value === 'number') {
           const text = String(value);
-          expect({ key, text, mrnLike: MRN_LIKE.test(text) || LABELLED_VALUE.test(text) }).toEqual({ key, text, mrnLike: false });
+          expect({ key, text, mrnLike: MRN_LIKE.test(text) || LABELLED_VALUE.test(text) }).toEqual({
+            key,
+            text,
+            mrnLike: false,
+          });
         }
       }
     });
@@ -129,7 +162,8 @@ describe('email templates', () => {
       }
       expect(email.html).toMatch(/^<!DOCTYPE html>/);
       // Links point at the portal only.
-      for (const [, url] of email.text.matchAll(/(https?:\/\/\S+)/g)) expect(url.startsWith(GLOBALS.portalUrl)).toBe(true);
+      for (const [, url] of email.text.matchAll(/(https?:\/\/\S+)/g))
+        expect(url.startsWith(GLOBALS.portalUrl)).toBe(true);
     });
 
     it('shows no patient data even when the data carries some, under any of its keys', () => {
@@ -138,7 +172,11 @@ describe('email templates', () => {
     });
 
     it('refuses to render when a variable is missing (strict mode)', () => {
-      const used = new Set(Object.values(sources).flatMap((s) => templateVariables(s)).map((v) => v.split('.')[0]));
+      const used = new Set(
+        Object.values(sources)
+          .flatMap((s) => templateVariables(s))
+          .map((v) => v.split('.')[0]),
+      );
       const own = Object.keys(sample).filter((k) => used.has(k));
       if (own.length === 0) return; // a template with no variables of its own
       const { [own[0]]: _dropped, ...rest } = sample;
@@ -148,13 +186,29 @@ describe('email templates', () => {
 });
 
 describe('patient-like names', () => {
-  it.each(['mrn', 'MRN', 'dob', 'patientName', 'patientFirstName', 'patient.lastName', 'patient_id', 'dateOfBirth', 'birthDate', 'medicalRecordNumber', 'patient'])(
-    'flags %s',
-    (name) => expect(patientLike(name)).toBe(true),
-  );
-  it.each(['firstName', 'lastName', 'token', 'portalUrl', 'patientCount', 'requestedOn', 'removedCount', 'adobeId'])('allows %s', (name) =>
-    expect(patientLike(name)).toBe(false),
-  );
+  it.each([
+    'mrn',
+    'MRN',
+    'dob',
+    'patientName',
+    'patientFirstName',
+    'patient.lastName',
+    'patient_id',
+    'dateOfBirth',
+    'birthDate',
+    'medicalRecordNumber',
+    'patient',
+  ])('flags %s', (name) => expect(patientLike(name)).toBe(true));
+  it.each([
+    'firstName',
+    'lastName',
+    'token',
+    'portalUrl',
+    'patientCount',
+    'requestedOn',
+    'removedCount',
+    'adobeId',
+  ])('allows %s', (name) => expect(patientLike(name)).toBe(false));
 });
 
 describe('TemplateRenderer', () => {
@@ -200,17 +254,16 @@ describe('TemplateRenderer', () => {
     const sample = { items: [{ requestId: 'r-1' }] };
     // Canaries at the top only would miss it: the dump is of each item.
     expect(leaksOf({ ...r.render('digest', { ...sample, ...CANARIES }) })).toEqual([]);
-    expect(leaksOf({ ...r.render('digest', withCanaries(sample) as Record<string, unknown>) }).map((l) => l.part)).toContain('text');
+    expect(
+      leaksOf({ ...r.render('digest', withCanaries(sample) as Record<string, unknown>) }).map((l) => l.part),
+    ).toContain('text');
   });
 
   it('lists the variables a template reads, without helpers', () => {
-    expect(templateVariables('{{a}} {{#if b}}{{c.d}}{{/if}} {{#each items}}{{name}}{{/each}} {{> button href=(concat portalUrl "/x") label="L"}}')).toEqual([
-      'a',
-      'b',
-      'c.d',
-      'items',
-      'name',
-      'portalUrl',
-    ]);
+    expect(
+      templateVariables(
+        '{{a}} {{#if b}}{{c.d}}{{/if}} {{#each items}}{{name}}{{/each}} {{> button href=(concat portalUrl "/x") label="L"}}',
+      ),
+    ).toEqual(['a', 'b', 'c.d', 'items', 'name', 'portalUrl']);
   });
 });

@@ -4,7 +4,12 @@ import { on, rows } from '../../database/sql.js';
 import { effectiveStatusSql } from '../identity/index.js';
 
 export type AccessBasis = 'pcp_practice' | 'care_team' | 'approved_request' | 'token';
-export const ACCESS_BASES: readonly AccessBasis[] = ['pcp_practice', 'care_team', 'approved_request', 'token'];
+export const ACCESS_BASES: readonly AccessBasis[] = [
+  'pcp_practice',
+  'care_team',
+  'approved_request',
+  'token',
+];
 
 /**
  * Provider accounts whose practice membership counts: staff verified it (approved) and it has not
@@ -61,7 +66,12 @@ export function basisSql(v: string, p: string): string {
 export class AccessDecisionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async basisFor(userId: string, patientId: string, now: Date, manager?: EntityManager): Promise<AccessBasis | null> {
+  async basisFor(
+    userId: string,
+    patientId: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<AccessBasis | null> {
     const [row] = await rows<{ basis: AccessBasis | null }>(
       on(this.dataSource, manager),
       `WITH v AS (${viewerCte('$1', '$3')})

@@ -5,7 +5,13 @@ import { isUuid } from '../../common/validation/uuid.js';
 import { type AccessBasis, AccessDecisionRepository } from './access-decision.repository.js';
 
 // The decision's SQL lives in the repository; re-exported for the property test that applies it set-based.
-export { ACCESS_BASES, type AccessBasis, basisSql, MEMBER_STATUSES_SQL, viewerCte } from './access-decision.repository.js';
+export {
+  ACCESS_BASES,
+  type AccessBasis,
+  basisSql,
+  MEMBER_STATUSES_SQL,
+  viewerCte,
+} from './access-decision.repository.js';
 
 export interface AccessDecision {
   allowed: boolean;
@@ -31,7 +37,11 @@ export class AccessDecisionService {
   }
 
   /** The set-based variant: one query for many patients (search results, lists). */
-  async decideMany(userId: string, patientIds: string[], manager?: EntityManager): Promise<Map<string, AccessDecision>> {
+  async decideMany(
+    userId: string,
+    patientIds: string[],
+    manager?: EntityManager,
+  ): Promise<Map<string, AccessDecision>> {
     const ids = patientIds.filter(isUuid);
     const out = new Map<string, AccessDecision>();
     for (const id of patientIds) out.set(id, toDecision(null));

@@ -78,7 +78,12 @@ export class AccessGrantsRepository {
        RETURNING id, (xmax = 0) AS inserted, expires_at, (SELECT expires_at FROM old) AS previous`,
       [g.userId, g.patientId, g.basis, g.sourceId, now, expiresAt],
     );
-    return { id: row.id, inserted: row.inserted, expiresAt: new Date(row.expires_at), previousExpiresAt: row.previous && new Date(row.previous) };
+    return {
+      id: row.id,
+      inserted: row.inserted,
+      expiresAt: new Date(row.expires_at),
+      previousExpiresAt: row.previous && new Date(row.previous),
+    };
   }
 
   /**

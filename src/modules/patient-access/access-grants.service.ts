@@ -57,7 +57,12 @@ export class AccessGrantsService {
           patientId: g.patientId,
           basis: g.basis,
           outcome: 'success',
-          details: { grantId: written.id, sourceId: g.sourceId, userId: g.userId, expiresAt: written.expiresAt.toISOString() },
+          details: {
+            grantId: written.id,
+            sourceId: g.sourceId,
+            userId: g.userId,
+            expiresAt: written.expiresAt.toISOString(),
+          },
         },
         manager,
       );
@@ -102,7 +107,12 @@ export class AccessGrantsService {
    * Revokes an active grant (of `patientId` when given) and says whose it was; null when there is
    * no such active grant. `revokedBy`: the staff member's id, or null for the patient portal.
    */
-  async revokeActive(manager: EntityManager, grantId: string, revokedBy: string | null, patientId?: string): Promise<RevokedGrant | null> {
+  async revokeActive(
+    manager: EntityManager,
+    grantId: string,
+    revokedBy: string | null,
+    patientId?: string,
+  ): Promise<RevokedGrant | null> {
     if (!isUuid(grantId)) return null;
     const by = revokedBy !== null && isUuid(revokedBy) ? revokedBy : null;
     const revoked = await this.repository.revoke(grantId, by, this.clock.now(), manager, patientId ?? null);

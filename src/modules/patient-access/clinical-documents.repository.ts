@@ -79,7 +79,11 @@ export class ClinicalDocumentsRepository {
   }
 
   /** Of these external ids, those filed under a patient other than `patientId`. */
-  async externalIdsOfOthers(externalIds: string[], patientId: string, manager?: EntityManager): Promise<string[]> {
+  async externalIdsOfOthers(
+    externalIds: string[],
+    patientId: string,
+    manager?: EntityManager,
+  ): Promise<string[]> {
     const list = await rows<{ external_id: string }>(
       on(this.dataSource, manager),
       `SELECT external_id FROM clinical_documents WHERE external_id = ANY($1::varchar[]) AND patient_id <> $2`,
@@ -92,7 +96,12 @@ export class ClinicalDocumentsRepository {
    * Inserts or updates the documents by external id, one statement; a document already filed under
    * another patient is left alone (not counted). Returns how many were written.
    */
-  async upsertMany(patientId: string, docs: DocumentInput[], now: Date, manager?: EntityManager): Promise<number> {
+  async upsertMany(
+    patientId: string,
+    docs: DocumentInput[],
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<number> {
     const written = await rows<{ id: string }>(
       on(this.dataSource, manager),
       `INSERT INTO clinical_documents (patient_id, external_id, category, occurred_at, title, body, confidentiality, created_at, updated_at)

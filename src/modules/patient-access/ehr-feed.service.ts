@@ -16,7 +16,9 @@ export const MRN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 export function checkMrn(mrn: string): void {
   if (!MRN_PATTERN.test(mrn)) {
-    throw new ValidationProblem([{ field: 'mrn', message: 'mrn must be 1 to 32 letters, digits, dots, dashes or underscores' }]);
+    throw new ValidationProblem([
+      { field: 'mrn', message: 'mrn must be 1 to 32 letters, digits, dots, dashes or underscores' },
+    ]);
   }
 }
 
@@ -45,7 +47,9 @@ export class EhrFeedService {
     checkMrn(mrn);
     const today = hospitalDate(this.clock.now());
     if (!isIsoDate(body.dob) || body.dob < '1900-01-01' || body.dob > today) {
-      throw new ValidationProblem([{ field: 'dob', message: 'dob must be a real date between 1900-01-01 and today' }]);
+      throw new ValidationProblem([
+        { field: 'dob', message: 'dob must be a real date between 1900-01-01 and today' },
+      ]);
     }
     const firstName = body.firstName.trim();
     const lastName = body.lastName.trim();
@@ -54,7 +58,12 @@ export class EhrFeedService {
     return inTransaction(this.dataSource, async (manager) => {
       // The row lock orders this update against a completing PCP update and other feed updates.
       const existing = await this.patientRows.lockForFeed(mrn, manager);
-      if (existing && sourceUpdatedAt && existing.sourceUpdatedAt && sourceUpdatedAt < existing.sourceUpdatedAt) {
+      if (
+        existing &&
+        sourceUpdatedAt &&
+        existing.sourceUpdatedAt &&
+        sourceUpdatedAt < existing.sourceUpdatedAt
+      ) {
         return { patientId: existing.id, mrn, created: false, applied: false as const };
       }
       const pcpHeld = existing ? await this.pcpChanges.isPcpHeld(existing.id, manager) : false;
@@ -121,14 +130,21 @@ export class EhrFeedService {
         manager,
       );
       if (foreign.length) {
-        throw conflict('document_belongs_to_other_patient', 'Some externalIds are filed under another patient.', {
-          externalIds: foreign,
-        });
+        throw conflict(
+          'document_belongs_to_other_patient',
+          'Some externalIds are filed under another patient.',
+          {
+            externalIds: foreign,
+          },
+        );
       }
       const upserted = await this.documents.upsertMany(patient.id, docs, now, manager);
       if (upserted !== docs.length) {
         // A concurrent feed filed one of them under another patient between our check and the insert.
-        throw conflict('document_belongs_to_other_patient', 'Some externalIds are filed under another patient.');
+        throw conflict(
+          'document_belongs_to_other_patient',
+          'Some externalIds are filed under another patient.',
+        );
       }
       await this.audit.record(
         {

@@ -22,7 +22,10 @@ export class EhrPcpChangesController {
 
   @Post(':id/ack')
   @HttpCode(200)
-  @ApiOkResponse({ type: EhrPcpChangeAckDto, description: 'Acknowledged (again 200 when repeated); the EHR is again the source of truth.' })
+  @ApiOkResponse({
+    type: EhrPcpChangeAckDto,
+    description: 'Acknowledged (again 200 when repeated); the EHR is again the source of truth.',
+  })
   @ApiNotFoundResponse({ description: 'No such PCP change.' })
   ack(@Param('id') id: string) {
     return this.changes.acknowledge(id);

@@ -33,7 +33,10 @@ interface ItemRow {
 export class EhrPcpChangesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(c: { patientId: string; pcpNpi: string; completedAt: Date; requestId: string | null }, manager?: EntityManager) {
+  async insert(
+    c: { patientId: string; pcpNpi: string; completedAt: Date; requestId: string | null },
+    manager?: EntityManager,
+  ) {
     const [row] = await rows<{ id: string }>(
       on(this.dataSource, manager),
       `INSERT INTO ehr_pcp_changes (patient_id, pcp_npi, completed_at, request_id) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -53,7 +56,11 @@ export class EhrPcpChangesRepository {
   }
 
   /** The latest unacknowledged change per patient, oldest first, after the keyset position. */
-  async listPending(after: { completedAt: string; id: string } | undefined, take: number, manager?: EntityManager): Promise<EhrPcpChangeItem[]> {
+  async listPending(
+    after: { completedAt: string; id: string } | undefined,
+    take: number,
+    manager?: EntityManager,
+  ): Promise<EhrPcpChangeItem[]> {
     const params: unknown[] = [take];
     let where = '';
     if (after) {
@@ -85,7 +92,11 @@ export class EhrPcpChangesRepository {
    * Acknowledges the change and every earlier unacknowledged one of the same patient (the EHR has
    * the latest, so the older ones are settled too). `undefined`: no such change.
    */
-  async acknowledge(id: string, at: Date, manager?: EntityManager): Promise<{ patientId: string; acknowledged: number } | undefined> {
+  async acknowledge(
+    id: string,
+    at: Date,
+    manager?: EntityManager,
+  ): Promise<{ patientId: string; acknowledged: number } | undefined> {
     const change = await one<{ patient_id: string; completed_at: Date }>(
       on(this.dataSource, manager),
       `SELECT patient_id, completed_at FROM ehr_pcp_changes WHERE id = $1`,

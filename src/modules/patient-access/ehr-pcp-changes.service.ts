@@ -37,11 +37,19 @@ export class EhrPcpChangesService {
    * Sets the patient's PCP as the team decided and records the change for the EHR, in the caller's
    * transaction (a completed PCP update). Throws 404 when there is no such patient.
    */
-  async setPcpByTeam(manager: EntityManager, patientId: string, npi: string, requestId: string | null): Promise<{ changeId: string }> {
+  async setPcpByTeam(
+    manager: EntityManager,
+    patientId: string,
+    npi: string,
+    requestId: string | null,
+  ): Promise<{ changeId: string }> {
     if (!isUuid(patientId)) throw notFound('No such patient.');
     const now = this.clock.now();
     if (!(await this.patients.setPcp(patientId, npi, now, manager))) throw notFound('No such patient.');
-    const { id } = await this.changes.insert({ patientId, pcpNpi: npi, completedAt: now, requestId }, manager);
+    const { id } = await this.changes.insert(
+      { patientId, pcpNpi: npi, completedAt: now, requestId },
+      manager,
+    );
     return { changeId: id };
   }
 
@@ -54,10 +62,18 @@ export class EhrPcpChangesService {
   async listPending(q: { limit?: number; cursor?: string }): Promise<Page<EhrPcpChangeDto>> {
     const limit = pageLimit(q.limit);
     const after = decodeCursor(q.cursor, ['instant', 'uuid']);
-    const found = await this.changes.listPending(after ? { completedAt: after[0], id: after[1] } : undefined, limit + 1);
+    const found = await this.changes.listPending(
+      after ? { completedAt: after[0], id: after[1] } : undefined,
+      limit + 1,
+    );
     const page = toPage(found, limit, (c) => [c.completedAtCursor, c.id]);
     return {
-      items: page.items.map((c) => ({ id: c.id, mrn: c.mrn, pcpNpi: c.pcpNpi, completedAt: c.completedAt.toISOString() })),
+      items: page.items.map((c) => ({
+        id: c.id,
+        mrn: c.mrn,
+        pcpNpi: c.pcpNpi,
+        completedAt: c.completedAt.toISOString(),
+      })),
       nextCursor: page.nextCursor,
     };
   }

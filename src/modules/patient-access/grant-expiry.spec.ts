@@ -19,7 +19,9 @@ describe('grant period (ACCESS_GRANT_MONTHS calendar months, hospital time, end 
     // Late evening hospital time is still the same hospital day (UTC already the next day).
     expect(grantPeriod(new Date('2026-11-17T04:30:00Z'), 6).validThrough).toBe('2027-05-16');
     // Ends in summer time: midnight EDT is 04:00Z.
-    expect(grantPeriod(new Date('2026-11-16T15:00:00Z'), 6).expiresAt).toEqual(new Date('2027-05-17T04:00:00.000Z'));
+    expect(grantPeriod(new Date('2026-11-16T15:00:00Z'), 6).expiresAt).toEqual(
+      new Date('2027-05-17T04:00:00.000Z'),
+    );
     expect(lastGrantDay(new Date('2027-05-17T04:00:00.000Z'))).toBe('2027-05-16');
   });
 });

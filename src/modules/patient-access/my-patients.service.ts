@@ -54,7 +54,15 @@ export class MyPatientsService {
             outcome: 'success' as const,
             details: { results: page.items.length, filtered: text !== null },
           }))
-        : [{ actorId: user.id, actorKind: user.kind, action: 'patient.list', outcome: 'success', details: { results: 0, filtered: text !== null } }],
+        : [
+            {
+              actorId: user.id,
+              actorKind: user.kind,
+              action: 'patient.list',
+              outcome: 'success',
+              details: { results: 0, filtered: text !== null },
+            },
+          ],
     );
     return {
       items: page.items.map((r) => ({

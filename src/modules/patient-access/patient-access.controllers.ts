@@ -45,7 +45,11 @@ export class PatientsController {
 
   @Get(':patientId/documents')
   @ApiOkResponse({ type: ClinicalDocumentPageDto, description: 'Newest first' })
-  documents(@CurrentUser() user: AuthUser, @Param('patientId') patientId: string, @Query() query: DocumentsQuery) {
+  documents(
+    @CurrentUser() user: AuthUser,
+    @Param('patientId') patientId: string,
+    @Query() query: DocumentsQuery,
+  ) {
     return this.records.documents(user, patientId, query);
   }
 }
@@ -57,7 +61,10 @@ export class MyPatientsController {
   constructor(private readonly myPatients: MyPatientsService) {}
 
   @Get()
-  @ApiOkResponse({ type: MyPatientPageDto, description: 'Every patient the caller may view now, with newDocuments; audited patient.list' })
+  @ApiOkResponse({
+    type: MyPatientPageDto,
+    description: 'Every patient the caller may view now, with newDocuments; audited patient.list',
+  })
   @ApiForbiddenResponse({ description: '`forbidden` for staff' })
   list(@CurrentUser() user: AuthUser, @Query() query: MyPatientsQuery) {
     return this.myPatients.list(user, query);
@@ -73,7 +80,11 @@ export class EhrFeedController {
   @Put(':mrn')
   @ApiOkResponse({ type: UpsertPatientResultDto, description: 'Updated (`created: false`)' })
   @ApiCreatedResponse({ type: UpsertPatientResultDto, description: 'Created (`created: true`)' })
-  async upsertPatient(@Param('mrn') mrn: string, @Body() body: UpsertPatientDto, @Res({ passthrough: true }) res: FastifyReply) {
+  async upsertPatient(
+    @Param('mrn') mrn: string,
+    @Body() body: UpsertPatientDto,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
     const result = await this.feed.upsertPatient(mrn, body);
     res.status(result.created ? 201 : 200);
     return result;
@@ -81,7 +92,10 @@ export class EhrFeedController {
 
   @Post(':mrn/documents')
   @HttpCode(200)
-  @ApiOkResponse({ type: UpsertDocumentsResultDto, description: '404 unknown MRN; 409 document_belongs_to_other_patient' })
+  @ApiOkResponse({
+    type: UpsertDocumentsResultDto,
+    description: '404 unknown MRN; 409 document_belongs_to_other_patient',
+  })
   upsertDocuments(@Param('mrn') mrn: string, @Body() body: UpsertDocumentsDto) {
     return this.feed.upsertDocuments(mrn, body);
   }
@@ -98,14 +112,22 @@ export class PatientAccessStaffController {
 
   @Post('practices/:practiceId/roster')
   @ApiCreatedResponse({ type: RosterAddResultDto, description: 'Idempotent: added false when already there' })
-  addToRoster(@CurrentUser() user: AuthUser, @Param('practiceId') practiceId: string, @Body() body: RosterEntryDto) {
+  addToRoster(
+    @CurrentUser() user: AuthUser,
+    @Param('practiceId') practiceId: string,
+    @Body() body: RosterEntryDto,
+  ) {
     return this.roster.add(user, practiceId, body.npi);
   }
 
   @Get('patients/:patientId/access-log')
   @Roles('team', 'privacy')
   @ApiOkResponse({ type: AccessLogPageDto, description: 'Newest first' })
-  accessLog(@CurrentUser() user: AuthUser, @Param('patientId') patientId: string, @Query() query: PageQueryDto) {
+  accessLog(
+    @CurrentUser() user: AuthUser,
+    @Param('patientId') patientId: string,
+    @Query() query: PageQueryDto,
+  ) {
     return this.accessLogs.list(user, patientId, query);
   }
 }

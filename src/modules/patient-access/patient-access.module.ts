@@ -18,7 +18,12 @@ import { ClinicalDocument } from './entities/clinical-document.entity.js';
 import { Patient } from './entities/patient.entity.js';
 import { RosterEntry } from './entities/roster-entry.entity.js';
 import { PatientAccessLogService } from './patient-access-log.service.js';
-import { EhrFeedController, MyPatientsController, PatientAccessStaffController, PatientsController } from './patient-access.controllers.js';
+import {
+  EhrFeedController,
+  MyPatientsController,
+  PatientAccessStaffController,
+  PatientsController,
+} from './patient-access.controllers.js';
 import { PatientRecordsService } from './patient-records.service.js';
 import { PatientsRepository } from './patients.repository.js';
 import { MyPatientsRepository } from './my-patients.repository.js';
@@ -35,8 +40,27 @@ import { StaffPatientsService } from './staff-patients.service.js';
 
 /** Patients (EHR feed), the access decision, personal grants and practice rosters. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Patient, CareTeamMember, ClinicalDocument, RosterEntry, AccessGrant, EhrPcpChange, PatientOpen]), AuditModule, IdentityModule],
-  controllers: [PatientsController, MyPatientsController, EhrFeedController, EhrPcpChangesController, PatientAccessStaffController, StaffPatientsController],
+  imports: [
+    TypeOrmModule.forFeature([
+      Patient,
+      CareTeamMember,
+      ClinicalDocument,
+      RosterEntry,
+      AccessGrant,
+      EhrPcpChange,
+      PatientOpen,
+    ]),
+    AuditModule,
+    IdentityModule,
+  ],
+  controllers: [
+    PatientsController,
+    MyPatientsController,
+    EhrFeedController,
+    EhrPcpChangesController,
+    PatientAccessStaffController,
+    StaffPatientsController,
+  ],
   providers: [
     AccessDecisionRepository,
     AccessGrantsRepository,
@@ -59,6 +83,14 @@ import { StaffPatientsService } from './staff-patients.service.js';
     PatientViewersRepository,
     StaffPatientsService,
   ],
-  exports: [AccessDecisionService, AccessGrantsService, PatientsService, PendingRequestsRegistry, SearchMonitor, EhrPcpChangesService, PracticeRosterService],
+  exports: [
+    AccessDecisionService,
+    AccessGrantsService,
+    PatientsService,
+    PendingRequestsRegistry,
+    SearchMonitor,
+    EhrPcpChangesService,
+    PracticeRosterService,
+  ],
 })
 export class PatientAccessModule {}

@@ -77,7 +77,10 @@ export class PatientRecordsService {
     private readonly monitor: SearchMonitor,
   ) {}
 
-  async search(user: AuthUser, q: SearchPatientsQuery): Promise<{ items: Array<GrantedItem | NotAuthorizedItem> }> {
+  async search(
+    user: AuthUser,
+    q: SearchPatientsQuery,
+  ): Promise<{ items: Array<GrantedItem | NotAuthorizedItem> }> {
     // Per-account throttle first (429), so a sweep is slowed before it reads anything.
     await this.monitor.admit(user);
     const mrn = q.mrn?.trim();
@@ -90,7 +93,8 @@ export class PatientRecordsService {
     if (mrn) {
       search = { by: 'mrn', mrn };
     } else if (names.lastName && names.firstName && names.dob) {
-      if (!isIsoDate(names.dob)) throw new ValidationProblem([{ field: 'dob', message: 'dob must be a real date YYYY-MM-DD' }]);
+      if (!isIsoDate(names.dob))
+        throw new ValidationProblem([{ field: 'dob', message: 'dob must be a real date YYYY-MM-DD' }]);
       search = { by: 'name', ...names };
     } else {
       const missing = (['lastName', 'firstName', 'dob'] as const).filter((f) => !names[f]);
@@ -105,7 +109,9 @@ export class PatientRecordsService {
     const denied = rows.filter((r) => !r.basis).map((r) => r.id);
     // Only for matches the caller may not view, and only when there are any (most searches: none);
     // read while the audit entries are written (neither needs the other).
-    const pendingLookup = denied.length ? this.pendingRequests.find(user.id, denied) : Promise.resolve(new Map<string, PendingRequest[]>());
+    const pendingLookup = denied.length
+      ? this.pendingRequests.find(user.id, denied)
+      : Promise.resolve(new Map<string, PendingRequest[]>());
     // One statement for all the matches.
     const audited = this.audit.recordMany(
       rows.length
@@ -173,7 +179,11 @@ export class PatientRecordsService {
       details,
     });
     if (!row.basis) {
-      throw forbidden('not_authorized', 'You are not authorized to view this patient.', notAuthorizedInfo(row.hasPortalAccount));
+      throw forbidden(
+        'not_authorized',
+        'You are not authorized to view this patient.',
+        notAuthorizedInfo(row.hasPortalAccount),
+      );
     }
     return { ...row, basis: row.basis };
   }
@@ -181,8 +191,12 @@ export class PatientRecordsService {
   async summary(user: AuthUser, patientId: string) {
     const row = await this.authorize(user, patientId, 'patient.view');
     // In parallel with the people: the opening that `newDocuments` counts from.
-    const [people] = await Promise.all([this.patients.people(row.id), this.opens.recordOpen(user.id, row.id, this.clock.now())]);
-    const name = (p: { firstName: string | null; lastName: string | null }) => (p.lastName ? `${p.firstName} ${p.lastName}` : null);
+    const [people] = await Promise.all([
+      this.patients.people(row.id),
+      this.opens.recordOpen(user.id, row.id, this.clock.now()),
+    ]);
+    const name = (p: { firstName: string | null; lastName: string | null }) =>
+      p.lastName ? `${p.firstName} ${p.lastName}` : null;
     const pcp = people.find((p) => p.role === 'pcp');
     return {
       patientId: row.id,
@@ -200,9 +214,18 @@ export class PatientRecordsService {
   async documents(user: AuthUser, patientId: string, q: DocumentsQuery) {
     const limit = pageLimit(q.limit);
     const after = decodeCursor(q.cursor, ['instant', 'uuid']);
-    const row = await this.authorize(user, patientId, 'patient.documents', q.category ? { category: q.category } : {});
+    const row = await this.authorize(
+      user,
+      patientId,
+      'patient.documents',
+      q.category ? { category: q.category } : {},
+    );
     const [docs, withheld] = await Promise.all([
-      this.documentRows.list(row.id, { category: q.category, after: after && [after[0], after[1]], limit: limit + 1 }),
+      this.documentRows.list(row.id, {
+        category: q.category,
+        after: after && [after[0], after[1]],
+        limit: limit + 1,
+      }),
       this.documentRows.withheldCount(row.id),
     ]);
     const page = toPage(docs, limit, (d) => [d.cursorAt, d.id]);

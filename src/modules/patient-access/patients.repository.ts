@@ -188,7 +188,10 @@ export class PatientsRepository {
    * Row-locks the patient with this MRN for a feed update (undefined: new MRN) and says when the
    * EHR last changed it, as far as an applied update told.
    */
-  async lockForFeed(mrn: string, manager: EntityManager): Promise<{ id: string; sourceUpdatedAt: Date | null } | undefined> {
+  async lockForFeed(
+    mrn: string,
+    manager: EntityManager,
+  ): Promise<{ id: string; sourceUpdatedAt: Date | null } | undefined> {
     const row = await one<{ id: string; source_updated_at: Date | null }>(
       manager,
       `SELECT id, source_updated_at FROM patients WHERE mrn = $1 FOR UPDATE`,
@@ -199,21 +202,26 @@ export class PatientsRepository {
 
   /** Sets the PCP; false when there is no such patient. */
   async setPcp(patientId: string, npi: string, now: Date, manager?: EntityManager): Promise<boolean> {
-    const n = await affected(on(this.dataSource, manager), `UPDATE patients SET pcp_npi = $2, updated_at = $3 WHERE id = $1`, [
-      patientId,
-      npi,
-      now,
-    ]);
+    const n = await affected(
+      on(this.dataSource, manager),
+      `UPDATE patients SET pcp_npi = $2, updated_at = $3 WHERE id = $1`,
+      [patientId, npi, now],
+    );
     return n > 0;
   }
 
   /** Locks the patient's row for the transaction; false when there is no such patient. */
   async lock(patientId: string, manager: EntityManager): Promise<boolean> {
-    return (await one(manager, `SELECT id FROM patients WHERE id = $1 FOR UPDATE`, [patientId])) !== undefined;
+    return (
+      (await one(manager, `SELECT id FROM patients WHERE id = $1 FOR UPDATE`, [patientId])) !== undefined
+    );
   }
 
   async touch(patientId: string, now: Date, manager?: EntityManager): Promise<void> {
-    await affected(on(this.dataSource, manager), `UPDATE patients SET updated_at = $2 WHERE id = $1`, [patientId, now]);
+    await affected(on(this.dataSource, manager), `UPDATE patients SET updated_at = $2 WHERE id = $1`, [
+      patientId,
+      now,
+    ]);
   }
 
   /** The care team's NPIs, in order. */
@@ -228,12 +236,17 @@ export class PatientsRepository {
 
   /** Makes the care team exactly `npis` (distinct): two set-based statements. */
   async replaceCareTeam(patientId: string, npis: string[], manager: EntityManager): Promise<void> {
-    await affected(manager, `DELETE FROM care_team_members WHERE patient_id = $1 AND NOT (npi = ANY($2::char(10)[]))`, [patientId, npis]);
+    await affected(
+      manager,
+      `DELETE FROM care_team_members WHERE patient_id = $1 AND NOT (npi = ANY($2::char(10)[]))`,
+      [patientId, npis],
+    );
     if (npis.length) {
-      await rows(manager, `INSERT INTO care_team_members (patient_id, npi) SELECT $1, unnest($2::char(10)[]) ON CONFLICT DO NOTHING`, [
-        patientId,
-        npis,
-      ]);
+      await rows(
+        manager,
+        `INSERT INTO care_team_members (patient_id, npi) SELECT $1, unnest($2::char(10)[]) ON CONFLICT DO NOTHING`,
+        [patientId, npis],
+      );
     }
   }
 

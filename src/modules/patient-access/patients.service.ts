@@ -34,7 +34,8 @@ export class PatientsService {
   /** Sets the PCP (e.g. a completed PCP update); access follows on the next request. */
   async setPcp(manager: EntityManager, patientId: string, npi: string): Promise<void> {
     if (!isUuid(patientId)) throw notFound('No such patient.');
-    if (!(await this.repository.setPcp(patientId, npi, this.clock.now(), manager))) throw notFound('No such patient.');
+    if (!(await this.repository.setPcp(patientId, npi, this.clock.now(), manager)))
+      throw notFound('No such patient.');
   }
 
   /** The care team's NPIs, in order. */

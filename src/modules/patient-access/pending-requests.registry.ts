@@ -10,7 +10,10 @@ export interface PendingRequest {
 }
 
 /** The caller's open requests of one kind among these patients (one set-based read). */
-export type PendingRequestSource = (userId: string, patientIds: string[]) => Promise<Array<{ patientId: string; id: string; status: string }>>;
+export type PendingRequestSource = (
+  userId: string,
+  patientIds: string[],
+) => Promise<Array<{ patientId: string; id: string; status: string }>>;
 
 /**
  * Where search learns of the caller's open requests without naming the requests' tables: the
@@ -29,7 +32,9 @@ export class PendingRequestsRegistry {
   async find(userId: string, patientIds: string[]): Promise<Map<string, PendingRequest[]>> {
     const out = new Map<string, PendingRequest[]>();
     if (!patientIds.length || !this.sources.size) return out;
-    const found = await Promise.all([...this.sources].map(async ([kind, source]) => ({ kind, list: await source(userId, patientIds) })));
+    const found = await Promise.all(
+      [...this.sources].map(async ([kind, source]) => ({ kind, list: await source(userId, patientIds) })),
+    );
     for (const { kind, list } of found) {
       for (const r of list) {
         const entry = out.get(r.patientId) ?? [];
@@ -38,7 +43,8 @@ export class PendingRequestsRegistry {
       }
     }
     // Stable order: pcp first, then non_pcp.
-    for (const list of out.values()) list.sort((a, b) => (a.kind === b.kind ? a.id.localeCompare(b.id) : a.kind === 'pcp' ? -1 : 1));
+    for (const list of out.values())
+      list.sort((a, b) => (a.kind === b.kind ? a.id.localeCompare(b.id) : a.kind === 'pcp' ? -1 : 1));
     return out;
   }
 }

@@ -6,7 +6,11 @@ import { on, returning, rows } from '../../database/sql.js';
 const FOREIGN_KEY_VIOLATION = '23503';
 
 function violatesForeignKey(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } } | null;
+  const e = error as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  } | null;
   const db = e?.driverError ?? e;
   return db?.code === FOREIGN_KEY_VIOLATION && db.constraint === constraint;
 }

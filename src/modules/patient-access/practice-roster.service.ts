@@ -27,21 +27,38 @@ export class PracticeRosterService implements PracticeRoster, OnModuleInit {
   }
 
   /** Takes an NPI off the roster in the caller's transaction (identity's `DELETE /staff/practices/:id/roster/:npi`). */
-  async removeFromRoster(manager: EntityManager, staff: { id: string; kind: string }, practiceId: string, npi: string): Promise<boolean> {
+  async removeFromRoster(
+    manager: EntityManager,
+    staff: { id: string; kind: string },
+    practiceId: string,
+    npi: string,
+  ): Promise<boolean> {
     if (!isUuid(practiceId)) return false;
     const removed = await this.roster.remove(practiceId, npi, manager);
     if (removed) {
       await this.audit.record(
-        { actorId: staff.id, actorKind: staff.kind, action: 'staff.roster_remove', outcome: 'success', details: { practiceId, npi } },
+        {
+          actorId: staff.id,
+          actorKind: staff.kind,
+          action: 'staff.roster_remove',
+          outcome: 'success',
+          details: { practiceId, npi },
+        },
         manager,
       );
     }
     return removed;
   }
 
-  async add(staff: AuthUser, practiceId: string, npi: unknown): Promise<{ practiceId: string; npi: string; added: boolean }> {
+  async add(
+    staff: AuthUser,
+    practiceId: string,
+    npi: unknown,
+  ): Promise<{ practiceId: string; npi: string; added: boolean }> {
     if (!isValidNpi(npi)) {
-      throw new ValidationProblem([{ field: 'npi', message: 'npi must be a valid NPI (10 digits with a correct check digit)' }]);
+      throw new ValidationProblem([
+        { field: 'npi', message: 'npi must be a valid NPI (10 digits with a correct check digit)' },
+      ]);
     }
     if (!isUuid(practiceId)) throw notFound('No such practice.');
     return inTransaction(this.dataSource, async (manager) => {

@@ -14,9 +14,14 @@ export class StaffPatientsController {
   constructor(private readonly lookups: StaffPatientsService) {}
 
   @Get()
-  @ApiOkResponse({ type: StaffPatientLookupDto, description: 'Audited: staff.patient_read with details.route' })
+  @ApiOkResponse({
+    type: StaffPatientLookupDto,
+    description: 'Audited: staff.patient_read with details.route',
+  })
   @ApiBadRequestResponse({ description: '`validation_failed` (field `mrn`): missing or malformed MRN' })
-  @ApiNotFoundResponse({ description: '`not_found`: no patient has this MRN (the look-up is audited all the same)' })
+  @ApiNotFoundResponse({
+    description: '`not_found`: no patient has this MRN (the look-up is audited all the same)',
+  })
   lookUp(@CurrentUser() user: AuthUser, @Query() query: StaffPatientLookupQuery) {
     return this.lookups.findByMrn(user, query.mrn);
   }

@@ -22,8 +22,16 @@ export interface PatientDirectory {
 /** The team's PCP changes the EHR must take over (EhrPcpChangesService). */
 export interface PcpChangeLedger {
   /** Sets the PCP and records the change for the EHR feed, in the caller's transaction. */
-  setPcpByTeam(manager: EntityManager, patientId: string, npi: string, requestId: string | null): Promise<{ changeId: string }>;
-  forRequests(requestIds: string[], manager?: EntityManager): Promise<Array<{ id: string; requestId: string; acknowledgedAt: Date | null }>>;
+  setPcpByTeam(
+    manager: EntityManager,
+    patientId: string,
+    npi: string,
+    requestId: string | null,
+  ): Promise<{ changeId: string }>;
+  forRequests(
+    requestIds: string[],
+    manager?: EntityManager,
+  ): Promise<Array<{ id: string; requestId: string; acknowledgedAt: Date | null }>>;
 }
 /** The NPIs staff added to a practice (PracticeRosterService); its provider members come from identity's view. */
 export interface PracticeRoster {

@@ -16,7 +16,10 @@ import { transition } from './pcp-update.transitions.js';
 import { inTransaction } from '../../database/sql.js';
 
 /** The outcome a requester is told: never the team's free text (a rejection reason may name the family). */
-const OUTCOMES: Partial<Record<PcpUpdateStatus, 'pcp_set' | 'rejected'>> = { completed: 'pcp_set', rejected: 'rejected' };
+const OUTCOMES: Partial<Record<PcpUpdateStatus, 'pcp_set' | 'rejected'>> = {
+  completed: 'pcp_set',
+  rejected: 'rejected',
+};
 
 /**
  * The requester's side of PCP updates: their own requests (`GET /pcp-access-requests`), withdrawing
@@ -37,7 +40,10 @@ export class PcpAccessRequestsService {
     pending.register('pcp', (userId, patientIds) => this.own.activeFor(userId, patientIds));
   }
 
-  async list(user: AuthUser, q: { status?: string; limit?: number; cursor?: string }): Promise<Page<OwnPcpRequestDto>> {
+  async list(
+    user: AuthUser,
+    q: { status?: string; limit?: number; cursor?: string },
+  ): Promise<Page<OwnPcpRequestDto>> {
     const limit = pageLimit(q.limit);
     const after = decodeCursor(q.cursor, ['instant', 'uuid']);
     const found = await this.own.listOwn({
@@ -75,7 +81,15 @@ export class PcpAccessRequestsService {
       const now = this.clock.now();
       await this.requests.markWithdrawn(id, now, manager);
       await this.requests.addEvent(
-        { requestId: id, at: now, actorId: user.id, type: step.event, fromStatus: step.from, toStatus: step.to, details: {} },
+        {
+          requestId: id,
+          at: now,
+          actorId: user.id,
+          type: step.event,
+          fromStatus: step.from,
+          toStatus: step.to,
+          details: {},
+        },
         manager,
       );
       await this.audit.record(
@@ -94,7 +108,10 @@ export class PcpAccessRequestsService {
         await this.notifications.record(manager, {
           template: 'pcp-update-withdrawn-team',
           to: this.config.teamEmail,
-          data: { requestId: id, assigneeName: assignee ? `${assignee.firstName} ${assignee.lastName}` : 'a team member' },
+          data: {
+            requestId: id,
+            assigneeName: assignee ? `${assignee.firstName} ${assignee.lastName}` : 'a team member',
+          },
           idempotencyKey: `pcp-update-withdrawn-team:${id}`,
         });
       }

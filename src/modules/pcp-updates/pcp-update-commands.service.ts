@@ -29,7 +29,12 @@ import {
   type PcpUpdateRequestState,
 } from './pcp-update-requests.repository.js';
 import { PcpUpdateQueueService } from './pcp-update-queue.service.js';
-import { PCP_UPDATE_CREATED, transition, type PcpUpdateAction, type PcpUpdateTransition } from './pcp-update.transitions.js';
+import {
+  PCP_UPDATE_CREATED,
+  transition,
+  type PcpUpdateAction,
+  type PcpUpdateTransition,
+} from './pcp-update.transitions.js';
 import { inTransaction } from '../../database/sql.js';
 
 /** Business days from the request to its due date (SPEC: target 2–3 business days). */
@@ -84,7 +89,9 @@ export class PcpUpdateCommandsService {
     if (!patient) throw notFound('No such patient.');
     const decision = await this.access.decide(user.id, patientId);
     if (decision.allowed) {
-      throw conflict('already_authorized', 'You already have access to this patient.', { basis: decision.basis });
+      throw conflict('already_authorized', 'You already have access to this patient.', {
+        basis: decision.basis,
+      });
     }
     const now = this.clock.now();
     const dueAt = this.calendar.addBusinessDays(now, PCP_UPDATE_BUSINESS_DAYS);
@@ -131,9 +138,13 @@ export class PcpUpdateCommandsService {
 
   private async pendingConflict(requesterId: string, patientId: string): Promise<ProblemException> {
     const existing = await this.requests.findActiveId(requesterId, patientId);
-    return conflict('request_pending', 'You already have a PCP access request for this patient in the queue.', {
-      requestId: existing ?? null,
-    });
+    return conflict(
+      'request_pending',
+      'You already have a PCP access request for this patient in the queue.',
+      {
+        requestId: existing ?? null,
+      },
+    );
   }
 
   // ---- team workflow --------------------------------------------------------------------------
@@ -218,11 +229,18 @@ export class PcpUpdateCommandsService {
    * practice's physicians) or by default the requester's NPI (a sponsored requester's sponsor's),
    * and the change is recorded for the EHR, which must not overwrite it until it acknowledges it.
    */
-  async complete(staff: AuthUser, id: string, chosenNpi?: string): Promise<TransitionResult & { pcpNpi: string }> {
+  async complete(
+    staff: AuthUser,
+    id: string,
+    chosenNpi?: string,
+  ): Promise<TransitionResult & { pcpNpi: string }> {
     return inTransaction(this.dataSource, async (manager) => {
       const { current, step } = await this.begin(manager, staff, id, 'complete');
       const requester = await this.requesterOf(manager, current.requesterId);
-      const npi = chosenNpi === undefined ? npiToApply(requester) : await this.practicePhysician(manager, requester, chosenNpi);
+      const npi =
+        chosenNpi === undefined
+          ? npiToApply(requester)
+          : await this.practicePhysician(manager, requester, chosenNpi);
       const patient = await this.patients.findById(current.patientId, manager);
       const previousNpi = patient?.pcpNpi ?? null;
       await this.pcpChanges.setPcpByTeam(manager, current.patientId, npi, id);
@@ -231,7 +249,10 @@ export class PcpUpdateCommandsService {
         { at: this.clock.now(), closedBy: staff.id, appliedPcpNpi: npi, previousPcpNpi: previousNpi },
         manager,
       );
-      await this.addEvent(manager, id, staff.id, step.event, step.from, step.to, { pcpNpi: npi, previousPcpNpi: previousNpi });
+      await this.addEvent(manager, id, staff.id, step.event, step.from, step.to, {
+        pcpNpi: npi,
+        previousPcpNpi: previousNpi,
+      });
       await this.auditStaff(manager, staff, step, current.patientId, {
         requestId: id,
         requesterId: requester.id,
@@ -249,7 +270,10 @@ export class PcpUpdateCommandsService {
       const { current, step } = await this.begin(manager, staff, id, 'reject');
       await this.requests.markRejected(id, { at: this.clock.now(), closedBy: staff.id, reason }, manager);
       await this.addEvent(manager, id, staff.id, step.event, step.from, step.to, { reason });
-      await this.auditStaff(manager, staff, step, current.patientId, { requestId: id, fromStatus: step.from });
+      await this.auditStaff(manager, staff, step, current.patientId, {
+        requestId: id,
+        fromStatus: step.from,
+      });
       await this.notifyRequester(manager, step, await this.requesterOf(manager, current.requesterId), id);
       return { id, status: step.to, assigneeId: current.assigneeId };
     });
@@ -270,7 +294,11 @@ export class PcpUpdateCommandsService {
   }
 
   /** `npi` when it is one of the requester's effective practice's physicians (provider members ∪ roster); else 400. */
-  private async practicePhysician(manager: EntityManager, requester: PcpRequester, npi: string): Promise<string> {
+  private async practicePhysician(
+    manager: EntityManager,
+    requester: PcpRequester,
+    npi: string,
+  ): Promise<string> {
     checkActive(requester);
     const practiceId = requester.practiceId;
     if (practiceId) {
@@ -290,7 +318,12 @@ export class PcpUpdateCommandsService {
     return requester;
   }
 
-  private async notifyRequester(manager: EntityManager, step: PcpUpdateTransition, requester: PcpRequester, id: string) {
+  private async notifyRequester(
+    manager: EntityManager,
+    step: PcpUpdateTransition,
+    requester: PcpRequester,
+    id: string,
+  ) {
     if (!step.notify) return;
     await this.notifications.record(manager, {
       template: step.notify,
@@ -309,7 +342,10 @@ export class PcpUpdateCommandsService {
     toStatus: PcpUpdateStatus,
     details: Record<string, unknown>,
   ): Promise<void> {
-    return this.requests.addEvent({ requestId, at: this.clock.now(), actorId, type, fromStatus, toStatus, details }, manager);
+    return this.requests.addEvent(
+      { requestId, at: this.clock.now(), actorId, type, fromStatus, toStatus, details },
+      manager,
+    );
   }
 
   private auditStaff(
@@ -320,7 +356,14 @@ export class PcpUpdateCommandsService {
     details: Record<string, unknown>,
   ) {
     return this.audit.record(
-      { actorId: staff.id, actorKind: staff.kind, action: step.audit, patientId, outcome: 'success', details },
+      {
+        actorId: staff.id,
+        actorKind: staff.kind,
+        action: step.audit,
+        patientId,
+        outcome: 'success',
+        details,
+      },
       manager,
     );
   }

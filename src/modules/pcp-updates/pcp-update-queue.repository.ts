@@ -95,7 +95,9 @@ export class PcpUpdateQueueRepository {
     if (f.after) {
       params.push(f.after.late ? 0 : 1, f.after.dueAt, f.after.id);
       const n = params.length;
-      where.push(`(CASE WHEN ${LATE} THEN 0 ELSE 1 END, r.due_at, r.id) > ($${n - 2}::int, $${n - 1}::timestamptz, $${n}::uuid)`);
+      where.push(
+        `(CASE WHEN ${LATE} THEN 0 ELSE 1 END, r.due_at, r.id) > ($${n - 2}::int, $${n - 1}::timestamptz, $${n}::uuid)`,
+      );
     }
     params.push(f.take);
     const found = await rows<QueueRow>(
@@ -155,7 +157,13 @@ export class PcpUpdateQueueRepository {
        ORDER BY r.due_at, r.id`,
       [before],
     );
-    return found.map((r) => ({ id: r.id, status: r.status, createdAt: r.created_at, dueAt: r.due_at, assigneeName: r.assignee_name }));
+    return found.map((r) => ({
+      id: r.id,
+      status: r.status,
+      createdAt: r.created_at,
+      dueAt: r.due_at,
+      assigneeName: r.assignee_name,
+    }));
   }
 }
 
@@ -191,8 +199,17 @@ function toQueueRecord(r: QueueRow): QueueRecord {
       npi: r.requester_npi,
       status: r.requester_status,
     },
-    sponsor: r.sponsor_id ? { id: r.sponsor_id, firstName: r.sponsor_first_name, lastName: r.sponsor_last_name, npi: r.sponsor_npi } : null,
+    sponsor: r.sponsor_id
+      ? {
+          id: r.sponsor_id,
+          firstName: r.sponsor_first_name,
+          lastName: r.sponsor_last_name,
+          npi: r.sponsor_npi,
+        }
+      : null,
     practice: r.practice_id ? { id: r.practice_id, name: r.practice_name } : null,
-    assignee: r.assignee_id ? { id: r.assignee_id, firstName: r.assignee_first_name, lastName: r.assignee_last_name } : null,
+    assignee: r.assignee_id
+      ? { id: r.assignee_id, firstName: r.assignee_first_name, lastName: r.assignee_last_name }
+      : null,
   };
 }

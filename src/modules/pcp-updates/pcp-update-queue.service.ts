@@ -44,7 +44,9 @@ export class PcpUpdateQueueService {
   /** The team's view of one request (`GET /staff/pcp-updates/:id`, audited as a staff read of the patient). */
   async show(staff: AuthUser, id: string): Promise<PcpUpdateDetailDto> {
     const detail = await this.detail(id);
-    await this.audit.recordStaffReads(staff, 'GET /staff/pcp-updates/:id', [{ patientId: detail.patient.id, details: { requestId: id } }]);
+    await this.audit.recordStaffReads(staff, 'GET /staff/pcp-updates/:id', [
+      { patientId: detail.patient.id, details: { requestId: id } },
+    ]);
     return detail;
   }
 
@@ -131,7 +133,8 @@ export class PcpUpdateQueueService {
         sponsor: r.sponsor,
       },
       /** The NPI completing the request would make the patient's PCP. */
-      pcpNpiToApply: r.appliedPcpNpi ?? (r.requester.kind === 'sponsored' ? (r.sponsor?.npi ?? null) : r.requester.npi),
+      pcpNpiToApply:
+        r.appliedPcpNpi ?? (r.requester.kind === 'sponsored' ? (r.sponsor?.npi ?? null) : r.requester.npi),
       note: r.note,
       assigneeId: r.assignee?.id ?? null,
       assignee: r.assignee,

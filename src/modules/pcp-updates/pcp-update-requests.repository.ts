@@ -66,7 +66,11 @@ export class PcpUpdateRequestsRepository {
   }
 
   /** The requester's open or in-progress request for the patient, if any. */
-  async findActiveId(requesterId: string, patientId: string, manager?: EntityManager): Promise<string | undefined> {
+  async findActiveId(
+    requesterId: string,
+    patientId: string,
+    manager?: EntityManager,
+  ): Promise<string | undefined> {
     const row = await one<{ id: string }>(
       on(this.dataSource, manager),
       `SELECT id FROM pcp_update_requests WHERE requester_id = $1 AND patient_id = $2 AND status IN ('open', 'in_progress')`,
@@ -112,7 +116,16 @@ export class PcpUpdateRequestsRepository {
          confirmed_at = $5, confirmation_recorded_by = $6, confirmation_recorded_at = $7, updated_at = $7,
          confirmation_relationship_other = $8
        WHERE id = $1`,
-      [id, c.confirmedByName, c.relationship, c.method, c.confirmedAt, c.recordedBy, c.recordedAt, c.relationshipOther],
+      [
+        id,
+        c.confirmedByName,
+        c.relationship,
+        c.method,
+        c.confirmedAt,
+        c.recordedBy,
+        c.recordedAt,
+        c.relationshipOther,
+      ],
     );
   }
 
@@ -129,7 +142,11 @@ export class PcpUpdateRequestsRepository {
     );
   }
 
-  async markRejected(id: string, done: { at: Date; closedBy: string; reason: string }, manager?: EntityManager): Promise<void> {
+  async markRejected(
+    id: string,
+    done: { at: Date; closedBy: string; reason: string },
+    manager?: EntityManager,
+  ): Promise<void> {
     await affected(
       on(this.dataSource, manager),
       `UPDATE pcp_update_requests SET status = 'rejected', rejection_reason = $2, closed_at = $3, closed_by = $4, updated_at = $3
@@ -152,7 +169,15 @@ export class PcpUpdateRequestsRepository {
       on(this.dataSource, manager),
       `INSERT INTO pcp_update_events (request_id, at, actor_id, type, from_status, to_status, details)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-      [event.requestId, event.at, event.actorId, event.type, event.fromStatus, event.toStatus, JSON.stringify(event.details)],
+      [
+        event.requestId,
+        event.at,
+        event.actorId,
+        event.type,
+        event.fromStatus,
+        event.toStatus,
+        JSON.stringify(event.details),
+      ],
     );
   }
 
@@ -183,7 +208,6 @@ export class PcpUpdateRequestsRepository {
       }
     );
   }
-
 }
 
 function toState(r: StateRow): PcpUpdateRequestState {

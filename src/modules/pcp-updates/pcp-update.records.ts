@@ -1,5 +1,9 @@
 import type { PcpUpdateEventType } from './entities/pcp-update-event.entity.js';
-import type { ConfirmationMethod, ConfirmationRelationship, PcpUpdateStatus } from './entities/pcp-update-request.entity.js';
+import type {
+  ConfirmationMethod,
+  ConfirmationRelationship,
+  PcpUpdateStatus,
+} from './entities/pcp-update-request.entity.js';
 
 /** The domain objects PcpUpdateRequestsRepository reads and writes (camelCase; row shapes stay in the repository). */
 
@@ -100,7 +104,15 @@ export interface QueueRecord {
   confirmedAt: Date | null;
   confirmationRecordedBy: string | null;
   confirmationRecordedAt: Date | null;
-  requester: { id: string; kind: string; firstName: string; lastName: string; email: string; npi: string | null; status: string };
+  requester: {
+    id: string;
+    kind: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    npi: string | null;
+    status: string;
+  };
   sponsor: { id: string; firstName: string | null; lastName: string | null; npi: string | null } | null;
   practice: { id: string; name: string | null } | null;
   assignee: { id: string; firstName: string | null; lastName: string | null } | null;

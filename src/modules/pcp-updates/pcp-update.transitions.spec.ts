@@ -1,6 +1,11 @@
 import { ProblemException } from '../../common/errors/problem.js';
 import { PCP_UPDATE_STATUSES, type PcpUpdateStatus } from './entities/pcp-update-request.entity.js';
-import { PCP_UPDATE_ACTIONS, transition, type PcpUpdateAction, type PcpUpdateState } from './pcp-update.transitions.js';
+import {
+  PCP_UPDATE_ACTIONS,
+  transition,
+  type PcpUpdateAction,
+  type PcpUpdateState,
+} from './pcp-update.transitions.js';
 
 const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
@@ -28,7 +33,13 @@ function state(status: PcpUpdateStatus, situation: Situation): PcpUpdateState {
 type Expected =
   | { to: PcpUpdateStatus; event: string; audit: string; notify?: string; noop?: true }
   | {
-      code: 'invalid_transition' | 'not_claimed' | 'not_assignee' | 'already_claimed' | 'confirmation_required' | 'request_not_pending';
+      code:
+        | 'invalid_transition'
+        | 'not_claimed'
+        | 'not_assignee'
+        | 'already_claimed'
+        | 'confirmation_required'
+        | 'request_not_pending';
       detail: string;
       extra?: object;
     };
@@ -60,7 +71,8 @@ const CLOSED = (status: 'completed' | 'rejected' | 'withdrawn'): Record<PcpUpdat
 function expected(status: PcpUpdateStatus, action: PcpUpdateAction, situation: Situation): Expected {
   const mine = situation.startsWith('mine');
   const confirmed = situation.endsWith('confirmed');
-  if (status === 'completed' || status === 'rejected' || status === 'withdrawn') return CLOSED(status)[action];
+  if (status === 'completed' || status === 'rejected' || status === 'withdrawn')
+    return CLOSED(status)[action];
   // Whoever holds it, the requester may withdraw an open or in-progress request.
   if (action === 'withdraw') return { to: 'withdrawn', event: 'withdrawn', audit: 'pcp_update.withdraw' };
   if (status === 'open') {
@@ -69,14 +81,23 @@ function expected(status: PcpUpdateStatus, action: PcpUpdateAction, situation: S
       release: invalid('release', 'open', 'open'),
       confirm: { code: 'not_claimed', detail: 'Claim the request before you record a confirmation for it.' },
       complete: { code: 'not_claimed', detail: 'Claim the request before you complete it.' },
-      reject: { to: 'rejected', event: 'rejected', audit: 'pcp_update.reject', notify: 'pcp-update-rejected' },
+      reject: {
+        to: 'rejected',
+        event: 'rejected',
+        audit: 'pcp_update.reject',
+        notify: 'pcp-update-rejected',
+      },
     }[action as Exclude<PcpUpdateAction, 'withdraw'>] as Expected;
   }
   switch (action) {
     case 'claim':
       return mine
         ? { to: 'in_progress', event: 'claimed', audit: 'pcp_update.claim', noop: true }
-        : { code: 'already_claimed', detail: 'Another team member has already claimed this request.', extra: { assigneeId: OTHER } };
+        : {
+            code: 'already_claimed',
+            detail: 'Another team member has already claimed this request.',
+            extra: { assigneeId: OTHER },
+          };
     case 'release':
       return { to: 'open', event: 'released', audit: 'pcp_update.release' };
     case 'confirm':
@@ -86,8 +107,16 @@ function expected(status: PcpUpdateStatus, action: PcpUpdateAction, situation: S
     case 'complete':
       if (!mine) return notAssignee('complete');
       return confirmed
-        ? { to: 'completed', event: 'completed', audit: 'pcp_update.complete', notify: 'pcp-update-completed' }
-        : { code: 'confirmation_required', detail: "Record the family's verbal confirmation before completing the request." };
+        ? {
+            to: 'completed',
+            event: 'completed',
+            audit: 'pcp_update.complete',
+            notify: 'pcp-update-completed',
+          }
+        : {
+            code: 'confirmation_required',
+            detail: "Record the family's verbal confirmation before completing the request.",
+          };
     case 'reject':
       return mine
         ? { to: 'rejected', event: 'rejected', audit: 'pcp_update.reject', notify: 'pcp-update-rejected' }
@@ -96,7 +125,9 @@ function expected(status: PcpUpdateStatus, action: PcpUpdateAction, situation: S
 }
 
 const cases = PCP_UPDATE_STATUSES.flatMap((status) =>
-  PCP_UPDATE_ACTIONS.flatMap((action) => SITUATIONS[status].map((situation) => [status, action, situation] as const)),
+  PCP_UPDATE_ACTIONS.flatMap((action) =>
+    SITUATIONS[status].map((situation) => [status, action, situation] as const),
+  ),
 );
 
 describe('PCP-update transition table', () => {
@@ -128,12 +159,14 @@ describe('PCP-update transition table', () => {
   });
 
   it('covers every status and action', () => {
-    expect(new Set(cases.map(([s, a]) => `${s}:${a}`)).size).toBe(PCP_UPDATE_STATUSES.length * PCP_UPDATE_ACTIONS.length);
+    expect(new Set(cases.map(([s, a]) => `${s}:${a}`)).size).toBe(
+      PCP_UPDATE_STATUSES.length * PCP_UPDATE_ACTIONS.length,
+    );
   });
 
   it('refuses an unknown status as an invalid transition rather than crashing', () => {
-    expect(() => transition({ status: 'archived' as PcpUpdateStatus, assigneeId: null, confirmedAt: null }, 'claim', ME)).toThrow(
-      expect.objectContaining({ code: 'invalid_transition' }),
-    );
+    expect(() =>
+      transition({ status: 'archived' as PcpUpdateStatus, assigneeId: null, confirmedAt: null }, 'claim', ME),
+    ).toThrow(expect.objectContaining({ code: 'invalid_transition' }));
   });
 });

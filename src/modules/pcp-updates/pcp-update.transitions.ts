@@ -28,7 +28,12 @@ export type PcpUpdateAuditAction =
 export type PcpUpdateRequesterTemplate = 'pcp-update-completed' | 'pcp-update-rejected';
 
 export type PcpUpdateRefusal =
-  'invalid_transition' | 'not_claimed' | 'not_assignee' | 'already_claimed' | 'confirmation_required' | 'request_not_pending';
+  | 'invalid_transition'
+  | 'not_claimed'
+  | 'not_assignee'
+  | 'already_claimed'
+  | 'confirmation_required'
+  | 'request_not_pending';
 
 export interface PcpUpdateRule {
   to: PcpUpdateStatus;
@@ -67,7 +72,10 @@ const closedStatus = {
 } as const;
 
 /** status × action → rule or refusal. Exhaustive by type: a new status or action must be placed here. */
-export const PCP_UPDATE_TRANSITIONS: Record<PcpUpdateStatus, Record<PcpUpdateAction, PcpUpdateRule | PcpUpdateRefusal>> = {
+export const PCP_UPDATE_TRANSITIONS: Record<
+  PcpUpdateStatus,
+  Record<PcpUpdateAction, PcpUpdateRule | PcpUpdateRefusal>
+> = {
   open: {
     claim: { to: 'in_progress', event: 'claimed', audit: 'pcp_update.claim' },
     release: 'invalid_transition',
@@ -78,10 +86,21 @@ export const PCP_UPDATE_TRANSITIONS: Record<PcpUpdateStatus, Record<PcpUpdateAct
   },
   in_progress: {
     // Re-claiming your own request is a no-op; someone else's is taken.
-    claim: { to: 'in_progress', event: 'claimed', audit: 'pcp_update.claim', assignee: 'already_claimed', noop: true },
+    claim: {
+      to: 'in_progress',
+      event: 'claimed',
+      audit: 'pcp_update.claim',
+      assignee: 'already_claimed',
+      noop: true,
+    },
     // Anyone on the team may put a request back in the queue (e.g. to take over from an absent colleague).
     release: { to: 'open', event: 'released', audit: 'pcp_update.release' },
-    confirm: { to: 'in_progress', event: 'confirmation_recorded', audit: 'pcp_update.confirmation', ...claimed },
+    confirm: {
+      to: 'in_progress',
+      event: 'confirmation_recorded',
+      audit: 'pcp_update.confirmation',
+      ...claimed,
+    },
     complete: {
       to: 'completed',
       event: 'completed',
@@ -90,7 +109,13 @@ export const PCP_UPDATE_TRANSITIONS: Record<PcpUpdateStatus, Record<PcpUpdateAct
       confirmed: true,
       notify: 'pcp-update-completed',
     },
-    reject: { to: 'rejected', event: 'rejected', audit: 'pcp_update.reject', ...claimed, notify: 'pcp-update-rejected' },
+    reject: {
+      to: 'rejected',
+      event: 'rejected',
+      audit: 'pcp_update.reject',
+      ...claimed,
+      notify: 'pcp-update-rejected',
+    },
     // The requester may withdraw while the team works on it (the assignee sees it in the queue as withdrawn).
     withdraw,
   },
@@ -105,7 +130,12 @@ export const PCP_UPDATE_CREATED = {
   event: 'created',
   audit: 'pcp_update.request',
   notifyTeam: 'pcp-request-team',
-} as const satisfies { to: PcpUpdateStatus; event: PcpUpdateEventType; audit: PcpUpdateAuditAction; notifyTeam: string };
+} as const satisfies {
+  to: PcpUpdateStatus;
+  event: PcpUpdateEventType;
+  audit: PcpUpdateAuditAction;
+  notifyTeam: string;
+};
 
 /** What `transition()` needs to know of the request (as locked in the caller's transaction). */
 export interface PcpUpdateState {
@@ -130,7 +160,11 @@ export interface PcpUpdateTransition {
  * catalogued refusal (`invalid_transition`, `not_claimed`, `not_assignee`, `already_claimed`,
  * `confirmation_required`) with the details the API has always given.
  */
-export function transition(state: PcpUpdateState, action: PcpUpdateAction, callerId: string): PcpUpdateTransition {
+export function transition(
+  state: PcpUpdateState,
+  action: PcpUpdateAction,
+  callerId: string,
+): PcpUpdateTransition {
   const entry = PCP_UPDATE_TRANSITIONS[state.status]?.[action];
   if (entry === undefined) throw refusal('invalid_transition', state, action);
   if (typeof entry === 'string') throw refusal(entry, state, action);
@@ -147,25 +181,41 @@ export function transition(state: PcpUpdateState, action: PcpUpdateAction, calle
   };
 }
 
-export function refusal(code: PcpUpdateRefusal, state: PcpUpdateState, action: PcpUpdateAction): ProblemException {
+export function refusal(
+  code: PcpUpdateRefusal,
+  state: PcpUpdateState,
+  action: PcpUpdateAction,
+): ProblemException {
   const verb = ACTION_VERBS[action];
   switch (code) {
     case 'invalid_transition':
       // `requestStatus`: the problem body's own `status` is the HTTP status, so an extra `status` never reached the client.
-      return problem(code, `You cannot ${verb} a request that is ${state.status.replace('_', ' ')}.`, { requestStatus: state.status });
+      return problem(code, `You cannot ${verb} a request that is ${state.status.replace('_', ' ')}.`, {
+        requestStatus: state.status,
+      });
     case 'not_claimed':
       return problem(code, `Claim the request before you ${verb} it.`);
     case 'not_assignee':
-      return problem(code, `Only the team member who claimed the request may ${verb} it; release it first to take it over.`, {
+      return problem(
+        code,
+        `Only the team member who claimed the request may ${verb} it; release it first to take it over.`,
+        {
+          assigneeId: state.assigneeId,
+        },
+      );
+    case 'already_claimed':
+      return problem(code, 'Another team member has already claimed this request.', {
         assigneeId: state.assigneeId,
       });
-    case 'already_claimed':
-      return problem(code, 'Another team member has already claimed this request.', { assigneeId: state.assigneeId });
     case 'confirmation_required':
       return problem(code, "Record the family's verbal confirmation before completing the request.");
     case 'request_not_pending':
-      return problem(code, `This request is ${state.status.replace('_', ' ')}: it can no longer be withdrawn.`, {
-        requestStatus: state.status,
-      });
+      return problem(
+        code,
+        `This request is ${state.status.replace('_', ' ')}: it can no longer be withdrawn.`,
+        {
+          requestStatus: state.status,
+        },
+      );
   }
 }

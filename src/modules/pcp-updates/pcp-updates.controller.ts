@@ -38,10 +38,19 @@ export class PcpAccessRequestsController {
   constructor(private readonly commands: PcpUpdateCommandsService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: PcpAccessRequestCreatedDto, description: "In the MyPatients team's queue, due in three business days." })
-  @ApiConflictResponse({ description: '`already_authorized` (the caller may already view the patient), `request_pending`.' })
+  @ApiCreatedResponse({
+    type: PcpAccessRequestCreatedDto,
+    description: "In the MyPatients team's queue, due in three business days.",
+  })
+  @ApiConflictResponse({
+    description: '`already_authorized` (the caller may already view the patient), `request_pending`.',
+  })
   @ApiNotFoundResponse({ description: 'No such patient.' })
-  request(@Param('patientId', UuidParam) patientId: string, @Body() body: CreatePcpAccessRequestDto, @CurrentUser() user: AuthUser) {
+  request(
+    @Param('patientId', UuidParam) patientId: string,
+    @Body() body: CreatePcpAccessRequestDto,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.commands.request(user, patientId, body.note);
   }
 }
@@ -81,13 +90,19 @@ export class StaffPcpUpdatesController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: PcpUpdatePageDto, description: 'Late first, then by due date; each with `dueAt`, `overdue`, age, assignee.' })
+  @ApiOkResponse({
+    type: PcpUpdatePageDto,
+    description: 'Late first, then by due date; each with `dueAt`, `overdue`, age, assignee.',
+  })
   list(@Query() query: ListPcpUpdatesQuery, @CurrentUser() user: AuthUser) {
     return this.queue.list(user, query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: PcpUpdateDetailDto, description: 'The request with its confirmation and `history` (every transition).' })
+  @ApiOkResponse({
+    type: PcpUpdateDetailDto,
+    description: 'The request with its confirmation and `history` (every transition).',
+  })
   @ApiNotFoundResponse({ description: 'No such PCP-update request.' })
   detail(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser) {
     return this.queue.show(user, id);
@@ -95,7 +110,10 @@ export class StaffPcpUpdatesController {
 
   @Post(':id/claim')
   @HttpCode(200)
-  @ApiOkResponse({ type: PcpUpdateTransitionDto, description: '`status: "in_progress"`, assigned to the caller.' })
+  @ApiOkResponse({
+    type: PcpUpdateTransitionDto,
+    description: '`status: "in_progress"`, assigned to the caller.',
+  })
   @ApiConflictResponse({ description: '`already_claimed` (someone else has it), `invalid_transition`.' })
   claim(@Param('id', UuidParam) id: string, @CurrentUser() user: AuthUser) {
     return this.commands.claim(user, id);
@@ -116,7 +134,11 @@ export class StaffPcpUpdatesController {
   @HttpCode(200)
   @ApiOkResponse({ type: PcpUpdateDetailDto, description: 'The request with the recorded confirmation.' })
   @ApiConflictResponse({ description: '`not_claimed`, `not_assignee`, `invalid_transition`.' })
-  confirmation(@Param('id', UuidParam) id: string, @Body() body: RecordConfirmationDto, @CurrentUser() user: AuthUser) {
+  confirmation(
+    @Param('id', UuidParam) id: string,
+    @Body() body: RecordConfirmationDto,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.commands.recordConfirmation(user, id, body);
   }
 
@@ -127,20 +149,33 @@ export class StaffPcpUpdatesController {
     description:
       "`status: \"completed\"`: the patient's PCP is now `pcpNpi` (default the requester's, or their sponsor's, NPI); the EHR is sent the change.",
   })
-  @ApiBadRequestResponse({ description: '`validation_failed` (malformed `pcpNpi`), `not_a_practice_physician`.' })
+  @ApiBadRequestResponse({
+    description: '`validation_failed` (malformed `pcpNpi`), `not_a_practice_physician`.',
+  })
   @ApiConflictResponse({
     description:
       '`confirmation_required`, `not_claimed`, `not_assignee`, `invalid_transition`, `requester_inactive`, `requester_has_no_npi`.',
   })
-  complete(@Param('id', UuidParam) id: string, @Body() body: CompletePcpUpdateDto, @CurrentUser() user: AuthUser) {
+  complete(
+    @Param('id', UuidParam) id: string,
+    @Body() body: CompletePcpUpdateDto,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.commands.complete(user, id, body.pcpNpi);
   }
 
   @Post(':id/reject')
   @HttpCode(200)
-  @ApiOkResponse({ type: PcpUpdateTransitionDto, description: '`status: "rejected"`; the reason stays with the request (not emailed).' })
+  @ApiOkResponse({
+    type: PcpUpdateTransitionDto,
+    description: '`status: "rejected"`; the reason stays with the request (not emailed).',
+  })
   @ApiConflictResponse({ description: '`not_assignee`, `invalid_transition`.' })
-  reject(@Param('id', UuidParam) id: string, @Body() body: RejectPcpUpdateDto, @CurrentUser() user: AuthUser) {
+  reject(
+    @Param('id', UuidParam) id: string,
+    @Body() body: RejectPcpUpdateDto,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.commands.reject(user, id, body.reason);
   }
 }

@@ -13,7 +13,12 @@ import {
 } from '../patient-access/index.js';
 import { PcpUpdateEvent } from './entities/pcp-update-event.entity.js';
 import { PcpUpdateRequest } from './entities/pcp-update-request.entity.js';
-import { ACCESS_DECIDER, PATIENT_DIRECTORY, PCP_CHANGE_LEDGER, PRACTICE_ROSTER } from './patient-access.port.js';
+import {
+  ACCESS_DECIDER,
+  PATIENT_DIRECTORY,
+  PCP_CHANGE_LEDGER,
+  PRACTICE_ROSTER,
+} from './patient-access.port.js';
 import { PcpAccessRequestsService } from './pcp-access-requests.service.js';
 import { PcpRequesterRepository } from './pcp-requester.repository.js';
 import { PcpUpdateCommandsService } from './pcp-update-commands.service.js';
@@ -21,7 +26,11 @@ import { PcpUpdateOverdueService } from './pcp-update-overdue.service.js';
 import { PcpUpdateQueueService } from './pcp-update-queue.service.js';
 import { PcpUpdateRequestsRepository } from './pcp-update-requests.repository.js';
 import { PcpUpdateQueueRepository } from './pcp-update-queue.repository.js';
-import { OwnPcpAccessRequestsController, PcpAccessRequestsController, StaffPcpUpdatesController } from './pcp-updates.controller.js';
+import {
+  OwnPcpAccessRequestsController,
+  PcpAccessRequestsController,
+  StaffPcpUpdatesController,
+} from './pcp-updates.controller.js';
 import { PcpUpdatesScheduler } from './pcp-updates.scheduler.js';
 
 /** The MyPatients team's PCP-update queue (SPEC: PCP updates). */
@@ -50,6 +59,11 @@ import { PcpUpdatesScheduler } from './pcp-updates.scheduler.js';
     { provide: PCP_CHANGE_LEDGER, useExisting: EhrPcpChangesService },
     { provide: PRACTICE_ROSTER, useExisting: PracticeRosterService },
   ],
-  exports: [PcpAccessRequestsService, PcpUpdateCommandsService, PcpUpdateQueueService, PcpUpdateOverdueService],
+  exports: [
+    PcpAccessRequestsService,
+    PcpUpdateCommandsService,
+    PcpUpdateQueueService,
+    PcpUpdateOverdueService,
+  ],
 })
 export class PcpUpdatesModule {}

@@ -79,7 +79,8 @@ export class AlertsService {
   private rememberOpen(dedupeKey: string, nowMs: number): void {
     if (this.seenOpen.size >= OPEN_ALERTS_REMEMBERED) {
       for (const [key, until] of this.seenOpen) if (until <= nowMs) this.seenOpen.delete(key);
-      if (this.seenOpen.size >= OPEN_ALERTS_REMEMBERED) this.seenOpen.delete(this.seenOpen.keys().next().value!);
+      if (this.seenOpen.size >= OPEN_ALERTS_REMEMBERED)
+        this.seenOpen.delete(this.seenOpen.keys().next().value!);
     }
     this.seenOpen.set(dedupeKey, nowMs + OPEN_ALERT_RECHECK_MS);
   }

@@ -1,6 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SponsorTransferHooks, type SponsoredUsersTransferred, type SponsorTransferHook } from '../identity/index.js';
+import {
+  SponsorTransferHooks,
+  type SponsoredUsersTransferred,
+  type SponsorTransferHook,
+} from '../identity/index.js';
 import { SponsorValidationsRepository } from './sponsor-validations.repository.js';
 
 /**

@@ -21,7 +21,14 @@ export interface ValidationSummary {
 }
 
 export interface StaffValidationSummary extends ValidationSummary {
-  sponsor: { id: string; firstName: string; lastName: string; email: string; status: string; lockReason: string | null };
+  sponsor: {
+    id: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    status: string;
+    lockReason: string | null;
+  };
 }
 
 interface SummaryRow {
@@ -87,7 +94,13 @@ export class SponsorValidationListsRepository {
     manager?: EntityManager,
   ): Promise<StaffValidationSummary[]> {
     const found = await rows<
-      SummaryRow & { first_name: string; last_name: string; email: string; sponsor_status: string; lock_reason: string | null }
+      SummaryRow & {
+        first_name: string;
+        last_name: string;
+        email: string;
+        sponsor_status: string;
+        lock_reason: string | null;
+      }
     >(
       on(this.dataSource, manager),
       `SELECT ${SUMMARY_COLUMNS}, s.first_name, s.last_name, s.email, s.status AS sponsor_status, s.lock_reason
@@ -99,7 +112,14 @@ export class SponsorValidationListsRepository {
     );
     return found.map((r) => ({
       ...toSummary(r),
-      sponsor: { id: r.sponsor_id, firstName: r.first_name, lastName: r.last_name, email: r.email, status: r.sponsor_status, lockReason: r.lock_reason },
+      sponsor: {
+        id: r.sponsor_id,
+        firstName: r.first_name,
+        lastName: r.last_name,
+        email: r.email,
+        status: r.sponsor_status,
+        lockReason: r.lock_reason,
+      },
     }));
   }
 }

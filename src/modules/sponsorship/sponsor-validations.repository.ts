@@ -340,7 +340,11 @@ export class SponsorValidationsRepository {
   }
 
   /** Takes users off the sponsor's open validation (they were transferred to another sponsor); the number removed. */
-  async removeFromOpenValidation(sponsorId: string, userIds: string[], manager: EntityManager): Promise<number> {
+  async removeFromOpenValidation(
+    sponsorId: string,
+    userIds: string[],
+    manager: EntityManager,
+  ): Promise<number> {
     if (userIds.length === 0) return 0;
     return affected(
       manager,

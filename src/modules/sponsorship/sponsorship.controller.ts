@@ -97,7 +97,10 @@ export class SponsorshipController {
 
   @Get('validations')
   @AllowLockedSponsor()
-  @ApiOkResponse({ type: ValidationHistoryPageDto, description: "The sponsor's validations, newest first; 403 `not_a_sponsor`" })
+  @ApiOkResponse({
+    type: ValidationHistoryPageDto,
+    description: "The sponsor's validations, newest first; 403 `not_a_sponsor`",
+  })
   history(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<ValidationHistoryPageDto> {
     return this.lists.history(user, query);
   }

@@ -110,28 +110,30 @@ export class ValidationJobsService {
   async remind(asOf: string): Promise<number> {
     assertDate(asOf);
     const now = this.clock.now();
-    const reminded = await this.notifications.whileBulkRecording(() => inTransaction(this.dataSource, async (manager) => {
-      const recorded = await this.validations.recordDueReminders(asOf, now, manager);
-      await this.notifications.recordMany(
-        manager,
-        'sponsor-validation-reminder',
-        recorded
-          .filter((r) => r.notify && r.email)
-          .map((r) => ({
-            to: r.email as string,
-            data: {
-              firstName: r.firstName ?? '',
-              lastName: r.lastName ?? '',
-              period: r.period,
-              dueDate: r.dueDate,
-              lastDay: lastDayOf(r.dueDate),
-              daysLeft: r.daysLeft,
-            },
-            idempotencyKey: `sponsor-validation-reminder:${r.validationId}:${r.daysBefore}`,
-          })),
-      );
-      return recorded.length;
-    }));
+    const reminded = await this.notifications.whileBulkRecording(() =>
+      inTransaction(this.dataSource, async (manager) => {
+        const recorded = await this.validations.recordDueReminders(asOf, now, manager);
+        await this.notifications.recordMany(
+          manager,
+          'sponsor-validation-reminder',
+          recorded
+            .filter((r) => r.notify && r.email)
+            .map((r) => ({
+              to: r.email as string,
+              data: {
+                firstName: r.firstName ?? '',
+                lastName: r.lastName ?? '',
+                period: r.period,
+                dueDate: r.dueDate,
+                lastDay: lastDayOf(r.dueDate),
+                daysLeft: r.daysLeft,
+              },
+              idempotencyKey: `sponsor-validation-reminder:${r.validationId}:${r.daysBefore}`,
+            })),
+        );
+        return recorded.length;
+      }),
+    );
     this.logger.log({ asOf, reminded }, 'validation reminders');
     return reminded;
   }

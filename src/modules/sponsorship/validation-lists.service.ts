@@ -5,8 +5,16 @@ import { decodeCursor, pageLimit, toPage } from '../../common/pagination/cursor.
 import { Clock } from '../../common/time/clock.js';
 import { hospitalDate } from '../../common/time/hospital-time.js';
 import type { PageQueryDto } from '../../common/pagination/page-query.dto.js';
-import type { ListStaffValidationsDto, StaffValidationPageDto, ValidationHistoryPageDto, ValidationStatus } from './dto/validation.dto.js';
-import { SponsorValidationListsRepository, type ValidationSummary } from './sponsor-validation-lists.repository.js';
+import type {
+  ListStaffValidationsDto,
+  StaffValidationPageDto,
+  ValidationHistoryPageDto,
+  ValidationStatus,
+} from './dto/validation.dto.js';
+import {
+  SponsorValidationListsRepository,
+  type ValidationSummary,
+} from './sponsor-validation-lists.repository.js';
 import { lastDayOf, nextPeriodOpensOn, validationWindow } from './validation-period.js';
 
 /** A sponsor's validation history and the team's view of every sponsor's validation of a period. */
@@ -18,10 +26,14 @@ export class ValidationListsService {
   ) {}
 
   async history(caller: AuthUser, query: PageQueryDto): Promise<ValidationHistoryPageDto> {
-    if (caller.kind !== 'provider' || !caller.isSponsor) throw forbidden('not_a_sponsor', 'Only sponsors have validations.');
+    if (caller.kind !== 'provider' || !caller.isSponsor)
+      throw forbidden('not_a_sponsor', 'Only sponsors have validations.');
     const limit = pageLimit(query.limit);
     const cursor = decodeCursor(query.cursor, ['instant', 'uuid']);
-    const page = toPage(await this.lists.pageOfSponsor(caller.id, cursor, limit + 1), limit, (r) => [r.cursorAt, r.id]);
+    const page = toPage(await this.lists.pageOfSponsor(caller.id, cursor, limit + 1), limit, (r) => [
+      r.cursorAt,
+      r.id,
+    ]);
     return {
       items: page.items.map((v) => ({
         id: v.id,
@@ -43,7 +55,11 @@ export class ValidationListsService {
     const cursor = decodeCursor(query.cursor, ['uuid']);
     const now = this.clock.now();
     const period = query.period ?? validationWindow(hospitalDate(now)).period;
-    const found = await this.lists.pageOfPeriod({ period, status: query.status, now }, cursor?.[0] ?? null, limit + 1);
+    const found = await this.lists.pageOfPeriod(
+      { period, status: query.status, now },
+      cursor?.[0] ?? null,
+      limit + 1,
+    );
     const page = toPage(found, limit, (r) => [r.id]);
     return {
       items: page.items.map((v) => ({

@@ -36,7 +36,8 @@ export function validationWindow(asOf: string): ValidationWindow {
 /** Which reminder is due `daysLeft` days before the due date: the smallest threshold not below it. */
 export function reminderFor(daysLeft: number): number | null {
   if (daysLeft <= 0) return null;
-  for (const threshold of [...REMINDER_DAYS].sort((a, b) => a - b)) if (daysLeft <= threshold) return threshold;
+  for (const threshold of [...REMINDER_DAYS].sort((a, b) => a - b))
+    if (daysLeft <= threshold) return threshold;
   return null;
 }
 

@@ -56,7 +56,11 @@ export class InvitationAdminService {
     return this.list(null, q, true);
   }
 
-  private async list(patientId: string | null, q: InvitationListQuery, withMrn: boolean): Promise<Page<InvitationView>> {
+  private async list(
+    patientId: string | null,
+    q: InvitationListQuery,
+    withMrn: boolean,
+  ): Promise<Page<InvitationView>> {
     const limit = pageLimit(q.limit);
     const after = decodeCursor(q.cursor, ['instant', 'uuid']);
     const found = await this.repository.list(this.clock.now(), {
@@ -67,7 +71,12 @@ export class InvitationAdminService {
     });
     const page = toPage(found, limit, (r) => [r.cursorAt, r.id]);
     const mrns = withMrn
-      ? new Map((await this.patients.findCardsByIds([...new Set(page.items.map((r) => r.patientId))])).map((c) => [c.id, c.mrn]))
+      ? new Map(
+          (await this.patients.findCardsByIds([...new Set(page.items.map((r) => r.patientId))])).map((c) => [
+            c.id,
+            c.mrn,
+          ]),
+        )
       : new Map<string, string>();
     return {
       items: page.items.map((r) => ({

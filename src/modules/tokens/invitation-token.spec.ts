@@ -87,13 +87,21 @@ describe('invitation expiry in hospital time', () => {
 
   it('is stable across the daylight-saving change days themselves', () => {
     // Issued on the spring-forward day (2026-03-08) and on the fall-back day (2026-11-01, 01:30 EST, the repeated hour).
-    expect(invitationExpiry(new Date('2026-03-08T12:00:00Z')).expiresAt.toISOString()).toBe('2026-09-09T04:00:00.000Z');
+    expect(invitationExpiry(new Date('2026-03-08T12:00:00Z')).expiresAt.toISOString()).toBe(
+      '2026-09-09T04:00:00.000Z',
+    );
     expect(invitationExpiry(new Date('2026-11-01T06:30:00Z')).validThrough).toBe('2027-05-01');
-    expect(invitationExpiry(new Date('2026-11-01T06:30:00Z')).expiresAt.toISOString()).toBe('2027-05-02T04:00:00.000Z');
+    expect(invitationExpiry(new Date('2026-11-01T06:30:00Z')).expiresAt.toISOString()).toBe(
+      '2027-05-02T04:00:00.000Z',
+    );
     // Expiring on a change day: works through 2027-03-14 (spring forward) until 2027-03-15 00:00 EDT.
-    expect(invitationExpiry(new Date('2026-09-14T15:00:00Z')).expiresAt.toISOString()).toBe('2027-03-15T04:00:00.000Z');
+    expect(invitationExpiry(new Date('2026-09-14T15:00:00Z')).expiresAt.toISOString()).toBe(
+      '2027-03-15T04:00:00.000Z',
+    );
     // Works through 2027-11-07 (fall back) until 2027-11-08 00:00 EST.
-    expect(invitationExpiry(new Date('2027-05-07T15:00:00Z')).expiresAt.toISOString()).toBe('2027-11-08T05:00:00.000Z');
+    expect(invitationExpiry(new Date('2027-05-07T15:00:00Z')).expiresAt.toISOString()).toBe(
+      '2027-11-08T05:00:00.000Z',
+    );
   });
 
   it('always lands on hospital midnight, between 178 days and 185 days + one DST hour after issue', () => {
@@ -105,7 +113,14 @@ describe('invitation expiry in hospital time', () => {
       expect(days).toBeGreaterThan(178);
       expect(days).toBeLessThanOrEqual(185 + 1 / 24);
       // Always hospital midnight.
-      expect(new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(expiresAt)).toBe('00:00');
+      expect(
+        new Intl.DateTimeFormat('en-US', {
+          timeZone: 'America/New_York',
+          hourCycle: 'h23',
+          hour: '2-digit',
+          minute: '2-digit',
+        }).format(expiresAt),
+      ).toBe('00:00');
     }
   });
 });

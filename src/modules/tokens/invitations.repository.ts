@@ -111,7 +111,12 @@ export class InvitationsRepository {
    * Cancels a pending invitation (of `patientId` when given): one statement. Undefined when it is
    * unknown, another patient's, or not pending.
    */
-  async cancel(id: string, patientId: string | null, now: Date, manager?: EntityManager): Promise<{ id: string; patientId: string } | undefined> {
+  async cancel(
+    id: string,
+    patientId: string | null,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<{ id: string; patientId: string } | undefined> {
     const [row] = await returning<{ id: string; patient_id: string }>(
       on(this.dataSource, manager),
       `UPDATE invitations SET cancelled_at = $3
@@ -123,7 +128,12 @@ export class InvitationsRepository {
   }
 
   /** The invitation's status at `now` (of `patientId` when given); undefined when there is none. */
-  async statusOf(id: string, patientId: string | null, now: Date, manager?: EntityManager): Promise<InvitationStatus | undefined> {
+  async statusOf(
+    id: string,
+    patientId: string | null,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<InvitationStatus | undefined> {
     const row = await one<{ status: InvitationStatus }>(
       on(this.dataSource, manager),
       `SELECT ${statusSql('i', '$3')} AS status FROM invitations i WHERE i.id = $1 AND ($2::uuid IS NULL OR i.patient_id = $2)`,

@@ -7,7 +7,12 @@ import { Clock } from '../../common/time/clock.js';
 import { AuditService } from '../audit/index.js';
 import { NotificationsService } from '../notifications/index.js';
 import { AccessGrantsService, type PatientRef, PatientsService } from '../patient-access/index.js';
-import { hashInvitationToken, invitationExpiry, issueInvitationToken, looksLikeInvitationToken } from './invitation-token.js';
+import {
+  hashInvitationToken,
+  invitationExpiry,
+  issueInvitationToken,
+  looksLikeInvitationToken,
+} from './invitation-token.js';
 import { InvitationIssueHooks } from './invitation-issue.port.js';
 import { InvitationsRepository } from './invitations.repository.js';
 import { inTransaction } from '../../database/sql.js';
@@ -15,14 +20,24 @@ import { inTransaction } from '../../database/sql.js';
 export type InvitationIssuerRef = { kind: 'staff'; user: AuthUser } | { kind: 'portal' };
 
 /** Failed validations per account: 5 per 15 minutes, then 15 minutes' pause. */
-export const TOKEN_FAILURES_PER_USER: LimitRule = { name: 'token-validate-user', points: 5, durationSeconds: 900, blockSeconds: 900 };
+export const TOKEN_FAILURES_PER_USER: LimitRule = {
+  name: 'token-validate-user',
+  points: 5,
+  durationSeconds: 900,
+  blockSeconds: 900,
+};
 /**
  * Failed validations per address: 30 per 15 minutes. Generous because a practice's users share one
  * NAT address (API.md) while each of them is held to the per-account limit first. It only ever turns
  * a failure into a 429: a correct pair from a spent address still succeeds (issue 18 item 7), so a
  * guesser behind a practice's NAT cannot lock its colleagues out of their invitations.
  */
-export const TOKEN_FAILURES_PER_IP: LimitRule = { name: 'token-validate-ip', points: 30, durationSeconds: 900, blockSeconds: 900 };
+export const TOKEN_FAILURES_PER_IP: LimitRule = {
+  name: 'token-validate-ip',
+  points: 30,
+  durationSeconds: 900,
+  blockSeconds: 900,
+};
 
 const INVITED_BY = {
   staff: 'The MyPatients team',
@@ -86,7 +101,12 @@ export class InvitationsService {
         manager,
       );
       // Dual control (issue 18 item 12): privacy looks for an approval of this email by the same staff member.
-      if (issuer.kind === 'staff') await this.issueHooks.run(manager, { staffId: issuer.user.id, invitationId: id, recipientEmail: email });
+      if (issuer.kind === 'staff')
+        await this.issueHooks.run(manager, {
+          staffId: issuer.user.id,
+          invitationId: id,
+          recipientEmail: email,
+        });
       return { id, expiresAt, validThrough };
     });
   }
@@ -114,7 +134,12 @@ export class InvitationsService {
         const spent = await this.repository.spend(hash, patient.id, user.id, user.email, now, manager);
         if (!spent) return null;
         const { id, patientId } = spent;
-        const grantId = await this.grants.grant(manager, { userId: user.id, patientId, basis: 'token', sourceId: id });
+        const grantId = await this.grants.grant(manager, {
+          userId: user.id,
+          patientId,
+          basis: 'token',
+          sourceId: id,
+        });
         await this.audit.record(
           {
             actorId: user.id,
@@ -139,7 +164,13 @@ export class InvitationsService {
   }
 
   /** Audits a failed validation with the reason, for staff only; the caller always hears the same answer. */
-  private async recordFailure(user: AuthUser, ip: string, hash: string | null, patient: PatientRef | null, now: Date): Promise<void> {
+  private async recordFailure(
+    user: AuthUser,
+    ip: string,
+    hash: string | null,
+    patient: PatientRef | null,
+    now: Date,
+  ): Promise<void> {
     let reason = 'malformed';
     let invitationId: string | null = null;
     let patientId: string | null = null;
@@ -155,11 +186,11 @@ export class InvitationsService {
               ? 'spent'
               : inv.cancelledAt
                 ? 'cancelled'
-              : inv.expiresAt <= now
-                ? 'expired'
-                : inv.recipientEmail.toLowerCase() !== user.email.toLowerCase()
-                  ? 'wrong_recipient'
-                  : 'unknown';
+                : inv.expiresAt <= now
+                  ? 'expired'
+                  : inv.recipientEmail.toLowerCase() !== user.email.toLowerCase()
+                    ? 'wrong_recipient'
+                    : 'unknown';
         // Only a token that is really for this patient ties the failure to the patient.
         if (reason !== 'mrn_mismatch') patientId = inv.patientId;
       }

@@ -11,7 +11,11 @@ import {
 } from '@nestjs/swagger';
 import { ApiKeyAuth, ClientIp, CurrentUser, Kinds, StaffOnly } from '../../common/auth/auth.decorators.js';
 import type { AuthUser } from '../../common/auth/principal.js';
-import { InvitationIssuedDto, InvitationViewPageDto, TokenValidatedDto } from './dto/invitation-responses.dto.js';
+import {
+  InvitationIssuedDto,
+  InvitationViewPageDto,
+  TokenValidatedDto,
+} from './dto/invitation-responses.dto.js';
 import {
   InvitationListQueryDto,
   PortalInvitationDto,
@@ -34,7 +38,9 @@ export class TokensController {
   @Kinds('provider', 'sponsored')
   @ApiOkResponse({ type: TokenValidatedDto, description: 'Access granted (basis `token`).' })
   @ApiBadRequestResponse({ description: '`invalid_token` for every wrong, expired or spent token/MRN pair.' })
-  @ApiTooManyRequestsResponse({ description: '`rate_limited` with Retry-After after repeated failures (per account and per address).' })
+  @ApiTooManyRequestsResponse({
+    description: '`rate_limited` with Retry-After after repeated failures (per account and per address).',
+  })
   async validate(@Body() body: ValidateTokenDto, @CurrentUser() user: AuthUser, @ClientIp() ip: string) {
     return this.invitations.validate(user, ip, body.token, body.mrn);
   }
@@ -50,7 +56,10 @@ export class StaffInvitationsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: InvitationViewPageDto, description: 'Every invitation (portal- and staff-issued), newest first; never the token' })
+  @ApiOkResponse({
+    type: InvitationViewPageDto,
+    description: 'Every invitation (portal- and staff-issued), newest first; never the token',
+  })
   list(@Query() q: StaffInvitationListQueryDto) {
     return this.admin.listForStaff(q);
   }
@@ -83,7 +92,10 @@ export class PortalInvitationsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: InvitationViewPageDto, description: "The patient's invitations (staff-issued too), newest first" })
+  @ApiOkResponse({
+    type: InvitationViewPageDto,
+    description: "The patient's invitations (staff-issued too), newest first",
+  })
   @ApiNotFoundResponse({ description: 'No patient with this MRN.' })
   list(@Param('mrn') mrn: string, @Query() q: InvitationListQueryDto) {
     return this.admin.listForPortal(mrn, q);
@@ -91,7 +103,9 @@ export class PortalInvitationsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Cancelled (sent to the wrong address, no longer wanted): the token no longer works.' })
+  @ApiNoContentResponse({
+    description: 'Cancelled (sent to the wrong address, no longer wanted): the token no longer works.',
+  })
   @ApiNotFoundResponse({ description: "Unknown MRN, or no such invitation of this patient's." })
   @ApiConflictResponse({ description: '`invalid_state`: used, expired or already cancelled' })
   async cancel(@Param('mrn') mrn: string, @Param('id') id: string): Promise<void> {

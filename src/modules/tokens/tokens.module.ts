@@ -8,7 +8,11 @@ import { InvitationsRepository } from './invitations.repository.js';
 import { InvitationAdminService } from './invitation-admin.service.js';
 import { InvitationsService } from './invitations.service.js';
 import { InvitationIssueHooks } from './invitation-issue.port.js';
-import { PortalInvitationsController, StaffInvitationsController, TokensController } from './tokens.controller.js';
+import {
+  PortalInvitationsController,
+  StaffInvitationsController,
+  TokensController,
+} from './tokens.controller.js';
 
 /** Invitation tokens: staff and the patient portal invite a provider to one patient; the provider validates. */
 @Module({

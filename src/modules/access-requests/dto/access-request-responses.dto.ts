@@ -3,7 +3,11 @@ import { ACCESS_REQUEST_STATUSES, type AccessRequestStatus } from '../entities/a
 
 /** Response shapes of the access-request, portal and staff-grant routes (OpenAPI only). */
 
-const NEXT_CURSOR = { type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' } as const;
+const NEXT_CURSOR = {
+  type: String,
+  nullable: true,
+  description: 'Pass as `cursor` for the next page; null on the last',
+} as const;
 
 export class CreatedAccessRequestDto {
   @ApiProperty({ format: 'uuid' })
@@ -54,7 +58,11 @@ export class RequesterDto {
   @ApiProperty({ type: String, nullable: true })
   npi: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: "The requester's practice (a sponsored user's: the sponsor's)" })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The requester's practice (a sponsored user's: the sponsor's)",
+  })
   practice: string | null;
 
   @ApiProperty({ enum: ['provider', 'sponsored'] })
@@ -130,7 +138,12 @@ export class GrantViewDto {
   @ApiProperty({ enum: ['approved_request', 'token'] })
   basis: 'approved_request' | 'token';
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The access request or invitation' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The access request or invitation',
+  })
   sourceId: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -138,11 +151,17 @@ export class GrantViewDto {
 
   @ApiProperty({
     format: 'date-time',
-    description: 'First instant the grant no longer applies (ACCESS_GRANT_MONTHS after it was made or renewed, hospital midnight)',
+    description:
+      'First instant the grant no longer applies (ACCESS_GRANT_MONTHS after it was made or renewed, hospital midnight)',
   })
   expiresAt: Date;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Ended: revoked, or expired (then equal to expiresAt, revokedBy null)' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Ended: revoked, or expired (then equal to expiresAt, revokedBy null)',
+  })
   revokedAt: Date | null;
 
   @ApiProperty({ type: String, nullable: true })
@@ -161,7 +180,10 @@ export class PortalAccessRequestFeedItemDto extends PortalAccessRequestDto {
   @ApiProperty({ example: 'MRN0012345', description: "The patient's MRN" })
   mrn: string;
 
-  @ApiProperty({ format: 'date-time', description: 'The last status change (creation while pending); `since` compares with it' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The last status change (creation while pending); `since` compares with it',
+  })
   changedAt: string;
 }
 
@@ -183,7 +205,11 @@ export class PortalViewerDto {
   @ApiPropertyOptional({ type: String, nullable: true, description: 'provider and user entries' })
   npi?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: "provider and user entries: the practice's name" })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: "provider and user entries: the practice's name",
+  })
   practice?: string | null;
 
   @ApiProperty({ enum: ['pcp_practice', 'care_team', 'approved_request', 'token'] })
@@ -195,7 +221,10 @@ export class PortalViewerDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'user entries: when the grant expires' })
   expiresAt?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'user entries: revoke with DELETE …/access-grants/:grantId' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'user entries: revoke with DELETE …/access-grants/:grantId',
+  })
   grantId?: string;
 }
 

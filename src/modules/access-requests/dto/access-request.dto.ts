@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { IsNpi } from '../../../common/validation/npi.js';
 import { ACCESS_REQUEST_STATUSES, type AccessRequestStatus } from '../entities/access-request.entity.js';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
@@ -8,7 +18,10 @@ import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateAccessRequestDto {
-  @ApiPropertyOptional({ description: 'Why the requester needs access (shown to the patient or guardian).', maxLength: 1000 })
+  @ApiPropertyOptional({
+    description: 'Why the requester needs access (shown to the patient or guardian).',
+    maxLength: 1000,
+  })
   @IsOptional()
   @IsString()
   @Transform(trim)
@@ -28,7 +41,10 @@ export class AccessRequestDecisionDto {
   @IsIn(['approve', 'deny'], { message: 'decision must be approve or deny' })
   decision: 'approve' | 'deny';
 
-  @ApiProperty({ description: "The portal's identifier (or name) of the account holder who decided.", maxLength: 200 })
+  @ApiProperty({
+    description: "The portal's identifier (or name) of the account holder who decided.",
+    maxLength: 200,
+  })
   @IsString()
   @Transform(trim)
   @MinLength(1)
@@ -37,7 +53,10 @@ export class AccessRequestDecisionDto {
 }
 
 export class CareTeamDto {
-  @ApiProperty({ type: [String], description: 'NPIs of the whole care team (replaces it; duplicates ignored).' })
+  @ApiProperty({
+    type: [String],
+    description: 'NPIs of the whole care team (replaces it; duplicates ignored).',
+  })
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
@@ -46,9 +65,15 @@ export class CareTeamDto {
 }
 
 export class AccessRequestFeedQueryDto extends AccessRequestListQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only requests whose last status change is after this instant (exclusive)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only requests whose last status change is after this instant (exclusive)',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'since must be an ISO 8601 instant with an offset' })
+  @IsISO8601(
+    { strict: true, strictSeparator: true },
+    { message: 'since must be an ISO 8601 instant with an offset' },
+  )
   @Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message: 'since must be an ISO 8601 instant with an offset' })
   since?: string;
 }

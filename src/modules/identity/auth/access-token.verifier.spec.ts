@@ -9,7 +9,16 @@ describe('bearerToken', () => {
   });
 
   it('refuses other schemes, a missing token and a header with two tokens', () => {
-    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwdw==', 'Token abc', 'Bearer a b', 'xBearer abc']) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Basic dXNlcjpwdw==',
+      'Token abc',
+      'Bearer a b',
+      'xBearer abc',
+    ]) {
       expect(bearerToken(header)).toBeUndefined();
     }
   });
@@ -44,9 +53,22 @@ describe('VerifiedTokens', () => {
 });
 
 describe('AccessTokenSignature', () => {
-  const config = { jwtSecret: 'a-secret-of-at-least-32-characters-here', jwtIssuer: 'mypatients', jwtAudience: 'mypatients-api' };
+  const config = {
+    jwtSecret: 'a-secret-of-at-least-32-characters-here',
+    jwtIssuer: 'mypatients',
+    jwtAudience: 'mypatients-api',
+  };
   const jwt = new JwtService();
-  const sign = (payload: object, options: { secret?: string; issuer?: string; audience?: string; expiresIn?: number; algorithm?: 'HS256' | 'HS512' } = {}) =>
+  const sign = (
+    payload: object,
+    options: {
+      secret?: string;
+      issuer?: string;
+      audience?: string;
+      expiresIn?: number;
+      algorithm?: 'HS256' | 'HS512';
+    } = {},
+  ) =>
     jwt.sign(payload, {
       secret: options.secret ?? config.jwtSecret,
       issuer: options.issuer ?? config.jwtIssuer,

@@ -72,7 +72,9 @@ export class AuthGuard implements CanActivate {
     const route = this.routeAuth(context);
     if (route.isPublic) return true;
 
-    const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser; apiClient?: ApiClient }>();
+    const req = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & { user?: AuthUser; apiClient?: ApiClient }>();
     if (route.apiKeyScope) {
       req.apiClient = await this.checkApiKey(req, route.apiKeyScope);
       return true;
@@ -114,7 +116,8 @@ export class AuthGuard implements CanActivate {
     const own = scope === 'ehr' ? this.config.ehrApiKey : this.config.portalApiKey;
     const other = scope === 'ehr' ? this.config.portalApiKey : this.config.ehrApiKey;
     if (own && secretsEqual(given, own)) return { scope };
-    if (other && secretsEqual(given, other)) throw forbidden('forbidden', 'This API key may not use this route.');
+    if (other && secretsEqual(given, other))
+      throw forbidden('forbidden', 'This API key may not use this route.');
     throw unauthenticated('The API key is not valid.');
   }
 }

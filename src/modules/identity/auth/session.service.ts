@@ -27,7 +27,11 @@ export class SessionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async open(manager: EntityManager, user: { id: string; kind: string }, method: 'password_totp' | 'sso'): Promise<IssuedTokens> {
+  async open(
+    manager: EntityManager,
+    user: { id: string; kind: string },
+    method: 'password_totp' | 'sso',
+  ): Promise<IssuedTokens> {
     const now = this.clock.now();
     const session = await this.repository.insertSession(
       { userId: user.id, now, expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS), method },
@@ -56,7 +60,18 @@ export class SessionService {
 
   /** Ends every open session of a user (password reset, email change, deactivation). */
   /** Ends every open session of the user (but `exceptSessionId`); the number ended. */
-  async revokeAll(manager: EntityManager, userId: string, reason: string, exceptSessionId?: string): Promise<number> {
-    return this.repository.revokeAllOfUser(userId, this.clock.now(), reason, exceptSessionId ?? null, manager);
+  async revokeAll(
+    manager: EntityManager,
+    userId: string,
+    reason: string,
+    exceptSessionId?: string,
+  ): Promise<number> {
+    return this.repository.revokeAllOfUser(
+      userId,
+      this.clock.now(),
+      reason,
+      exceptSessionId ?? null,
+      manager,
+    );
   }
 }

@@ -8,7 +8,8 @@ export class LoginResponseDto {
   @ApiProperty({ enum: LOGIN_STATUSES }) status: (typeof LOGIN_STATUSES)[number];
   @ApiProperty({ description: 'Short-lived (5 minutes) token for POST /auth/mfa' }) mfaToken: string;
   @ApiPropertyOptional({ description: 'Base32 TOTP secret (enrollment only)' }) secret?: string;
-  @ApiPropertyOptional({ description: 'otpauth:// URI of the secret, for a QR code (enrollment only)' }) otpauthUri?: string;
+  @ApiPropertyOptional({ description: 'otpauth:// URI of the secret, for a QR code (enrollment only)' })
+  otpauthUri?: string;
 }
 
 /** A session's tokens. */

@@ -26,8 +26,14 @@ export class NewPracticeDto {
   @IsNotEmpty()
   @MaxLength(100)
   city?: string;
-  @ApiProperty() @IsString() @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'phone must be a phone number' }) phone: string;
-  @ApiProperty() @IsString() @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'fax must be a phone number' }) fax: string;
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'phone must be a phone number' })
+  phone: string;
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'fax must be a phone number' })
+  fax: string;
 }
 
 export class RegisterDto {
@@ -36,7 +42,10 @@ export class RegisterDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) firstName: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) lastName: string;
   @ApiProperty({ example: '1234567893' }) @IsString() @MaxLength(20) npi: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'practiceId must be a UUID' }) practiceId?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: 'practiceId must be a UUID' })
+  practiceId?: string;
   @ApiPropertyOptional({ type: NewPracticeDto })
   @IsOptional()
   @ValidateNested()
@@ -64,7 +73,12 @@ export class MfaDto {
 
 export class RefreshDto {
   /** Optional since v1.1: the web app sends the `mp_refresh` cookie instead (refresh-cookie.ts). */
-  @ApiPropertyOptional({ description: 'Required unless the refresh-token cookie is sent' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) refreshToken?: string;
+  @ApiPropertyOptional({ description: 'Required unless the refresh-token cookie is sent' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  refreshToken?: string;
 }
 
 export class ForgotDto {
@@ -72,32 +86,58 @@ export class ForgotDto {
 }
 
 export class ChangeEmailDto {
-  @ApiProperty() @IsEmail({}, { message: 'newEmail must be an email address' }) @MaxLength(254) newEmail: string;
+  @ApiProperty()
+  @IsEmail({}, { message: 'newEmail must be an email address' })
+  @MaxLength(254)
+  newEmail: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(256) password: string;
 }
 
 export class PracticeChangeRequestDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) newPracticeName: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) address: string;
-  @ApiProperty() @IsString() @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'phone must be a phone number' }) phone: string;
-  @ApiProperty() @IsString() @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'fax must be a phone number' }) fax: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254) email?: string;
-  @ApiProperty() @IsBoolean() wasSponsor: boolean;
-}
-
-export class SsoExchangeDto {
-  @ApiProperty({ description: 'The one-time code of `${PORTAL_URL}/sso?code=` (60 s)' }) @IsString() @IsNotEmpty() @MaxLength(200) code: string;
-}
-
-export class SupportRequestDto {
-  @ApiPropertyOptional({ description: 'Signed out only (required then): the login email the problem concerns' })
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'phone must be a phone number' })
+  phone: string;
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[0-9+().\-\s]{7,40}$/, { message: 'fax must be a phone number' })
+  fax: string;
+  @ApiPropertyOptional()
   @IsOptional()
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email?: string;
-  @ApiPropertyOptional({ description: 'Signed out only (required then)' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(201) name?: string;
+  @ApiProperty() @IsBoolean() wasSponsor: boolean;
+}
+
+export class SsoExchangeDto {
+  @ApiProperty({ description: 'The one-time code of `${PORTAL_URL}/sso?code=` (60 s)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  code: string;
+}
+
+export class SupportRequestDto {
+  @ApiPropertyOptional({
+    description: 'Signed out only (required then): the login email the problem concerns',
+  })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email?: string;
+  @ApiPropertyOptional({ description: 'Signed out only (required then)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(201)
+  name?: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10000) description: string;
-  @ApiPropertyOptional({ description: 'base64 PNG or JPEG, at most 5 MiB decoded (a data: URL prefix is accepted)' })
+  @ApiPropertyOptional({
+    description: 'base64 PNG or JPEG, at most 5 MiB decoded (a data: URL prefix is accepted)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(7_200_000)
@@ -125,7 +165,9 @@ export class RejectRegistrationDto {
 }
 
 export class HospitalAccountDto {
-  @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9._@:-]{1,100}$/, { message: 'hospitalId must be 1-100 letters, digits or ._@:-' })
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._@:-]{1,100}$/, { message: 'hospitalId must be 1-100 letters, digits or ._@:-' })
   hospitalId: string;
   @ApiProperty() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(254) email: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) firstName: string;

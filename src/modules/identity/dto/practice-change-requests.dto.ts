@@ -22,10 +22,21 @@ export class PracticeChangeRequestItemDto {
   @ApiProperty() address: string;
   @ApiProperty() phone: string;
   @ApiProperty() fax: string;
-  @ApiProperty({ type: String, nullable: true, description: 'New email address, when it changes with the move' }) email: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'New email address, when it changes with the move',
+  })
+  email: string | null;
   @ApiProperty() wasSponsor: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt: Date | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The practice it was carried out to' }) newPracticeId: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The practice it was carried out to',
+  })
+  newPracticeId: string | null;
   @ApiProperty({ type: String, nullable: true }) rejectReason: string | null;
 }
 
@@ -37,15 +48,25 @@ export class PracticeChangeRequestPageDto {
 export const PRACTICE_CHANGE_STATUSES = ['open', 'completed', 'rejected'] as const;
 
 export class ListPracticeChangeRequestsDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: PRACTICE_CHANGE_STATUSES }) @IsOptional() @IsIn(PRACTICE_CHANGE_STATUSES) status?: (typeof PRACTICE_CHANGE_STATUSES)[number];
+  @ApiPropertyOptional({ enum: PRACTICE_CHANGE_STATUSES })
+  @IsOptional()
+  @IsIn(PRACTICE_CHANGE_STATUSES)
+  status?: (typeof PRACTICE_CHANGE_STATUSES)[number];
 }
 
 export class CompletePracticeChangeDto {
-  @ApiProperty({ format: 'uuid', description: 'The practice to move the requester to' }) @IsString() @MaxLength(100) practiceId: string;
+  @ApiProperty({ format: 'uuid', description: 'The practice to move the requester to' })
+  @IsString()
+  @MaxLength(100)
+  practiceId: string;
 }
 
 export class RejectPracticeChangeDto {
-  @ApiProperty({ description: 'Emailed to the requester' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
+  @ApiProperty({ description: 'Emailed to the requester' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason: string;
 }
 
 export class PracticeChangeOutcomeDto {

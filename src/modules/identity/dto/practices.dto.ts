@@ -8,5 +8,6 @@ export class PracticeSummaryDto {
 
 export class PracticeSearchPageDto {
   @ApiProperty({ type: [PracticeSummaryDto] }) items: PracticeSummaryDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Always null: the search answers one page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: the search answers one page' })
+  nextCursor: string | null;
 }

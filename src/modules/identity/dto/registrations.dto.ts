@@ -52,5 +52,9 @@ export class HospitalAccountCreatedDto {
 }
 
 export class AccountUnlockedDto {
-  @ApiProperty({ enum: ['active', 'invited'], description: 'An invited account a staff lock interrupted stays invited' }) status: 'active' | 'invited';
+  @ApiProperty({
+    enum: ['active', 'invited'],
+    description: 'An invited account a staff lock interrupted stays invited',
+  })
+  status: 'active' | 'invited';
 }

@@ -14,8 +14,16 @@ export class CreatePracticeDto {
 export class UpdatePracticeDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500) address?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(PHONE, { message: 'phone must be a phone number' }) phone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(PHONE, { message: 'fax must be a phone number' }) fax?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE, { message: 'phone must be a phone number' })
+  phone?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE, { message: 'fax must be a phone number' })
+  fax?: string;
 }
 
 export class PracticeCreatedDto {
@@ -48,7 +56,11 @@ export class StaffPracticeDto {
 }
 
 export class StaffPracticeDetailDto extends StaffPracticeDto {
-  @ApiProperty({ type: [PracticeMemberDto], description: 'Provider and sponsored accounts of the practice (every status)' })
+  @ApiProperty({
+    type: [PracticeMemberDto],
+    description: 'Provider and sponsored accounts of the practice (every status)',
+  })
   members: PracticeMemberDto[];
-  @ApiProperty({ type: [RosterNpiDto], description: 'NPIs staff added to its physicians' }) roster: RosterNpiDto[];
+  @ApiProperty({ type: [RosterNpiDto], description: 'NPIs staff added to its physicians' })
+  roster: RosterNpiDto[];
 }

@@ -7,7 +7,8 @@ export const SUPPORT_STATUSES = ['open', 'answered', 'closed'] as const;
 
 export class SupportRequestCreatedDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'date-time', description: 'End of the second business day in hospital time' }) dueAt: string;
+  @ApiProperty({ format: 'date-time', description: 'End of the second business day in hospital time' })
+  dueAt: string;
 }
 
 export class SupportReplyDto {
@@ -31,17 +32,21 @@ export class MySupportRequestPageDto {
 
 export class SupportRequestItemDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null when sent signed out' }) userId: string | null;
-  @ApiProperty({ description: 'Login email given (signed out) or of the account at the time of the report' }) loginEmail: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null when sent signed out' })
+  userId: string | null;
+  @ApiProperty({ description: 'Login email given (signed out) or of the account at the time of the report' })
+  loginEmail: string;
   @ApiProperty() name: string;
   @ApiProperty() description: string;
   @ApiProperty() hasScreenshot: boolean;
-  @ApiProperty({ type: String, nullable: true, example: '/api/v1/staff/support-requests/{id}/screenshot' }) screenshotUrl: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '/api/v1/staff/support-requests/{id}/screenshot' })
+  screenshotUrl: string | null;
   @ApiProperty({ enum: SUPPORT_STATUSES }) status: string;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) dueAt: Date;
   @ApiProperty({ description: 'Open and past its due date' }) overdue: boolean;
-  @ApiProperty({ description: 'Sent by a signed-in account (false: the email was typed, not checked)' }) signedIn: boolean;
+  @ApiProperty({ description: 'Sent by a signed-in account (false: the email was typed, not checked)' })
+  signedIn: boolean;
   @ApiProperty({ type: [SupportReplyDto] }) replies: SupportReplyDto[];
 }
 
@@ -50,10 +55,14 @@ export class SupportRequestPageDto {
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
 
 export class ListSupportRequestsDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: SUPPORT_STATUSES }) @IsOptional() @IsIn(SUPPORT_STATUSES) status?: (typeof SUPPORT_STATUSES)[number];
+  @ApiPropertyOptional({ enum: SUPPORT_STATUSES })
+  @IsOptional()
+  @IsIn(SUPPORT_STATUSES)
+  status?: (typeof SUPPORT_STATUSES)[number];
   @ApiPropertyOptional({ description: 'true: open and past due; false: the others' })
   @IsOptional()
   @Transform(toBoolean)
@@ -62,8 +71,15 @@ export class ListSupportRequestsDto extends PageQueryDto {
 }
 
 export class SupportReplyBodyDto {
-  @ApiProperty({ description: 'Emailed to the requester verbatim: no patient data' }) @IsString() @IsNotEmpty() @MaxLength(10000) message: string;
-  @ApiPropertyOptional({ description: 'Close the request with this reply' }) @IsOptional() @IsBoolean() close?: boolean;
+  @ApiProperty({ description: 'Emailed to the requester verbatim: no patient data' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  message: string;
+  @ApiPropertyOptional({ description: 'Close the request with this reply' })
+  @IsOptional()
+  @IsBoolean()
+  close?: boolean;
 }
 
 export class SupportStatusDto {

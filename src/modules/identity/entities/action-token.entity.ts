@@ -1,7 +1,21 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { User } from './user.entity.js';
 
-export const ACTION_TOKEN_PURPOSES = ['verify_email', 'activate', 'reset_password', 'confirm_email', 'unlock'] as const;
+export const ACTION_TOKEN_PURPOSES = [
+  'verify_email',
+  'activate',
+  'reset_password',
+  'confirm_email',
+  'unlock',
+] as const;
 export type ActionTokenPurpose = (typeof ACTION_TOKEN_PURPOSES)[number];
 
 /** Single-use emailed links (verify email, activate, reset password, confirm new email). */

@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { Practice } from './practice.entity.js';
 import { User } from './user.entity.js';
 
@@ -21,7 +30,10 @@ export class PracticeChangeRequest {
   oldPracticeId: string | null;
 
   @ManyToOne(() => Practice, { onDelete: 'SET NULL', nullable: true })
-  @JoinColumn({ name: 'old_practice_id', foreignKeyConstraintName: 'fk_practice_change_requests_old_practice' })
+  @JoinColumn({
+    name: 'old_practice_id',
+    foreignKeyConstraintName: 'fk_practice_change_requests_old_practice',
+  })
   oldPractice?: Practice | null;
 
   @Column({ type: 'varchar', length: 200 })
@@ -58,7 +70,10 @@ export class PracticeChangeRequest {
   newPracticeId: string | null;
 
   @ManyToOne(() => Practice, { onDelete: 'SET NULL', nullable: true })
-  @JoinColumn({ name: 'new_practice_id', foreignKeyConstraintName: 'fk_practice_change_requests_new_practice' })
+  @JoinColumn({
+    name: 'new_practice_id',
+    foreignKeyConstraintName: 'fk_practice_change_requests_new_practice',
+  })
   newPractice?: Practice | null;
 
   @Column({ type: 'text', nullable: true })

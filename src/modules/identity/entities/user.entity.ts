@@ -12,7 +12,12 @@ import {
 import { Practice } from './practice.entity.js';
 
 // The account vocabulary is shared with the auth principal in src/common, so it lives there.
-export { LOCK_REASONS, STAFF_ROLES, USER_KINDS, USER_STATUSES } from '../../../common/auth/account-vocabulary.js';
+export {
+  LOCK_REASONS,
+  STAFF_ROLES,
+  USER_KINDS,
+  USER_STATUSES,
+} from '../../../common/auth/account-vocabulary.js';
 import type { LockReason, StaffRole, UserKind, UserStatus } from '../../../common/auth/account-vocabulary.js';
 export type { LockReason, StaffRole, UserKind, UserStatus };
 
@@ -26,7 +31,10 @@ export const SPONSORED_ROLES = [
 export type SponsoredRole = (typeof SPONSORED_ROLES)[number];
 
 @Entity('users')
-@Check('ck_users_roles', `"roles" <@ ARRAY['team', 'privacy', 'admin']::text[] AND ("kind" = 'staff' OR "roles" = '{}')`)
+@Check(
+  'ck_users_roles',
+  `"roles" <@ ARRAY['team', 'privacy', 'admin']::text[] AND ("kind" = 'staff' OR "roles" = '{}')`,
+)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -73,7 +73,13 @@ export class SsoService {
 
   /** The binding cookie: HttpOnly, SameSite=Lax, only on the SSO routes, as long as the state lives. */
   cookieOptions(): CookieSerializeOptions {
-    return { httpOnly: true, sameSite: 'lax', secure: this.config.nodeEnv === 'production', path: SSO_COOKIE_PATH, maxAge: SSO_STATE_TTL_SECONDS };
+    return {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.nodeEnv === 'production',
+      path: SSO_COOKIE_PATH,
+      maxAge: SSO_STATE_TTL_SECONDS,
+    };
   }
 
   clearCookieOptions(): CookieSerializeOptions {
@@ -87,7 +93,13 @@ export class SsoService {
       const issuer = new URL(settings.issuer);
       const insecure = issuer.protocol === 'http:' && this.config.nodeEnv !== 'production';
       this.configuration = oidc
-        .discovery(issuer, settings.clientId, settings.clientSecret, undefined, insecure ? { execute: [oidc.allowInsecureRequests] } : undefined)
+        .discovery(
+          issuer,
+          settings.clientId,
+          settings.clientSecret,
+          undefined,
+          insecure ? { execute: [oidc.allowInsecureRequests] } : undefined,
+        )
         .catch((error: unknown) => {
           this.configuration = undefined; // try again on the next request
           this.logger.warn(`OIDC discovery failed: ${(error as Error).message}`);
@@ -130,15 +142,21 @@ export class SsoService {
     const settings = this.assertEnabled();
     const client = await this.client();
     const state = typeof query.state === 'string' ? query.state : '';
-    if (!state || state.length > 200) throw badRequest('sso_state_invalid', 'The sign-in request is missing its state; start again.');
+    if (!state || state.length > 200)
+      throw badRequest('sso_state_invalid', 'The sign-in request is missing its state; start again.');
     const raw = await this.redis.get(this.stateKey(state));
-    if (!raw) throw badRequest('sso_state_invalid', 'This sign-in has expired or was already completed; start again.');
+    if (!raw)
+      throw badRequest(
+        'sso_state_invalid',
+        'This sign-in has expired or was already completed; start again.',
+      );
     const pending = JSON.parse(raw) as PendingLogin;
     if (!binding || !secretsEqual(sha256Hex(binding), pending.binding)) {
       await this.fail('other_browser', ip);
       throw badRequest('sso_state_invalid', 'This sign-in was started in another browser; start again here.');
     }
-    if (!(await this.redis.getdel(this.stateKey(state)))) throw badRequest('sso_state_invalid', 'This sign-in was already completed; start again.');
+    if (!(await this.redis.getdel(this.stateKey(state))))
+      throw badRequest('sso_state_invalid', 'This sign-in was already completed; start again.');
 
     const callbackUrl = new URL(settings.redirectUri);
     for (const [key, value] of Object.entries(query)) {
@@ -160,7 +178,10 @@ export class SsoService {
     const assurance = authenticationContextRefusal(claims, settings);
     if (assurance) {
       await this.fail(assurance, ip);
-      throw unauthenticated('The hospital sign-in did not use the required second factor. Start again.', 'sso_failed');
+      throw unauthenticated(
+        'The hospital sign-in did not use the required second factor. Start again.',
+        'sso_failed',
+      );
     }
     const hospitalId = claims?.[settings.hospitalIdClaim ?? 'sub'];
     if (typeof hospitalId !== 'string' || !hospitalId) {
@@ -178,11 +199,21 @@ export class SsoService {
     await this.throttle.ip(ip);
     this.assertEnabled();
     const hospitalId = await this.redis.getdel(this.codeKey(code));
-    if (!hospitalId) throw badRequest('invalid_token', 'This sign-in code is not valid: it has expired or has already been used. Start again.');
+    if (!hospitalId)
+      throw badRequest(
+        'invalid_token',
+        'This sign-in code is not valid: it has expired or has already been used. Start again.',
+      );
     return this.ssoSignIn.signIn(hospitalId, ip);
   }
 
   private async fail(reason: string, ip: string): Promise<void> {
-    await this.audit.record({ actorId: null, actorKind: 'anonymous', action: 'auth.sso', outcome: 'failure', details: { reason, ip } });
+    await this.audit.record({
+      actorId: null,
+      actorKind: 'anonymous',
+      action: 'auth.sso',
+      outcome: 'failure',
+      details: { reason, ip },
+    });
   }
 }

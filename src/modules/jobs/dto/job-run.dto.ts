@@ -11,10 +11,23 @@ export class JobRunResultDto {
 
 export class JobStatusDto {
   @ApiProperty({ enum: SCHEDULED_JOB_NAMES }) name: ScheduledJobName;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it last ran (null: never)' }) lastRunAt: Date | null;
-  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Hospital date of that run' }) lastAsOf: string | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Rows it affected (null when it failed or never ran)' }) lastAffected: number | null;
-  @ApiProperty({ type: String, enum: ['succeeded', 'failed'], nullable: true }) lastStatus: 'succeeded' | 'failed' | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When it last ran (null: never)',
+  })
+  lastRunAt: Date | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Hospital date of that run' })
+  lastAsOf: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Rows it affected (null when it failed or never ran)',
+  })
+  lastAffected: number | null;
+  @ApiProperty({ type: String, enum: ['succeeded', 'failed'], nullable: true }) lastStatus:
+    'succeeded' | 'failed' | null;
 }
 
 export class JobStatusPageDto {

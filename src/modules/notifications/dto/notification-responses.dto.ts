@@ -8,7 +8,8 @@ export class NotificationSummaryDto {
   @ApiProperty({ format: 'email' }) recipient: string;
   @ApiProperty({ enum: NOTIFICATION_STATUSES }) status: NotificationStatus;
   @ApiProperty({ description: 'Delivery attempts so far' }) attempts: number;
-  @ApiProperty({ type: String, nullable: true, description: 'Error of the last failed attempt' }) lastError: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Error of the last failed attempt' }) lastError:
+    string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) queuedAt: Date | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt: Date | null;

@@ -73,11 +73,14 @@ export class UpsertPatientDto {
 
   @ApiPropertyOptional({
     example: '2026-11-16T15:00:00Z',
-    description: 'When the EHR last changed this record (instant with offset): an update older than the last applied one changes nothing',
+    description:
+      'When the EHR last changed this record (instant with offset): an update older than the last applied one changes nothing',
   })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message: 'sourceUpdatedAt must be an instant with a time and an offset' })
+  @Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, {
+    message: 'sourceUpdatedAt must be an instant with a time and an offset',
+  })
   sourceUpdatedAt?: string;
 }
 
@@ -98,7 +101,8 @@ function IsDocumentBody() {
     name: 'isDocumentBody',
     validator: {
       validate: isDocumentBody,
-      defaultMessage: () => `body must be a string or a JSON object of at most ${MAX_BODY_CHARS} characters serialised`,
+      defaultMessage: () =>
+        `body must be a string or a JSON object of at most ${MAX_BODY_CHARS} characters serialised`,
     },
   });
 }
@@ -132,7 +136,11 @@ export class DocumentDto {
   @IsDocumentBody()
   body: DocumentBody;
 
-  @ApiPropertyOptional({ enum: CONFIDENTIALITY_CODES, default: 'N', description: 'HL7 v3: R and V are never shown, only counted as withheld' })
+  @ApiPropertyOptional({
+    enum: CONFIDENTIALITY_CODES,
+    default: 'N',
+    description: 'HL7 v3: R and V are never shown, only counted as withheld',
+  })
   @IsOptional()
   @IsIn(CONFIDENTIALITY_CODES, { message: 'confidentiality must be one of N, R, V' })
   confidentiality?: Confidentiality;

@@ -8,13 +8,19 @@ import { DOCUMENT_CATEGORIES, type DocumentCategory } from '../entities/clinical
 const ACCESS_ACTIONS = ['request_pcp_access', 'request_non_pcp_access'] as const;
 
 export class PendingRequestDto {
-  @ApiProperty({ enum: ['pcp', 'non_pcp'], description: 'pcp: a PCP-update request; non_pcp: a non-PCP access request' })
+  @ApiProperty({
+    enum: ['pcp', 'non_pcp'],
+    description: 'pcp: a PCP-update request; non_pcp: a non-PCP access request',
+  })
   kind: 'pcp' | 'non_pcp';
 
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'pending', description: 'The open status (non_pcp: pending; pcp: open or in_progress)' })
+  @ApiProperty({
+    example: 'pending',
+    description: 'The open status (non_pcp: pending; pcp: open or in_progress)',
+  })
   status: string;
 }
 
@@ -40,10 +46,16 @@ export class PatientSearchItemDto {
   @ApiPropertyOptional({ enum: ACCESS_BASES, description: 'granted only' })
   basis?: AccessBasis;
 
-  @ApiPropertyOptional({ enum: ACCESS_ACTIONS, isArray: true, description: 'not_authorized only: what the caller may ask for' })
+  @ApiPropertyOptional({
+    enum: ACCESS_ACTIONS,
+    isArray: true,
+    description: 'not_authorized only: what the caller may ask for',
+  })
   actions?: Array<(typeof ACCESS_ACTIONS)[number]>;
 
-  @ApiPropertyOptional({ description: 'not_authorized only: whether the patient has a patient-portal account' })
+  @ApiPropertyOptional({
+    description: 'not_authorized only: whether the patient has a patient-portal account',
+  })
   portalAccount?: boolean;
 
   @ApiPropertyOptional({ description: 'not_authorized only, when there is no portal account' })
@@ -51,13 +63,17 @@ export class PatientSearchItemDto {
 
   @ApiPropertyOptional({
     type: [PendingRequestDto],
-    description: "not_authorized only: the caller's open requests for this patient; `actions` leaves out a kind already pending",
+    description:
+      "not_authorized only: the caller's open requests for this patient; `actions` leaves out a kind already pending",
   })
   pendingRequests?: PendingRequestDto[];
 }
 
 export class PatientSearchResultDto {
-  @ApiProperty({ type: [PatientSearchItemDto], description: 'At most 50 matches, by last name, first name, MRN' })
+  @ApiProperty({
+    type: [PatientSearchItemDto],
+    description: 'At most 50 matches, by last name, first name, MRN',
+  })
   items: PatientSearchItemDto[];
 }
 
@@ -65,7 +81,11 @@ export class RecordPersonDto {
   @ApiProperty({ example: '1234567893' })
   npi: string;
 
-  @ApiProperty({ type: String, nullable: true, description: "The provider's name when the NPI is a provider's" })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The provider's name when the NPI is a provider's",
+  })
   name: string | null;
 }
 
@@ -114,7 +134,10 @@ export class ClinicalDocumentDto {
   @ApiProperty()
   title: string;
 
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }], description: 'As the EHR fed it' })
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }],
+    description: 'As the EHR fed it',
+  })
   body: string | Record<string, unknown>;
 
   @ApiProperty({ enum: ['N'], description: 'Always N: restricted documents (R, V) are never returned' })
@@ -125,10 +148,17 @@ export class ClinicalDocumentPageDto {
   @ApiProperty({ type: [ClinicalDocumentDto], description: 'Newest first' })
   items: ClinicalDocumentDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
   nextCursor: string | null;
 
-  @ApiProperty({ description: "The record's restricted documents (R, V) not shown: its total, the same on every page and filter" })
+  @ApiProperty({
+    description:
+      "The record's restricted documents (R, V) not shown: its total, the same on every page and filter",
+  })
   withheld: number;
 }
 
@@ -142,12 +172,16 @@ export class UpsertPatientResultDto {
   @ApiProperty({ description: 'true (201) when the MRN was new' })
   created: boolean;
 
-  @ApiPropertyOptional({ enum: [false], description: 'Present (false) when the update was older than the last applied one: nothing changed' })
+  @ApiPropertyOptional({
+    enum: [false],
+    description: 'Present (false) when the update was older than the last applied one: nothing changed',
+  })
   applied?: false;
 
   @ApiPropertyOptional({
     enum: [true],
-    description: "Present (true) while a team PCP change is unacknowledged: every field but pcpNpi was applied",
+    description:
+      'Present (true) while a team PCP change is unacknowledged: every field but pcpNpi was applied',
   })
   pcpHeld?: true;
 }

@@ -5,7 +5,10 @@ import { PatientIdentityDto } from './patient-responses.dto.js';
 
 /** `GET /staff/patients?mrn=`: the exact MRN (as the EHR feed accepts them). */
 export class StaffPatientLookupQuery {
-  @ApiProperty({ example: 'MRN0012345', description: 'Exact MRN: 1 to 32 letters, digits, dots, dashes or underscores' })
+  @ApiProperty({
+    example: 'MRN0012345',
+    description: 'Exact MRN: 1 to 32 letters, digits, dots, dashes or underscores',
+  })
   @IsString({ message: 'mrn is required' })
   @Matches(MRN_PATTERN, { message: 'mrn must be 1 to 32 letters, digits, dots, dashes or underscores' })
   mrn: string;

@@ -13,7 +13,8 @@ import {
 export class PcpAccessRequestCreatedDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['open'] }) status: 'open';
-  @ApiProperty({ format: 'date-time', description: 'End of the third business day, hospital time' }) dueAt: string;
+  @ApiProperty({ format: 'date-time', description: 'End of the third business day, hospital time' })
+  dueAt: string;
 }
 
 export class PcpUpdatePatientDto {
@@ -21,7 +22,8 @@ export class PcpUpdatePatientDto {
   @ApiProperty() mrn: string;
   @ApiProperty() firstName: string;
   @ApiProperty() lastName: string;
-  @ApiProperty({ type: String, nullable: true, description: "The patient's PCP NPI today" }) pcpNpi: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The patient's PCP NPI today" }) pcpNpi:
+    string | null;
 }
 
 export class PcpUpdatePracticeDto {
@@ -44,7 +46,11 @@ export class PcpUpdateRequesterDto {
   @ApiProperty() email: string;
   @ApiProperty({ type: String, nullable: true }) npi: string | null;
   @ApiProperty({ enum: USER_STATUSES, description: 'Stored account status' }) status: string;
-  @ApiProperty({ type: PcpUpdatePracticeDto, nullable: true, description: "Effective practice (a sponsored user's is their sponsor's)" })
+  @ApiProperty({
+    type: PcpUpdatePracticeDto,
+    nullable: true,
+    description: "Effective practice (a sponsored user's is their sponsor's)",
+  })
   practice: PcpUpdatePracticeDto | null;
   @ApiProperty({ type: PcpUpdateSponsorDto, nullable: true, description: "A sponsored requester's sponsor" })
   sponsor: PcpUpdateSponsorDto | null;
@@ -57,13 +63,25 @@ export class PcpUpdateAssigneeDto {
 }
 
 export class PcpUpdateConfirmationDto {
-  @ApiProperty({ type: String, nullable: true, description: 'Who confirmed (the family member spoken to)' }) confirmedByName: string | null;
-  @ApiProperty({ enum: CONFIRMATION_RELATIONSHIPS, type: String, nullable: true }) relationship: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The relationship in words (with relationship `other`)' })
+  @ApiProperty({ type: String, nullable: true, description: 'Who confirmed (the family member spoken to)' })
+  confirmedByName: string | null;
+  @ApiProperty({ enum: CONFIRMATION_RELATIONSHIPS, type: String, nullable: true }) relationship:
+    string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The relationship in words (with relationship `other`)',
+  })
   relationshipOther: string | null;
   @ApiProperty({ enum: CONFIRMATION_METHODS, type: String, nullable: true }) method: string | null;
   @ApiProperty({ format: 'date-time' }) confirmedAt: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The team member who recorded it' }) recordedBy: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The team member who recorded it',
+  })
+  recordedBy: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) recordedAt: string | null;
 }
 
@@ -86,10 +104,13 @@ export class PcpUpdateItemDto {
   @ApiProperty({ format: 'date-time' }) dueAt: string;
   @ApiProperty({ format: 'date', description: 'Due date, hospital time (YYYY-MM-DD)' }) dueDate: string;
   @ApiProperty({ description: 'Still open or in progress past its due time' }) overdue: boolean;
-  @ApiProperty({ type: Number, description: 'Whole days since the request (until it closed)' }) ageDays: number;
-  @ApiProperty({ type: Number, description: 'Business days since the request (until it closed)' }) ageBusinessDays: number;
+  @ApiProperty({ type: Number, description: 'Whole days since the request (until it closed)' })
+  ageDays: number;
+  @ApiProperty({ type: Number, description: 'Business days since the request (until it closed)' })
+  ageBusinessDays: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) claimedAt: string | null;
-  @ApiProperty({ type: PcpUpdateConfirmationDto, nullable: true }) confirmation: PcpUpdateConfirmationDto | null;
+  @ApiProperty({ type: PcpUpdateConfirmationDto, nullable: true })
+  confirmation: PcpUpdateConfirmationDto | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) closedBy: string | null;
   @ApiProperty({ type: String, nullable: true }) rejectionReason: string | null;
@@ -99,7 +120,8 @@ export class PcpUpdateItemDto {
 
 export class PcpUpdatePageDto {
   @ApiProperty({ type: [PcpUpdateItemDto] }) items: PcpUpdateItemDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' })
+  nextCursor: string | null;
 }
 
 /** One transition or recorded fact of a request's history. */
@@ -107,17 +129,28 @@ export class PcpUpdateHistoryEntryDto {
   @ApiProperty({ description: 'Increasing event id (bigint as text)' }) id: string;
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ enum: PCP_UPDATE_EVENT_TYPES }) type: PcpUpdateEventType;
-  @ApiProperty({ enum: PCP_UPDATE_STATUSES, type: String, nullable: true }) fromStatus: PcpUpdateStatus | null;
+  @ApiProperty({ enum: PCP_UPDATE_STATUSES, type: String, nullable: true })
+  fromStatus: PcpUpdateStatus | null;
   @ApiProperty({ enum: PCP_UPDATE_STATUSES }) toStatus: PcpUpdateStatus;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorId: string | null;
   @ApiProperty({ type: String, nullable: true }) actorName: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the event recorded (e.g. the confirmation, the reason)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What the event recorded (e.g. the confirmation, the reason)',
+  })
   details: Record<string, unknown>;
 }
 
 export class PcpUpdateDetailDto extends PcpUpdateItemDto {
-  @ApiProperty({ type: [PcpUpdateHistoryEntryDto], description: 'Every transition, oldest first' }) history: PcpUpdateHistoryEntryDto[];
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The PCP change sent to the EHR (once completed)' })
+  @ApiProperty({ type: [PcpUpdateHistoryEntryDto], description: 'Every transition, oldest first' })
+  history: PcpUpdateHistoryEntryDto[];
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The PCP change sent to the EHR (once completed)',
+  })
   ehrChangeId: string | null;
   @ApiProperty({
     type: String,
@@ -135,13 +168,17 @@ export class OwnPcpRequestDto {
   @ApiProperty({ enum: PCP_UPDATE_STATUSES }) status: PcpUpdateStatus;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) dueAt: string;
-  @ApiPropertyOptional({ enum: ['pcp_set', 'rejected'], description: 'Once decided: `pcp_set` (completed) or `rejected`' })
+  @ApiPropertyOptional({
+    enum: ['pcp_set', 'rejected'],
+    description: 'Once decided: `pcp_set` (completed) or `rejected`',
+  })
   outcome?: 'pcp_set' | 'rejected';
 }
 
 export class OwnPcpRequestPageDto {
   @ApiProperty({ type: [OwnPcpRequestDto] }) items: OwnPcpRequestDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' })
+  nextCursor: string | null;
 }
 
 export class PcpUpdateTransitionDto {

@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import {
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+} from 'class-validator';
 import { IsNpi } from '../../../common/validation/npi.js';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import {
@@ -32,7 +41,10 @@ function RelationshipOtherRule() {
 }
 
 export class CreatePcpAccessRequestDto {
-  @ApiPropertyOptional({ maxLength: 1000, description: 'Context for the team (e.g. "new patient, first visit 12/3").' })
+  @ApiPropertyOptional({
+    maxLength: 1000,
+    description: 'Context for the team (e.g. "new patient, first visit 12/3").',
+  })
   @IsOptional()
   @IsString()
   @Transform(trim)
@@ -41,14 +53,21 @@ export class CreatePcpAccessRequestDto {
 }
 
 export class RecordConfirmationDto {
-  @ApiProperty({ example: 'Jordan Rivera', maxLength: 200, description: 'Who confirmed (the family member spoken to).' })
+  @ApiProperty({
+    example: 'Jordan Rivera',
+    maxLength: 200,
+    description: 'Who confirmed (the family member spoken to).',
+  })
   @IsString()
   @Transform(trim)
   @IsNotEmpty()
   @MaxLength(200)
   confirmedByName: string;
 
-  @ApiProperty({ enum: CONFIRMATION_RELATIONSHIPS, description: 'Relationship of the confirming person to the patient.' })
+  @ApiProperty({
+    enum: CONFIRMATION_RELATIONSHIPS,
+    description: 'Relationship of the confirming person to the patient.',
+  })
   @IsIn(CONFIRMATION_RELATIONSHIPS)
   relationship: ConfirmationRelationship;
 
@@ -66,10 +85,15 @@ export class RecordConfirmationDto {
   @IsIn(CONFIRMATION_METHODS)
   method: ConfirmationMethod;
 
-  @ApiProperty({ example: '2026-11-17T10:15:00-05:00', description: 'Instant with offset; not in the future, not before the request.' })
+  @ApiProperty({
+    example: '2026-11-17T10:15:00-05:00',
+    description: 'Instant with offset; not in the future, not before the request.',
+  })
   @IsString()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, { message: 'confirmedAt must be an instant with a time and an offset' })
+  @Matches(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, {
+    message: 'confirmedAt must be an instant with a time and an offset',
+  })
   confirmedAt: string;
 }
 
@@ -86,7 +110,10 @@ export class CompletePcpUpdateDto {
 }
 
 export class RejectPcpUpdateDto {
-  @ApiProperty({ maxLength: 1000, description: 'Why the request is rejected (kept with the request; not emailed).' })
+  @ApiProperty({
+    maxLength: 1000,
+    description: 'Why the request is rejected (kept with the request; not emailed).',
+  })
   @IsString()
   @Transform(trim)
   @IsNotEmpty()
@@ -98,17 +125,25 @@ export const QUEUE_STATUS_FILTERS = [...PCP_UPDATE_STATUSES, 'active'] as const;
 
 export class ListPcpUpdatesQuery extends PageQueryDto {
   @ApiPropertyOptional({
-    description: 'Comma-separated statuses: open, in_progress, completed, rejected, withdrawn, or active (= open,in_progress). Default: all.',
+    description:
+      'Comma-separated statuses: open, in_progress, completed, rejected, withdrawn, or active (= open,in_progress). Default: all.',
     example: 'active',
   })
   @IsOptional()
   @IsString()
-  @Matches(/^(open|in_progress|completed|rejected|withdrawn|active)(,(open|in_progress|completed|rejected|withdrawn|active))*$/, {
-    message: 'status must be a comma-separated list of open, in_progress, completed, rejected, withdrawn, active',
-  })
+  @Matches(
+    /^(open|in_progress|completed|rejected|withdrawn|active)(,(open|in_progress|completed|rejected|withdrawn|active))*$/,
+    {
+      message:
+        'status must be a comma-separated list of open, in_progress, completed, rejected, withdrawn, active',
+    },
+  )
   status?: string;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only late (true) or only not late (false) requests.' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Only late (true) or only not late (false) requests.',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
@@ -122,11 +157,16 @@ export class ListPcpUpdatesQuery extends PageQueryDto {
 }
 
 export class ListOwnPcpRequestsQuery extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Comma-separated statuses: open, in_progress, completed, rejected, withdrawn. Default: all.' })
+  @ApiPropertyOptional({
+    description: 'Comma-separated statuses: open, in_progress, completed, rejected, withdrawn. Default: all.',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^(open|in_progress|completed|rejected|withdrawn)(,(open|in_progress|completed|rejected|withdrawn))*$/, {
-    message: 'status must be a comma-separated list of open, in_progress, completed, rejected, withdrawn',
-  })
+  @Matches(
+    /^(open|in_progress|completed|rejected|withdrawn)(,(open|in_progress|completed|rejected|withdrawn))*$/,
+    {
+      message: 'status must be a comma-separated list of open, in_progress, completed, rejected, withdrawn',
+    },
+  )
   status?: string;
 }

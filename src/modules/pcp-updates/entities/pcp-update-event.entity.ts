@@ -1,7 +1,15 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PcpUpdateRequest } from './pcp-update-request.entity.js';
 
-export const PCP_UPDATE_EVENT_TYPES = ['created', 'claimed', 'released', 'confirmation_recorded', 'completed', 'rejected', 'withdrawn'] as const;
+export const PCP_UPDATE_EVENT_TYPES = [
+  'created',
+  'claimed',
+  'released',
+  'confirmation_recorded',
+  'completed',
+  'rejected',
+  'withdrawn',
+] as const;
 export type PcpUpdateEventType = (typeof PCP_UPDATE_EVENT_TYPES)[number];
 
 /** History of a PCP-update request: one row per transition or recorded fact, never updated. */

@@ -26,7 +26,10 @@ export type ConfirmationRelationship = (typeof CONFIRMATION_RELATIONSHIPS)[numbe
  */
 @Entity('pcp_update_requests')
 // CHECKs are created by the hand-written migration PcpUpdatesConstraints (the drift check compares names).
-@Check('chk_pcp_update_requests_status', `status IN ('open', 'in_progress', 'completed', 'rejected', 'withdrawn')`)
+@Check(
+  'chk_pcp_update_requests_status',
+  `status IN ('open', 'in_progress', 'completed', 'rejected', 'withdrawn')`,
+)
 @Check(
   'chk_pcp_update_requests_state',
   `(status <> 'in_progress' OR assignee_id IS NOT NULL) AND (status <> 'open' OR assignee_id IS NULL)

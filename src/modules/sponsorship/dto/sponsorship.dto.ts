@@ -18,7 +18,8 @@ import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { SPONSORED_ROLES, type SponsoredRole, USER_STATUSES, type UserStatus } from '../../identity/index.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const lower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export class CreateSponsoredUserDto {
   @ApiProperty({ example: 'nurse.jones@practice.example' })

@@ -21,7 +21,11 @@ export class ValidationDto {
   @ApiProperty({ example: '2027-04', description: '`YYYY-04` or `YYYY-10`' }) period: string;
   @ApiProperty({ format: 'date-time', description: 'Hospital midnight at the start of the due date' })
   dueAt: string;
-  @ApiProperty({ format: 'date', example: '2027-04-30', description: 'The last hospital date to complete it (the day before dueAt)' })
+  @ApiProperty({
+    format: 'date',
+    example: '2027-04-30',
+    description: 'The last hospital date to complete it (the day before dueAt)',
+  })
   lastDay: string;
   @ApiProperty({ enum: VALIDATION_STATUSES }) status: ValidationStatus;
   @ApiProperty({ type: [ValidationUserDto] }) users: ValidationUserDto[];
@@ -47,7 +51,8 @@ export class ValidationHistoryItemDto {
 export class ValidationHistoryPageDto {
   @ApiProperty({ type: [ValidationHistoryItemDto] }) items: ValidationHistoryItemDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
-  @ApiProperty({ format: 'date', example: '2027-10-01', description: 'Hospital date the next period opens' }) nextPeriodOpensOn: string;
+  @ApiProperty({ format: 'date', example: '2027-10-01', description: 'Hospital date the next period opens' })
+  nextPeriodOpensOn: string;
 }
 
 export class ValidationSponsorDto {
@@ -75,9 +80,15 @@ export class StaffValidationPageDto {
 }
 
 export class ListStaffValidationsDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: '2027-04', description: '`YYYY-04` or `YYYY-10`; default the current period' })
+  @ApiPropertyOptional({
+    example: '2027-04',
+    description: '`YYYY-04` or `YYYY-10`; default the current period',
+  })
   @IsOptional()
   @Matches(/^\d{4}-(04|10)$/, { message: 'period must be YYYY-04 or YYYY-10' })
   period?: string;
-  @ApiPropertyOptional({ enum: VALIDATION_STATUSES }) @IsOptional() @IsIn(VALIDATION_STATUSES) status?: ValidationStatus;
+  @ApiPropertyOptional({ enum: VALIDATION_STATUSES })
+  @IsOptional()
+  @IsIn(VALIDATION_STATUSES)
+  status?: ValidationStatus;
 }

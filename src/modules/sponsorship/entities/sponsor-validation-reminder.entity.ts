@@ -12,7 +12,10 @@ export class SponsorValidationReminder {
   daysBefore: number;
 
   @ManyToOne(() => SponsorValidation, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'validation_id', foreignKeyConstraintName: 'fk_sponsor_validation_reminders_validation' })
+  @JoinColumn({
+    name: 'validation_id',
+    foreignKeyConstraintName: 'fk_sponsor_validation_reminders_validation',
+  })
   validation?: SponsorValidation;
 
   @Column({ type: 'timestamptz' })

@@ -11,7 +11,10 @@ export class InvitationIssuedDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'date-time', description: 'First instant the token no longer works (hospital midnight)' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'First instant the token no longer works (hospital midnight)',
+  })
   expiresAt: Date;
 
   @ApiProperty({ example: '2027-05-16', description: 'Last hospital date on which the token works' })
@@ -44,6 +47,10 @@ export class InvitationViewPageDto {
   @ApiProperty({ type: [InvitationViewDto], description: 'Newest first' })
   items: InvitationViewDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
   nextCursor: string | null;
 }

@@ -5,7 +5,8 @@ import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { INVITATION_STATUSES, type InvitationStatus } from '../invitations.repository.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const trimLower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export class PortalInvitationDto {
   @ApiProperty({ example: 'dr.lee@clinic.example', description: 'Where the token is emailed.' })

@@ -219,7 +219,9 @@ function Grants({ patient }: { patient: Patient }) {
                 cell: (g) => (
                   <>
                     <StatusBadge status={grantState(g)} />
-                    {grantState(g) === 'revoked' && g.revokedAt && <Text size="xs">{formatInstant(g.revokedAt)}</Text>}
+                    {grantState(g) === 'revoked' && g.revokedAt && (
+                      <Text size="xs">{formatInstant(g.revokedAt)}</Text>
+                    )}
                   </>
                 ),
               },
