@@ -1,4 +1,5 @@
 import { type ArgumentMetadata, HttpException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { LONE_SURROGATE, readByShortcut } from '../validation/dto-shortcut.js';
 import { FieldError, ValidationProblem } from './problem.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -13,8 +14,6 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return out;
 }
 
-/** A lone UTF-16 surrogate: text no client can mean, and which some validators throw on (URIError). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (value or key) in `value` that matches `bad`. */
 function findText(
@@ -70,8 +69,18 @@ export function prototypeKey(value: unknown, path: string, depth = 0): string | 
  * the client's bad input, answered as `validation_failed`, never as a 500.
  */
 class ProblemValidationPipe extends ValidationPipe {
+  constructor(
+    options: ConstructorParameters<typeof ValidationPipe>[0],
+    private readonly shortcuts: boolean,
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'custom') return value;
+    // The hot routes' plainly valid input, read straight into its DTO (common/validation/dto-shortcut.ts).
+    const read = this.shortcuts ? readByShortcut(metadata.metatype, value) : undefined;
+    if (read !== undefined) return read;
     const root = metadata.type === 'body' ? '' : (metadata.data ?? metadata.type);
     const field = illFormedText(value, root);
     if (field !== undefined)
@@ -95,13 +104,19 @@ class ProblemValidationPipe extends ValidationPipe {
   }
 }
 
-/** Whitelisting, unknown fields refused, and every failure as a `validation_failed` problem. */
-export function createValidationPipe(): ValidationPipe {
-  return new ProblemValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => new ValidationProblem(flatten(errors)),
-  });
+/**
+ * Whitelisting, unknown fields refused, and every failure as a `validation_failed` problem.
+ * `shortcuts: false` is the pipe without the DTO shortcuts (their test compares the two).
+ */
+export function createValidationPipe({ shortcuts = true }: { shortcuts?: boolean } = {}): ValidationPipe {
+  return new ProblemValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      exceptionFactory: (errors) => new ValidationProblem(flatten(errors)),
+    },
+    shortcuts,
+  );
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
+import { dtoShortcut, trimmedAscii } from '../../../common/validation/dto-shortcut.js';
 import { INVITATION_STATUSES, type InvitationStatus } from '../invitations.repository.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -40,6 +41,9 @@ export class ValidateTokenDto {
   @MaxLength(64)
   mrn: string;
 }
+
+// Every token validation (a hot route) reads its body here without class-transformer/-validator; any other shape goes through them.
+dtoShortcut(ValidateTokenDto, { token: trimmedAscii(1, 256), mrn: trimmedAscii(1, 64) }, ['token', 'mrn']);
 
 export class InvitationListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: INVITATION_STATUSES })
