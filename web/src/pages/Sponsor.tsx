@@ -7,7 +7,6 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -20,6 +19,7 @@ import { ApiError } from '../api/problem';
 import type { Page, SponsoredUser, Validation } from '../api/types';
 import { useSession } from '../auth/session';
 import { ConfirmAction } from '../components/ConfirmAction';
+import { DataTable } from '../components/DataTable';
 import { itemsOf, ListState } from '../components/Lists';
 import { fieldErrorsOf, ProblemAlert } from '../components/ProblemAlert';
 import { formatDate, humanize } from '../lib/format';
@@ -111,52 +111,39 @@ export default function SponsorPage() {
       </Group>
       <ListState query={users} what="your staff" empty="You have not added anyone yet.">
         {(items) => (
-          <Table.ScrollContainer minWidth={600}>
-            <Table striped>
-              <caption className="visually-hidden">Your sponsored staff</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Email</Table.Th>
-                  <Table.Th scope="col">Role</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((u) => (
-                  <Table.Tr key={u.id}>
-                    <Table.Td>
-                      {u.firstName} {u.lastName}
-                    </Table.Td>
-                    <Table.Td>{u.email}</Table.Td>
-                    <Table.Td>{roleLabel(u.role)}</Table.Td>
-                    <Table.Td>{humanize(u.status)}</Table.Td>
-                    <Table.Td>
-                      {u.status !== 'deactivated' && (
-                        <Group gap="xs" wrap="nowrap">
-                          <Button size="compact-sm" variant="default" onClick={() => setReplacing(u)}>
-                            Replace email
-                          </Button>
-                          <ConfirmAction
-                            label="Deactivate"
-                            buttonLabel={`Deactivate ${u.firstName} ${u.lastName}`}
-                            title={`Deactivate ${u.firstName} ${u.lastName}`}
-                            consequence={`${u.firstName} ${u.lastName} is signed out and can no longer sign in to MyPatients. Only the MyPatients team can reactivate the account.`}
-                            onConfirm={() => deactivate.mutateAsync(u.id)}
-                            pending={deactivate.isPending}
-                            error={deactivate.error}
-                          />
-                        </Group>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            caption="Your sponsored staff"
+            minWidth={600}
+            rows={items}
+            rowKey={(u) => u.id}
+            columns={[
+              { header: 'Name', cell: (u) => `${u.firstName} ${u.lastName}` },
+              { header: 'Email', cell: (u) => u.email },
+              { header: 'Role', cell: (u) => roleLabel(u.role) },
+              { header: 'Status', cell: (u) => humanize(u.status) },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (u) =>
+                  u.status !== 'deactivated' && (
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="compact-sm" variant="default" onClick={() => setReplacing(u)}>
+                        Replace email
+                      </Button>
+                      <ConfirmAction
+                        label="Deactivate"
+                        buttonLabel={`Deactivate ${u.firstName} ${u.lastName}`}
+                        title={`Deactivate ${u.firstName} ${u.lastName}`}
+                        consequence={`${u.firstName} ${u.lastName} is signed out and can no longer sign in to MyPatients. Only the MyPatients team can reactivate the account.`}
+                        onConfirm={() => deactivate.mutateAsync(u.id)}
+                        pending={deactivate.isPending}
+                        error={deactivate.error}
+                      />
+                    </Group>
+                  ),
+              },
+            ]}
+          />
         )}
       </ListState>
       <Modal opened={adding} onClose={() => setAdding(false)} title="Add a staff member">

@@ -1,4 +1,4 @@
-import { Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -7,6 +7,7 @@ import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatDate, formatInstant } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { ConfirmAction } from '../../components/ConfirmAction';
+import { DataTable } from '../../components/DataTable';
 import { ListState, useCursorList } from '../../components/Lists';
 import { hospitalToday, StatusBadge } from '../../staff/common';
 
@@ -55,45 +56,34 @@ export default function EmailJobsPage() {
           <ProblemAlert error={retry.error} title="Not retried" />
           <ListState query={failed} what="failed emails" empty="No email failed.">
             {(items) => (
-              <Table.ScrollContainer minWidth={720}>
-                <Table striped>
-                  <caption className="visually-hidden">Failed emails</caption>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">Template</Table.Th>
-                      <Table.Th scope="col">Recipient</Table.Th>
-                      <Table.Th scope="col">Failed</Table.Th>
-                      <Table.Th scope="col">Attempts</Table.Th>
-                      <Table.Th scope="col">Error</Table.Th>
-                      <Table.Th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((n) => (
-                      <Table.Tr key={n.id}>
-                        <Table.Td>{n.template}</Table.Td>
-                        <Table.Td>{n.recipient}</Table.Td>
-                        <Table.Td>{formatInstant(n.failedAt)}</Table.Td>
-                        <Table.Td>{n.attempts}</Table.Td>
-                        <Table.Td>{n.lastError ?? '—'}</Table.Td>
-                        <Table.Td>
-                          <Button
-                            size="compact-sm"
-                            variant="default"
-                            onClick={() => retry.mutate(n.id)}
-                            loading={retry.isPending && retry.variables === n.id}
-                            aria-label={`Retry the ${n.template} email to ${n.recipient}`}
-                          >
-                            Retry
-                          </Button>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+              <DataTable
+                caption="Failed emails"
+                minWidth={720}
+                rows={items}
+                rowKey={(n) => n.id}
+                columns={[
+                  { header: 'Template', cell: (n) => n.template },
+                  { header: 'Recipient', cell: (n) => n.recipient },
+                  { header: 'Failed', cell: (n) => formatInstant(n.failedAt) },
+                  { header: 'Attempts', cell: (n) => n.attempts },
+                  { header: 'Error', cell: (n) => n.lastError ?? '—' },
+                  {
+                    header: 'Actions',
+                    hideHeader: true,
+                    cell: (n) => (
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        onClick={() => retry.mutate(n.id)}
+                        loading={retry.isPending && retry.variables === n.id}
+                        aria-label={`Retry the ${n.template} email to ${n.recipient}`}
+                      >
+                        Retry
+                      </Button>
+                    ),
+                  },
+                ]}
+              />
             )}
           </ListState>
         </Stack>
@@ -131,29 +121,21 @@ function Jobs() {
           <Text size="sm">The jobs' last runs are not available.</Text>
         ) : (
           status.data && (
-            <Table>
-              <caption className="visually-hidden">Scheduled jobs and their last run</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Job</Table.Th>
-                  <Table.Th scope="col">Last run</Table.Th>
-                  <Table.Th scope="col">For date</Table.Th>
-                  <Table.Th scope="col">Affected</Table.Th>
-                  <Table.Th scope="col">Result</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {status.data.map((j) => (
-                  <Table.Tr key={j.name}>
-                    <Table.Td>{j.name}</Table.Td>
-                    <Table.Td>{formatInstant(j.lastRunAt)}</Table.Td>
-                    <Table.Td>{formatDate(j.lastAsOf)}</Table.Td>
-                    <Table.Td>{j.lastAffected ?? '—'}</Table.Td>
-                    <Table.Td>{j.lastStatus ? <StatusBadge status={j.lastStatus} /> : 'never ran'}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <DataTable
+              caption="Scheduled jobs and their last run"
+              rows={status.data}
+              rowKey={(j) => j.name}
+              columns={[
+                { header: 'Job', cell: (j) => j.name },
+                { header: 'Last run', cell: (j) => formatInstant(j.lastRunAt) },
+                { header: 'For date', cell: (j) => formatDate(j.lastAsOf) },
+                { header: 'Affected', cell: (j) => j.lastAffected ?? '—' },
+                {
+                  header: 'Result',
+                  cell: (j) => (j.lastStatus ? <StatusBadge status={j.lastStatus} /> : 'never ran'),
+                },
+              ]}
+            />
           )
         )}
         <Group align="flex-end">

@@ -1,4 +1,4 @@
-import { Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -7,6 +7,7 @@ import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
 import { ConfirmAction } from '../../components/ConfirmAction';
+import { DataTable } from '../../components/DataTable';
 import { ListState, useCursorList } from '../../components/Lists';
 import { StatusBadge } from '../../staff/common';
 
@@ -91,50 +92,36 @@ export default function InvitationsPage() {
       />
       <ListState query={list} what="invitations" empty="No invitation in this status.">
         {(items) => (
-          <Table.ScrollContainer minWidth={720}>
-            <Table striped>
-              <caption className="visually-hidden">Invitations</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">MRN</Table.Th>
-                  <Table.Th scope="col">Email</Table.Th>
-                  <Table.Th scope="col">Sent</Table.Th>
-                  <Table.Th scope="col">Expires</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((i) => (
-                  <Table.Tr key={i.id}>
-                    <Table.Td>{i.mrn ?? '—'}</Table.Td>
-                    <Table.Td>{i.recipientEmail}</Table.Td>
-                    <Table.Td>{formatInstant(i.createdAt)}</Table.Td>
-                    <Table.Td>{formatInstant(i.expiresAt)}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={i.status} />
-                    </Table.Td>
-                    <Table.Td>
-                      {i.status === 'pending' && (
-                        <ConfirmAction
-                          label="Cancel"
-                          buttonLabel={`Cancel the invitation to ${i.recipientEmail}`}
-                          title="Cancel the invitation"
-                          consequence={`The token emailed to ${i.recipientEmail} stops working.`}
-                          confirmLabel="Cancel the invitation"
-                          onConfirm={() => cancel.mutateAsync(i.id)}
-                          pending={cancel.isPending}
-                          error={cancel.error}
-                        />
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            caption="Invitations"
+            minWidth={720}
+            rows={items}
+            rowKey={(i) => i.id}
+            columns={[
+              { header: 'MRN', cell: (i) => i.mrn ?? '—' },
+              { header: 'Email', cell: (i) => i.recipientEmail },
+              { header: 'Sent', cell: (i) => formatInstant(i.createdAt) },
+              { header: 'Expires', cell: (i) => formatInstant(i.expiresAt) },
+              { header: 'Status', cell: (i) => <StatusBadge status={i.status} /> },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (i) =>
+                  i.status === 'pending' && (
+                    <ConfirmAction
+                      label="Cancel"
+                      buttonLabel={`Cancel the invitation to ${i.recipientEmail}`}
+                      title="Cancel the invitation"
+                      consequence={`The token emailed to ${i.recipientEmail} stops working.`}
+                      confirmLabel="Cancel the invitation"
+                      onConfirm={() => cancel.mutateAsync(i.id)}
+                      pending={cancel.isPending}
+                      error={cancel.error}
+                    />
+                  ),
+              },
+            ]}
+          />
         )}
       </ListState>
     </Stack>

@@ -1,4 +1,4 @@
-import { Button, Group, Select, Stack, Table, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Group, Select, Stack, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call, refreshSession } from '../../api/client';
@@ -244,54 +244,41 @@ function Alerts() {
       />
       <ListState query={list} what="alerts" empty="No alert in this status.">
         {(items) => (
-          <Table.ScrollContainer minWidth={720}>
-            <Table striped>
-              <caption className="visually-hidden">Privacy alerts</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">When</Table.Th>
-                  <Table.Th scope="col">Kind</Table.Th>
-                  <Table.Th scope="col">Summary</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((a) => (
-                  <Table.Tr key={a.id}>
-                    <Table.Td>{formatInstant(a.at)}</Table.Td>
-                    <Table.Td>{humanize(a.kind)}</Table.Td>
-                    <Table.Td>{a.summary}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={a.status} />
-                    </Table.Td>
-                    <Table.Td>
-                      {a.status === 'open' && (
-                        <ConfirmAction
-                          label="Resolve"
-                          color="blue"
-                          buttonLabel={`Resolve the alert: ${a.summary}`}
-                          title="Resolve the alert"
-                          consequence="The alert leaves the open list, with your name and note."
-                          onConfirm={() => resolve.mutateAsync(a.id)}
-                          pending={resolve.isPending}
-                          error={resolve.error}
-                        >
-                          <Textarea
-                            label="Note (optional)"
-                            value={note}
-                            onChange={(e) => setNote(e.currentTarget.value)}
-                          />
-                        </ConfirmAction>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            caption="Privacy alerts"
+            minWidth={720}
+            rows={items}
+            rowKey={(a) => a.id}
+            columns={[
+              { header: 'When', cell: (a) => formatInstant(a.at) },
+              { header: 'Kind', cell: (a) => humanize(a.kind) },
+              { header: 'Summary', cell: (a) => a.summary },
+              { header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (a) =>
+                  a.status === 'open' && (
+                    <ConfirmAction
+                      label="Resolve"
+                      color="blue"
+                      buttonLabel={`Resolve the alert: ${a.summary}`}
+                      title="Resolve the alert"
+                      consequence="The alert leaves the open list, with your name and note."
+                      onConfirm={() => resolve.mutateAsync(a.id)}
+                      pending={resolve.isPending}
+                      error={resolve.error}
+                    >
+                      <Textarea
+                        label="Note (optional)"
+                        value={note}
+                        onChange={(e) => setNote(e.currentTarget.value)}
+                      />
+                    </ConfirmAction>
+                  ),
+              },
+            ]}
+          />
         )}
       </ListState>
     </Stack>

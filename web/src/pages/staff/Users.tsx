@@ -1,9 +1,10 @@
-import { Anchor, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
+import { DataTable } from '../../components/DataTable';
 import { fieldErrorsOf, ProblemAlert } from '../../components/ProblemAlert';
 import { humanize } from '../../lib/format';
 import { useTitle } from '../../lib/useTitle';
@@ -21,6 +22,15 @@ type Status = User['status'];
 export default function UsersPage() {
   const { userId } = useParams();
   return userId ? <UserDetail userId={userId} /> : <Directory />;
+}
+
+/** A user's name, linking to their page (the directory and the staff accounts). */
+function UserLink({ id, name }: { id: string; name: string }) {
+  return (
+    <Anchor component={Link} to={`/staff/users/${id}`}>
+      {name}
+    </Anchor>
+  );
 }
 
 function Directory() {
@@ -92,42 +102,20 @@ function Directory() {
       </form>
       <ListState query={list} what="users" empty="Nobody matches.">
         {(items) => (
-          <Table.ScrollContainer minWidth={820}>
-            <Table striped>
-              <caption className="visually-hidden">Users found</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Email</Table.Th>
-                  <Table.Th scope="col">Kind</Table.Th>
-                  <Table.Th scope="col">NPI</Table.Th>
-                  <Table.Th scope="col">Practice</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((u) => (
-                  <Table.Tr key={u.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/staff/users/${u.id}`}>
-                        {u.firstName} {u.lastName}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{u.email}</Table.Td>
-                    <Table.Td>
-                      {humanize(u.kind)}
-                      {u.isSponsor ? ' (sponsor)' : ''}
-                    </Table.Td>
-                    <Table.Td>{u.npi ?? '—'}</Table.Td>
-                    <Table.Td>{u.practice?.name ?? '—'}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={u.status} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            caption="Users found"
+            minWidth={820}
+            rows={items}
+            rowKey={(u) => u.id}
+            columns={[
+              { header: 'Name', cell: (u) => <UserLink id={u.id} name={`${u.firstName} ${u.lastName}`} /> },
+              { header: 'Email', cell: (u) => u.email },
+              { header: 'Kind', cell: (u) => `${humanize(u.kind)}${u.isSponsor ? ' (sponsor)' : ''}` },
+              { header: 'NPI', cell: (u) => u.npi ?? '—' },
+              { header: 'Practice', cell: (u) => u.practice?.name ?? '—' },
+              { header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
+            ]}
+          />
         )}
       </ListState>
       {roles.has('admin') && <StaffAccounts />}
@@ -159,33 +147,17 @@ function StaffAccounts() {
         </Title>
         <ListState query={list} what="staff accounts" empty="No staff account.">
           {(items) => (
-            <Table>
-              <caption className="visually-hidden">Staff accounts</caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Email</Table.Th>
-                  <Table.Th scope="col">Roles</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((s) => (
-                  <Table.Tr key={s.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/staff/users/${s.id}`}>
-                        {s.firstName} {s.lastName}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{s.email}</Table.Td>
-                    <Table.Td>{s.roles.join(', ')}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={s.status} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <DataTable
+              caption="Staff accounts"
+              rows={items}
+              rowKey={(s) => s.id}
+              columns={[
+                { header: 'Name', cell: (s) => <UserLink id={s.id} name={`${s.firstName} ${s.lastName}`} /> },
+                { header: 'Email', cell: (s) => s.email },
+                { header: 'Roles', cell: (s) => s.roles.join(', ') },
+                { header: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
+              ]}
+            />
           )}
         </ListState>
         <form
