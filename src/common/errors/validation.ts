@@ -14,7 +14,6 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return out;
 }
 
-
 /** The path of the first string (value or key) in `value` that matches `bad`. */
 function findText(
   value: unknown,

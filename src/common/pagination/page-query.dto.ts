@@ -5,10 +5,12 @@ import { type FieldReader, UNSURE } from '../validation/dto-shortcut.js';
 import { CURSOR_MESSAGE, DEFAULT_LIMIT, LIMIT_MESSAGE, MAX_CURSOR_LENGTH, MAX_LIMIT } from './cursor.js';
 
 /** A page size this API takes: a whole number 1–200. */
-export const isPageLimit = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_LIMIT;
+export const isPageLimit = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_LIMIT;
 
 /** Cursor text: base64url of sane length (its content is checked by `decodeCursor`). */
-export const isCursorText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_CURSOR_LENGTH && /^[A-Za-z0-9_-]+$/.test(value);
+export const isCursorText = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= MAX_CURSOR_LENGTH && /^[A-Za-z0-9_-]+$/.test(value);
 
 /** `?limit=`: a whole number 1–200 (query text is converted here); one error message. */
 export function IsPageLimit(options?: ValidationOptions) {

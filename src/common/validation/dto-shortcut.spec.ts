@@ -22,7 +22,11 @@ function copy(value: unknown): unknown {
   return out;
 }
 
-async function full(metatype: Dto, type: ArgumentMetadata['type'], value: unknown): Promise<{ ok: true; value: unknown } | { ok: false }> {
+async function full(
+  metatype: Dto,
+  type: ArgumentMetadata['type'],
+  value: unknown,
+): Promise<{ ok: true; value: unknown } | { ok: false }> {
   try {
     return { ok: true, value: await fullPipe.transform(copy(value), { type, metatype, data: undefined }) };
   } catch {
@@ -41,10 +45,35 @@ const text = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_-]{0,10}$/),
   // Around every length bound of the DTOs (32, 64, 100, 256, 500), with and without padding.
   fc
-    .tuple(fc.constantFrom(0, 1, 31, 32, 33, 63, 64, 65, 99, 100, 101, 255, 256, 257, 499, 500, 501), fc.constantFrom('', ' '))
+    .tuple(
+      fc.constantFrom(0, 1, 31, 32, 33, 63, 64, 65, 99, 100, 101, 255, 256, 257, 499, 500, 501),
+      fc.constantFrom('', ' '),
+    )
     .map(([n, pad]) => `${pad}${'M'.repeat(n)}${pad}`),
-  fc.string({ minLength: 250, maxLength: 520, unit: fc.constantFrom('a', 'B', '_', '-', ' ', '\ufe0f', '\ud83d\ude00') }),
-  fc.constantFrom('', ' ', '\u0000', '\ud800', 'x\udc00', '\ufe0f', '👩‍⚕️', 'note', 'result', 'lab', 'MRN0012345', '0', '201', '200', '1', '+5', '5.0'),
+  fc.string({
+    minLength: 250,
+    maxLength: 520,
+    unit: fc.constantFrom('a', 'B', '_', '-', ' ', '\ufe0f', '\ud83d\ude00'),
+  }),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+    'x\udc00',
+    '\ufe0f',
+    '👩‍⚕️',
+    'note',
+    'result',
+    'lab',
+    'MRN0012345',
+    '0',
+    '201',
+    '200',
+    '1',
+    '+5',
+    '5.0',
+  ),
 );
 const anyValue = fc.oneof(
   { weight: 6, arbitrary: text },
@@ -56,11 +85,19 @@ const anyValue = fc.oneof(
 );
 
 function inputs(fields: string[]) {
-  const key = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...fields) }, fc.constantFrom('constructor', '__proto__', 'toString', 'extra', 'Mrn'));
+  const key = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...fields) },
+    fc.constantFrom('constructor', '__proto__', 'toString', 'extra', 'Mrn'),
+  );
   return fc.oneof(
     { weight: 8, arbitrary: fc.dictionary(key, anyValue, { maxKeys: 4 }) },
     // Every field present with text: the shape of a required-fields body.
-    { weight: 4, arbitrary: fc.tuple(...fields.map(() => text)).map((values) => Object.fromEntries(fields.map((f, i) => [f, values[i]]))) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(...fields.map(() => text))
+        .map((values) => Object.fromEntries(fields.map((f, i) => [f, values[i]]))),
+    },
     fc.dictionary(key, anyValue, { maxKeys: 3 }).map((o) => Object.assign(Object.create(null) as object, o)),
     fc.constantFrom(null, undefined, 'x', 1, [], [{}]),
   );
@@ -77,13 +114,21 @@ const CASES: Array<{ dto: Dto; type: ArgumentMetadata['type']; fields: string[];
     dto: DocumentsQuery,
     type: 'query',
     fields: ['limit', 'cursor', 'category'],
-    typical: [{}, { limit: '20' }, { cursor: '', category: 'result' }, { limit: '200', cursor: 'eyJhIjoxfQ' }],
+    typical: [
+      {},
+      { limit: '20' },
+      { cursor: '', category: 'result' },
+      { limit: '200', cursor: 'eyJhIjoxfQ' },
+    ],
   },
   {
     dto: ValidateTokenDto,
     type: 'body',
     fields: ['token', 'mrn'],
-    typical: [{ token: 'inv_abcdefghijklmnopqrstuvwxyz0123456789', mrn: 'MRN0012345' }, { token: '  t ', mrn: ' M ' }],
+    typical: [
+      { token: 'inv_abcdefghijklmnopqrstuvwxyz0123456789', mrn: 'MRN0012345' },
+      { token: '  t ', mrn: ' M ' },
+    ],
   },
 ];
 
@@ -110,7 +155,9 @@ describe.each(CASES)('the $dto.name shortcut', ({ dto, type, fields, typical }) 
       expect(readByShortcut(dto, copy(value))).toBeInstanceOf(dto);
       const slow = await full(dto, type, value);
       expect(slow.ok).toBe(true);
-      expect(await pipe.transform(copy(value), { type, metatype: dto, data: undefined })).toStrictEqual((slow as { value: unknown }).value);
+      expect(await pipe.transform(copy(value), { type, metatype: dto, data: undefined })).toStrictEqual(
+        (slow as { value: unknown }).value,
+      );
     }
   });
 });
@@ -133,7 +180,12 @@ describe('readByShortcut', () => {
 
   it('keeps the full pipe’s refusals: the same validation_failed problem with and without shortcuts', async () => {
     const meta = { type: 'query' as const, metatype: SearchPatientsQuery, data: undefined };
-    for (const value of [{ mrn: 'M'.repeat(33) }, { mrn: 'M', extra: 'x' }, { dob: '2016-3-14' }, { mrn: 'M\u0000' }]) {
+    for (const value of [
+      { mrn: 'M'.repeat(33) },
+      { mrn: 'M', extra: 'x' },
+      { dob: '2016-3-14' },
+      { mrn: 'M\u0000' },
+    ]) {
       const expected = await fullPipe.transform(value, meta).catch((e: unknown) => e);
       expect(expected).toMatchObject({ errors: expect.any(Array) });
       await expect(pipe.transform(value, meta)).rejects.toStrictEqual(expected);

@@ -33,7 +33,12 @@ export class SearchPatientsQuery {
 }
 
 // Every search (the hot route) reads its query here without class-transformer/-validator; any other shape goes through them.
-dtoShortcut(SearchPatientsQuery, { mrn: textUpTo(32), lastName: textUpTo(100), firstName: textUpTo(100), dob: matching(DOB_SHAPE) });
+dtoShortcut(SearchPatientsQuery, {
+  mrn: textUpTo(32),
+  lastName: textUpTo(100),
+  firstName: textUpTo(100),
+  dob: matching(DOB_SHAPE),
+});
 
 export class DocumentsQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: DOCUMENT_CATEGORIES })
