@@ -51,6 +51,35 @@ export function poolOf(dataSource: DataSource): Pool {
   return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
+/**
+ * Runs `work` holding a session-level advisory lock on a pooled connection of its own: `lock` takes it
+ * (waiting), `unlock` gives it back. A connection whose unlock failed is closed rather than returned to
+ * the pool still holding the lock (PostgreSQL releases a session's locks when it ends).
+ */
+export async function withSessionLock<T>(
+  dataSource: DataSource,
+  lock: { sql: string; params: unknown[] },
+  unlock: { sql: string; params: unknown[] },
+  work: () => Promise<T>,
+): Promise<T> {
+  const client = await poolOf(dataSource).connect();
+  let unlockFailed: Error | undefined;
+  try {
+    await client.query(lock.sql, lock.params);
+    try {
+      return await work();
+    } finally {
+      await client
+        .query(unlock.sql, unlock.params)
+        .catch(
+          (error: unknown) => (unlockFailed = error instanceof Error ? error : new Error(String(error))),
+        );
+    }
+  } finally {
+    client.release(unlockFailed);
+  }
+}
+
 /** The pg connection to run on: the transaction's client (connected by TypeORM), else the pool TypeORM manages. */
 async function connectionOf(db: Queryable): Promise<Pick<Pool | PoolClient, 'query'>> {
   const runner = (db as EntityManager).queryRunner;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { on, rows } from '../../database/sql.js';
+import { on, rows, withSessionLock } from '../../database/sql.js';
 
 /** A job's last run as `job_runs` keeps it. */
 export interface LastJobRun {
@@ -17,19 +17,13 @@ export class JobsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Runs `work` holding the session-level advisory lock `key` (waiting for it), on a dedicated connection. */
-  async withAdvisoryLock<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [key]);
-      try {
-        return await work();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [key]);
-      }
-    } finally {
-      await runner.release();
-    }
+  withAdvisoryLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return withSessionLock(
+      this.dataSource,
+      { sql: `SELECT pg_advisory_lock(hashtext($1))`, params: [key] },
+      { sql: `SELECT pg_advisory_unlock(hashtext($1))`, params: [key] },
+      work,
+    );
   }
 
   /** Overwrites the job's last run. */

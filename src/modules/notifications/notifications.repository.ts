@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { cursorAtSql } from '../../common/pagination/cursor.js';
-import { affected, on, one, poolOf, returning, rows } from '../../database/sql.js';
+import { affected, on, one, returning, rows, withSessionLock } from '../../database/sql.js';
 import { NOTIFICATION_STATUSES, type NotificationStatus } from './entities/notification.entity.js';
 import { NotificationSealer } from './notification-sealer.js';
 
@@ -207,28 +207,18 @@ export class NotificationsRepository {
 
   /**
    * Runs `work` holding the bulk-recording lock shared (several bulk jobs may run at once), on a
-   * dedicated connection; when it ends the relays are woken. A connection whose unlock failed is
-   * closed rather than returned to the pool still holding the lock.
+   * dedicated connection (withSessionLock); when it ends the relays are woken.
    */
-  async whileBulkRecording<T>(work: () => Promise<T>): Promise<T> {
-    const client = await poolOf(this.dataSource).connect();
-    let unlockFailed: Error | undefined;
-    try {
-      await client.query(`SELECT pg_advisory_lock_shared($1, $2)`, [...BULK_RECORDING_LOCK]);
-      try {
-        return await work();
-      } finally {
-        await client
-          .query(`SELECT pg_advisory_unlock_shared($1, $2), pg_notify('${OUTBOX_CHANNEL}', '')`, [
-            ...BULK_RECORDING_LOCK,
-          ])
-          .catch(
-            (error: unknown) => (unlockFailed = error instanceof Error ? error : new Error(String(error))),
-          );
-      }
-    } finally {
-      client.release(unlockFailed);
-    }
+  whileBulkRecording<T>(work: () => Promise<T>): Promise<T> {
+    return withSessionLock(
+      this.dataSource,
+      { sql: `SELECT pg_advisory_lock_shared($1, $2)`, params: [...BULK_RECORDING_LOCK] },
+      {
+        sql: `SELECT pg_advisory_unlock_shared($1, $2), pg_notify('${OUTBOX_CHANNEL}', '')`,
+        params: [...BULK_RECORDING_LOCK],
+      },
+      work,
+    );
   }
 
   /** Whether a bulk recording runs on this database now (any instance). */
