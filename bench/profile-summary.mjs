@@ -1,15 +1,50 @@
 // Summarises a V8 .cpuprofile (from `npm run bench -- --profile`): self time by package / area and
 // the top functions, so a missed target can be traced to what costs the CPU.
 //
-//   node bench/profile-summary.mjs bench/profiles/<file>.cpuprofile [--top=25]
+//   node bench/profile-summary.mjs bench/profiles/<file>.cpuprofile [--top=25] [--busiest=8]
+//
+// --busiest=S: only the S seconds of the profile with the most busy samples (the measured load,
+// without start-up, warm-up and idle time).
 import { readFileSync } from 'node:fs';
 
-export function summarizeProfile(path, top = 25) {
+/** [first, last) sample indexes of the `seconds`-long window with the most non-idle time. */
+function busiestWindow(profile, idleIds, seconds) {
+  const span = seconds * 1e6;
+  let best = [0, profile.samples.length];
+  let bestBusy = -1;
+  let busy = 0;
+  let elapsed = 0;
+  let first = 0;
+  for (let last = 0; last < profile.samples.length; last++) {
+    const dt = profile.timeDeltas[last] ?? 0;
+    elapsed += dt;
+    if (!idleIds.has(profile.samples[last])) busy += dt;
+    while (elapsed > span && first < last) {
+      const dropped = profile.timeDeltas[first + 1] ?? 0;
+      elapsed -= dropped;
+      if (!idleIds.has(profile.samples[first + 1])) busy -= dropped;
+      first++;
+    }
+    if (busy > bestBusy) {
+      bestBusy = busy;
+      best = [first, last + 1];
+    }
+  }
+  return best;
+}
+
+export function summarizeProfile(path, top = 25, busiestSeconds = 0) {
   const profile = JSON.parse(readFileSync(path, 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const idleIds = new Set(
+    profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+  );
+  const [from, to] = busiestSeconds
+    ? busiestWindow(profile, idleIds, busiestSeconds)
+    : [0, profile.samples.length];
   const self = new Map();
   // samples[i] is the node id sampled; timeDeltas[i] the microseconds since the previous sample.
-  for (let i = 0; i < profile.samples.length; i++) {
+  for (let i = from; i < to; i++) {
     const id = profile.samples[i];
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
@@ -56,8 +91,9 @@ export function summarizeProfile(path, top = 25) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.split('=')[1] ?? 25);
+  const busiest = Number(process.argv.find((a) => a.startsWith('--busiest='))?.split('=')[1] ?? 0);
   for (const file of process.argv.slice(2).filter((a) => !a.startsWith('--'))) {
-    const s = summarizeProfile(file, top);
+    const s = summarizeProfile(file, top, busiest);
     console.log(`\n${s.file}: ${s.totalMs} ms sampled, busy ${s.busyPercent}%`);
     console.log('  by area (self time):');
     for (const a of s.areas) console.log(`    ${String(a.percent).padStart(5)}%  ${a.area}`);

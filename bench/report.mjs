@@ -28,7 +28,7 @@ const scen = Object.entries(r.scenarios);
 if (scen.some(([, s]) => s.openLoop || s.ceiling)) {
   out.push('');
   out.push(
-    "Open loop (fixed offered rate, 50% of the baseline's closed-loop maximum) and the database's ceiling (pgbench -M prepared, same statements, pool concurrency):",
+    "Open loop (fixed offered rate, 50% of the baseline's closed-loop maximum; median-p99 round) and the database's ceiling (pgbench -M prepared, same statements, pool concurrency):",
   );
   out.push('');
   out.push(
@@ -38,7 +38,11 @@ if (scen.some(([, s]) => s.openLoop || s.ceiling)) {
   for (const [name, s] of scen) {
     const o = s.openLoop;
     const c = s.ceiling;
-    const lat = (x) => (x ? `${x.latencyMs.p50} / ${x.latencyMs.p99}` : '–');
+    // The median-p99 round, and every round's p99 when there were several.
+    const lat = (x) =>
+      x
+        ? `${x.latencyMs.p50} / ${x.latencyMs.p99}${x.rounds?.length > 1 ? ` (p99s ${x.rounds.map((q) => q.p99).join(', ')})` : ''}`
+        : '–';
     out.push(
       `| ${name} | ${o?.rate ?? '–'} | ${lat(o?.baseline)} | ${lat(o?.app)} | ${o?.app?.rps ?? '–'} | ${c?.tps ?? (c?.error ? 'failed' : '–')} | ${c?.fraction ?? '–'} |`,
     );

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { ArgumentMetadata } from '@nestjs/common';
 import fc from 'fast-check';
+import Fastify from 'fastify';
 import { DocumentsQuery, SearchPatientsQuery } from '../../modules/patient-access/dto/patients-query.dto.js';
 import { ValidateTokenDto } from '../../modules/tokens/dto/invitation.dto.js';
 import { createValidationPipe } from '../errors/validation.js';
@@ -17,7 +18,14 @@ type Dto = new () => object;
 function copy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copy);
   if (value === null || typeof value !== 'object') return value;
-  const out = (Object.getPrototypeOf(value) === null ? Object.create(null) : {}) as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  const out = (
+    proto === null
+      ? Object.create(null)
+      : proto === Object.prototype
+        ? {}
+        : Object.create(Object.create(null))
+  ) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) out[k] = copy(v);
   return out;
 }
@@ -99,6 +107,10 @@ function inputs(fields: string[]) {
         .map((values) => Object.fromEntries(fields.map((f, i) => [f, values[i]]))),
     },
     fc.dictionary(key, anyValue, { maxKeys: 3 }).map((o) => Object.assign(Object.create(null) as object, o)),
+    // The shape of Fastify's parsed query strings: an empty prototype without a prototype.
+    fc
+      .dictionary(key, text, { maxKeys: 3 })
+      .map((o) => Object.assign(Object.create(Object.create(null) as object) as object, o)),
     fc.constantFrom(null, undefined, 'x', 1, [], [{}]),
   );
 }
@@ -162,13 +174,41 @@ describe.each(CASES)('the $dto.name shortcut', ({ dto, type, fields, typical }) 
   });
 });
 
+/** `request.query` as Fastify (the app's HTTP platform) parses the query string `search`. */
+async function fastifyQuery(search: string): Promise<unknown> {
+  const server = Fastify();
+  let query: unknown;
+  server.get('/q', (request, reply) => {
+    query = request.query;
+    return reply.send('ok');
+  });
+  await server.inject({ method: 'GET', url: `/q?${search}` });
+  await server.close();
+  return query;
+}
+
 describe('readByShortcut', () => {
+  it('reads the query objects Fastify parses, so every search and documents request takes its shortcut', async () => {
+    const search = readByShortcut(SearchPatientsQuery, await fastifyQuery('mrn=MRN0012345'));
+    expect(search).toBeInstanceOf(SearchPatientsQuery);
+    expect(search).toEqual({ mrn: 'MRN0012345' });
+    const documents = readByShortcut(DocumentsQuery, await fastifyQuery('limit=20&category=result'));
+    expect(documents).toBeInstanceOf(DocumentsQuery);
+    expect(readByShortcut(DocumentsQuery, await fastifyQuery(''))).toBeInstanceOf(DocumentsQuery);
+    // A repeated key parses to an array: the full pipe decides.
+    expect(readByShortcut(SearchPatientsQuery, await fastifyQuery('mrn=A&mrn=B'))).toBeUndefined();
+  });
+
   it('leaves other classes, non-plain objects, unknown keys and non-text values to the full pipe', () => {
     class Other {
       mrn?: string;
     }
     expect(readByShortcut(Other, { mrn: 'M' })).toBeUndefined();
     expect(readByShortcut(SearchPatientsQuery, new (class {})())).toBeUndefined();
+    const inherited = Object.create(Object.create(null, { mrn: { value: 'M', enumerable: true } }) as object);
+    expect(
+      readByShortcut(SearchPatientsQuery, Object.assign(inherited as object, { lastName: 'X' })),
+    ).toBeUndefined();
     expect(readByShortcut(SearchPatientsQuery, { mrn: 'M', extra: 'x' })).toBeUndefined();
     expect(readByShortcut(SearchPatientsQuery, { mrn: ['M', 'N'] })).toBeUndefined();
     expect(readByShortcut(SearchPatientsQuery, { mrn: 'M\u0000' })).toBeUndefined();

@@ -61,14 +61,24 @@ export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\u
 const plainText = (text: string) => !LONE_SURROGATE.test(text) && !text.includes('\u0000');
 
 /**
+ * A record of fields and nothing else: an object literal, an object without a prototype, or one whose
+ * prototype is itself an empty object without one — the shape Fastify's query parser (fast-querystring)
+ * gives every `?mrn=…`, so the query DTOs' shortcuts depend on it.
+ */
+function isPlainRecord(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === Object.prototype || proto === null) return true;
+  return Object.getPrototypeOf(proto) === null && Reflect.ownKeys(proto).length === 0;
+}
+
+/**
  * The DTO instance for `value` when `metatype` has a shortcut and `value` has the shape it reads;
  * `undefined` otherwise (the full pipe then runs).
  */
 export function readByShortcut(metatype: unknown, value: unknown): object | undefined {
   const shortcut = typeof metatype === 'function' ? SHORTCUTS.get(metatype as DtoClass) : undefined;
   if (!shortcut || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return undefined;
+  if (!isPlainRecord(value)) return undefined;
   for (const key of shortcut.required) if (!Object.hasOwn(value, key)) return undefined;
   const instance = new (metatype as DtoClass)() as Record<string, unknown>;
   for (const key of Object.keys(value)) {
