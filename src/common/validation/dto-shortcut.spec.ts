@@ -218,6 +218,23 @@ describe('readByShortcut', () => {
     expect(readByShortcut(ValidateTokenDto, { token: ' ', mrn: 'M' })).toBeUndefined();
   });
 
+  it('refuses what Fastify parses from a bad query exactly as the full pipe does (the path every request now takes)', async () => {
+    for (const [metatype, search] of [
+      [SearchPatientsQuery, `mrn=${'M'.repeat(33)}`],
+      [SearchPatientsQuery, 'mrn=M&extra=x'],
+      [SearchPatientsQuery, 'mrn=A&mrn=B'],
+      [SearchPatientsQuery, 'dob=2016-3-14'],
+      [DocumentsQuery, 'limit=201'],
+      [DocumentsQuery, 'category=bogus'],
+      [DocumentsQuery, 'limit=20&limit=30'],
+    ] as const) {
+      const meta = { type: 'query' as const, metatype, data: undefined };
+      const expected = await fullPipe.transform(await fastifyQuery(search), meta).catch((e: unknown) => e);
+      expect(expected).toMatchObject({ errors: expect.any(Array) });
+      await expect(pipe.transform(await fastifyQuery(search), meta)).rejects.toStrictEqual(expected);
+    }
+  });
+
   it('keeps the full pipe’s refusals: the same validation_failed problem with and without shortcuts', async () => {
     const meta = { type: 'query' as const, metatype: SearchPatientsQuery, data: undefined };
     for (const value of [
