@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - The BEFORE INSERT chain trigger and its global advisory lock go: an audit entry is a plain
  *   INSERT. The UPDATE/DELETE/TRUNCATE refusals stay.
  * - `audit_next_id()` takes the transaction's id (xid) *before* the sequence value, so the sealer's
- *   horizon rule holds: any transaction holding an entry id has an xid that a later snapshot lists
- *   while it runs (docs/audit.md, "Which entries can be sealed").
+ *   horizon rule holds: any transaction holding an entry id has an xid that a later read of the
+ *   backends' xids lists while it runs (docs/audit.md, "Which entries can be sealed").
  * - `audit_seals (id → link, key_id)`: the HMAC links, in their own append-only table, so
  *   `audit_events` stays strictly append-only (no column the sealer may update).
  * - `audit_seal_state`: one row, the last sealed id, its link and the count; the sealer updates

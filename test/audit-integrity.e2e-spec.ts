@@ -139,6 +139,37 @@ describe('audit trail integrity: sealing (e2e)', () => {
     expect((await w.verify()).status).toBe('intact');
   });
 
+  it('does not seal past an open entry whose transaction took the newest xid but an older id than a committed one', async () => {
+    // A snapshot's in-progress list leaves out xids newer than every finished transaction: here the
+    // open transaction's. Sealing the committed later id would leave the open one outside the chain.
+    const entry = { actorId: null, actorKind: 'system', outcome: 'success' } as const;
+    const older = w.t.dataSource.createQueryRunner();
+    const newer = w.t.dataSource.createQueryRunner();
+    await older.connect();
+    await newer.connect();
+    try {
+      await older.startTransaction();
+      await older.query('SELECT pg_current_xact_id()'); // the older xid, no entry yet
+      await newer.startTransaction();
+      await w.audit.record({ ...entry, action: 'test.newest_xid' }, newer.manager); // newest xid, id N
+      await w.audit.record({ ...entry, action: 'test.older_xid' }, older.manager); // older xid, id N + 1
+      await older.commitTransaction();
+      expect(await w.sealer.sealPending({ waitMs: 100 })).toMatchObject({ sealed: 0, stopped: 'waiting' });
+      await newer.commitTransaction();
+      expect(await w.sealer.sealPending()).toMatchObject({ sealed: 2 });
+      const order = await w.sql(
+        `SELECT e.action FROM audit_seals s JOIN audit_events e ON e.id = s.id ORDER BY s.id DESC LIMIT 2`,
+      );
+      expect(order.map((r) => r.action)).toEqual(['test.older_xid', 'test.newest_xid']);
+      expect(await w.verify()).toMatchObject({ status: 'intact', unsealed: 0 });
+    } finally {
+      for (const runner of [older, newer]) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+    }
+  });
+
   it('is not held back by a transaction left open in another database on the same server', async () => {
     // Transaction ids are server-wide: an idle transaction elsewhere must not stall this trail's sealing.
     const elsewhere = new pg.Client({ connectionString: databaseUrl('postgres') });

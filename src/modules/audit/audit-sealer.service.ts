@@ -49,8 +49,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   /** The newest checkpoint this process knows of: the database's position may never fall behind it. */
   private lastCheckpoint: SignedCheckpoint | undefined;
   private checkpointsLoaded = false;
-  /** Horizons not yet usable: the sequence's last value and the snapshot taken right after it. */
-  private fences: Array<{ horizon: string; snapshot: string }> = [];
+  /** Horizons not yet usable: the sequence's last value and the transactions in progress right after it. */
+  private fences: Array<{ horizon: string; xids: string[] }> = [];
 
   constructor(
     private readonly repository: AuditSealsRepository,
@@ -89,14 +89,15 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Seals what can no longer be preceded: the horizon is the sequence's last value read *before* a
-   * snapshot; once every transaction in progress at that snapshot has ended, every id up to the
+   * Seals what can no longer be preceded: the horizon is the sequence's last value read *before*
+   * the list of transactions in progress; once every one of those has ended, every id up to the
    * horizon is committed or will never exist (audit_next_id() takes the xid before the id).
    */
   async sealPending(options: SealOptions = {}): Promise<SealResult> {
     await this.loadCheckpoints();
     const head = await this.repository.sequenceHead();
-    if (head !== null) this.fences.push({ horizon: head, snapshot: await this.repository.currentSnapshot() });
+    if (head !== null)
+      this.fences.push({ horizon: head, xids: await this.repository.transactionsInProgress() });
     if (this.fences.length > MAX_FENCES) this.fences.splice(1, 1); // keep the oldest: it settles first
     const horizon = await this.settledHorizon(options.waitMs ?? 5000);
     if (horizon === null) {
@@ -166,20 +167,20 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * The highest horizon whose snapshot has settled, waiting up to `waitMs` for the newest. Fences
-   * are kept across rounds, so a long transaction holds back only the ids taken after it began.
-   * (Settling is monotone: a newer settled snapshot implies every older one settled.)
+   * The highest horizon whose transactions have all ended, waiting up to `waitMs` for the newest.
+   * Fences are kept across rounds, so a long transaction holds back only the ids taken after it
+   * began. (Settling is monotone: a transaction still running at a newer fence is on its list.)
    */
   private async settledHorizon(waitMs: number): Promise<string | null> {
     if (!this.fences.length) return null;
     const deadline = Date.now() + waitMs;
     const newest = this.fences[this.fences.length - 1];
-    while (!(await this.repository.snapshotSettled(newest.snapshot)) && Date.now() < deadline) {
+    while (!(await this.repository.transactionsEnded(newest.xids)) && Date.now() < deadline) {
       // A settling transaction usually ends within milliseconds; 50 ms keeps a stalled wait cheap.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     for (let i = this.fences.length - 1; i >= 0; i--) {
-      if (await this.repository.snapshotSettled(this.fences[i].snapshot)) {
+      if (await this.repository.transactionsEnded(this.fences[i].xids)) {
         const { horizon } = this.fences[i];
         this.fences.splice(0, i + 1);
         return horizon;

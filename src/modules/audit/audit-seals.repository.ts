@@ -44,7 +44,7 @@ export interface TrailRow {
 export class AuditSealsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The last id the sequence handed out (null before the first entry). Read before `currentSnapshot`. */
+  /** The last id the sequence handed out (null before the first entry). Read before `transactionsInProgress`. */
   async sequenceHead(): Promise<string | null> {
     const row = await one<{ head: string | null }>(
       this.dataSource,
@@ -53,33 +53,34 @@ export class AuditSealsRepository {
     return row?.head ?? null;
   }
 
-  async currentSnapshot(): Promise<string> {
-    const row = await one<{ snapshot: string }>(
+  /**
+   * The transaction ids that backends of this database hold right now (32-bit, as text). Read from
+   * the backends themselves rather than from a snapshot's in-progress list: a snapshot leaves out
+   * transactions whose xid is newer than every finished one, and such a transaction may hold an
+   * older entry id than one already committed. Transaction ids are server-wide, so only this
+   * database's backends count (an idle transaction elsewhere on the server must not stall sealing).
+   * Audit entries are written by the service's own sessions, which the runtime role always sees.
+   */
+  async transactionsInProgress(): Promise<string[]> {
+    const found = await rows<{ xid: string }>(
       this.dataSource,
-      `SELECT pg_current_snapshot()::text AS snapshot`,
+      `SELECT backend_xid::text AS xid FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_xid IS NOT NULL`,
     );
-    return row!.snapshot;
+    return found.map((r) => r.xid);
   }
 
-  /**
-   * True once every transaction of this database in progress at `snapshot` has ended (committed or
-   * rolled back). Transaction ids are server-wide, so a transaction left open in another database
-   * on the same server must not hold sealing back: only xids owned by a backend of this database
-   * count (pg_stat_activity.backend_xid is the 32-bit form of the snapshot's xid8). Audit entries
-   * are written by the service's own sessions, which the runtime role always sees.
-   */
-  async snapshotSettled(snapshot: string): Promise<boolean> {
-    const row = await one<{ settled: boolean }>(
+  /** True once none of `xids` is held by a backend any more (each has committed or rolled back). */
+  async transactionsEnded(xids: readonly string[]): Promise<boolean> {
+    if (!xids.length) return true;
+    const row = await one<{ ended: boolean }>(
       this.dataSource,
       `SELECT NOT EXISTS (
-                SELECT 1 FROM pg_snapshot_xip($1::pg_snapshot) x
-                  JOIN pg_stat_activity a
-                    ON a.datname = current_database() AND a.backend_xid IS NOT NULL
-                   AND a.backend_xid::text = (x::text::numeric % 4294967296)::text
-                 WHERE NOT pg_visible_in_snapshot(x, pg_current_snapshot())) AS settled`,
-      [snapshot],
+                SELECT 1 FROM pg_stat_activity
+                 WHERE datname = current_database() AND backend_xid::text = ANY($1::text[])) AS ended`,
+      [xids],
     );
-    return row!.settled;
+    return row!.ended;
   }
 
   async tryLockSealer(manager: EntityManager): Promise<boolean> {
