@@ -26,6 +26,23 @@ export function cpuSeconds(pid) {
   }
 }
 
+/**
+ * CPU seconds of a process's main thread and of all its threads (the others being V8's compiler and
+ * GC helpers and libuv's pool), from /proc; null when it is gone.
+ */
+export function threadCpuSeconds(pid) {
+  const ticks = (path) => {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  try {
+    return { main: ticks(`/proc/${pid}/task/${pid}/stat`) / 100, total: ticks(`/proc/${pid}/stat`) / 100 };
+  } catch {
+    return null;
+  }
+}
+
 /** Samples a pid's RSS every `everyMs` until stopped; returns { peak, mean, samples }. */
 export function sampleRss(pid, everyMs = 200) {
   const values = [];
