@@ -32,9 +32,9 @@ if (scen.some(([, s]) => s.openLoop || s.ceiling)) {
   );
   out.push('');
   out.push(
-    '| scenario | offered req/s | baseline p50 / p99 ms | app p50 / p99 ms | app served req/s | pgbench tps | app req/s ÷ tps |',
+    '| scenario | offered req/s | baseline p50 / p99 ms | app p50 / p99 ms | app served req/s | pgbench tps | app req/s ÷ tps | baseline req/s ÷ tps |',
   );
-  out.push('|---|---:|---:|---:|---:|---:|---:|');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const [name, s] of scen) {
     const o = s.openLoop;
     const c = s.ceiling;
@@ -44,7 +44,7 @@ if (scen.some(([, s]) => s.openLoop || s.ceiling)) {
         ? `${x.latencyMs.p50} / ${x.latencyMs.p99}${x.rounds?.length > 1 ? ` (p99s ${x.rounds.map((q) => q.p99).join(', ')})` : ''}`
         : '–';
     out.push(
-      `| ${name} | ${o?.rate ?? '–'} | ${lat(o?.baseline)} | ${lat(o?.app)} | ${o?.app?.rps ?? '–'} | ${c?.tps ?? (c?.error ? 'failed' : '–')} | ${c?.fraction ?? '–'} |`,
+      `| ${name} | ${o?.rate ?? '–'} | ${lat(o?.baseline)} | ${lat(o?.app)} | ${o?.app?.rps ?? '–'} | ${c?.tps ?? (c?.error ? 'failed' : '–')} | ${c?.fraction ?? '–'} | ${c?.baselineFraction ?? (c?.tps && s.baseline?.rps ? Math.round((s.baseline.rps / c.tps) * 1000) / 1000 : '–')} |`,
     );
   }
 }

@@ -461,11 +461,18 @@ async function main() {
           clients: POOL_SIZE,
           seconds: CEILING_SECONDS,
         });
-        entry.ceiling = c.error ? c : { ...c, fraction: Math.round((entry.app.rps / c.tps) * 1000) / 1000 };
+        // The baseline's fraction beside the app's: how far any HTTP server gets on this machine.
+        entry.ceiling = c.error
+          ? c
+          : {
+              ...c,
+              fraction: Math.round((entry.app.rps / c.tps) * 1000) / 1000,
+              baselineFraction: Math.round((entry.baseline.rps / c.tps) * 1000) / 1000,
+            };
         if (c.error) log(`  pgbench ceiling failed: ${c.error}`);
         else
           log(
-            `  pgbench ceiling ${c.tps} tps (${c.clients} clients, ${c.seconds} s, failed ${c.failed}): app at ${entry.ceiling.fraction} of it`,
+            `  pgbench ceiling ${c.tps} tps (${c.clients} clients, ${c.seconds} s, failed ${c.failed}): app at ${entry.ceiling.fraction} of it, baseline at ${entry.ceiling.baselineFraction}`,
           );
         if (!c.error)
           entry.targets.ceilingFraction = {
