@@ -410,6 +410,9 @@ describeInBrowser('web portal in Chromium', () => {
     await dialog.getByRole('button', { name: 'Send the activation email' }).click();
     await page.getByRole('cell', { name: staffEmail }).waitFor();
     await dialog.waitFor({ state: 'hidden' });
+    // Each row's actions name their person: a screen reader's button list tells the rows apart.
+    for (const name of ['Replace email of Riley Nguyen', 'Deactivate Riley Nguyen'])
+      await page.getByRole('button', { name, exact: true }).waitFor();
     await check('sponsor: staff list');
     await screenshot(page, 'sponsor-staff');
 

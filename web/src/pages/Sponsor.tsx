@@ -127,7 +127,12 @@ export default function SponsorPage() {
                 cell: (u) =>
                   u.status !== 'deactivated' && (
                     <Group gap="xs" wrap="nowrap">
-                      <Button size="compact-sm" variant="default" onClick={() => setReplacing(u)}>
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        aria-label={`Replace email of ${u.firstName} ${u.lastName}`}
+                        onClick={() => setReplacing(u)}
+                      >
                         Replace email
                       </Button>
                       <ConfirmAction
