@@ -9,7 +9,7 @@
  * Uses BENCH_PG_URL's server (default postgres://postgres@127.0.0.1:5432/postgres); a temporary table.
  */
 import pg from 'pg';
-import { PG_HOST_URL } from './lib.mjs';
+import { percentile, PG_HOST_URL } from './lib.mjs';
 
 const seconds = Number(process.argv[2] ?? 30);
 const client = new pg.Client({ connectionString: PG_HOST_URL });
@@ -29,12 +29,11 @@ try {
   await client.end();
 }
 latencies.sort((a, b) => a - b);
-const at = (q) =>
-  Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 100) / 100;
+const at = (p) => Math.round(percentile(latencies, p) * 100) / 100;
 console.log(
   JSON.stringify({
     commits: latencies.length,
-    latencyMs: { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: at(1) },
+    latencyMs: { p50: at(50), p99: at(99), p999: at(99.9), max: at(100) },
     over50ms: latencies.filter((x) => x > 50).length,
   }),
 );

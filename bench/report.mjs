@@ -44,7 +44,7 @@ if (scen.some(([, s]) => s.openLoop || s.ceiling)) {
         ? `${x.latencyMs.p50} / ${x.latencyMs.p99}${x.rounds?.length > 1 ? ` (p99s ${x.rounds.map((q) => q.p99).join(', ')})` : ''}`
         : '–';
     out.push(
-      `| ${name} | ${o?.rate ?? '–'} | ${lat(o?.baseline)} | ${lat(o?.app)} | ${o?.app?.rps ?? '–'} | ${c?.tps ?? (c?.error ? 'failed' : '–')} | ${c?.fraction ?? '–'} | ${c?.baselineFraction ?? (c?.tps && s.baseline?.rps ? Math.round((s.baseline.rps / c.tps) * 1000) / 1000 : '–')} |`,
+      `| ${name} | ${o?.rate ?? '–'} | ${lat(o?.baseline)} | ${lat(o?.app)} | ${o?.app?.rps ?? '–'} | ${c?.tps ?? (c?.error ? 'failed' : '–')} | ${c?.fraction ?? '–'} | ${c?.baselineFraction ?? '–'} |`,
     );
   }
 }

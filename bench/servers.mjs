@@ -15,12 +15,17 @@ export function rssMb(pid) {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far (Linux /proc; clock ticks of 1/100 s). */
+/** utime + stime of a /proc stat file, in seconds (clock ticks of 1/100 s). */
+function statCpuSeconds(path) {
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc), or null when it is gone. */
 export function cpuSeconds(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return statCpuSeconds(`/proc/${pid}/stat`);
   } catch {
     return null;
   }
@@ -31,13 +36,11 @@ export function cpuSeconds(pid) {
  * GC helpers and libuv's pool), from /proc; null when it is gone.
  */
 export function threadCpuSeconds(pid) {
-  const ticks = (path) => {
-    const stat = readFileSync(path, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  };
   try {
-    return { main: ticks(`/proc/${pid}/task/${pid}/stat`) / 100, total: ticks(`/proc/${pid}/stat`) / 100 };
+    return {
+      main: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`),
+      total: statCpuSeconds(`/proc/${pid}/stat`),
+    };
   } catch {
     return null;
   }

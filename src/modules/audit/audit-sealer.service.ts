@@ -169,18 +169,21 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   /**
    * The highest horizon whose transactions have all ended, waiting up to `waitMs` for the newest.
    * Fences are kept across rounds, so a long transaction holds back only the ids taken after it
-   * began. (Settling is monotone: a transaction still running at a newer fence is on its list.)
+   * began. One read of the transactions in progress per poll decides every fence.
    */
   private async settledHorizon(waitMs: number): Promise<string | null> {
     if (!this.fences.length) return null;
     const deadline = Date.now() + waitMs;
     const newest = this.fences[this.fences.length - 1];
-    while (!(await this.repository.transactionsEnded(newest.xids)) && Date.now() < deadline) {
+    let held = new Set(await this.repository.transactionsInProgress());
+    const ended = (fence: { xids: string[] }) => !fence.xids.some((xid) => held.has(xid));
+    while (!ended(newest) && Date.now() < deadline) {
       // A settling transaction usually ends within milliseconds; 50 ms keeps a stalled wait cheap.
       await new Promise((resolve) => setTimeout(resolve, 50));
+      held = new Set(await this.repository.transactionsInProgress());
     }
     for (let i = this.fences.length - 1; i >= 0; i--) {
-      if (await this.repository.transactionsEnded(this.fences[i].xids)) {
+      if (ended(this.fences[i])) {
         const { horizon } = this.fences[i];
         this.fences.splice(0, i + 1);
         return horizon;

@@ -70,19 +70,6 @@ export class AuditSealsRepository {
     return found.map((r) => r.xid);
   }
 
-  /** True once none of `xids` is held by a backend any more (each has committed or rolled back). */
-  async transactionsEnded(xids: readonly string[]): Promise<boolean> {
-    if (!xids.length) return true;
-    const row = await one<{ ended: boolean }>(
-      this.dataSource,
-      `SELECT NOT EXISTS (
-                SELECT 1 FROM pg_stat_activity
-                 WHERE datname = current_database() AND backend_xid::text = ANY($1::text[])) AS ended`,
-      [xids],
-    );
-    return row!.ended;
-  }
-
   async tryLockSealer(manager: EntityManager): Promise<boolean> {
     const row = await one<{ locked: boolean }>(manager, `SELECT pg_try_advisory_xact_lock($1) AS locked`, [
       SEALER_LOCK_KEY,
